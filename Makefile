@@ -1,0 +1,49 @@
+# Two commands: `make run` (embedded portal with demo data) and `make test` (the whole suite).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test deps messages makemessages migrate lint lock clean
+
+$(STAMP): requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $(STAMP)
+
+deps: $(STAMP)
+
+# Compiles locale/ar with polib: no system gettext needed.
+messages: deps
+	$(BIN)/python manage.py compile_portal_messages
+
+# Re-extracts the catalogue (needs GNU gettext's xgettext/msgmerge).
+makemessages: deps
+	$(BIN)/python manage.py makemessages -l ar --no-obsolete --ignore=.venv --ignore=var --ignore=tests
+	$(BIN)/python manage.py compile_portal_messages
+
+migrate: deps
+	mkdir -p var
+	$(BIN)/python manage.py migrate --noinput
+
+run: deps messages migrate
+	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py run_embedded
+
+test: deps messages
+	$(BIN)/python -m pytest
+
+lint: deps
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+# Re-pin requirements.txt from requirements.in in a throw-away environment.
+lock:
+	rm -rf var/lockenv && $(PYTHON) -m venv var/lockenv
+	var/lockenv/bin/pip install --quiet -r requirements.in
+	var/lockenv/bin/pip freeze --exclude-editable | grep -v '^pip==' > requirements.txt
+	rm -rf var/lockenv
+
+clean:
+	rm -rf var/broker var/static test-artifacts

@@ -1,0 +1,39 @@
+from django.contrib import admin
+
+from .forms import PortalModelForm
+from .models import AssociationProfile, BankAccount, OfficialHoliday
+
+
+class PortalAdminMixin:
+    """Admin forms whose numeric and date inputs accept Arabic-Indic digits and Hijri dates."""
+
+    form = PortalModelForm
+
+
+class BankAccountInline(admin.TabularInline):
+    model = BankAccount
+    form = PortalModelForm
+    extra = 0
+
+
+@admin.register(AssociationProfile)
+class AssociationProfileAdmin(PortalAdminMixin, admin.ModelAdmin):
+    inlines = [BankAccountInline]
+    list_display = ["name", "license_number", "city", "phone"]
+
+    def has_add_permission(self, request):
+        return not AssociationProfile.objects.exists() and super().has_add_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(BankAccount)
+class BankAccountAdmin(PortalAdminMixin, admin.ModelAdmin):
+    list_display = ["bank_name", "iban", "account_name", "purpose", "is_active"]
+
+
+@admin.register(OfficialHoliday)
+class OfficialHolidayAdmin(PortalAdminMixin, admin.ModelAdmin):
+    list_display = ["date", "name"]
+    date_hierarchy = "date"

@@ -1,0 +1,96 @@
+"""Roles (Django groups) and the permissions each holds.
+
+This table is the one place that says who may do what. A data migration creates the groups; a
+``post_migrate`` handler (``association.apps``) re-applies the table so that permissions added by
+later migrations reach the groups too. Superusers (admins) hold every permission.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    RELATIONS_OFFICER = "relations_officer", _("Relations officer")
+    SOCIAL_RESEARCHER = "social_researcher", _("Social researcher")
+    COMMITTEE_MEMBER = "committee_member", _("Research committee member")
+    COMMITTEE_CHAIR = "committee_chair", _("Research committee chair")
+    MANAGER = "manager", _("Manager")
+
+
+def _crud(model: str, *actions: str) -> list[str]:
+    app, name = model.split(".")
+    return [f"{app}.{action}_{name}" for action in actions]
+
+
+_READ_REGISTRY = [
+    *_crud("beneficiaries.beneficiary", "view"),
+    *_crud("beneficiaries.householdmember", "view"),
+    *_crud("beneficiaries.document", "view"),
+    *_crud("requests_app.supportrequest", "view"),
+    *_crud("channels_log.contactentry", "view"),
+]
+
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    Role.RELATIONS_OFFICER: [
+        *_READ_REGISTRY,
+        *_crud("beneficiaries.beneficiary", "add", "change"),
+        *_crud("beneficiaries.householdmember", "add", "change", "delete"),
+        *_crud("beneficiaries.document", "add", "change"),
+        "beneficiaries.verify_document",
+        "beneficiaries.view_sensitive",
+        *_crud("beneficiaries.consent", "view", "add", "change"),
+        *_crud("requests_app.supportrequest", "add", "change"),
+        *_crud("channels_log.contactentry", "add"),
+    ],
+    Role.SOCIAL_RESEARCHER: [
+        *_READ_REGISTRY,
+        "beneficiaries.view_sensitive",
+        *_crud("beneficiaries.document", "add"),
+        *_crud("channels_log.contactentry", "add"),
+    ],
+    Role.COMMITTEE_MEMBER: [
+        *_READ_REGISTRY,
+    ],
+    Role.COMMITTEE_CHAIR: [
+        *_READ_REGISTRY,
+    ],
+    Role.MANAGER: [
+        *_READ_REGISTRY,
+        "beneficiaries.view_sensitive",
+        *_crud("beneficiaries.consent", "view"),
+        *_crud("beneficiaries.sensitiveaccess", "view"),
+        *_crud("association.associationprofile", "view", "change"),
+        *_crud("association.bankaccount", "view", "add", "change", "delete"),
+        *_crud("association.officialholiday", "view", "add", "change", "delete"),
+    ],
+}
+
+
+def sync_role_groups(using: str = "default") -> None:
+    """Create the role groups and give each exactly the permissions of the table (idempotent)."""
+    from django.contrib.auth.models import Group, Permission
+
+    for role, codes in ROLE_PERMISSIONS.items():
+        group, _created = Group.objects.using(using).get_or_create(name=role)
+        wanted = set()
+        for code in codes:
+            app_label, codename = code.split(".")
+            wanted.add((app_label, codename))
+        perms = [
+            p
+            for p in Permission.objects.using(using).select_related("content_type")
+            if (p.content_type.app_label, p.codename) in wanted
+        ]
+        group.permissions.set(perms)
+
+
+def user_roles(user) -> set[str]:
+    if not user.is_authenticated:
+        return set()
+    if not hasattr(user, "_portal_roles"):
+        user._portal_roles = set(user.groups.values_list("name", flat=True))
+    return user._portal_roles
+
+
+def has_role(user, *roles: str) -> bool:
+    return user.is_authenticated and (user.is_superuser or bool(user_roles(user) & set(roles)))

@@ -1,0 +1,23 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+from django.views.i18n import set_language
+
+from . import views
+
+admin.site.site_header = admin.site.site_title = _("Beneficiary relations portal")
+admin.site.index_title = _("Portal administration")
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("association/logo/", views.logo, name="logo"),
+    path("admin/", admin.site.urls),
+    path("", include("beneficiaries.urls")),
+    path("", include("requests_app.urls")),
+    path("", include("channels_log.urls")),
+]
+

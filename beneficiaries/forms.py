@@ -1,0 +1,114 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from association.forms import PortalForm, PortalModelForm
+
+from .models import Beneficiary, Consent, DocumentType, HouseholdMember
+from .validators import normalize_iban, normalize_mobile, normalize_national_id
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(
+            attrs={"placeholder": _("ID number, mobile or part of the name"), "autofocus": True, "type": "search"}
+        ),
+    )
+
+
+class BeneficiaryForm(PortalModelForm):
+    consents = forms.MultipleChoiceField(
+        label=_("Consents given by the beneficiary"),
+        choices=Consent.Purpose.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        initial=[Consent.Purpose.DATA_PROCESSING],
+    )
+    confirm_duplicate = forms.BooleanField(
+        label=_("I checked the similar records above: this is a different person."), required=False
+    )
+
+    class Meta:
+        model = Beneficiary
+        fields = [
+            "national_id", "first_name", "father_name", "grandfather_name", "family_name", "gender",
+            "birth_date", "nationality", "marital_status", "mobile", "city", "district", "iban",
+            "health_notes", "disability_notes",
+        ]
+        widgets = {
+            "national_id": forms.TextInput(attrs={"inputmode": "numeric", "dir": "ltr", "autocomplete": "off"}),
+            "mobile": forms.TextInput(attrs={"inputmode": "tel", "dir": "ltr", "placeholder": "05XXXXXXXX"}),
+            "iban": forms.TextInput(attrs={"dir": "ltr", "placeholder": "SA00 0000 0000 0000 0000 0000"}),
+            "health_notes": forms.Textarea(attrs={"rows": 2}),
+            "disability_notes": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, editing=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if editing:
+            del self.fields["consents"]
+            del self.fields["confirm_duplicate"]
+
+    def clean_national_id(self):
+        return normalize_national_id(self.cleaned_data["national_id"])
+
+    def clean_mobile(self):
+        return normalize_mobile(self.cleaned_data["mobile"])
+
+    def clean_iban(self):
+        value = self.cleaned_data.get("iban")
+        return normalize_iban(value) if value else ""
+
+    def clean_consents(self):
+        consents = self.cleaned_data.get("consents") or []
+        if Consent.Purpose.DATA_PROCESSING not in consents:
+            raise ValidationError(_("The beneficiary's consent to processing their data is required."))
+        return consents
+
+    def validate_unique(self):
+        # The service reports a duplicate ID as a field error (and the database refuses it anyway).
+        pass
+
+    def profile_data(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class HouseholdMemberForm(PortalModelForm):
+    class Meta:
+        model = HouseholdMember
+        fields = ["relation", "name", "national_id", "birth_date", "monthly_income", "health_notes"]
+        widgets = {
+            "national_id": forms.TextInput(attrs={"inputmode": "numeric", "dir": "ltr"}),
+            "health_notes": forms.TextInput(),
+        }
+
+    def clean_national_id(self):
+        value = self.cleaned_data.get("national_id")
+        return normalize_national_id(value) if value else ""
+
+
+HouseholdFormSet = forms.formset_factory(HouseholdMemberForm, extra=2, max_num=30, validate_max=True)
+
+
+def household_rows(formset) -> list[dict]:
+    """The filled, not-deleted rows of a valid household formset."""
+    return [
+        {k: v for k, v in form.cleaned_data.items() if k != "DELETE"}
+        for form in formset.forms
+        if form.has_changed() and form.cleaned_data and not form.cleaned_data.get("DELETE")
+    ]
+
+
+class DocumentForm(PortalForm):
+    document_type = forms.ModelChoiceField(label=_("Document type"), queryset=DocumentType.objects.none())
+    file = forms.FileField(label=_("File (PDF, JPEG or PNG)"))
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["document_type"].queryset = DocumentType.objects.filter(is_active=True)
+
+

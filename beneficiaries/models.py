@@ -1,0 +1,248 @@
+"""The beneficiary registry: people, households, documents, consent and who saw sensitive data."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from association.text import mask
+
+from .search import normalize_arabic
+
+
+class Beneficiary(models.Model):
+    class IdType(models.TextChoices):
+        CITIZEN = "citizen", _("Citizen (national ID)")
+        RESIDENT = "resident", _("Resident (Iqama)")
+
+    class Gender(models.TextChoices):
+        MALE = "male", _("Male")
+        FEMALE = "female", _("Female")
+
+    class MaritalStatus(models.TextChoices):
+        SINGLE = "single", _("Single")
+        MARRIED = "married", _("Married")
+        DIVORCED = "divorced", _("Divorced")
+        WIDOWED = "widowed", _("Widowed")
+
+    # Opaque id for URLs: the national ID never appears in a URL (DESIGN.md, data protection).
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    national_id = models.CharField(_("national ID / Iqama"), max_length=10, unique=True)
+    id_type = models.CharField(_("ID type"), max_length=10, choices=IdType.choices, editable=False)
+    first_name = models.CharField(_("first name"), max_length=60)
+    father_name = models.CharField(_("father's name"), max_length=60)
+    grandfather_name = models.CharField(_("grandfather's name"), max_length=60)
+    family_name = models.CharField(_("family name"), max_length=60)
+    name_normalized = models.CharField(max_length=260, editable=False, db_index=True)
+    gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices)
+    birth_date = models.DateField(_("birth date"))
+    nationality = models.CharField(_("nationality"), max_length=60, default="سعودي")
+    marital_status = models.CharField(_("marital status"), max_length=10, choices=MaritalStatus.choices)
+    mobile = models.CharField(_("mobile"), max_length=13, db_index=True, help_text=_("Saudi mobile, e.g. 05XXXXXXXX"))
+    city = models.CharField(_("city"), max_length=60)
+    district = models.CharField(_("district"), max_length=80, blank=True)
+    iban = models.CharField(_("IBAN"), max_length=24, blank=True)
+    bank_name = models.CharField(_("bank"), max_length=120, blank=True, editable=False)
+    health_notes = models.TextField(_("health notes"), blank=True)
+    disability_notes = models.TextField(_("disability notes"), blank=True)
+    created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", verbose_name=_("registered by"),
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("beneficiary")
+        verbose_name_plural = _("beneficiaries")
+        permissions = [
+            ("view_sensitive", _("Can reveal a beneficiary's full ID, IBAN and health notes")),
+        ]
+        indexes = [models.Index(fields=["name_normalized", "birth_date"], name="benef_name_birth_idx")]
+
+    def __str__(self):
+        return self.full_name
+
+    def save(self, *args, **kwargs):
+        self.name_normalized = normalize_arabic(self.full_name)
+        if self.national_id:
+            self.id_type = self.IdType.CITIZEN if self.national_id.startswith("1") else self.IdType.RESIDENT
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = set(update_fields) | {"name_normalized", "id_type"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("beneficiaries:detail", kwargs={"public_id": self.public_id})
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(p for p in (self.first_name, self.father_name, self.grandfather_name, self.family_name) if p)
+
+    @property
+    def national_id_masked(self) -> str:
+        return mask(self.national_id)
+
+    @property
+    def iban_masked(self) -> str:
+        return mask(self.iban)
+
+    @property
+    def mobile_local(self) -> str:
+        """``05XXXXXXXX``: how Saudi staff read and dial a mobile."""
+        return "0" + self.mobile[4:] if self.mobile.startswith("+966") else self.mobile
+
+    @property
+    def has_sensitive_notes(self) -> bool:
+        return bool(self.health_notes or self.disability_notes)
+
+
+class HouseholdMember(models.Model):
+    class Relation(models.TextChoices):
+        SPOUSE = "spouse", _("Spouse")
+        SON = "son", _("Son")
+        DAUGHTER = "daughter", _("Daughter")
+        FATHER = "father", _("Father")
+        MOTHER = "mother", _("Mother")
+        BROTHER = "brother", _("Brother")
+        SISTER = "sister", _("Sister")
+        OTHER = "other", _("Other relative")
+
+    beneficiary = models.ForeignKey(
+        Beneficiary, on_delete=models.CASCADE, related_name="household", verbose_name=_("beneficiary")
+    )
+    relation = models.CharField(_("relation"), max_length=10, choices=Relation.choices)
+    name = models.CharField(_("full name"), max_length=200)
+    national_id = models.CharField(_("national ID / Iqama"), max_length=10, blank=True)
+    birth_date = models.DateField(_("birth date"), null=True, blank=True)
+    monthly_income = models.DecimalField(_("monthly income (SAR)"), max_digits=10, decimal_places=2, default=0)
+    health_notes = models.TextField(_("health notes"), blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("household member")
+        verbose_name_plural = _("household members")
+
+    def __str__(self):
+        return f"{self.name} ({self.get_relation_display()})"
+
+
+class DocumentType(models.Model):
+    """Kinds of document the association asks for (ID copy, family card, income proof, lease…)."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    description = models.CharField(_("description"), max_length=300, blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("document type")
+        verbose_name_plural = _("document types")
+
+    def __str__(self):
+        return self.name
+
+
+def _document_path(instance, filename):
+    # Random file names: an uploaded name may carry an ID number or a person's name.
+    return f"documents/{instance.beneficiary.public_id}/{uuid.uuid4().hex}"
+
+
+class Document(models.Model):
+    beneficiary = models.ForeignKey(
+        Beneficiary, on_delete=models.CASCADE, related_name="documents", verbose_name=_("beneficiary")
+    )
+    document_type = models.ForeignKey(
+        DocumentType, on_delete=models.PROTECT, related_name="documents", verbose_name=_("document type")
+    )
+    file = models.FileField(_("file"), upload_to=_document_path)
+    original_name = models.CharField(_("original file name"), max_length=200, blank=True)
+    content_type = models.CharField(_("content type"), max_length=60, editable=False)
+    size = models.PositiveIntegerField(_("size (bytes)"), editable=False, default=0)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    supplied_at = models.DateTimeField(_("supplied at"), auto_now_add=True)
+    supplied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("received by")
+    )
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", verbose_name=_("verified by"),
+    )
+
+    class Meta:
+        ordering = ["-supplied_at", "-pk"]
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        permissions = [("verify_document", _("Can verify a document against the original"))]
+
+    def __str__(self):
+        return f"{self.document_type} — {self.beneficiary}"
+
+    @property
+    def is_verified(self) -> bool:
+        return self.verified_at is not None
+
+
+class Consent(models.Model):
+    """Consent per purpose, with its date; withdrawing keeps the row and records when."""
+
+    class Purpose(models.TextChoices):
+        DATA_PROCESSING = "data_processing", _("Processing personal data to study and serve requests")
+        CONTACT = "contact", _("Being contacted by SMS, phone or email")
+        SURVEYS = "surveys", _("Receiving satisfaction surveys")
+        DATA_SHARING = "data_sharing", _("Sharing data with partner entities for services")
+
+    beneficiary = models.ForeignKey(
+        Beneficiary, on_delete=models.CASCADE, related_name="consents", verbose_name=_("beneficiary")
+    )
+    purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose.choices)
+    given_at = models.DateTimeField(_("given at"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("recorded by")
+    )
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["purpose"]
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        constraints = [
+            models.UniqueConstraint(fields=["beneficiary", "purpose"], name="one_consent_per_purpose"),
+        ]
+
+    def __str__(self):
+        return f"{self.beneficiary} — {self.get_purpose_display()}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.withdrawn_at is None
+
+
+class SensitiveAccess(models.Model):
+    """Append-only: who revealed which sensitive field of whom, and when."""
+
+    class Field(models.TextChoices):
+        NATIONAL_ID = "national_id", _("National ID")
+        IBAN = "iban", _("IBAN")
+        HEALTH = "health", _("Health and disability notes")
+        DOCUMENT = "document", _("Document file")
+
+    beneficiary = models.ForeignKey(
+        Beneficiary, on_delete=models.CASCADE, related_name="sensitive_accesses", verbose_name=_("beneficiary")
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("user"))
+    field = models.CharField(_("field"), max_length=20, choices=Field.choices)
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = _("sensitive data access")
+        verbose_name_plural = _("sensitive data accesses")
+
+    def __str__(self):
+        return f"{self.user} → {self.beneficiary} ({self.get_field_display()})"

@@ -1,0 +1,58 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from association.pagination import paginate
+from association.permissions import staff_view
+from beneficiaries.models import Beneficiary
+
+from . import services
+from .forms import ContactForm
+from .models import Channel, ContactEntry
+
+
+@staff_view("channels_log.add_contactentry")
+def contact_new(request):
+    """Record a contact; from a beneficiary's file (``?beneficiary=<public id>``) or for an unregistered caller."""
+    beneficiary = None
+    if request.GET.get("beneficiary"):
+        try:
+            beneficiary = get_object_or_404(Beneficiary, public_id=request.GET["beneficiary"])
+        except ValidationError:
+            raise Http404 from None
+    form = ContactForm(request.POST or None, beneficiary=beneficiary)
+    if request.method == "POST" and form.is_valid():
+        try:
+            entry = services.contact_record(actor=request.user, beneficiary=beneficiary, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The contact is recorded."))
+            if beneficiary is not None:
+                return redirect(beneficiary.get_absolute_url() + "#contacts")
+            return redirect("channels_log:list")
+    return render(request, "channels_log/contact_form.html", {"form": form, "beneficiary": beneficiary})
+
+
+@staff_view("channels_log.view_contactentry")
+def contact_list(request):
+    queryset = ContactEntry.objects.select_related("channel", "beneficiary", "recorded_by")
+    channel = request.GET.get("channel")
+    purpose = request.GET.get("purpose")
+    if channel:
+        queryset = queryset.filter(channel__code=channel)
+    if purpose in ContactEntry.Purpose.values:
+        queryset = queryset.filter(purpose=purpose)
+    return render(
+        request,
+        "channels_log/contact_list.html",
+        {
+            "page": paginate(request, queryset),
+            "channels": Channel.objects.all(),
+            "purposes": ContactEntry.Purpose.choices,
+            "selected_channel": channel,
+            "selected_purpose": purpose,
+        },
+    )
