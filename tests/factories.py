@@ -24,7 +24,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     first_name = "مستخدم"
     last_name = factory.Sequence(lambda n: f"رقم {n}")
     # Tests log in with force_login: no Argon2 hashing per user.
-    password = None
+    password = "!unusable"
 
     @factory.post_generation
     def role(obj, create, extracted, **kwargs):

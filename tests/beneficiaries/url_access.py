@@ -1,0 +1,41 @@
+from association.roles import Role
+from tests.factories import BeneficiaryFactory, DocumentTypeFactory
+from tests.url_access import ALL_ROLES, staff
+
+R = Role
+
+
+def _beneficiary():
+    return {"public_id": BeneficiaryFactory().public_id}
+
+
+def _document():
+    from django.core.files.base import ContentFile
+
+    from beneficiaries.models import Document
+
+    document = Document(beneficiary=BeneficiaryFactory(), document_type=DocumentTypeFactory(), content_type="application/pdf")
+    document.file.save("x.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=False)
+    document.save()
+    return {"pk": document.pk}
+
+
+INTAKE = [R.RELATIONS_OFFICER]
+READERS = ALL_ROLES
+SENSITIVE = [R.RELATIONS_OFFICER, R.SOCIAL_RESEARCHER, R.MANAGER]
+
+URLS = {
+    "beneficiaries:desk": {"expect": staff(INTAKE)},
+    "beneficiaries:list": {"expect": staff(READERS)},
+    "beneficiaries:register": {"expect": staff(INTAKE)},
+    "beneficiaries:detail": {"kwargs": _beneficiary, "expect": staff(READERS)},
+    "beneficiaries:edit": {"kwargs": _beneficiary, "expect": staff(INTAKE)},
+    "beneficiaries:reveal": {
+        "kwargs": lambda: {**_beneficiary(), "field": "national_id"}, "method": "post", "expect": staff(SENSITIVE),
+    },
+    "beneficiaries:document_upload": {
+        "kwargs": _beneficiary, "method": "post", "expect": staff([R.RELATIONS_OFFICER, R.SOCIAL_RESEARCHER]),
+    },
+    "beneficiaries:document_verify": {"kwargs": _document, "method": "post", "expect": staff(INTAKE)},
+    "beneficiaries:document_file": {"kwargs": _document, "expect": staff(SENSITIVE)},
+}
