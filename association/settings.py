@@ -240,6 +240,8 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# Periodic sweeps, in code. Each finds in the database what is due, so a lost broker loses nothing.
+CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
 
 LOGGING = {
     "version": 1,

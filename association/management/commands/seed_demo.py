@@ -1,6 +1,8 @@
 """Demo data for the embedded mode: idempotent (a rerun changes nothing), prints the logins."""
 
 import datetime as dt
+import importlib
+import importlib.util
 import random
 
 from django.contrib.auth import get_user_model
@@ -19,6 +21,10 @@ from requests_app.models import ServiceType
 from requests_app.services import support_request_create_draft
 
 DEMO_PASSWORD = "demo12345"
+
+# Each app adds its demo data in ``<app>/demo.py``: ``seed(*, users: dict, stdout) -> None``,
+# idempotent. They run in this order after the core data (association, users, registry).
+DEMO_MODULES = ["association.demo", "requests_app.demo", "channels_log.demo", "surveys.demo"]
 
 USERS = [
     # username, first name, last name, role (None = superuser)
@@ -78,6 +84,9 @@ class Command(BaseCommand):
         users = self._users()
         self._catalogues()
         created = self._beneficiaries(users)
+        for module_name in DEMO_MODULES:
+            if importlib.util.find_spec(module_name) is not None:
+                importlib.import_module(module_name).seed(users=users, stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS(f"Demo data ready: {profile.name}; {created} new beneficiaries."))
         self.stdout.write("Demo logins (password for all: %s):" % DEMO_PASSWORD)
         for username, first, last, role in USERS:
