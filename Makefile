@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+ADDR ?= 127.0.0.1:8000
 
 .PHONY: run test deps messages makemessages migrate lint lock clean
 
@@ -29,7 +30,7 @@ migrate: deps
 
 run: deps messages migrate
 	$(BIN)/python manage.py seed_demo
-	$(BIN)/python manage.py run_embedded
+	$(BIN)/python manage.py run_embedded --addr $(ADDR)
 
 test: deps messages
 	$(BIN)/python -m pytest
