@@ -1,7 +1,11 @@
 """Channels the policy names and the log of every contact through them."""
 
+import uuid
+
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -86,3 +90,174 @@ class ContactEntry(models.Model):
     def __str__(self):
         who = self.beneficiary or self.contact_name or _("anonymous")
         return f"{self.get_purpose_display()} — {who}"
+
+
+# --- Contact attachments, cases (inquiries, complaints, suggestions) and their response targets ---
+
+
+def _attachment_path(instance, filename):
+    # Opaque names: the original name is kept in the row, never in the path.
+    return f"contacts/{instance.contact_id}/{uuid.uuid4().hex}.{filename.rsplit('.', 1)[-1]}"
+
+
+class ContactAttachment(models.Model):
+    """A file that came with a contact (a letter, a photo of a receipt). Content-checked on upload and
+    served only through a permission-checked view."""
+
+    contact = models.ForeignKey(
+        ContactEntry, on_delete=models.PROTECT, related_name="attachments", verbose_name=_("contact entry")
+    )
+    file = models.FileField(_("file"), upload_to=_attachment_path)
+    original_name = models.CharField(_("original file name"), max_length=200, blank=True)
+    content_type = models.CharField(_("content type"), max_length=60, editable=False)
+    size = models.PositiveIntegerField(_("size (bytes)"), editable=False, default=0)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("uploaded by")
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("contact attachment")
+        verbose_name_plural = _("contact attachments")
+
+    def __str__(self):
+        return self.original_name or f"#{self.pk}"
+
+
+class ResponseTarget(models.Model):
+    """How many working days the association gives itself to first respond to and to resolve a case
+    of one kind (set in admin)."""
+
+    DEFAULTS = {"inquiry": (1, 1), "complaint": (1, 5), "suggestion": (2, 10)}
+
+    kind = models.CharField(_("kind"), max_length=20, unique=True, choices=[
+        ("inquiry", _("Inquiry")), ("complaint", _("Complaint")), ("suggestion", _("Suggestion")),
+    ])
+    first_response_days = models.PositiveSmallIntegerField(_("first response within (working days)"))
+    resolution_days = models.PositiveSmallIntegerField(_("resolution within (working days)"))
+
+    class Meta:
+        ordering = ["kind"]
+        verbose_name = _("response target")
+        verbose_name_plural = _("response targets")
+
+    def __str__(self):
+        return self.get_kind_display()
+
+    @classmethod
+    def days_for(cls, kind: str) -> tuple[int, int]:
+        row = cls.objects.filter(kind=kind).values_list("first_response_days", "resolution_days").first()
+        return tuple(row) if row else cls.DEFAULTS[kind]
+
+
+class Case(models.Model):
+    """An inquiry, complaint or suggestion that must be answered, opened from the contact that brought it."""
+
+    class Kind(models.TextChoices):
+        INQUIRY = "inquiry", _("Inquiry")
+        COMPLAINT = "complaint", _("Complaint")
+        SUGGESTION = "suggestion", _("Suggestion")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        IN_PROGRESS = "in_progress", _("In progress")
+        ANSWERED = "answered", _("Answered")
+        CLOSED = "closed", _("Closed")
+
+    class Outcome(models.TextChoices):
+        UPHELD = "upheld", _("Upheld")
+        PARTLY_UPHELD = "partly_upheld", _("Partly upheld")
+        REJECTED = "rejected", _("Rejected")
+        REFERRED = "referred", _("Referred to a support request")
+
+    reference = models.CharField(_("reference number"), max_length=16, unique=True, editable=False)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.OPEN, editable=False, db_index=True
+    )
+    contact = models.OneToOneField(
+        ContactEntry, on_delete=models.PROTECT, related_name="case", verbose_name=_("contact entry")
+    )
+    # Copied from the contact (or the beneficiary's file) so the sender can look the case up.
+    mobile = models.CharField(_("mobile"), max_length=13, blank=True)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="assigned_cases",
+        verbose_name=_("assignee"),
+    )
+    staff_subject = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="complaints_about",
+        verbose_name=_("staff member complained about"),
+    )
+    support_request = models.ForeignKey(
+        "requests_app.SupportRequest", on_delete=models.PROTECT, null=True, blank=True, related_name="cases",
+        verbose_name=_("support request"),
+    )
+    contests_decision = models.BooleanField(_("contests the committee's decision"), default=False)
+    response = models.TextField(_("response"), blank=True)
+    response_channel = models.ForeignKey(
+        Channel, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("answered through")
+    )
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
+    outcome_note = models.TextField(_("outcome note"), blank=True)
+    opened_at = models.DateTimeField(_("opened at"), db_index=True)
+    first_response_due = models.DateTimeField(_("first response due"))
+    resolution_due = models.DateTimeField(_("resolution due"))
+    first_response_at = models.DateTimeField(_("first responded at"), null=True, blank=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True, db_index=True)
+
+    class Meta:
+        ordering = ["-opened_at", "-pk"]
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        permissions = [
+            ("assign_case", _("Can assign cases")),
+            ("view_case_reports", _("Can view contact and case reports")),
+        ]
+
+    def __str__(self):
+        return self.reference
+
+    def get_absolute_url(self):
+        return reverse("channels_log:case_detail", kwargs={"pk": self.pk})
+
+    def is_overdue(self, now=None) -> bool:
+        now = now or timezone.now()
+        if self.status in (self.Status.ANSWERED, self.Status.CLOSED):
+            return False
+        return (self.first_response_at is None and now > self.first_response_due) or now > self.resolution_due
+
+
+class CaseEvent(models.Model):
+    """Append-only history of a case: every status change, assignment, outcome and escalation."""
+
+    class Action(models.TextChoices):
+        OPENED = "opened", _("Opened")
+        ASSIGNED = "assigned", _("Assigned")
+        STARTED = "started", _("Work started")
+        ANSWERED = "answered", _("Answered")
+        CLOSED = "closed", _("Closed")
+        REOPENED = "reopened", _("Reopened")
+        OUTCOME = "outcome", _("Outcome recorded")
+        ESCALATED = "escalated", _("Escalated to the manager")
+        APPEAL = "appeal", _("Appeal opened")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events", verbose_name=_("case"))
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    old_status = models.CharField(_("from"), max_length=20, choices=Case.Status.choices, blank=True)
+    new_status = models.CharField(_("to"), max_length=20, choices=Case.Status.choices, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("by")
+    )
+    note = models.TextField(_("note"), blank=True)
+    at = models.DateTimeField(_("at"), db_index=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("case event")
+        verbose_name_plural = _("case events")
+
+    def __str__(self):
+        return f"{self.case}: {self.get_action_display()}"
