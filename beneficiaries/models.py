@@ -60,6 +60,8 @@ class Beneficiary(models.Model):
         verbose_name_plural = _("beneficiaries")
         permissions = [
             ("view_sensitive", _("Can reveal a beneficiary's full ID, IBAN and health notes")),
+            ("import_beneficiary", _("Can import beneficiaries from a file")),
+            ("export_beneficiary", _("Can export beneficiaries with their full data")),
         ]
         indexes = [models.Index(fields=["name_normalized", "birth_date"], name="benef_name_birth_idx")]
 
@@ -206,6 +208,11 @@ class Consent(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("recorded by")
     )
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    # Set when the consent came with a bulk import file: the file's declaration is its source.
+    source_import = models.ForeignKey(
+        "BulkTransfer", on_delete=models.PROTECT, null=True, blank=True, editable=False,
+        related_name="consents", verbose_name=_("imported with"),
+    )
 
     class Meta:
         ordering = ["purpose"]
@@ -246,3 +253,27 @@ class SensitiveAccess(models.Model):
 
     def __str__(self):
         return f"{self.user} → {self.beneficiary} ({self.get_field_display()})"
+
+
+class BulkTransfer(models.Model):
+    """Append-only: every bulk import or export of beneficiaries — who, when, which file, how many rows."""
+
+    class Kind(models.TextChoices):
+        IMPORT = "import", _("Import")
+        EXPORT = "export", _("Export")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("user"))
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+    file_format = models.CharField(_("file format"), max_length=10)
+    file_name = models.CharField(_("file name"), max_length=200, blank=True)
+    rows = models.PositiveIntegerField(_("rows imported or exported"), default=0)
+    rejected_rows = models.PositiveIntegerField(_("rows rejected"), default=0)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("bulk import or export")
+        verbose_name_plural = _("bulk imports and exports")
+
+    def __str__(self):
+        return f"{self.get_kind_display()} — {self.user} ({self.rows})"
