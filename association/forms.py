@@ -90,7 +90,8 @@ class PortalFormMixin:
                 self.fields[name] = replacement
             elif isinstance(field, (forms.IntegerField, forms.DecimalField, forms.FloatField)):
                 attrs = {k: v for k, v in field.widget.attrs.items() if k not in ("step",)}
-                field.widget = NumericInput(attrs, decimal=not isinstance(field, forms.IntegerField))
+                # DecimalField and FloatField subclass IntegerField: test for them, not for IntegerField.
+                field.widget = NumericInput(attrs, decimal=isinstance(field, (forms.DecimalField, forms.FloatField)))
 
 
 class PortalForm(PortalFormMixin, forms.Form):
