@@ -94,11 +94,14 @@ HouseholdFormSet = forms.formset_factory(HouseholdMemberForm, extra=2, max_num=3
 
 
 def household_rows(formset) -> list[dict]:
-    """The filled, not-deleted rows of a valid household formset."""
+    """The filled, not-deleted rows of a valid household formset.
+
+    Not ``form.has_changed()``: when editing, a member left as it was is unchanged yet must be kept.
+    A blank extra row has empty ``cleaned_data`` (Django skips validating it)."""
     return [
         {k: v for k, v in form.cleaned_data.items() if k != "DELETE"}
         for form in formset.forms
-        if form.has_changed() and form.cleaned_data and not form.cleaned_data.get("DELETE")
+        if form.cleaned_data and not form.cleaned_data.get("DELETE")
     ]
 
 

@@ -53,6 +53,7 @@ def beneficiary_register(
     ``data`` holds cleaned, normalised field values. Consent to data processing is required: the
     association may not keep a file without it.
     """
+    consents = list(dict.fromkeys(consents))  # a purpose sent twice is one consent, not an IntegrityError
     if Consent.Purpose.DATA_PROCESSING not in consents:
         raise ValidationError({"consents": _("The beneficiary's consent to processing their data is required.")})
     if Beneficiary.objects.filter(national_id=data["national_id"]).exists():
