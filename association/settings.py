@@ -221,6 +221,26 @@ EMAIL_HOST_PASSWORD = envstr("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "portal@localhost")
 
+# Outgoing messages (channels_log.messaging). SMS: file (embedded default), console, http, or a dotted path.
+SMS_BACKEND = envstr("SMS_BACKEND", "file")
+SMS_FILE_PATH = envstr("SMS_FILE_PATH") or str(VAR_DIR / "sms" / "outbox.jsonl")
+SMS_SENDER = envstr("SMS_SENDER", "Association")
+SMS_GATEWAY_URL = envstr("SMS_GATEWAY_URL")
+SMS_GATEWAY_USER = envstr("SMS_GATEWAY_USER")
+SMS_GATEWAY_PASSWORD = envstr("SMS_GATEWAY_PASSWORD")
+SMS_GATEWAY_BODY_TEMPLATE = envstr(
+    "SMS_GATEWAY_BODY_TEMPLATE", '{"to": "$to", "text": "$text", "reference": "$key", "sender": "$sender"}'
+)
+SMS_GATEWAY_CONTENT_TYPE = envstr("SMS_GATEWAY_CONTENT_TYPE", "application/json")
+SMS_GATEWAY_ID_FIELD = envstr("SMS_GATEWAY_ID_FIELD", "id")
+SMS_GATEWAY_TIMEOUT = envint("SMS_GATEWAY_TIMEOUT", 15)
+# A message stuck in `sending` this long is sent again with the same key (must exceed the gateway timeout).
+MESSAGING_LEASE_SECONDS = envint("MESSAGING_LEASE_SECONDS", 120)
+MESSAGING_REQUEUE_AFTER_SECONDS = envint("MESSAGING_REQUEUE_AFTER_SECONDS", 300)
+MESSAGING_MAX_ATTEMPTS = envint("MESSAGING_MAX_ATTEMPTS", 5)
+MESSAGING_RETRY_BASE_SECONDS = envint("MESSAGING_RETRY_BASE_SECONDS", 30)
+MESSAGING_SWEEP_SECONDS = envint("MESSAGING_SWEEP_SECONDS", 60)
+
 # Celery. Embedded default: kombu's filesystem transport under var/broker (no Redis needed).
 CELERY_BROKER_URL = envstr("CELERY_BROKER_URL") or "filesystem://"
 if CELERY_BROKER_URL.startswith("filesystem://"):
@@ -242,6 +262,9 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Periodic sweeps, in code. Each finds in the database what is due, so a lost broker loses nothing.
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
+CELERY_BEAT_SCHEDULE["channels_log.sweep_messages"] = {
+    "task": "channels_log.tasks.sweep_messages", "schedule": float(MESSAGING_SWEEP_SECONDS),
+}
 
 LOGGING = {
     "version": 1,

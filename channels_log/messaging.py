@@ -1,0 +1,349 @@
+"""Outgoing messages: queue them inside the caller's transaction, deliver them exactly once.
+
+Why a message is never lost
+    ``message_queue`` writes the messages as rows in the caller's transaction, so a message exists
+    exactly when the step that caused it was committed. The Celery task is only a wake-up call, sent with
+    ``transaction.on_commit``; if the broker is down or loses it (Redis flushed, a worker killed with the
+    task reserved), ``messages_sweep`` — run by beat — finds rows still queued after
+    ``MESSAGING_REQUEUE_AFTER_SECONDS`` and hands them to a worker again.
+
+Why a message is never sent twice
+    Delivery is at-least-once towards the gateway, made exactly-once by an idempotency key:
+    ``message_deliver`` claims the row under ``select_for_update(skip_locked=True)`` and moves it
+    queued → sending in its own short transaction (so a duplicate task or a second worker sees ``sending``
+    and does nothing), calls the backend, then records sent/failed. The one window left is a crash
+    after the gateway accepted the message and before ``sent`` was committed: the row stays ``sending``.
+    Only after the lease (``MESSAGING_LEASE_SECONDS``, longer than any gateway timeout) is it claimed
+    again and sent once more *with the same key*: the HTTP SMS gateway receives the key as
+    ``Idempotency-Key`` header and in the body (``$key``), so the provider recognises the repeat and
+    delivers once. A gateway that cannot dedupe would have to be reconciled by hand for that one
+    message; nothing else is ever repeated. Emails carry the key as their Message-ID for the same reason.
+
+Events and their context
+    Every template receives ``beneficiary_name``, ``user_name``, ``association_name``, ``site_url`` and
+    whatever the caller passes in ``context``. The default templates use, when given: ``reference``
+    (request or case reference), ``service`` (service type), ``url`` (absolute link), ``outcome``
+    (decision text), ``missing`` (what is missing), ``due_date``, ``reason``. Model instances may be
+    passed too (``support_request`` also links the message to the request).
+"""
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.template import Context, Template
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import (
+    DeliveryLogEntry,
+    MessageChannel,
+    MessageEvent,
+    MessagePreference,
+    MessageTemplate,
+    OutgoingMessage,
+)
+
+logger = logging.getLogger(__name__)
+
+Status = OutgoingMessage.Status
+
+# Surveys and reminders may be declined; request status, decisions and answers always go.
+NON_ESSENTIAL_EVENTS = {MessageEvent.SURVEY_INVITATION, MessageEvent.DECISION_WINDOW_OPEN}
+# Which ``beneficiaries.Consent`` purpose, once withdrawn, stops a non-essential message.
+CONSENT_PURPOSE = {MessageEvent.SURVEY_INVITATION: "surveys"}
+
+
+def _setting(name: str, default: int) -> int:
+    return int(getattr(settings, name, default))
+
+
+def lease_seconds() -> int:
+    return _setting("MESSAGING_LEASE_SECONDS", 120)
+
+
+def requeue_after_seconds() -> int:
+    return _setting("MESSAGING_REQUEUE_AFTER_SECONDS", 300)
+
+
+def max_attempts() -> int:
+    return _setting("MESSAGING_MAX_ATTEMPTS", 5)
+
+
+def retry_delay(attempts: int) -> int:
+    """Exponential backoff: base, 2×base, 4×base… capped at one hour."""
+    base = _setting("MESSAGING_RETRY_BASE_SECONDS", 30)
+    return min(3600, base * 2 ** max(0, attempts - 1))
+
+
+# --- Queueing -------------------------------------------------------------------------------------------
+
+
+def _render(text: str, context: dict) -> str:
+    # Plain text (SMS and text email): no HTML escaping of "&" or quotes.
+    return Template(text).render(Context(context, autoescape=False)).strip()
+
+
+def _template_for(event: str, channel: str, language: str) -> MessageTemplate | None:
+    templates = {
+        t.language: t for t in MessageTemplate.objects.filter(event=event, channel=channel, is_active=True)
+    }
+    return templates.get(language) or templates.get("ar") or templates.get("en")
+
+
+def _beneficiary_targets(beneficiary, event: str) -> tuple[str, list[tuple[str, str]], str]:
+    """(language, [(channel, address)], reason when nothing may be sent)."""
+    preference = MessagePreference.objects.filter(beneficiary=beneficiary).first() or MessagePreference(
+        beneficiary=beneficiary
+    )
+    if event in NON_ESSENTIAL_EVENTS:
+        if preference.opt_out_non_essential:
+            return preference.language, [], "opted out of non-essential messages"
+        purposes = {"contact", CONSENT_PURPOSE.get(event, "contact")}
+        if beneficiary.consents.filter(purpose__in=purposes, withdrawn_at__isnull=False).exists():
+            return preference.language, [], "consent withdrawn"
+    targets = []
+    if preference.sms_enabled and beneficiary.mobile:
+        targets.append((MessageChannel.SMS, beneficiary.mobile))
+    if preference.email_enabled and preference.email:
+        targets.append((MessageChannel.EMAIL, preference.email))
+    if not targets and event not in NON_ESSENTIAL_EVENTS and beneficiary.mobile:
+        # Essential messages always go: with every channel switched off, the registered mobile.
+        targets.append((MessageChannel.SMS, beneficiary.mobile))
+    return preference.language, targets, "" if targets else "no channel to reach the beneficiary"
+
+
+def _base_context(*, beneficiary, user, context: dict) -> dict:
+    from association.models import AssociationProfile
+
+    profile = AssociationProfile.objects.first()
+    return {
+        "association_name": profile.name if profile else "",
+        "site_url": settings.SITE_URL,
+        "beneficiary_name": beneficiary.full_name if beneficiary else "",
+        "beneficiary": beneficiary,
+        "user_name": (user.get_full_name() or user.get_username()) if user else "",
+        **context,
+    }
+
+
+def message_queue(
+    *, event: str, key: str, beneficiary=None, user=None, context: dict | None = None
+) -> list[OutgoingMessage]:
+    """Queue the messages for one event to a beneficiary (by their preferred channels: SMS to their mobile,
+    email if they have one) or to a staff user (email). Idempotent: a second call with the same `key` creates
+    nothing. Must be called inside the caller's transaction; sending is queued with transaction.on_commit.
+
+    A message that may not or cannot be sent (opted out, no address, no template) is still recorded, as
+    ``skipped`` with the reason, so the delivery log shows every event and the key stays used.
+    """
+    if event not in MessageEvent.values:
+        raise ValueError(f"Unknown message event {event!r}")
+    if (beneficiary is None) == (user is None):
+        raise ValueError("message_queue needs exactly one of beneficiary or user")
+    if not key or len(key) > 200:
+        raise ValueError("message_queue needs a key of 1 to 200 characters")
+    existing = list(OutgoingMessage.objects.filter(group_key=key).order_by("pk"))
+    if existing:
+        return existing
+
+    context = dict(context or {})
+    support_request = context.get("support_request")
+    if support_request is not None and getattr(support_request, "_meta", None) is None:
+        support_request = None
+    essential = event not in NON_ESSENTIAL_EVENTS
+    if beneficiary is not None:
+        language, targets, reason = _beneficiary_targets(beneficiary, event)
+    else:
+        language = settings.LANGUAGE_CODE[:2]
+        targets = [(MessageChannel.EMAIL, user.email)] if user.email else []
+        reason = "" if targets else "the staff user has no email address"
+    full_context = _base_context(beneficiary=beneficiary, user=user, context=context)
+    now = timezone.now()
+
+    rows = []
+    for channel, address in targets or [(MessageChannel.SMS if beneficiary else MessageChannel.EMAIL, "")]:
+        row = OutgoingMessage(
+            key=f"{key}:{channel}", group_key=key, event=event, channel=channel, language=language,
+            essential=essential, beneficiary=beneficiary, user=user, support_request=support_request,
+            recipient=address, created_at=now, next_attempt_at=now, dispatched_at=now,
+        )
+        template = _template_for(event, channel, language) if targets else None
+        if not targets:
+            row.status, row.last_error = Status.SKIPPED, reason
+        elif template is None:
+            row.status, row.last_error = Status.SKIPPED, "no active template for this event and channel"
+        else:
+            row.language = template.language
+            row.subject = _render(template.subject, full_context)[:200]
+            row.body = _render(template.body, full_context)
+        rows.append(row)
+
+    created = []
+    try:
+        # A savepoint: when a concurrent caller committed the same key first, the caller's transaction
+        # goes on and gets that caller's rows.
+        with transaction.atomic():
+            for row in rows:
+                row.save()
+                DeliveryLogEntry.objects.create(
+                    message=row, at=now, status=row.status, detail=row.last_error,
+                )
+                created.append(row)
+    except IntegrityError:
+        return list(OutgoingMessage.objects.filter(group_key=key).order_by("pk"))
+
+    to_send = [row.pk for row in created if row.status == Status.QUEUED]
+    if to_send:
+        transaction.on_commit(lambda: dispatch(to_send))
+    return created
+
+
+def dispatch(message_ids: list[int]) -> None:
+    """Wake a worker for each message. Runs after commit; a broker error is logged, never raised to the
+    user whose action already committed — the sweep hands the message over later."""
+    from .tasks import send_message
+
+    for pk in message_ids:
+        try:
+            send_message.apply_async(args=[pk])
+        except Exception:
+            logger.warning("Broker unavailable: message %s waits for the sweep", pk, exc_info=True)
+
+
+# --- Delivery -------------------------------------------------------------------------------------------
+
+
+def _log(message: OutgoingMessage, status: str, *, at, detail: str = "", provider_id: str = "", actor=None):
+    DeliveryLogEntry.objects.create(
+        message=message, at=at, status=status, attempt=message.attempts, detail=detail[:2000],
+        provider_id=provider_id, actor=actor,
+    )
+
+
+def _claim(message_id: int, now) -> OutgoingMessage | None:
+    """Move one message to ``sending`` and commit, or return None when it is not ours to send now."""
+    with transaction.atomic():
+        # skip_locked: a second worker holding the same id moves on instead of waiting to send it again.
+        message = OutgoingMessage.objects.select_for_update(skip_locked=True).filter(pk=message_id).first()
+        if message is None:
+            return None
+        if message.status == Status.QUEUED:
+            if message.next_attempt_at > now:
+                return None
+            detail = ""
+        elif message.status == Status.SENDING and message.claimed_at < now - timedelta(seconds=lease_seconds()):
+            # The worker that claimed it died mid-send; the gateway dedupes on the same key.
+            detail = "lease expired; sending again with the same key"
+        else:
+            return None
+        message.status = Status.SENDING
+        message.claimed_at = now
+        message.attempts += 1
+        message.save(update_fields=["status", "claimed_at", "attempts"])
+        _log(message, Status.SENDING, at=now, detail=detail)
+        return message
+
+
+def message_deliver(*, message_id: int) -> int | None:
+    """Send one queued message once. Returns the seconds after which a retry is due, or None.
+
+    Safe to call any number of times, from any number of workers: only the caller that claims the row
+    sends it (see the module docstring for the crash window and the idempotency key).
+    """
+    from .backends import SendError, get_backend
+
+    message = _claim(message_id, timezone.now())
+    if message is None:
+        return None
+    try:
+        provider_id = get_backend(message.channel).send(message)
+    except SendError as exc:
+        error, permanent = str(exc), exc.permanent
+    except Exception as exc:  # a backend bug or an unreachable host must not leave the row in `sending`
+        logger.exception("Sending message %s failed", message.pk)
+        error, permanent = f"{type(exc).__name__}: {exc}", False
+    else:
+        error, permanent = None, False
+
+    now = timezone.now()
+    with transaction.atomic():
+        message = OutgoingMessage.objects.select_for_update().get(pk=message.pk)
+        if message.status != Status.SENDING:
+            return None
+        if error is None:
+            message.status, message.provider_id, message.sent_at = Status.SENT, provider_id[:200], now
+            message.last_error = ""
+            message.save(update_fields=["status", "provider_id", "sent_at", "last_error"])
+            _log(message, Status.SENT, at=now, provider_id=message.provider_id)
+            return None
+        message.last_error = error[:2000]
+        if permanent or message.attempts >= max_attempts():
+            message.status = Status.FAILED
+            message.save(update_fields=["status", "last_error"])
+            _log(message, Status.FAILED, at=now, detail=error)
+            return None
+        delay = retry_delay(message.attempts)
+        message.status = Status.QUEUED
+        message.next_attempt_at = message.dispatched_at = now + timedelta(seconds=delay)
+        message.save(update_fields=["status", "last_error", "next_attempt_at", "dispatched_at"])
+        _log(message, Status.QUEUED, at=now, detail=error)
+        return delay
+
+
+def messages_sweep(*, limit: int = 500) -> int:
+    """Hand over again what is due and not moving: queued longer than the re-queue delay (the broker lost
+    it, or it was never reached) and sending longer than the lease (the worker died). Returns the count."""
+    now = timezone.now()
+    stale_queue = now - timedelta(seconds=requeue_after_seconds())
+    stale_lease = now - timedelta(seconds=lease_seconds())
+    with transaction.atomic():
+        due = (
+            OutgoingMessage.objects.select_for_update(skip_locked=True)
+            .filter(
+                Q(status=Status.QUEUED, next_attempt_at__lte=now, dispatched_at__lte=stale_queue)
+                | Q(status=Status.SENDING, claimed_at__lte=stale_lease)
+            )
+            .order_by("next_attempt_at", "pk")
+        )
+        ids = list(due.values_list("pk", flat=True)[:limit])
+        if ids:
+            OutgoingMessage.objects.filter(pk__in=ids, status=Status.QUEUED).update(dispatched_at=now)
+            transaction.on_commit(lambda: dispatch(ids))
+    return len(ids)
+
+
+def message_retry(*, message: OutgoingMessage, actor) -> OutgoingMessage:
+    """Staff send a failed message again (same key, so a gateway that did get it still delivers once)."""
+    with transaction.atomic():
+        message = OutgoingMessage.objects.select_for_update().get(pk=message.pk)
+        if message.status != Status.FAILED:
+            raise ValidationError(_("Only a failed message can be sent again."))
+        now = timezone.now()
+        message.status = Status.QUEUED
+        message.next_attempt_at = message.dispatched_at = now
+        message.save(update_fields=["status", "next_attempt_at", "dispatched_at"])
+        _log(message, Status.QUEUED, at=now, detail="retry requested", actor=actor)
+        pk = message.pk
+        transaction.on_commit(lambda: dispatch([pk]))
+    return message
+
+
+def message_preference_set(
+    *, beneficiary, actor, sms_enabled: bool, email: str, email_enabled: bool, language: str,
+    opt_out_non_essential: bool,
+) -> MessagePreference:
+    """Record how a beneficiary wants to be told (staff record it on the beneficiary's request)."""
+    with transaction.atomic():
+        preference, _created = MessagePreference.objects.select_for_update().get_or_create(beneficiary=beneficiary)
+        preference.sms_enabled = sms_enabled
+        preference.email = email
+        preference.email_enabled = email_enabled
+        preference.language = language
+        preference.opt_out_non_essential = opt_out_non_essential
+        preference.updated_by = actor
+        preference.save()
+    return preference
