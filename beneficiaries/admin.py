@@ -1,8 +1,13 @@
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from import_export.admin import ImportExportModelAdmin
+from import_export.formats.base_formats import CSV, XLSX
 
 from association.admin import PortalAdminMixin
 
-from .models import Beneficiary, Consent, Document, DocumentType, HouseholdMember, SensitiveAccess
+from . import services
+from .models import Beneficiary, BulkTransfer, Consent, Document, DocumentType, HouseholdMember, SensitiveAccess
+from .resources import BeneficiaryResource
 
 
 class HouseholdInline(admin.TabularInline):
@@ -16,7 +21,11 @@ class ConsentInline(admin.TabularInline):
 
 
 @admin.register(Beneficiary)
-class BeneficiaryAdmin(PortalAdminMixin, admin.ModelAdmin):
+class BeneficiaryAdmin(PortalAdminMixin, ImportExportModelAdmin):
+    # Import and export through the same resource as the staff import page (which is the main path).
+    resource_classes = [BeneficiaryResource]
+    import_formats = [XLSX, CSV]
+    export_formats = [XLSX, CSV]
     list_display = ["full_name", "masked_id", "city", "created_at"]
     list_filter = ["id_type", "gender", "city"]
     search_fields = ["name_normalized", "=national_id", "=mobile"]
@@ -33,6 +42,20 @@ class BeneficiaryAdmin(PortalAdminMixin, admin.ModelAdmin):
         if not search_term:
             return queryset, False
         return search_beneficiaries(queryset, search_term), False
+
+    def has_import_permission(self, request):
+        return request.user.has_perm("beneficiaries.import_beneficiary")
+
+    def has_export_permission(self, request):
+        return request.user.has_perms(services.EXPORT_PERMISSIONS)
+
+    def get_export_data(self, file_format, request, queryset, **kwargs):
+        """Full values, through the service that checks both permissions and logs the export."""
+        if not self.has_export_permission(request):
+            raise PermissionDenied
+        return services.beneficiary_export(
+            actor=request.user, queryset=queryset, file_format=file_format.get_extension()
+        )
 
 
 @admin.register(DocumentType)
@@ -52,6 +75,22 @@ class DocumentAdmin(PortalAdminMixin, admin.ModelAdmin):
 class SensitiveAccessAdmin(admin.ModelAdmin):
     list_display = ["at", "user", "beneficiary", "field"]
     list_select_related = ["user", "beneficiary"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(BulkTransfer)
+class BulkTransferAdmin(admin.ModelAdmin):
+    list_display = ["at", "kind", "user", "file_format", "file_name", "rows", "rejected_rows"]
+    list_filter = ["kind"]
+    list_select_related = ["user"]
 
     def has_add_permission(self, request):
         return False

@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import Beneficiary, Consent, Document, DocumentType, HouseholdMember, SensitiveAccess
+from .models import Beneficiary, BulkTransfer, Consent, Document, DocumentType, HouseholdMember, SensitiveAccess
 from .search import normalize_arabic
 from .validators import bank_name_for_iban
 
@@ -183,3 +183,80 @@ def sensitive_reveal(*, beneficiary: Beneficiary, field: str, actor) -> None:
     if field not in SensitiveAccess.Field.values:
         raise ValidationError(_("Unknown field."))
     SensitiveAccess.objects.create(beneficiary=beneficiary, user=actor, field=field)
+
+
+# --- bulk import and export (the resource and the file handling live in importing.py) ----------
+
+EXPORT_PERMISSIONS = ("beneficiaries.view_sensitive", "beneficiaries.export_beneficiary")
+
+
+@transaction.atomic
+def beneficiary_import_record(
+    *, actor, beneficiaries: list[Beneficiary], file_name: str, file_format: str, rejected_rows: int = 0
+) -> BulkTransfer:
+    """Log an import and record each imported beneficiary's consent to data processing with the
+    import as its source. Called by the resource inside the import's own transaction."""
+    now = timezone.now()
+    transfer = BulkTransfer.objects.create(
+        kind=BulkTransfer.Kind.IMPORT, user=actor, file_format=file_format[:10], file_name=file_name[:200],
+        rows=len(beneficiaries), rejected_rows=rejected_rows,
+    )
+    Consent.objects.bulk_create(
+        Consent(
+            beneficiary=beneficiary, purpose=Consent.Purpose.DATA_PROCESSING, given_at=now,
+            recorded_by=actor, source_import=transfer,
+        )
+        for beneficiary in beneficiaries
+    )
+    return transfer
+
+
+def beneficiary_import(*, actor, content: bytes, file_name: str, expected_rows: int) -> BulkTransfer:
+    """Import the valid rows of a previewed file in one transaction: all of them or none.
+
+    The file is validated again here (never trust the preview the browser saw): if the count of
+    valid rows is no longer the one the user confirmed — someone registered one of its IDs in the
+    meantime, or a second click confirmed it twice — nothing is imported. Two confirmations racing
+    on PostgreSQL meet the unique index on ``national_id``: the loser's import fails whole.
+    """
+    if not actor.has_perm("beneficiaries.import_beneficiary"):
+        raise PermissionDenied
+    from .importing import file_format_for, read_dataset
+    from .resources import BeneficiaryResource
+
+    file_format = file_format_for(file_name)
+    dataset = read_dataset(content, file_format)
+    resource = BeneficiaryResource()
+    with transaction.atomic():
+        result = resource.import_data(
+            dataset, dry_run=False, use_transactions=True, raise_errors=False,
+            user=actor, file_name=file_name, file_format=file_format,
+        )
+        if result.has_errors() or resource.transfer is None:
+            raise ValidationError(
+                _("The import failed and nothing was imported; check the file and try again."), code="failed"
+            )
+        if resource.transfer.rows != expected_rows or expected_rows == 0:
+            raise ValidationError(
+                _("The file now has %(count)s valid rows instead of the %(expected)s you confirmed; nothing was "
+                  "imported. Check the preview again.") % {"count": resource.transfer.rows, "expected": expected_rows},
+                code="changed",
+            )
+    return resource.transfer
+
+
+@transaction.atomic
+def beneficiary_export(*, actor, queryset, file_format: str) -> bytes:
+    """Every column in full (a data-protection tool: a person's data on request, or the registry for
+    the board); only for holders of both permissions, and logged."""
+    if not actor.has_perms(EXPORT_PERMISSIONS):
+        raise PermissionDenied
+    if file_format not in ("xlsx", "csv"):
+        raise ValidationError(_("Choose Excel (.xlsx) or CSV."), code="format")
+    from .resources import BeneficiaryResource
+
+    dataset = BeneficiaryResource().export(queryset=queryset)
+    # A byte-order mark lets Excel open an Arabic CSV as UTF-8.
+    content = dataset.export("xlsx") if file_format == "xlsx" else ("\ufeff" + dataset.export("csv")).encode("utf-8")
+    BulkTransfer.objects.create(kind=BulkTransfer.Kind.EXPORT, user=actor, file_format=file_format, rows=len(dataset))
+    return content

@@ -1,15 +1,20 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods, require_POST
+from import_export.formats.base_formats import XLSX
 
-from association.pagination import paginate
+from association.pagination import PAGE_SIZE, paginate
 from association.permissions import staff_view
 
-from . import services
+from . import importing, services
 from .forms import BeneficiaryForm, DocumentForm, HouseholdFormSet, SearchForm, household_rows
 from .models import Beneficiary, Document, SensitiveAccess
 from .search import search_beneficiaries
@@ -27,13 +32,29 @@ def _list_queryset():
     ).order_by("-created_at", "-pk")
 
 
+def _search(request, queryset):
+    """The search form and its page of results.
+
+    The query travels in a POST body, never in the URL: an ID number or a mobile typed into it would
+    otherwise land in the browser history and in the proxy's and gunicorn's access logs (DESIGN.md,
+    data protection). Searching changes nothing; POST is only the envelope. Result pages are asked
+    for with the same POST (``page`` beside ``q``).
+    """
+    form = SearchForm(request.POST if request.method == "POST" else None)
+    query = form.cleaned_data["q"].strip() if form.is_bound and form.is_valid() else ""
+    if not query:
+        return form, "", None
+    page = Paginator(search_beneficiaries(queryset, query), PAGE_SIZE).get_page(request.POST.get("page"))
+    return form, query, page
+
+
+@require_http_methods(["GET", "POST"])
 @staff_view(VIEW, "beneficiaries.add_beneficiary")
 def desk(request):
     """The relations officer's intake desk: search first, then open or register."""
-    form = SearchForm(request.GET or None)
-    query = form.cleaned_data["q"] if form.is_valid() else ""
-    results = paginate(request, search_beneficiaries(_list_queryset(), query)) if query else None
-    context = {"form": form, "query": query, "page": results}
+    form, query, results = _search(request, _list_queryset())
+    context = {"form": form, "query": query, "page": results, "search_url": reverse("beneficiaries:desk"),
+               "search_target": "#search-results"}
     if request.htmx:
         return render(request, "beneficiaries/_search_results.html", context)
     from channels_log.models import ContactEntry
@@ -45,14 +66,16 @@ def desk(request):
     return render(request, "beneficiaries/desk.html", context)
 
 
+@require_http_methods(["GET", "POST"])
 @staff_view(VIEW)
 def beneficiary_list(request):
-    form = SearchForm(request.GET or None)
-    query = form.cleaned_data["q"] if form.is_valid() else ""
-    queryset = search_beneficiaries(_list_queryset(), query) if query else _list_queryset()
-    page = paginate(request, queryset)
+    form, query, page = _search(request, _list_queryset())
+    if not query:
+        page = paginate(request, _list_queryset())
+    context = {"form": form, "query": query, "page": page, "search_url": reverse("beneficiaries:list"),
+               "search_target": "#list"}
     template = "beneficiaries/_list_table.html" if request.htmx else "beneficiaries/list.html"
-    return render(request, template, {"form": form, "query": query, "page": page})
+    return render(request, template, context)
 
 
 @staff_view(VIEW, "beneficiaries.add_beneficiary")
@@ -189,5 +212,139 @@ def document_file(request, pk):
         raise Http404 from None
     response = FileResponse(handle, content_type=document.content_type)
     response["Content-Disposition"] = f'inline; filename="document-{document.pk}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+# --- bulk import and export ---------------------------------------------------------------------
+
+IMPORT = "beneficiaries.import_beneficiary"
+IMPORT_SESSION_KEY = "beneficiary_import"
+# The preview lists every bad row; a page holds this many so a 5,000-row file stays readable.
+PREVIEW_PAGE_SIZE = 250
+
+
+def _discard_import(request) -> None:
+    stash = request.session.pop(IMPORT_SESSION_KEY, None)
+    if stash:
+        importing.stash_discard(stash.get("token", ""))
+
+
+@staff_view(IMPORT)
+def import_upload(request):
+    """Upload a file; it is kept privately under a random name bound to this session, then previewed."""
+    if request.method == "POST":
+        form = importing.UploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            _discard_import(request)
+            request.session[IMPORT_SESSION_KEY] = {
+                "token": importing.stash_upload(form.content),
+                "name": form.cleaned_data["file"].name[:200],
+            }
+            return redirect("beneficiaries:import_preview")
+    else:
+        form = importing.UploadForm()
+    can_export = request.user.has_perms(services.EXPORT_PERMISSIONS)
+    return render(
+        request,
+        "beneficiaries/import_upload.html",
+        {
+            "form": form,
+            "pending": request.session.get(IMPORT_SESSION_KEY),
+            "export_form": importing.ExportForm() if can_export else None,
+        },
+    )
+
+
+@staff_view(IMPORT)
+def import_preview(request):
+    """The dry run: counts, and every bad row with its line number and the reasons per column."""
+    stash = request.session.get(IMPORT_SESSION_KEY)
+    if not stash:
+        messages.info(request, _("Upload a file to import."))
+        return redirect("beneficiaries:import")
+    try:
+        content = importing.stash_read(stash["token"])
+        dataset = importing.read_dataset(content, importing.file_format_for(stash["name"]))
+        preview = importing.import_preview(dataset)
+    except ValidationError as exc:
+        _discard_import(request)
+        messages.error(request, " ".join(exc.messages))
+        return redirect("beneficiaries:import")
+    return render(
+        request,
+        "beneficiaries/import_preview.html",
+        {
+            "preview": preview,
+            "page": paginate(request, preview.problems, per_page=PREVIEW_PAGE_SIZE),
+            "file_name": stash["name"],
+            "confirm_form": importing.ConfirmForm(initial={"expected_rows": preview.valid}),
+        },
+    )
+
+
+@require_POST
+@staff_view(IMPORT)
+def import_confirm(request):
+    """Import the valid rows of the file kept in the session (never rows sent back by the browser)."""
+    stash = request.session.get(IMPORT_SESSION_KEY)
+    if not stash:
+        messages.info(request, _("Upload a file to import."))
+        return redirect("beneficiaries:import")
+    form = importing.ConfirmForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("There are no valid rows to import."))
+        return redirect("beneficiaries:import_preview")
+    try:
+        transfer = services.beneficiary_import(
+            actor=request.user,
+            content=importing.stash_read(stash["token"]),
+            file_name=stash["name"],
+            expected_rows=form.cleaned_data["expected_rows"],
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("beneficiaries:import_preview")
+    _discard_import(request)
+    messages.success(
+        request,
+        ngettext(
+            "%(count)s beneficiary is imported.", "%(count)s beneficiaries are imported.", transfer.rows
+        ) % {"count": transfer.rows},
+    )
+    return redirect("beneficiaries:list")
+
+
+@require_POST
+@staff_view(IMPORT)
+def import_cancel(request):
+    _discard_import(request)
+    messages.info(request, _("The uploaded file is discarded."))
+    return redirect("beneficiaries:import")
+
+
+@staff_view(IMPORT)
+def import_template(request):
+    """An empty workbook with the column headers."""
+    response = HttpResponse(importing.template_workbook(), content_type=XLSX.CONTENT_TYPE)
+    response["Content-Disposition"] = 'attachment; filename="beneficiaries-template.xlsx"'
+    return response
+
+
+@require_POST
+@staff_view(*services.EXPORT_PERMISSIONS)
+def beneficiary_export(request):
+    """Every beneficiary with full values: a logged action for managers and admins."""
+    form = importing.ExportForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest(_("Choose Excel (.xlsx) or CSV."))
+    file_format = form.cleaned_data["file_format"]
+    content = services.beneficiary_export(
+        actor=request.user, queryset=Beneficiary.objects.order_by("pk"), file_format=file_format
+    )
+    content_type = XLSX.CONTENT_TYPE if file_format == "xlsx" else "text/csv; charset=utf-8"
+    response = HttpResponse(content, content_type=content_type)
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="beneficiaries-{stamp}.{file_format}"'
     response["Cache-Control"] = "no-store"
     return response

@@ -23,6 +23,7 @@ def _document():
 INTAKE = [R.RELATIONS_OFFICER]
 READERS = ALL_ROLES
 SENSITIVE = [R.RELATIONS_OFFICER, R.SOCIAL_RESEARCHER, R.MANAGER]
+IMPORTERS = [R.RELATIONS_OFFICER, R.MANAGER]
 
 URLS = {
     "beneficiaries:desk": {"expect": staff(INTAKE)},
@@ -38,4 +39,10 @@ URLS = {
     },
     "beneficiaries:document_verify": {"kwargs": _document, "method": "post", "expect": staff(INTAKE)},
     "beneficiaries:document_file": {"kwargs": _document, "expect": staff(SENSITIVE)},
+    "beneficiaries:import": {"expect": staff(IMPORTERS)},
+    "beneficiaries:import_preview": {"expect": staff(IMPORTERS)},
+    "beneficiaries:import_confirm": {"method": "post", "expect": staff(IMPORTERS)},
+    "beneficiaries:import_cancel": {"method": "post", "expect": staff(IMPORTERS)},
+    "beneficiaries:import_template": {"expect": staff(IMPORTERS)},
+    "beneficiaries:export": {"method": "post", "expect": staff([R.MANAGER])},
 }

@@ -1,0 +1,231 @@
+"""Bulk import of beneficiaries on the staff page: reading an uploaded file, the dry-run preview,
+the private stash that keeps the file between its preview and the confirmation, and the forms.
+The resource is in ``resources.py``; the writes happen in ``services.beneficiary_import``.
+"""
+
+import re
+import secrets
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import tablib
+from django import forms
+from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
+from import_export.formats.base_formats import CSV, XLSX
+
+from association.forms import PortalForm
+
+from .models import Beneficiary
+from .resources import (
+    COLUMNS,
+    HEADER_LINES,
+    REQUIRED_COLUMNS,
+    BeneficiaryResource,
+    cell_text,
+    column_label,
+    header_aliases,
+    header_key,
+)
+
+FORMATS = {"xlsx": XLSX, "csv": CSV}
+MAX_BYTES = 5 * 1024 * 1024
+MAX_ROWS = 5000
+
+# --- reading an upload --------------------------------------------------------------------------
+
+
+def file_format_for(name: str) -> str:
+    suffix = Path(name or "").suffix.lower().lstrip(".")
+    if suffix not in FORMATS:
+        raise ValidationError(_("Upload an Excel workbook (.xlsx) or a CSV file."), code="format")
+    return suffix
+
+
+def read_dataset(content: bytes, file_format: str) -> tablib.Dataset:
+    """The file as a dataset, refusing what is not really a workbook or a text file, an empty file,
+    too many rows, or a file without the required columns."""
+    if not content:
+        raise ValidationError(_("The file is empty."), code="empty")
+    if len(content) > MAX_BYTES:
+        raise ValidationError(
+            _("The file is too large; the limit is %(limit)s MB.") % {"limit": MAX_BYTES // 1048576}, code="size"
+        )
+    if file_format == "xlsx":
+        if not content.startswith(b"PK\x03\x04"):
+            raise ValidationError(_("This file is not an Excel workbook (.xlsx)."), code="format")
+        try:
+            dataset = XLSX().create_dataset(content)
+        except Exception:  # openpyxl raises many kinds of errors for a damaged workbook
+            raise ValidationError(
+                _("This Excel workbook cannot be read; save it again and retry."), code="format"
+            ) from None
+    else:
+        for encoding in ("utf-8-sig", "cp1256"):  # Excel saves Arabic CSV files in Windows-1256
+            try:
+                text = content.decode(encoding)
+                break
+            except UnicodeDecodeError:
+                continue
+        else:
+            raise ValidationError(_("This CSV file cannot be read; save it as UTF-8 and retry."), code="format")
+        try:
+            dataset = CSV().create_dataset(text)
+        except Exception:  # tablib raises InvalidDimensions for ragged rows, csv.Error for bad quoting
+            raise ValidationError(
+                _("This CSV file cannot be read; check that every row has the same columns."), code="format"
+            ) from None
+    if not dataset.headers or len(dataset) == 0:
+        raise ValidationError(_("The file has no rows under its header."), code="empty")
+    if len(dataset) > MAX_ROWS:
+        raise ValidationError(
+            _("The file has %(count)s rows; import at most %(limit)s at a time.")
+            % {"count": len(dataset), "limit": MAX_ROWS},
+            code="rows",
+        )
+    aliases = header_aliases()
+    present = {aliases.get(header_key(h)) for h in dataset.headers}
+    missing = [column_label(name) for name in REQUIRED_COLUMNS if name not in present]
+    if missing:
+        raise ValidationError(
+            _("The file has no column for: %(columns)s. Download the template to see the columns.")
+            % {"columns": "، ".join(missing)},
+            code="columns",
+        )
+    return dataset
+
+
+def template_workbook() -> bytes:
+    """An empty workbook with the column headers, for staff to fill in."""
+    return BeneficiaryResource().export(queryset=Beneficiary.objects.none()).export("xlsx")
+
+
+# --- the dry run --------------------------------------------------------------------------------
+
+
+@dataclass
+class RowProblem:
+    line: int
+    name: str
+    reasons: list[tuple[str, list[str]]]
+
+
+@dataclass
+class ImportPreview:
+    total: int
+    valid: int
+    problems: list[RowProblem] = field(default_factory=list)
+
+    @property
+    def invalid(self) -> int:
+        return len(self.problems)
+
+
+def _row_name(values, headers) -> str:
+    row = dict(zip(headers, values, strict=False))
+    return " ".join(cell_text(row.get(column_label(n))) for n in ("first_name", "father_name", "family_name")).strip()
+
+
+def import_preview(dataset: tablib.Dataset) -> ImportPreview:
+    """Validate every row without keeping anything: the valid count, and every bad row with its reasons."""
+    resource = BeneficiaryResource()
+    result = resource.import_data(dataset, dry_run=True, use_transactions=True, raise_errors=False)
+    if result.base_errors:
+        raise ValidationError(_("The file could not be checked; nothing was imported."), code="base")
+    labels = {name: column_label(name) for name in COLUMNS}
+    problems = []
+    for invalid in result.invalid_rows:
+        reasons = [
+            (labels.get(key, _("Row")) if key != NON_FIELD_ERRORS else _("Row"), list(messages))
+            for key, messages in invalid.error_dict.items()
+        ]
+        problems.append(RowProblem(invalid.number + HEADER_LINES, _row_name(invalid.values, dataset.headers), reasons))
+    for number, _errors in result.row_errors():
+        row = dataset[number - 1]
+        problems.append(
+            RowProblem(
+                number + HEADER_LINES, _row_name(row, dataset.headers), [(_("Row"), [_("This row could not be read.")])]
+            )
+        )
+    problems.sort(key=lambda problem: problem.line)
+    return ImportPreview(total=len(dataset), valid=result.totals["new"], problems=problems)
+
+
+# --- the private stash between preview and confirmation -----------------------------------------
+
+_TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
+STASH_MAX_AGE_SECONDS = 24 * 3600
+
+
+def _stash_dir() -> Path:
+    # Under MEDIA_ROOT but never served: the portal serves files only through permission-checked views.
+    return Path(settings.MEDIA_ROOT) / "private" / "imports"
+
+
+def _stash_path(token: str) -> Path:
+    if not _TOKEN.match(token or ""):
+        raise ValidationError(_("The uploaded file has expired; upload it again."), code="expired")
+    return _stash_dir() / f"{token}.upload"
+
+
+def stash_upload(content: bytes) -> str:
+    """Keep an uploaded file under a random name; returns the token the session keeps."""
+    directory = _stash_dir()
+    directory.mkdir(parents=True, exist_ok=True)
+    cutoff = time.time() - STASH_MAX_AGE_SECONDS
+    for old in directory.glob("*.upload"):  # abandoned previews
+        if old.stat().st_mtime < cutoff:
+            old.unlink(missing_ok=True)
+    token = secrets.token_urlsafe(24)
+    path = _stash_path(token)
+    path.write_bytes(content)
+    path.chmod(0o600)
+    return token
+
+
+def stash_read(token: str) -> bytes:
+    try:
+        return _stash_path(token).read_bytes()
+    except FileNotFoundError:
+        raise ValidationError(_("The uploaded file has expired; upload it again."), code="expired") from None
+
+
+def stash_discard(token: str) -> None:
+    if token and _TOKEN.match(token):
+        _stash_path(token).unlink(missing_ok=True)
+
+
+# --- forms --------------------------------------------------------------------------------------
+
+
+class UploadForm(PortalForm):
+    file = forms.FileField(
+        label=_l("File (Excel .xlsx or CSV)"),
+        help_text=_l("One beneficiary per row, with the template's column headers."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
+    )
+
+    def clean_file(self):
+        uploaded = self.cleaned_data["file"]
+        file_format = file_format_for(uploaded.name)
+        if uploaded.size > MAX_BYTES:
+            raise ValidationError(
+                _("The file is too large; the limit is %(limit)s MB.") % {"limit": MAX_BYTES // 1048576}, code="size"
+            )
+        content = uploaded.read()
+        self.dataset = read_dataset(content, file_format)
+        self.content = content
+        return uploaded
+
+
+class ConfirmForm(forms.Form):
+    expected_rows = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+
+
+class ExportForm(PortalForm):
+    file_format = forms.ChoiceField(
+        label=_l("Format"), choices=[("xlsx", _l("Excel (.xlsx)")), ("csv", "CSV")], initial="xlsx"
+    )
