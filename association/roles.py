@@ -41,6 +41,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "beneficiaries.import_beneficiary",
         *_crud("beneficiaries.consent", "view", "add", "change"),
         *_crud("requests_app.supportrequest", "add", "change"),
+        "requests_app.process_supportrequest",
         *_crud("channels_log.contactentry", "add"),
     ],
     Role.SOCIAL_RESEARCHER: [
@@ -48,12 +49,16 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "beneficiaries.view_sensitive",
         *_crud("beneficiaries.document", "add"),
         *_crud("channels_log.contactentry", "add"),
+        "requests_app.research_supportrequest",
     ],
     Role.COMMITTEE_MEMBER: [
         *_READ_REGISTRY,
+        "requests_app.vote_supportrequest",
     ],
     Role.COMMITTEE_CHAIR: [
         *_READ_REGISTRY,
+        "requests_app.vote_supportrequest",
+        "requests_app.decide_supportrequest",
     ],
     Role.MANAGER: [
         *_READ_REGISTRY,

@@ -181,6 +181,9 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(envstr("MEDIA_ROOT") or VAR_DIR / "media")
 # Uploaded documents: checked by content (magic bytes), not by extension.
 DOCUMENT_MAX_BYTES = envint("DOCUMENT_MAX_MB", 10) * 1024 * 1024
+# The research committee decides no sooner than this many days after submission, unless the approved
+# policy says otherwise (requests_app.services.decision_window_days reads it).
+DEFAULT_DECISION_WINDOW_DAYS = envint("DEFAULT_DECISION_WINDOW_DAYS", 14)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
@@ -262,6 +265,9 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Periodic sweeps, in code. Each finds in the database what is due, so a lost broker loses nothing.
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
+CELERY_BEAT_SCHEDULE["requests_app.reminders_sweep"] = {
+    "task": "requests_app.tasks.requests_reminders_sweep", "schedule": 15 * 60.0,
+}
 CELERY_BEAT_SCHEDULE["channels_log.sweep_messages"] = {
     "task": "channels_log.tasks.sweep_messages", "schedule": float(MESSAGING_SWEEP_SECONDS),
 }

@@ -1,13 +1,217 @@
-"""Every write to a support request that has a rule."""
+"""Every write to a support request that has a rule.
 
+The lifecycle is the ``TRANSITIONS`` table below: from each status, the statuses it may go to and the
+roles that may take that step. Each step is a service here that runs in one transaction, re-reads the
+request under a row lock, checks the actor against the table, writes an append-only ``StatusChange``
+and records its notifications. Nothing else assigns ``SupportRequest.status``.
+"""
+
+import base64
+import binascii
+import datetime as dt
+import importlib
+import importlib.util
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from zoneinfo import ZoneInfo
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import ServiceType, StatusChange, SupportRequest
+from association.dates import hijri_year
+from association.roles import Role, has_role
+
+from .models import (
+    CommitteeDecision,
+    CommitteeSettings,
+    CommitteeVote,
+    Declaration,
+    Delivery,
+    EligibilityRule,
+    EligibilityRuleSet,
+    RequestNotification,
+    RequestSequence,
+    ServiceType,
+    SocialStudy,
+    StatusChange,
+    SupportRequest,
+)
+
+S = SupportRequest.Status
+OFFICER, RESEARCHER = Role.RELATIONS_OFFICER, Role.SOCIAL_RESEARCHER
+MEMBER, CHAIR, MANAGER = Role.COMMITTEE_MEMBER, Role.COMMITTEE_CHAIR, Role.MANAGER
+COMMITTEE_ROLES = (MEMBER, CHAIR)
+
+# The lifecycle on one screen: status -> {next status: roles that may take the step}. Superusers may take any.
+TRANSITIONS: dict[str, dict[str, tuple[str, ...]]] = {
+    S.DRAFT: {S.SUBMITTED: (OFFICER,), S.INCOMPLETE: (OFFICER,), S.WITHDRAWN: (OFFICER,)},
+    S.INCOMPLETE: {S.SUBMITTED: (OFFICER,), S.WITHDRAWN: (OFFICER,)},
+    S.SUBMITTED: {
+        S.IN_RESEARCH: (OFFICER, CHAIR), S.AWAITING_COMMITTEE: (OFFICER,), S.INCOMPLETE: (OFFICER,),
+        S.WITHDRAWN: (OFFICER,),
+    },
+    S.IN_RESEARCH: {S.AWAITING_COMMITTEE: (RESEARCHER,), S.INCOMPLETE: (RESEARCHER,), S.WITHDRAWN: (OFFICER,)},
+    S.AWAITING_COMMITTEE: {
+        S.APPROVED: (CHAIR,), S.REJECTED: (CHAIR,), S.IN_RESEARCH: (CHAIR,), S.WITHDRAWN: (OFFICER,),
+    },
+    S.APPROVED: {S.REGISTERED: (OFFICER,)},
+    # Back to the committee is the one appeal (reconsideration).
+    S.REJECTED: {S.AWAITING_COMMITTEE: (OFFICER,), S.CLOSED: (OFFICER, MANAGER)},
+    S.REGISTERED: {S.SERVICE_DELIVERED: (OFFICER,)},
+    S.SERVICE_DELIVERED: {S.CLOSED: (OFFICER, MANAGER)},
+    S.CLOSED: {},
+    S.WITHDRAWN: {},
+}
+
+# Statuses in which a request waits for the association (used for overdue and escalation).
+UNDECIDED = (S.SUBMITTED, S.IN_RESEARCH, S.AWAITING_COMMITTEE)
+
+RIYADH = ZoneInfo("Asia/Riyadh")
+
+# The declaration (إقرار) is a legal text: the exact version signed is stored with the request, so it is
+# kept here verbatim in Arabic rather than translated. A new wording is a new version key.
+DECLARATION_VERSION = "1447-1"
+DECLARATION_TEXTS = {
+    "1447-1": (
+        "أقر أنا مقدم الطلب بأن جميع البيانات والمعلومات والمستندات التي قدمتها إلى الجمعية صحيحة وكاملة "
+        "ومطابقة للأصل، وأنني المسؤول مسؤولية مباشرة عن صحتها، وأتعهد بإبلاغ الجمعية بأي تغيير يطرأ عليها، "
+        "وأقبل بأن تتحقق الجمعية منها بالوسائل النظامية، وأعلم أن تقديم بيانات غير صحيحة يلغي الطلب وما ترتب عليه."
+    ),
+}
+SIGNATURE_MAX_BYTES = 512 * 1024
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+def can_transition(user, old: str, new: str) -> bool:
+    roles = TRANSITIONS.get(old, {}).get(new)
+    return roles is not None and has_role(user, *roles)
+
+
+def allowed_targets(user, status: str) -> list[str]:
+    return [new for new in TRANSITIONS.get(status, {}) if can_transition(user, status, new)]
+
+
+def _forbidden() -> ValidationError:
+    return ValidationError(_("You may not take this step on this request."), code="forbidden")
+
+
+def _lock(support_request: SupportRequest) -> SupportRequest:
+    # Re-read under a row lock: two people acting on the same request at once are serialised here,
+    # and the second sees the first one's status.
+    return SupportRequest.objects.select_for_update().get(pk=support_request.pk)
+
+
+def _transition(locked: SupportRequest, *, new: str, actor, reason: str, now, extra_fields=()) -> StatusChange:
+    old = locked.status
+    if new not in TRANSITIONS.get(old, {}):
+        raise ValidationError(
+            _("A request in status “%(old)s” cannot move to “%(new)s”.")
+            % {"old": S(old).label, "new": S(new).label},
+            code="invalid_transition",
+        )
+    if not can_transition(actor, old, new):
+        raise _forbidden()
+    locked.status = new
+    locked.save(update_fields=["status", *extra_fields])
+    return StatusChange.objects.create(
+        support_request=locked, old_status=old, new_status=new, actor=actor, reason=reason, at=now
+    )
+
+
+def _notify(*, event: str, key: str, support_request: SupportRequest, beneficiary=None, user=None, context=None) -> bool:
+    """The one place a lifecycle notification leaves this app: recorded here once per ``key`` (a rerun of a
+    sweep finds the key and sends nothing) and queued as outgoing messages by ``channels_log.messaging``.
+    Called inside the caller's transaction: a rolled-back step notifies no one, and the messages are
+    handed to the workers on commit."""
+    from channels_log.messaging import message_queue
+
+    context = {
+        "reference": support_request.number or "", "service": support_request.service_type.name, **(context or {}),
+    }
+    if user is not None:
+        context["url"] = settings.SITE_URL.rstrip("/") + support_request.get_absolute_url()
+    _row, created = RequestNotification.objects.get_or_create(
+        key=key,
+        defaults={"event": event, "support_request": support_request, "user": user,
+                  "context": {k: str(v) for k, v in context.items()}, "created_at": timezone.now()},
+    )
+    if created:
+        message_queue(
+            event=event, key=f"requests:{key}", beneficiary=None if user is not None else beneficiary, user=user,
+            context={**context, "support_request": support_request},
+        )
+    return created
+
+
+# ---- policy numbers -------------------------------------------------------------------------------------
+
+
+def decision_window_days(at=None) -> int:
+    """The committee's minimum days between submission and decision: the board-approved policy in force
+    (``association.services.policy_decision_window_days``), else ``settings.DEFAULT_DECISION_WINDOW_DAYS``."""
+    # Looked up at call time: the policy documents are built in parallel and may be absent from a checkout.
+    if importlib.util.find_spec("association.services") is not None:
+        policy = importlib.import_module("association.services")
+        if hasattr(policy, "policy_decision_window_days"):
+            return int(policy.policy_decision_window_days(at))
+    return int(getattr(settings, "DEFAULT_DECISION_WINDOW_DAYS", 14))
+
+
+def decidable_from(support_request: SupportRequest) -> dt.datetime | None:
+    """The first moment the committee may decide: 00:00 Riyadh on the submission's Riyadh calendar date plus
+    the window in force when it was submitted (submitted any time on day 0 → decidable from day N 00:00)."""
+    if support_request.submitted_at is None:
+        return None
+    day0 = support_request.submitted_at.astimezone(RIYADH).date()
+    return dt.datetime.combine(day0 + dt.timedelta(days=support_request.decision_window_days), dt.time.min, RIYADH)
+
+
+def decision_due(support_request: SupportRequest) -> dt.datetime | None:
+    """After this moment an undecided request is overdue and escalates to the manager."""
+    if support_request.submitted_at is None:
+        return None
+    day0 = support_request.submitted_at.astimezone(RIYADH).date()
+    days = CommitteeSettings.get_solo().overdue_days
+    return dt.datetime.combine(day0 + dt.timedelta(days=days), dt.time.min, RIYADH)
+
+
+def overdue_filter(now=None) -> Q:
+    """Undecided requests submitted ``overdue_days`` or more Riyadh calendar days ago."""
+    now = now or timezone.now()
+    days = CommitteeSettings.get_solo().overdue_days
+    cutoff_day = now.astimezone(RIYADH).date() - dt.timedelta(days=days)
+    cutoff = dt.datetime.combine(cutoff_day + dt.timedelta(days=1), dt.time.min, RIYADH)
+    return Q(status__in=UNDECIDED, submitted_at__lt=cutoff)
+
+
+def committee_members():
+    return get_user_model().objects.filter(is_active=True, groups__name__in=COMMITTEE_ROLES).distinct()
+
+
+def quorum_required() -> int:
+    configured = CommitteeSettings.get_solo().quorum
+    if configured:
+        return configured
+    return committee_members().count() // 2 + 1
+
+
+def _next_number(now) -> str:
+    year = hijri_year(now.astimezone(RIYADH).date())
+    # get_or_create survives two first submissions of a year racing; the row lock then serialises the count.
+    RequestSequence.objects.get_or_create(hijri_year=year)
+    sequence = RequestSequence.objects.select_for_update().get(hijri_year=year)
+    sequence.last_number += 1
+    sequence.save(update_fields=["last_number"])
+    return f"{year}-{sequence.last_number:06d}"
+
+
+# ---- intake ---------------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -24,21 +228,472 @@ def required_documents_checklist(*, beneficiary, service_type: ServiceType) -> l
     for type_id, verified_at in beneficiary.documents.values_list("document_type_id", "verified_at"):
         supplied[type_id] = supplied.get(type_id, False) or verified_at is not None
     return [
-        ChecklistItem(document_type=dt, supplied=dt.pk in supplied, verified=supplied.get(dt.pk, False))
-        for dt in required
+        ChecklistItem(document_type=dt_, supplied=dt_.pk in supplied, verified=supplied.get(dt_.pk, False))
+        for dt_ in required
     ]
+
+
+def missing_items(support_request: SupportRequest) -> list[str]:
+    """Exactly what stops the request from being submitted, one line per item."""
+    items = []
+    for item in required_documents_checklist(
+        beneficiary=support_request.beneficiary, service_type=support_request.service_type
+    ):
+        if not item.supplied:
+            items.append(_("%(document)s: not supplied") % {"document": item.document_type.name})
+        elif not item.verified:
+            items.append(_("%(document)s: supplied but not verified by staff") % {"document": item.document_type.name})
+    if not Declaration.objects.filter(support_request=support_request).exists():
+        items.append(_("The declaration (إقرار) is not signed"))
+    return items
 
 
 @transaction.atomic
 def support_request_create_draft(*, beneficiary, service_type: ServiceType, channel, description: str, actor) -> SupportRequest:
     """Open a draft request at the intake desk; it gets its number only when submitted."""
+    if not has_role(actor, OFFICER):
+        raise _forbidden()
     if not service_type.is_active:
         raise ValidationError({"service_type": _("This service is not offered at the moment.")})
     support_request = SupportRequest.objects.create(
         beneficiary=beneficiary, service_type=service_type, channel=channel, description=description, created_by=actor
     )
     StatusChange.objects.create(
-        support_request=support_request, old_status="", new_status=SupportRequest.Status.DRAFT,
+        support_request=support_request, old_status="", new_status=S.DRAFT,
         actor=actor, reason=_("Opened at the intake desk"), at=timezone.now(),
     )
     return support_request
+
+
+@transaction.atomic
+def support_request_submit(*, support_request: SupportRequest, actor) -> SupportRequest:
+    """The completeness gate: every required document supplied and verified, the declaration signed.
+    A complete request gets its number (once) and the decision window in force today."""
+    now = timezone.now()
+    locked = _lock(support_request)
+    if not can_transition(actor, locked.status, S.SUBMITTED):
+        if S.SUBMITTED not in TRANSITIONS.get(locked.status, {}):
+            raise ValidationError(_("This request cannot be submitted in its current status."), code="invalid_transition")
+        raise _forbidden()
+    missing = missing_items(locked)
+    if missing:
+        raise ValidationError([ValidationError(m, code="incomplete") for m in missing])
+    if not locked.number:
+        locked.number = _next_number(now)
+    locked.submitted_at = now
+    locked.decision_window_days = decision_window_days(now)
+    locked.missing_items = []
+    _transition(
+        locked, new=S.SUBMITTED, actor=actor, now=now, reason=_("Complete: documents verified and declaration signed"),
+        extra_fields=["number", "submitted_at", "decision_window_days", "missing_items"],
+    )
+    _notify(
+        event="request_received", key=f"request_received:{locked.pk}:{now.isoformat()}", support_request=locked,
+        beneficiary=locked.beneficiary,
+        context={"due_date": decidable_from(locked).date().isoformat()},
+    )
+    return locked
+
+
+@transaction.atomic
+def support_request_return_incomplete(*, support_request: SupportRequest, actor, note: str = "") -> SupportRequest:
+    """Return the request to the beneficiary with the list of what is missing (computed, plus the staff note)."""
+    now = timezone.now()
+    locked = _lock(support_request)
+    items = missing_items(locked)
+    if note.strip():
+        items.append(note.strip())
+    if not items:
+        raise ValidationError({"note": _("Nothing is missing: write what the beneficiary still has to supply.")})
+    locked.missing_items = items
+    _transition(locked, new=S.INCOMPLETE, actor=actor, now=now, reason="\n".join(items), extra_fields=["missing_items"])
+    _notify(
+        event="request_incomplete", key=f"request_incomplete:{locked.pk}:{now.isoformat()}", support_request=locked,
+        beneficiary=locked.beneficiary, context={"missing": "، ".join(items)},
+    )
+    return locked
+
+
+@transaction.atomic
+def support_request_withdraw(*, support_request: SupportRequest, actor, reason: str) -> SupportRequest:
+    if not reason.strip():
+        raise ValidationError({"reason": _("Write why the request is withdrawn.")})
+    locked = _lock(support_request)
+    _transition(locked, new=S.WITHDRAWN, actor=actor, now=timezone.now(), reason=reason.strip())
+    return locked
+
+
+@transaction.atomic
+def support_request_send_to_committee(*, support_request: SupportRequest, actor, reason: str = "") -> SupportRequest:
+    """A clear case goes from intake straight to the committee (unclear ones go to research first)."""
+    locked = _lock(support_request)
+    if locked.status == S.IN_RESEARCH:
+        raise ValidationError(_("The researcher sends the request to the committee with the recommendation."))
+    _transition(
+        locked, new=S.AWAITING_COMMITTEE, actor=actor, now=timezone.now(),
+        reason=reason.strip() or _("Clear case: referred to the research committee"),
+    )
+    return locked
+
+
+# ---- declaration ----------------------------------------------------------------------------------------
+
+
+def _signature_from_data_url(data_url: str) -> bytes:
+    prefix = "data:image/png;base64,"
+    if not data_url.startswith(prefix):
+        raise ValidationError({"signature_data": _("The on-screen signature is not a PNG image.")})
+    try:
+        data = base64.b64decode(data_url[len(prefix):], validate=True)
+    except (binascii.Error, ValueError):
+        raise ValidationError({"signature_data": _("The on-screen signature could not be read.")}) from None
+    if not data.startswith(PNG_MAGIC):
+        raise ValidationError({"signature_data": _("The on-screen signature is not a PNG image.")})
+    if len(data) > SIGNATURE_MAX_BYTES:
+        raise ValidationError({"signature_data": _("The on-screen signature is too large.")})
+    return data
+
+
+@transaction.atomic
+def declaration_sign(
+    *, support_request: SupportRequest, actor, signature_scan=None, signature_data: str = ""
+) -> Declaration:
+    """The applicant signs the current declaration text before the officer (the witness): a signed scan
+    (checked by its bytes, like any document) or a signature drawn on screen (a PNG)."""
+    from beneficiaries.services import ALLOWED_DOCUMENT_TYPES, _detect_content_type
+
+    now = timezone.now()
+    locked = _lock(support_request)
+    if not has_role(actor, OFFICER):
+        raise _forbidden()
+    if locked.status not in (S.DRAFT, S.INCOMPLETE):
+        raise ValidationError(_("The declaration is signed before the request is submitted."))
+    if Declaration.objects.filter(support_request=locked).exists():
+        raise ValidationError(_("The declaration of this request is already signed."))
+    if signature_scan is not None:
+        if signature_scan.size == 0:
+            raise ValidationError({"signature_scan": _("The file is empty.")})
+        if signature_scan.size > settings.DOCUMENT_MAX_BYTES:
+            raise ValidationError({"signature_scan": _("The file is too large.")})
+        content_type = _detect_content_type(signature_scan)
+        if content_type not in ALLOWED_DOCUMENT_TYPES:
+            raise ValidationError(
+                {"signature_scan": _("Only PDF, JPEG or PNG files are accepted; this file's content is not one of them.")}
+            )
+        content, method = signature_scan, Declaration.Method.SCAN
+    elif signature_data:
+        content_type = "image/png"
+        content, method = ContentFile(_signature_from_data_url(signature_data)), Declaration.Method.SCREEN
+    else:
+        raise ValidationError(_("Upload the signed declaration or have the applicant sign on screen."))
+    declaration = Declaration(
+        support_request=locked, text_version=DECLARATION_VERSION, text=DECLARATION_TEXTS[DECLARATION_VERSION],
+        signed_at=now, witness=actor, method=method, signature_content_type=content_type,
+    )
+    declaration.signature_file.save("signature", content, save=False)
+    declaration.save()
+    return declaration
+
+
+# ---- social research ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def research_refer(*, support_request: SupportRequest, actor, researcher, reason: str) -> SocialStudy:
+    """Refer an unclear case (the officer at intake, or the chair from the committee) to a researcher."""
+    now = timezone.now()
+    if not reason.strip():
+        raise ValidationError({"reason": _("Write why the request is referred to social research.")})
+    if not (researcher.is_active and researcher.groups.filter(name=RESEARCHER).exists()):
+        raise ValidationError({"researcher": _("Choose an active social researcher.")})
+    locked = _lock(support_request)
+    locked.researcher = researcher
+    _transition(locked, new=S.IN_RESEARCH, actor=actor, now=now, reason=reason.strip(), extra_fields=["researcher"])
+    return SocialStudy.objects.create(
+        support_request=locked, researcher=researcher, referred_by=actor, referral_reason=reason.strip(),
+        referred_at=now,
+    )
+
+
+def active_rule_set(service_type: ServiceType) -> EligibilityRuleSet | None:
+    return service_type.rule_sets.filter(is_active=True).order_by("-version").first()
+
+
+def eligibility_score(*, study: SocialStudy, rule_set: EligibilityRuleSet | None) -> tuple[Decimal | None, int | None]:
+    """Income per person and the score the rules give it. Each rule that holds adds its points (max 100)."""
+    income_per_person = None
+    if study.monthly_income is not None and study.household_size:
+        income_per_person = (Decimal(study.monthly_income) / study.household_size).quantize(
+            Decimal("0.01"), rounding=ROUND_HALF_UP
+        )
+    if rule_set is None:
+        return income_per_person, None
+    C = EligibilityRule.Criterion
+    score = 0
+    for rule in rule_set.rules.all():
+        holds = False
+        if rule.criterion == C.INCOME_PER_PERSON_AT_MOST:
+            holds = income_per_person is not None and income_per_person <= rule.threshold
+        elif rule.criterion == C.HOUSEHOLD_SIZE_AT_LEAST:
+            holds = study.household_size is not None and study.household_size >= rule.threshold
+        elif rule.criterion == C.EXPENSES_RATIO_AT_LEAST:
+            holds = (
+                study.monthly_expenses is not None and study.monthly_income is not None
+                and (study.monthly_income == 0 or study.monthly_expenses * 100 >= rule.threshold * study.monthly_income)
+            )
+        elif rule.criterion == C.HOUSING_RENTED:
+            holds = study.housing == SocialStudy.Housing.RENTED
+        elif rule.criterion == C.HOUSING_INADEQUATE:
+            holds = study.housing == SocialStudy.Housing.INADEQUATE
+        elif rule.criterion == C.HEALTH_CONDITION:
+            holds = study.has_health_condition
+        if holds:
+            score += rule.points
+    return income_per_person, min(score, 100)
+
+
+STUDY_FIELDS = (
+    "visit_date", "income_sources", "monthly_income", "monthly_expenses", "housing", "health",
+    "has_health_condition", "household_size", "household_notes",
+)
+
+
+def _lock_study(study: SocialStudy, actor) -> SocialStudy:
+    study = SocialStudy.objects.select_for_update().select_related("support_request").get(pk=study.pk)
+    if not (actor.is_superuser or (study.researcher_id == actor.pk and has_role(actor, RESEARCHER))):
+        raise _forbidden()
+    if study.support_request.status != S.IN_RESEARCH or study.recommended_at is not None:
+        raise ValidationError(_("This study is closed."), code="closed")
+    return study
+
+
+@transaction.atomic
+def study_record(*, study: SocialStudy, actor, data: dict) -> SocialStudy:
+    """The researcher's visit and assessment; the score uses the service's rules in force (kept with the study)."""
+    study = _lock_study(study, actor)
+    for field in STUDY_FIELDS:
+        if field in data:
+            setattr(study, field, data[field])
+    if study.household_size is not None and study.household_size < 1:
+        raise ValidationError({"household_size": _("A household has at least one person.")})
+    study.rule_set = active_rule_set(study.support_request.service_type)
+    study.income_per_person, study.score = eligibility_score(study=study, rule_set=study.rule_set)
+    study.assessed_at = timezone.now()
+    study.save()
+    return study
+
+
+@transaction.atomic
+def study_recommend(*, study: SocialStudy, actor, recommendation: str, reasons: str) -> SocialStudy:
+    """The researcher's recommendation, with reasons; the request goes on to the committee."""
+    now = timezone.now()
+    study = _lock_study(study, actor)
+    if study.assessed_at is None:
+        raise ValidationError(_("Record the visit and assessment before recommending."))
+    if recommendation not in SocialStudy.Recommendation.values:
+        raise ValidationError({"recommendation": _("Choose a recommendation.")})
+    if not reasons.strip():
+        raise ValidationError({"reasons": _("Write the reasons for the recommendation.")})
+    study.recommendation, study.recommendation_reasons, study.recommended_at = recommendation, reasons.strip(), now
+    study.save(update_fields=["recommendation", "recommendation_reasons", "recommended_at"])
+    locked = _lock(study.support_request)
+    _transition(
+        locked, new=S.AWAITING_COMMITTEE, actor=actor, now=now,
+        reason=_("Research recommendation: %(recommendation)s") % {"recommendation": study.get_recommendation_display()},
+    )
+    return study
+
+
+# ---- research committee ---------------------------------------------------------------------------------
+
+
+def _votes_this_round(support_request: SupportRequest):
+    return CommitteeVote.objects.filter(support_request=support_request, committee_round=support_request.committee_round)
+
+
+@transaction.atomic
+def committee_vote(*, support_request: SupportRequest, actor, vote: str, note: str = "") -> CommitteeVote:
+    """A member's vote in the current round: approve, reject, abstain — or ``recused`` to declare a conflict of
+    interest, after which the member takes no further part in this request's round."""
+    locked = _lock(support_request)
+    if not has_role(actor, *COMMITTEE_ROLES):
+        raise _forbidden()
+    if locked.status != S.AWAITING_COMMITTEE:
+        raise ValidationError(_("Only a request awaiting the committee can be voted on."), code="not_awaiting")
+    if vote not in CommitteeVote.Vote.values:
+        raise ValidationError({"vote": _("Choose approve, reject or abstain.")})
+    if SocialStudy.objects.filter(support_request=locked, researcher=actor).exists():
+        raise ValidationError(_("The researcher who wrote the study cannot vote on it."), code="author")
+    existing = _votes_this_round(locked).filter(member=actor).first()
+    if existing and existing.vote == CommitteeVote.Vote.RECUSED:
+        raise ValidationError(_("You declared a conflict of interest on this request."), code="recused")
+    if vote == CommitteeVote.Vote.RECUSED and not note.strip():
+        raise ValidationError({"note": _("Describe the conflict of interest.")})
+    obj, _created = CommitteeVote.objects.update_or_create(
+        support_request=locked, committee_round=locked.committee_round, member=actor,
+        defaults={"vote": vote, "note": note.strip(), "at": timezone.now()},
+    )
+    return obj
+
+
+def committee_declare_conflict(*, support_request: SupportRequest, actor, note: str) -> CommitteeVote:
+    return committee_vote(support_request=support_request, actor=actor, vote=CommitteeVote.Vote.RECUSED, note=note)
+
+
+def votes_cast(support_request: SupportRequest) -> int:
+    return _votes_this_round(support_request).exclude(vote=CommitteeVote.Vote.RECUSED).count()
+
+
+GRANT_FIELDS = ("grant_kind", "grant_amount", "grant_items", "grant_period_months")
+
+
+@transaction.atomic
+def committee_decide(
+    *, support_request: SupportRequest, actor, outcome: str, reasons: str, grant: dict | None = None
+) -> CommitteeDecision:
+    """The chair records the committee's decision — only with quorum, and never before the decision window
+    has passed (``decidable_from``, Riyadh time, taken from the server clock whatever the client sends)."""
+    now = timezone.now()
+    if outcome not in CommitteeDecision.Outcome.values:
+        raise ValidationError({"outcome": _("Choose approve or reject.")})
+    if not has_role(actor, CHAIR):
+        raise ValidationError(_("Only the committee chair records the decision."), code="forbidden")
+    locked = _lock(support_request)
+    if locked.status != S.AWAITING_COMMITTEE:
+        # The second of two chairs deciding at once arrives here, after the first one's commit.
+        raise ValidationError(_("This request is not awaiting the committee's decision."), code="not_awaiting")
+    if _votes_this_round(locked).filter(member=actor, vote=CommitteeVote.Vote.RECUSED).exists():
+        raise ValidationError(_("You declared a conflict of interest on this request."), code="recused")
+    opens = decidable_from(locked)
+    if now < opens:
+        raise ValidationError(
+            _("The committee may not decide before %(date)s (%(days)s days after submission).")
+            % {"date": timezone.localtime(opens).strftime("%Y-%m-%d %H:%M"), "days": locked.decision_window_days},
+            code="too_early",
+        )
+    needed, cast = quorum_required(), votes_cast(locked)
+    if cast < needed:
+        raise ValidationError(
+            _("No quorum: %(cast)s votes cast, %(needed)s needed.") % {"cast": cast, "needed": needed},
+            code="no_quorum",
+        )
+    if not (reasons or "").strip():
+        raise ValidationError({"reasons": _("Write the reasons for the decision.")})
+    grant = grant or {}
+    if outcome == CommitteeDecision.Outcome.APPROVED:
+        if not grant.get("grant_kind"):
+            raise ValidationError({"grant_kind": _("Record what is granted.")})
+        if not (grant.get("grant_amount") or grant.get("grant_items")):
+            raise ValidationError({"grant_amount": _("Record the amount or the items granted.")})
+    else:
+        grant = {}
+    decision = CommitteeDecision.objects.create(
+        support_request=locked, committee_round=locked.committee_round, outcome=outcome, reasons=reasons.strip(),
+        chair=actor, decided_at=now, **{k: grant.get(k) or (None if k in ("grant_amount", "grant_period_months") else "")
+                                          for k in GRANT_FIELDS},
+    )
+    locked.decided_at = now
+    _transition(locked, new=outcome, actor=actor, now=now, reason=reasons.strip(), extra_fields=["decided_at"])
+    _notify(
+        event="decision_made", key=f"decision_made:{locked.pk}:r{locked.committee_round}", support_request=locked,
+        beneficiary=locked.beneficiary, context={"outcome": CommitteeDecision.Outcome(outcome).label},
+    )
+    return decision
+
+
+@transaction.atomic
+def support_request_appeal(*, support_request: SupportRequest, actor, appeal_text: str) -> SupportRequest:
+    """A rejected request may be appealed once: the committee reconsiders it in a new round with the appeal."""
+    now = timezone.now()
+    if not appeal_text.strip():
+        raise ValidationError({"appeal_text": _("Write the appeal.")})
+    locked = _lock(support_request)
+    if locked.appealed_at is not None:
+        raise ValidationError(_("This request was already appealed once."), code="appealed")
+    locked.appeal_text, locked.appealed_at = appeal_text.strip(), now
+    locked.committee_round += 1
+    _transition(
+        locked, new=S.AWAITING_COMMITTEE, actor=actor, now=now,
+        reason=_("Appeal for reconsideration: %(text)s") % {"text": appeal_text.strip()},
+        extra_fields=["appeal_text", "appealed_at", "committee_round"],
+    )
+    return locked
+
+
+# ---- registration and delivery --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def support_request_register(*, support_request: SupportRequest, actor) -> SupportRequest:
+    locked = _lock(support_request)
+    _transition(locked, new=S.REGISTERED, actor=actor, now=timezone.now(), reason=_("Registered for the service"))
+    return locked
+
+
+@transaction.atomic
+def delivery_record(
+    *, support_request: SupportRequest, actor, delivered_on, what: str, quantity=None, amount=None,
+    receipt_confirmed: bool = False, receipt_note: str = "",
+) -> Delivery:
+    """One delivery of what was granted; the first one moves the request to ``service_delivered``."""
+    now = timezone.now()
+    locked = _lock(support_request)
+    if not has_role(actor, OFFICER):
+        raise _forbidden()
+    if locked.status not in (S.REGISTERED, S.SERVICE_DELIVERED):
+        raise ValidationError(_("Deliveries are recorded for a registered request."), code="not_registered")
+    if not what.strip():
+        raise ValidationError({"what": _("Write what was delivered.")})
+    if quantity is None and amount is None:
+        raise ValidationError({"quantity": _("Record the quantity or the amount delivered.")})
+    if delivered_on > timezone.localdate(now):
+        raise ValidationError({"delivered_on": _("A delivery cannot be in the future.")})
+    delivery = Delivery.objects.create(
+        support_request=locked, delivered_on=delivered_on, what=what.strip(), quantity=quantity, amount=amount,
+        delivered_by=actor, receipt_confirmed=receipt_confirmed, receipt_note=receipt_note.strip(), recorded_at=now,
+    )
+    if locked.status == S.REGISTERED:
+        _transition(locked, new=S.SERVICE_DELIVERED, actor=actor, now=now, reason=what.strip())
+    return delivery
+
+
+@transaction.atomic
+def support_request_close(*, support_request: SupportRequest, actor, reason: str = "") -> SupportRequest:
+    locked = _lock(support_request)
+    if locked.status == S.SERVICE_DELIVERED and not locked.deliveries.filter(receipt_confirmed=True).exists():
+        raise ValidationError(_("Close the request after the beneficiary confirmed receipt of a delivery."))
+    _transition(locked, new=S.CLOSED, actor=actor, now=timezone.now(), reason=reason.strip() or _("Closed"))
+    return locked
+
+
+# ---- reminders ------------------------------------------------------------------------------------------
+
+
+def reminders_sweep(*, now=None) -> int:
+    """Remind the chairs when a request becomes decidable and escalate overdue ones to the managers.
+    Every reminder has its key: a rerun (or a second beat) sends nothing twice. Returns how many were new."""
+    now = now or timezone.now()
+    User = get_user_model()
+    chairs = list(User.objects.filter(is_active=True, groups__name=CHAIR))
+    managers = list(User.objects.filter(is_active=True, groups__name=MANAGER))
+    created = 0
+    awaiting = SupportRequest.objects.filter(status=S.AWAITING_COMMITTEE).select_related("service_type")
+    for support_request in awaiting.iterator():
+        if decidable_from(support_request) > now:
+            continue
+        for chair in chairs:
+            with transaction.atomic():
+                created += _notify(
+                    event="decision_window_open",
+                    key=f"decision_window_open:{support_request.pk}:r{support_request.committee_round}:{chair.pk}",
+                    support_request=support_request, user=chair,
+                )
+    for support_request in SupportRequest.objects.filter(overdue_filter(now)).select_related("service_type").iterator():
+        for manager in managers:
+            with transaction.atomic():
+                created += _notify(
+                    event="request_overdue", key=f"request_overdue:{support_request.pk}:{manager.pk}",
+                    support_request=support_request, user=manager,
+                    context={"due_date": decision_due(support_request).date().isoformat()},
+                )
+    return created

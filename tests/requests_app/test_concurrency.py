@@ -1,0 +1,80 @@
+"""Races that only a real database shows: PostgreSQL row locks (skipped on SQLite, required in CI)."""
+
+import datetime as dt
+import threading
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.core.exceptions import ValidationError
+from django.db import connection
+
+from association.roles import Role
+from requests_app import services
+from requests_app.models import CommitteeDecision, StatusChange, SupportRequest
+from tests.services import require_postgres
+
+from .factories import awaiting_committee, cast_votes, draft_request, make_complete
+
+RIYADH = ZoneInfo("Asia/Riyadh")
+
+
+def _run_at_once(functions):
+    barrier = threading.Barrier(len(functions))
+    results = [None] * len(functions)
+
+    def run(i, func):
+        try:
+            barrier.wait()
+            results[i] = func()
+        except Exception as exc:  # noqa: BLE001 - the test inspects what each thread got
+            results[i] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, f)) for i, f in enumerate(functions)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return results
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_chairs_deciding_at_once_give_one_decision(officer, chair, make_user):
+    require_postgres()
+    second_chair = make_user(Role.COMMITTEE_CHAIR)
+    with time_machine.travel(dt.datetime(2026, 11, 1, 10, 0, tzinfo=RIYADH), tick=False):
+        support_request = awaiting_committee(officer)
+    cast_votes(support_request, [chair, second_chair])
+
+    def decide(actor, outcome):
+        return lambda: services.committee_decide(
+            support_request=support_request, actor=actor, outcome=outcome, reasons="قرار",
+            grant={"grant_kind": "cash", "grant_amount": 500},
+        )
+
+    with time_machine.travel(dt.datetime(2026, 11, 20, tzinfo=RIYADH), tick=True):
+        results = _run_at_once([decide(chair, "approved"), decide(second_chair, "rejected")])
+    decisions = [r for r in results if isinstance(r, CommitteeDecision)]
+    refusals = [r for r in results if isinstance(r, ValidationError)]
+    assert len(decisions) == 1 and len(refusals) == 1, results
+    assert refusals[0].code == "not_awaiting"
+    support_request.refresh_from_db()
+    assert support_request.status == decisions[0].outcome
+    assert CommitteeDecision.objects.filter(support_request=support_request).count() == 1
+    assert StatusChange.objects.filter(support_request=support_request, new_status__in=["approved", "rejected"]).count() == 1
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_concurrent_submissions_get_distinct_consecutive_numbers(officer):
+    require_postgres()
+    drafts = [make_complete(draft_request(officer), officer) for _ in range(6)]
+    results = _run_at_once(
+        [lambda d=d: services.support_request_submit(support_request=d, actor=officer) for d in drafts]
+    )
+    assert all(isinstance(r, SupportRequest) for r in results), results
+    numbers = sorted(SupportRequest.objects.values_list("number", flat=True))
+    assert len(set(numbers)) == 6
+    sequence = sorted(int(n.split("-")[1]) for n in numbers)
+    assert sequence == list(range(sequence[0], sequence[0] + 6))
