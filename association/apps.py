@@ -3,9 +3,16 @@ from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
-def _sync_roles(sender, using="default", **kwargs):
+def _sync_roles(sender, using="default", apps=None, **kwargs):
+    from django.apps import apps as global_apps
+    from django.contrib.auth.management import create_permissions
+
     from .roles import sync_role_groups
 
+    # post_migrate reaches this app before the apps listed after it, whose new permissions would not
+    # exist yet: create every app's permissions first (idempotent), then give the groups theirs.
+    for app_config in global_apps.get_app_configs():
+        create_permissions(app_config, verbosity=0, using=using, apps=apps or global_apps)
     sync_role_groups(using=using)
 
 

@@ -43,12 +43,15 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_crud("requests_app.supportrequest", "add", "change"),
         "requests_app.process_supportrequest",
         *_crud("channels_log.contactentry", "add"),
+        *_crud("channels_log.case", "view", "change"),
+        "channels_log.assign_case",
     ],
     Role.SOCIAL_RESEARCHER: [
         *_READ_REGISTRY,
         "beneficiaries.view_sensitive",
         *_crud("beneficiaries.document", "add"),
         *_crud("channels_log.contactentry", "add"),
+        *_crud("channels_log.case", "view", "change"),
         "requests_app.research_supportrequest",
     ],
     Role.COMMITTEE_MEMBER: [
@@ -71,6 +74,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_crud("association.associationprofile", "view", "change"),
         *_crud("association.bankaccount", "view", "add", "change", "delete"),
         *_crud("association.officialholiday", "view", "add", "change", "delete"),
+        *_crud("channels_log.case", "view", "change"),
+        "channels_log.assign_case",
+        "channels_log.view_case_reports",
+        *_crud("channels_log.responsetarget", "view", "change"),
     ],
 }
 

@@ -271,6 +271,9 @@ CELERY_BEAT_SCHEDULE["requests_app.reminders_sweep"] = {
 CELERY_BEAT_SCHEDULE["channels_log.sweep_messages"] = {
     "task": "channels_log.tasks.sweep_messages", "schedule": float(MESSAGING_SWEEP_SECONDS),
 }
+CELERY_BEAT_SCHEDULE["channels_log.escalate_overdue_cases"] = {
+    "task": "channels_log.tasks.escalate_overdue_cases", "schedule": 15 * 60.0,
+}
 
 LOGGING = {
     "version": 1,

@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from association.admin import PortalAdminMixin
 
-from .models import Channel, ContactEntry
+from .models import Case, CaseEvent, Channel, ContactAttachment, ContactEntry, ResponseTarget
 
 
 @admin.register(Channel)
@@ -33,4 +33,55 @@ class ContactEntryAdmin(PortalAdminMixin, admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+# --- Cases and their response targets ---
+
+
+@admin.register(ResponseTarget)
+class ResponseTargetAdmin(PortalAdminMixin, admin.ModelAdmin):
+    list_display = ["kind", "first_response_days", "resolution_days"]
+    list_editable = ["first_response_days", "resolution_days"]
+
+
+class CaseEventInline(admin.TabularInline):
+    model = CaseEvent
+    extra = 0
+    can_delete = False
+    readonly_fields = ["at", "action", "old_status", "new_status", "actor", "note"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Case)
+class CaseAdmin(PortalAdminMixin, admin.ModelAdmin):
+    """Read-only: every change to a case goes through its services (the staff pages)."""
+
+    list_display = ["reference", "kind", "status", "opened_at", "assignee", "resolution_due", "escalated_at"]
+    list_filter = ["kind", "status", "outcome"]
+    list_select_related = ["assignee"]
+    search_fields = ["reference", "mobile"]
+    inlines = [CaseEventInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ContactAttachment)
+class ContactAttachmentAdmin(PortalAdminMixin, admin.ModelAdmin):
+    list_display = ["contact", "original_name", "content_type", "size", "uploaded_at"]
+    raw_id_fields = ["contact"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

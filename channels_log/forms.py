@@ -1,10 +1,13 @@
 from django import forms
+from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from association.forms import PortalModelForm
+from association.forms import PortalForm, PortalModelForm
+from association.roles import Role
 from beneficiaries.validators import normalize_mobile
+from requests_app.models import SupportRequest
 
-from .models import Channel, ContactEntry
+from .models import Case, Channel, ContactEntry
 
 
 class ContactForm(PortalModelForm):
@@ -25,6 +28,20 @@ class ContactForm(PortalModelForm):
             # The beneficiary's file already says who this is.
             del self.fields["contact_name"]
             del self.fields["contact_mobile"]
+            self.fields["support_request"] = forms.ModelChoiceField(
+                label=_("Support request"), required=False,
+                queryset=SupportRequest.objects.filter(beneficiary=beneficiary).select_related("service_type"),
+            )
+            self.fields["contests_decision"] = forms.BooleanField(
+                label=_("The complaint contests the committee's decision on this request"), required=False
+            )
+        self.fields["staff_subject"] = forms.ModelChoiceField(
+            label=_("Complaint about a staff member"), required=False, queryset=staff_users(),
+            help_text=_("The complaint will never be assigned to this member."),
+        )
+        self.fields["attachment"] = forms.FileField(
+            label=_("Attachment"), required=False, help_text=_("PDF, JPEG or PNG."),
+        )
 
     def clean_contact_mobile(self):
         value = self.cleaned_data.get("contact_mobile")
@@ -32,3 +49,127 @@ class ContactForm(PortalModelForm):
 
     def validate_unique(self):
         pass
+
+    def service_kwargs(self) -> dict:
+        data = dict(self.cleaned_data)
+        attachment = data.pop("attachment", None)
+        data["attachments"] = [attachment] if attachment else []
+        return data
+
+
+def staff_users():
+    """Active users holding one of the portal's roles."""
+    return (
+        get_user_model().objects.filter(is_active=True, groups__name__in=[r.value for r in Role])
+        .distinct().order_by("first_name", "last_name", "username")
+    )
+
+
+class UserChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.get_full_name() or obj.username
+
+
+class CaseAssignForm(PortalForm):
+    assignee = UserChoiceField(label=_("Assign to"), queryset=staff_users().filter(
+        groups__name__in=[Role.RELATIONS_OFFICER, Role.SOCIAL_RESEARCHER, Role.MANAGER]
+    ))
+
+    def __init__(self, *args, case=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if case is not None and case.staff_subject_id:
+            # Never offered, and refused by the service anyway.
+            self.fields["assignee"].queryset = self.fields["assignee"].queryset.exclude(pk=case.staff_subject_id)
+
+
+class CaseAnswerForm(PortalForm):
+    response = forms.CharField(label=_("Answer"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000)
+    channel = forms.ModelChoiceField(label=_("Answered through"), queryset=Channel.objects.filter(is_active=True))
+
+
+class CaseOutcomeForm(PortalForm):
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=Case.Outcome.choices)
+    request_number = forms.CharField(
+        label=_("Support request number"), required=False, max_length=20,
+        help_text=_("Required when the complaint is referred to a support request."),
+    )
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+
+    def clean_request_number(self):
+        number = (self.cleaned_data.get("request_number") or "").strip()
+        if not number:
+            return None
+        support_request = SupportRequest.objects.filter(number=number).first()
+        if support_request is None:
+            raise forms.ValidationError(_("No support request has this number."))
+        return support_request
+
+
+class CaseCloseForm(PortalForm):
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+
+
+class CaseReopenForm(PortalForm):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
+
+
+# --- Public forms (no login) ---
+
+PUBLIC_BODY_MAX = 3000
+
+
+class PublicCaseForm(PortalForm):
+    kind = forms.ChoiceField(label=_("What would you like to send?"), choices=Case.Kind.choices, widget=forms.RadioSelect)
+    name = forms.CharField(label=_("Your name"), max_length=200)
+    mobile = forms.CharField(
+        label=_("Mobile"), max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "dir": "ltr", "placeholder": "05XXXXXXXX", "autocomplete": "tel"}),
+    )
+    subject = forms.CharField(label=_("Subject"), max_length=200)
+    body = forms.CharField(
+        label=_("Details"), widget=forms.Textarea(attrs={"rows": 6, "maxlength": PUBLIC_BODY_MAX}),
+        max_length=PUBLIC_BODY_MAX,
+        error_messages={"max_length": _("Please keep the details within %(limit_value)d characters (you wrote %(show_value)d).")},
+    )
+    # Honeypot: hidden from people, filled in by bots.
+    website = forms.CharField(
+        label=_("Leave this field empty"), required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    def clean_mobile(self):
+        return normalize_mobile(self.cleaned_data["mobile"])
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("website"):
+            raise forms.ValidationError(_("Your message could not be sent."))
+        return cleaned
+
+
+class PublicStatusForm(PortalForm):
+    reference = forms.CharField(
+        label=_("Reference number"), max_length=16,
+        widget=forms.TextInput(attrs={"dir": "ltr", "autocomplete": "off"}),
+    )
+    mobile = forms.CharField(
+        label=_("Mobile"), max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "dir": "ltr", "placeholder": "05XXXXXXXX"}),
+    )
+
+    def clean_reference(self):
+        return self.cleaned_data["reference"].strip().upper()
+
+    def clean_mobile(self):
+        return normalize_mobile(self.cleaned_data["mobile"])
+
+
+class ReportPeriodForm(PortalForm):
+    start = forms.DateField(label=_("From"), required=False)
+    end = forms.DateField(label=_("To"), required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("start") and cleaned.get("end") and cleaned["start"] > cleaned["end"]:
+            raise forms.ValidationError(_("The start of the period is after its end."))
+        return cleaned

@@ -1,17 +1,38 @@
-from django.core.exceptions import ValidationError
+import secrets
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import Channel, ContactEntry
+from association.roles import Role
+from association.workdays import add_working_days
+
+from .models import Case, CaseEvent, Channel, ContactAttachment, ContactEntry, ResponseTarget
+
+# Incoming contacts of these purposes open a case that must be answered within its target.
+CASE_KINDS = {
+    ContactEntry.Purpose.INQUIRY: Case.Kind.INQUIRY,
+    ContactEntry.Purpose.COMPLAINT: Case.Kind.COMPLAINT,
+    ContactEntry.Purpose.SUGGESTION: Case.Kind.SUGGESTION,
+}
 
 
 @transaction.atomic
 def contact_record(
     *, actor, channel: Channel, purpose: str, direction: str = ContactEntry.Direction.INCOMING,
     beneficiary=None, contact_name: str = "", contact_mobile: str = "", subject: str = "", body: str = "",
-    support_request=None, corrects: ContactEntry | None = None,
+    support_request=None, corrects: ContactEntry | None = None, attachments=(), staff_subject=None,
+    contests_decision: bool = False,
 ) -> ContactEntry:
-    """Log one interaction. A contact without a registered beneficiary must say who it was."""
+    """Log one interaction. A contact without a registered beneficiary must say who it was.
+
+    An incoming inquiry, complaint or suggestion (not a correction of an earlier entry) opens a case.
+    """
+    for uploaded_file in attachments:
+        _check_attachment(uploaded_file)
     if not channel.is_active:
         raise ValidationError({"channel": _("This channel is no longer in use.")})
     if beneficiary is None and not (contact_name or contact_mobile):
@@ -20,8 +41,382 @@ def contact_record(
         )
     if support_request is not None and beneficiary is not None and support_request.beneficiary_id != beneficiary.pk:
         raise ValidationError({"support_request": _("This request belongs to another beneficiary.")})
-    return ContactEntry.objects.create(
+    if corrects is not None and beneficiary is not None and corrects.beneficiary_id not in (None, beneficiary.pk):
+        raise ValidationError({"corrects": _("The corrected entry belongs to another beneficiary.")})
+    if staff_subject is not None and purpose != ContactEntry.Purpose.COMPLAINT:
+        raise ValidationError({"staff_subject": _("Only a complaint can be about a staff member.")})
+    entry = ContactEntry.objects.create(
         channel=channel, purpose=purpose, direction=direction, beneficiary=beneficiary,
         contact_name=contact_name, contact_mobile=contact_mobile, subject=subject, body=body,
         support_request=support_request, corrects=corrects, recorded_by=actor,
+    )
+    for uploaded_file in attachments:
+        _store_attachment(contact=entry, uploaded_file=uploaded_file, actor=actor)
+    if purpose in CASE_KINDS and direction == ContactEntry.Direction.INCOMING and corrects is None:
+        case_open(
+            contact=entry, actor=actor, staff_subject=staff_subject, support_request=support_request,
+            contests_decision=contests_decision,
+        )
+    elif contests_decision:
+        raise ValidationError({"contests_decision": _("Only an incoming complaint can contest a decision.")})
+    return entry
+
+
+# --- Attachments ---
+
+def _check_attachment(uploaded_file) -> str:
+    from beneficiaries.services import ALLOWED_DOCUMENT_TYPES, _detect_content_type
+
+    if uploaded_file.size > settings.DOCUMENT_MAX_BYTES:
+        raise ValidationError(
+            {"attachment": _("The file is too large (%(size)s MB); the limit is %(limit)s MB.")
+             % {"size": round(uploaded_file.size / 1048576, 1), "limit": settings.DOCUMENT_MAX_BYTES // 1048576}}
+        )
+    if uploaded_file.size == 0:
+        raise ValidationError({"attachment": _("The file is empty.")})
+    content_type = _detect_content_type(uploaded_file)
+    if content_type not in ALLOWED_DOCUMENT_TYPES:
+        raise ValidationError(
+            {"attachment": _("Only PDF, JPEG or PNG files are accepted; this file's content is not one of them.")}
+        )
+    return content_type
+
+
+def _store_attachment(*, contact: ContactEntry, uploaded_file, actor) -> ContactAttachment:
+    from beneficiaries.services import ALLOWED_DOCUMENT_TYPES
+
+    content_type = _check_attachment(uploaded_file)
+    attachment = ContactAttachment(
+        contact=contact, original_name=(uploaded_file.name or "")[:200], content_type=content_type,
+        size=uploaded_file.size, uploaded_by=actor,
+    )
+    attachment.file.save(f"upload.{ALLOWED_DOCUMENT_TYPES[content_type]}", uploaded_file, save=False)
+    attachment.save()
+    return attachment
+
+
+# --- Cases: the lifecycle in one table ---
+
+S = Case.Status
+# From each status, the statuses a case may go to. Answering or closing needs ``change_case``;
+# closing a complaint needs its outcome; reopening needs a reason.
+TRANSITIONS: dict[str, set[str]] = {
+    S.OPEN: {S.IN_PROGRESS, S.ANSWERED, S.CLOSED},
+    S.IN_PROGRESS: {S.ANSWERED, S.CLOSED},
+    S.ANSWERED: {S.CLOSED, S.IN_PROGRESS},
+    S.CLOSED: {S.IN_PROGRESS},
+}
+
+# Unambiguous upper-case letters and digits: 32**9 references, so a reference alone is not guessable
+# and the sender's mobile is asked for as well.
+_REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+def can_change_status(case: Case, new_status: str) -> bool:
+    return new_status in TRANSITIONS.get(case.status, set())
+
+
+def _new_reference() -> str:
+    while True:
+        reference = "C" + "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(9))
+        if not Case.objects.filter(reference=reference).exists():
+            return reference
+
+
+def _require(actor, perm: str) -> None:
+    if actor is None or not actor.has_perm(perm):
+        raise PermissionDenied
+
+
+def _locked(case: Case) -> Case:
+    # Re-read under lock: two officers acting on the same case at once apply one after the other.
+    return Case.objects.select_for_update().get(pk=case.pk)
+
+
+def _event(case: Case, action: str, *, actor, at, old_status: str = "", new_status: str = "", note: str = "") -> None:
+    CaseEvent.objects.create(
+        case=case, action=action, actor=actor, at=at, old_status=old_status, new_status=new_status, note=note
+    )
+
+
+@transaction.atomic
+def case_open(*, contact: ContactEntry, actor, staff_subject=None, support_request=None, contests_decision=False) -> Case:
+    """Open the case for an incoming inquiry, complaint or suggestion, with due dates from its target."""
+    kind = CASE_KINDS.get(contact.purpose)
+    if kind is None:
+        raise ValidationError({"purpose": _("Only inquiries, complaints and suggestions open a case.")})
+    if contests_decision and (kind != Case.Kind.COMPLAINT or support_request is None):
+        raise ValidationError(
+            {"support_request": _("A complaint that contests a decision must name the support request it was made on.")}
+        )
+    now = timezone.now()
+    first_days, resolution_days = ResponseTarget.days_for(kind)
+    mobile = contact.contact_mobile or (contact.beneficiary.mobile if contact.beneficiary_id else "")
+    case = Case.objects.create(
+        reference=_new_reference(), kind=kind, contact=contact, mobile=mobile, staff_subject=staff_subject,
+        support_request=support_request, contests_decision=contests_decision, opened_at=now,
+        first_response_due=add_working_days(now, first_days), resolution_due=add_working_days(now, resolution_days),
+    )
+    _event(case, CaseEvent.Action.OPENED, actor=actor, at=now, new_status=case.status)
+    return case
+
+
+def _may_handle(case: Case, actor) -> None:
+    """A complaint about a staff member is never handled by that member."""
+    if case.staff_subject_id is not None and case.staff_subject_id == actor.pk:
+        raise PermissionDenied
+
+
+def _move(case: Case, new_status: str, *, actor, action: str, now, note: str = "") -> None:
+    if not can_change_status(case, new_status):
+        raise ValidationError(
+            _("A case that is %(old)s cannot become %(new)s.")
+            % {"old": case.get_status_display(), "new": Case.Status(new_status).label}
+        )
+    old = case.status
+    case.status = new_status
+    _event(case, action, actor=actor, at=now, old_status=old, new_status=new_status, note=note)
+
+
+@transaction.atomic
+def case_assign(*, case: Case, assignee, actor) -> Case:
+    _require(actor, "channels_log.assign_case")
+    case = _locked(case)
+    if assignee.pk == case.staff_subject_id:
+        raise ValidationError({"assignee": _("A complaint about a staff member cannot be assigned to that member.")})
+    if not assignee.is_active or not assignee.has_perm("channels_log.change_case"):
+        raise ValidationError({"assignee": _("This user does not handle cases.")})
+    if case.assignee_id == assignee.pk:
+        return case
+    case.assignee = assignee
+    case.save(update_fields=["assignee"])
+    _event(case, CaseEvent.Action.ASSIGNED, actor=actor, at=timezone.now(), note=assignee.get_full_name() or assignee.username)
+    return case
+
+
+@transaction.atomic
+def case_start(*, case: Case, actor) -> Case:
+    """Take the case up: the first response (acknowledgement) counts from here."""
+    _require(actor, "channels_log.change_case")
+    case = _locked(case)
+    _may_handle(case, actor)
+    now = timezone.now()
+    _move(case, S.IN_PROGRESS, actor=actor, action=CaseEvent.Action.STARTED, now=now)
+    fields = ["status"]
+    if case.first_response_at is None:
+        case.first_response_at = now
+        fields.append("first_response_at")
+    if case.assignee_id is None:
+        case.assignee = actor
+        fields.append("assignee")
+    case.save(update_fields=fields)
+    return case
+
+
+@transaction.atomic
+def case_answer(*, case: Case, response: str, channel: Channel, actor) -> Case:
+    """Record the answer and the channel it went by; the answer is also logged as an outgoing contact."""
+    _require(actor, "channels_log.change_case")
+    case = _locked(case)
+    _may_handle(case, actor)
+    response = (response or "").strip()
+    if not response:
+        raise ValidationError({"response": _("Write the answer given to the sender.")})
+    if not channel.is_active:
+        raise ValidationError({"channel": _("This channel is no longer in use.")})
+    now = timezone.now()
+    _move(case, S.ANSWERED, actor=actor, action=CaseEvent.Action.ANSWERED, now=now, note=response)
+    case.response = response
+    case.response_channel = channel
+    case.answered_at = now
+    if case.first_response_at is None:
+        case.first_response_at = now
+    if case.assignee_id is None:
+        case.assignee = actor
+    case.save(update_fields=["status", "response", "response_channel", "answered_at", "first_response_at", "assignee"])
+    contact = case.contact
+    ContactEntry.objects.create(
+        channel=channel, direction=ContactEntry.Direction.OUTGOING, purpose=contact.purpose,
+        beneficiary=contact.beneficiary, contact_name=contact.contact_name, contact_mobile=contact.contact_mobile,
+        subject=_("Answer to %(reference)s") % {"reference": case.reference}, body=response,
+        support_request=case.support_request, recorded_by=actor,
+    )
+    _notify_answer(case, case.events.filter(action=CaseEvent.Action.ANSWERED).count())
+    return case
+
+
+@transaction.atomic
+def case_set_outcome(*, case: Case, outcome: str, actor, note: str = "", support_request=None) -> Case:
+    """Record how a complaint ended; a referral names the support request it went to."""
+    _require(actor, "channels_log.change_case")
+    case = _locked(case)
+    _may_handle(case, actor)
+    if case.kind != Case.Kind.COMPLAINT:
+        raise ValidationError(_("Only complaints have an outcome."))
+    if outcome not in Case.Outcome.values:
+        raise ValidationError({"outcome": _("Choose an outcome.")})
+    if case.status == S.CLOSED:
+        raise ValidationError(_("Reopen the case to change its outcome."))
+    support_request = support_request or case.support_request
+    if outcome == Case.Outcome.REFERRED and support_request is None:
+        raise ValidationError({"support_request": _("Name the support request the complaint is referred to.")})
+    beneficiary_id = case.contact.beneficiary_id
+    if support_request is not None and beneficiary_id and support_request.beneficiary_id != beneficiary_id:
+        raise ValidationError({"support_request": _("This request belongs to another beneficiary.")})
+    case.outcome = outcome
+    case.outcome_note = note
+    case.support_request = support_request
+    case.save(update_fields=["outcome", "outcome_note", "support_request"])
+    _event(case, CaseEvent.Action.OUTCOME, actor=actor, at=timezone.now(), note=f"{Case.Outcome(outcome).label}. {note}".strip())
+    return case
+
+
+@transaction.atomic
+def case_close(*, case: Case, actor, note: str = "") -> Case:
+    _require(actor, "channels_log.change_case")
+    case = _locked(case)
+    _may_handle(case, actor)
+    if case.kind == Case.Kind.COMPLAINT and not case.outcome:
+        raise ValidationError(_("Record the complaint's outcome before closing it."))
+    if case.status != S.ANSWERED and not note.strip():
+        raise ValidationError({"note": _("Say why the case is closed without an answer.")})
+    now = timezone.now()
+    _move(case, S.CLOSED, actor=actor, action=CaseEvent.Action.CLOSED, now=now, note=note)
+    case.closed_at = now
+    case.save(update_fields=["status", "closed_at"])
+    return case
+
+
+@transaction.atomic
+def case_reopen(*, case: Case, actor, reason: str) -> Case:
+    _require(actor, "channels_log.change_case")
+    case = _locked(case)
+    _may_handle(case, actor)
+    if not (reason or "").strip():
+        raise ValidationError({"reason": _("Say why the case is reopened.")})
+    if case.status not in (S.ANSWERED, S.CLOSED):
+        raise ValidationError(_("Only an answered or closed case can be reopened."))
+    _move(case, S.IN_PROGRESS, actor=actor, action=CaseEvent.Action.REOPENED, now=timezone.now(), note=reason)
+    case.closed_at = None
+    case.save(update_fields=["status", "closed_at"])
+    return case
+
+
+# --- Escalation: overdue cases go to the manager, once ---
+
+def _overdue_q(now) -> Q:
+    return Q(status__in=[S.OPEN, S.IN_PROGRESS]) & (
+        Q(first_response_at__isnull=True, first_response_due__lt=now) | Q(resolution_due__lt=now)
+    )
+
+
+def case_escalate(*, case_id: int) -> bool:
+    """Escalate one overdue case to the manager(s). Returns whether this call escalated it.
+
+    The case row is locked and ``escalated_at`` re-checked under the lock, so two sweeps running at
+    once (or a rerun after a lost broker) escalate it only once.
+    """
+    with transaction.atomic():
+        now = timezone.now()
+        case = Case.objects.select_for_update().filter(pk=case_id).first()
+        if case is None or case.escalated_at is not None or not case.is_overdue(now):
+            return False
+        case.escalated_at = now
+        case.save(update_fields=["escalated_at"])
+        _event(case, CaseEvent.Action.ESCALATED, actor=None, at=now)
+        _notify_escalation(case)
+    return True
+
+
+def cases_escalate_overdue() -> int:
+    """The periodic sweep: find overdue cases not yet escalated (in the database, not the broker)."""
+    now = timezone.now()
+    ids = list(Case.objects.filter(_overdue_q(now), escalated_at__isnull=True).values_list("pk", flat=True))
+    return sum(case_escalate(case_id=case_id) for case_id in ids)
+
+
+def escalation_recipients():
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(is_active=True, groups__name=Role.MANAGER).distinct()
+
+
+def _notify_escalation(case: Case) -> None:
+    """Tell each manager about the escalated case (inside the caller's transaction; the outgoing-messages
+    engine sends on commit, and its key makes a repeat queue nothing)."""
+    from .messaging import message_queue
+
+    context = {
+        "reference": case.reference,
+        "url": settings.SITE_URL.rstrip("/") + case.get_absolute_url(),
+        "reason": _("%(kind)s received %(date)s") % {
+            "kind": case.get_kind_display(), "date": timezone.localtime(case.opened_at).strftime("%Y-%m-%d %H:%M"),
+        },
+    }
+    for manager in escalation_recipients():
+        message_queue(event="case_escalated", key=f"case_escalated:{case.pk}:{manager.pk}", user=manager, context=context)
+
+
+def _notify_answer(case: Case, answer_number: int) -> None:
+    """Tell a registered beneficiary that their message is answered (public senders check the status page)."""
+    from django.urls import reverse
+
+    from .messaging import message_queue
+
+    if case.contact.beneficiary_id is None:
+        return
+    message_queue(
+        event="complaint_answered", key=f"case_answered:{case.pk}:{answer_number}", beneficiary=case.contact.beneficiary,
+        context={
+            "reference": case.reference, "answer": case.response,
+            "url": settings.SITE_URL.rstrip("/") + reverse("channels_log:public_status"),
+        },
+    )
+
+
+# --- A complaint that contests a committee decision opens the appeal ---
+
+def appeal_available() -> bool:
+    from requests_app import services as request_services
+
+    return hasattr(request_services, "support_request_appeal")
+
+
+@transaction.atomic
+def case_appeal_open(*, case: Case, actor) -> Case:
+    """Send the contested request back to the committee as its appeal, with the complaint's text."""
+    from requests_app import services as request_services
+
+    _require(actor, "channels_log.change_case")
+    case = _locked(case)
+    _may_handle(case, actor)
+    if not (case.kind == Case.Kind.COMPLAINT and case.contests_decision and case.support_request_id):
+        raise ValidationError(_("Only a complaint that contests a committee decision can open an appeal."))
+    contact = case.contact
+    text = "\n".join(part for part in (contact.subject, contact.body) if part) or case.reference
+    request_services.support_request_appeal(support_request=case.support_request, actor=actor, appeal_text=text)
+    _event(case, CaseEvent.Action.APPEAL, actor=actor, at=timezone.now(), note=str(case.support_request))
+    return case
+
+
+# --- The public site ---
+
+@transaction.atomic
+def case_submit_public(*, kind: str, name: str, mobile: str, subject: str, body: str) -> Case:
+    """An inquiry, complaint or suggestion sent from the website's contact form (no login)."""
+    if kind not in Case.Kind.values:
+        raise ValidationError({"kind": _("Choose an inquiry, a complaint or a suggestion.")})
+    channel = Channel.objects.get(code="website")
+    entry = contact_record(
+        actor=None, channel=channel, purpose=kind, contact_name=name, contact_mobile=mobile, subject=subject, body=body,
+    )
+    return entry.case
+
+
+def case_find_for_sender(*, reference: str, mobile: str) -> Case | None:
+    """The sender's own case: the reference number and the mobile it was sent from must both match."""
+    return (
+        Case.objects.select_related("contact", "response_channel")
+        .filter(reference=reference.strip().upper(), mobile=mobile)
+        .first()
     )

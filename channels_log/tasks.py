@@ -18,3 +18,11 @@ def send_message(self, message_id: int) -> None:
 def sweep_messages() -> int:
     """Periodic (beat): hand over again what is due and stuck — a lost broker loses nothing."""
     return messaging.messages_sweep()
+
+
+@shared_task
+def escalate_overdue_cases() -> int:
+    """Periodic (beat): escalate each overdue inquiry, complaint or suggestion to the manager(s), once."""
+    from .services import cases_escalate_overdue
+
+    return cases_escalate_overdue()

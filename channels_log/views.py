@@ -22,18 +22,37 @@ def contact_new(request):
             beneficiary = get_object_or_404(Beneficiary, public_id=request.GET["beneficiary"])
         except ValidationError:
             raise Http404 from None
-    form = ContactForm(request.POST or None, beneficiary=beneficiary)
+    corrects = None
+    if request.GET.get("corrects", "").isdigit():
+        # A correction is a new entry pointing at the old one (the log is append-only).
+        corrects = get_object_or_404(ContactEntry, pk=request.GET["corrects"], beneficiary=beneficiary)
+    initial = {}
+    if corrects is not None:
+        initial = {f: getattr(corrects, f) for f in (
+            "channel_id", "direction", "purpose", "contact_name", "contact_mobile", "subject", "body")}
+        initial["channel"] = initial.pop("channel_id")
+    form = ContactForm(request.POST or None, request.FILES or None, beneficiary=beneficiary, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            entry = services.contact_record(actor=request.user, beneficiary=beneficiary, **form.cleaned_data)
+            entry = services.contact_record(
+                actor=request.user, beneficiary=beneficiary, corrects=corrects, **form.service_kwargs()
+            )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            if hasattr(exc, "error_dict"):
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, exc)
         else:
             messages.success(request, _("The contact is recorded."))
+            if hasattr(entry, "case"):
+                messages.info(request, _("Case %(reference)s is opened for it.") % {"reference": entry.case.reference})
             if beneficiary is not None:
                 return redirect(beneficiary.get_absolute_url() + "#contacts")
             return redirect("channels_log:list")
-    return render(request, "channels_log/contact_form.html", {"form": form, "beneficiary": beneficiary})
+    return render(
+        request, "channels_log/contact_form.html", {"form": form, "beneficiary": beneficiary, "corrects": corrects}
+    )
 
 
 @staff_view("channels_log.view_contactentry")

@@ -1,7 +1,50 @@
 from association.roles import Role
-from tests.url_access import ALL_ROLES, staff
+from tests.factories import BeneficiaryFactory
+from tests.url_access import ALL_ROLES, public, staff
+
+CASE_HANDLERS = [Role.RELATIONS_OFFICER, Role.SOCIAL_RESEARCHER, Role.MANAGER]
+
+
+def _case():
+    from tests.channels_log.factories import make_case
+
+    return {"pk": make_case(kind="complaint").pk}
+
+
+def _contact():
+    from tests.channels_log.factories import make_contact
+
+    return {"pk": make_contact().pk}
+
+
+def _attachment():
+    from tests.channels_log.factories import make_contact, png_upload
+
+    return {"pk": make_contact(attachments=[png_upload()]).attachments.get().pk}
+
 
 URLS = {
     "channels_log:list": {"expect": staff(ALL_ROLES)},
     "channels_log:new": {"expect": staff([Role.RELATIONS_OFFICER, Role.SOCIAL_RESEARCHER])},
+    "channels_log:contact_detail": {"kwargs": _contact, "expect": staff(ALL_ROLES)},
+    "channels_log:attachment": {"kwargs": _attachment, "expect": staff(ALL_ROLES)},
+    "channels_log:case_list": {"expect": staff(CASE_HANDLERS)},
+    "channels_log:case_detail": {"kwargs": _case, "expect": staff(CASE_HANDLERS)},
+    "channels_log:case_assign": {
+        "kwargs": _case, "method": "post", "expect": staff([Role.RELATIONS_OFFICER, Role.MANAGER]),
+    },
+    "channels_log:case_start": {"kwargs": _case, "method": "post", "expect": staff(CASE_HANDLERS)},
+    "channels_log:case_answer": {"kwargs": _case, "method": "post", "expect": staff(CASE_HANDLERS)},
+    "channels_log:case_outcome": {"kwargs": _case, "method": "post", "expect": staff(CASE_HANDLERS)},
+    "channels_log:case_close": {"kwargs": _case, "method": "post", "expect": staff(CASE_HANDLERS)},
+    "channels_log:case_reopen": {"kwargs": _case, "method": "post", "expect": staff(CASE_HANDLERS)},
+    "channels_log:case_appeal": {"kwargs": _case, "method": "post", "expect": staff(CASE_HANDLERS)},
+    "channels_log:case_reports": {"expect": staff([Role.MANAGER])},
+    "channels_log:case_reports_xlsx": {"expect": staff([Role.MANAGER])},
+    "channels_log:timeline": {
+        "kwargs": lambda: {"public_id": BeneficiaryFactory().public_id}, "expect": staff(ALL_ROLES),
+    },
+    "channels_log:public_contact": {"expect": public()},
+    "channels_log:public_sent": {"expect": public()},
+    "channels_log:public_status": {"expect": public()},
 }

@@ -1,0 +1,262 @@
+"""Staff pages for cases (inquiries, complaints, suggestions), contact details, attachments,
+the beneficiary timeline and the reports."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from association.pagination import paginate
+from association.permissions import staff_view
+from association.roles import Role, has_role
+from beneficiaries.models import Beneficiary
+
+from . import reports, services, timeline
+from .forms import (
+    CaseAnswerForm,
+    CaseAssignForm,
+    CaseCloseForm,
+    CaseOutcomeForm,
+    CaseReopenForm,
+    ReportPeriodForm,
+)
+from .models import Case, ContactAttachment, ContactEntry
+
+VIEW_CASE = "channels_log.view_case"
+CHANGE_CASE = "channels_log.change_case"
+
+
+def visible_cases(user):
+    """Cases the user may see: a complaint about a staff member is hidden from that member
+    (managers and admins see everything)."""
+    queryset = Case.objects.select_related(
+        "contact__channel", "contact__beneficiary", "assignee", "staff_subject", "response_channel", "support_request",
+    )
+    if not has_role(user, Role.MANAGER):
+        queryset = queryset.exclude(staff_subject=user)
+    return queryset
+
+
+def _case(request, pk) -> Case:
+    return get_object_or_404(visible_cases(request.user), pk=pk)
+
+
+@staff_view(VIEW_CASE)
+def case_list(request):
+    queryset = visible_cases(request.user)
+    status = request.GET.get("status")
+    kind = request.GET.get("kind")
+    if status in Case.Status.values:
+        queryset = queryset.filter(status=status)
+    if kind in Case.Kind.values:
+        queryset = queryset.filter(kind=kind)
+    if request.GET.get("overdue"):
+        queryset = queryset.filter(services._overdue_q(timezone.now()))
+    if request.GET.get("mine"):
+        queryset = queryset.filter(assignee=request.user)
+    return render(request, "channels_log/case_list.html", {
+        "page": paginate(request, queryset),
+        "statuses": Case.Status.choices,
+        "kinds": Case.Kind.choices,
+        "selected_status": status,
+        "selected_kind": kind,
+        "now": timezone.now(),
+    })
+
+
+def _detail(request, case, *, status=200, **forms):
+    user = request.user
+    can_change = user.has_perm(CHANGE_CASE) and case.staff_subject_id != user.pk
+    context = {
+        "case": case,
+        "events": case.events.select_related("actor"),
+        "attachments": case.contact.attachments.all(),
+        "can_change": can_change,
+        "can_assign": user.has_perm("channels_log.assign_case"),
+        "transitions": services.TRANSITIONS[case.status],
+        "assign_form": forms.get("assign_form") or CaseAssignForm(case=case, initial={"assignee": case.assignee_id}),
+        "answer_form": forms.get("answer_form") or CaseAnswerForm(initial={"channel": case.contact.channel_id}),
+        "outcome_form": forms.get("outcome_form") or CaseOutcomeForm(initial={
+            "outcome": case.outcome or None,
+            "request_number": case.support_request.number if case.support_request else "",
+            "note": case.outcome_note,
+        }),
+        "close_form": forms.get("close_form") or CaseCloseForm(),
+        "reopen_form": forms.get("reopen_form") or CaseReopenForm(),
+        "now": timezone.now(),
+        "appeal_available": services.appeal_available(),
+    }
+    return render(request, "channels_log/case_detail.html", context, status=status)
+
+
+@staff_view(VIEW_CASE)
+def case_detail(request, pk):
+    return _detail(request, _case(request, pk))
+
+
+def _apply(request, case, form_name, form, action, success):
+    """Validate ``form``, run ``action(cleaned_data)``; on bad input show the page with the errors."""
+    if form.is_valid():
+        try:
+            action(form.cleaned_data)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items() if hasattr(exc, "error_dict") else [(None, exc.messages)]:
+                form.add_error(field if field in form.fields else None, errors)
+        except PermissionDenied:
+            raise
+        else:
+            messages.success(request, success)
+            return redirect(case.get_absolute_url())
+    return _detail(request, case, status=400, **{form_name: form})
+
+
+@require_POST
+@staff_view(VIEW_CASE, "channels_log.assign_case")
+def case_assign(request, pk):
+    case = _case(request, pk)
+    form = CaseAssignForm(request.POST, case=case)
+    return _apply(request, case, "assign_form", form,
+                  lambda d: services.case_assign(case=case, assignee=d["assignee"], actor=request.user),
+                  _("The case is assigned."))
+
+
+@require_POST
+@staff_view(VIEW_CASE, CHANGE_CASE)
+def case_start(request, pk):
+    case = _case(request, pk)
+    try:
+        services.case_start(case=case, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("You are working on the case."))
+    return redirect(case.get_absolute_url())
+
+
+@require_POST
+@staff_view(VIEW_CASE, CHANGE_CASE)
+def case_answer(request, pk):
+    case = _case(request, pk)
+    form = CaseAnswerForm(request.POST)
+    return _apply(request, case, "answer_form", form,
+                  lambda d: services.case_answer(case=case, response=d["response"], channel=d["channel"], actor=request.user),
+                  _("The answer is recorded."))
+
+
+@require_POST
+@staff_view(VIEW_CASE, CHANGE_CASE)
+def case_outcome(request, pk):
+    case = _case(request, pk)
+    form = CaseOutcomeForm(request.POST)
+    return _apply(request, case, "outcome_form", form,
+                  lambda d: services.case_set_outcome(
+                      case=case, outcome=d["outcome"], note=d["note"], support_request=d["request_number"],
+                      actor=request.user),
+                  _("The outcome is recorded."))
+
+
+@require_POST
+@staff_view(VIEW_CASE, CHANGE_CASE)
+def case_close(request, pk):
+    case = _case(request, pk)
+    form = CaseCloseForm(request.POST)
+    return _apply(request, case, "close_form", form,
+                  lambda d: services.case_close(case=case, note=d["note"], actor=request.user),
+                  _("The case is closed."))
+
+
+@require_POST
+@staff_view(VIEW_CASE, CHANGE_CASE)
+def case_reopen(request, pk):
+    case = _case(request, pk)
+    form = CaseReopenForm(request.POST)
+    return _apply(request, case, "reopen_form", form,
+                  lambda d: services.case_reopen(case=case, reason=d["reason"], actor=request.user),
+                  _("The case is reopened."))
+
+
+# --- Contacts and attachments ---
+
+@staff_view("channels_log.view_contactentry")
+def contact_detail(request, pk):
+    entry = get_object_or_404(
+        ContactEntry.objects.select_related("channel", "beneficiary", "recorded_by", "corrects", "support_request"), pk=pk
+    )
+    case = Case.objects.filter(contact=entry).first()
+    if case is not None and case.staff_subject_id == request.user.pk and not has_role(request.user, Role.MANAGER):
+        raise Http404
+    return render(request, "channels_log/contact_detail.html", {
+        "entry": entry,
+        "case": case,
+        "attachments": entry.attachments.all(),
+        "corrections": entry.corrections.select_related("recorded_by"),
+    })
+
+
+@staff_view("channels_log.view_contactentry")
+def attachment_file(request, pk):
+    """Serve an attachment through the app, never from a public media URL."""
+    attachment = get_object_or_404(ContactAttachment, pk=pk)
+    try:
+        handle = attachment.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(handle, content_type=attachment.content_type)
+    response["Content-Disposition"] = f'inline; filename="attachment-{attachment.pk}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# --- Beneficiary timeline ---
+
+@staff_view("beneficiaries.view_beneficiary", "channels_log.view_contactentry")
+def beneficiary_timeline(request, public_id):
+    beneficiary = get_object_or_404(Beneficiary, public_id=public_id)
+    items = timeline.beneficiary_timeline(beneficiary=beneficiary, user=request.user)
+    return render(request, "channels_log/timeline.html", {
+        "beneficiary": beneficiary, "page": paginate(request, items), "surveys_included": timeline.surveys_available(),
+    })
+
+
+# --- Reports ---
+
+def _period(request):
+    form = ReportPeriodForm(request.GET or None)
+    start = end = None
+    if form.is_bound and form.is_valid():
+        start, end = form.cleaned_data.get("start"), form.cleaned_data.get("end")
+    start, end = reports.default_period(start, end)
+    return form, start, end
+
+
+@staff_view("channels_log.view_case_reports")
+def case_reports(request):
+    form, start, end = _period(request)
+    return render(request, "channels_log/reports.html", {
+        "form": form, "start": start, "end": end, "report": reports.build(start=start, end=end),
+    })
+
+
+@staff_view("channels_log.view_case_reports")
+def case_reports_xlsx(request):
+    _form, start, end = _period(request)
+    content = reports.to_xlsx(reports.build(start=start, end=end), start=start, end=end)
+    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="contacts-{start:%Y%m%d}-{end:%Y%m%d}.xlsx"'
+    return response
+
+
+@require_POST
+@staff_view(VIEW_CASE, CHANGE_CASE)
+def case_appeal(request, pk):
+    case = _case(request, pk)
+    try:
+        services.case_appeal_open(case=case, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The appeal is opened: the committee will reconsider the request."))
+    return redirect(case.get_absolute_url())

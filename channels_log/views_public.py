@@ -1,0 +1,57 @@
+"""The public contact pages (no login): send an inquiry, complaint or suggestion; follow it up.
+
+Every POST is throttled per client address; CSRF protection stays on; every text is shown escaped.
+"""
+
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+
+from . import services
+from .forms import PublicCaseForm, PublicStatusForm
+from .throttle import throttle_posts
+
+SESSION_KEY = "public_case_reference"
+
+
+@never_cache
+@throttle_posts()
+def contact_public(request):
+    form = PublicCaseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            case = services.case_submit_public(
+                kind=data["kind"], name=data["name"], mobile=data["mobile"], subject=data["subject"], body=data["body"]
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            # The reference is shown once on the next page, never put in a URL.
+            request.session[SESSION_KEY] = case.reference
+            return redirect("channels_log:public_sent")
+    return render(request, "public/contact_form.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@never_cache
+def contact_public_sent(request):
+    reference = request.session.get(SESSION_KEY)
+    if not reference:
+        return redirect("channels_log:public_contact")
+    return render(request, "public/contact_sent.html", {"reference": reference})
+
+
+@never_cache
+@throttle_posts()
+def contact_public_status(request):
+    form = PublicStatusForm(request.POST or None)
+    case = None
+    not_found = False
+    if request.method == "POST" and form.is_valid():
+        case = services.case_find_for_sender(reference=form.cleaned_data["reference"], mobile=form.cleaned_data["mobile"])
+        not_found = case is None
+        if not_found:
+            # Same answer whichever of the two is wrong: nothing to learn by guessing.
+            form.add_error(None, _("No message matches this reference number and mobile."))
+    return render(request, "public/contact_status.html", {"form": form, "case": case, "not_found": not_found})
