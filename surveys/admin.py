@@ -1,0 +1,158 @@
+from django.contrib import admin
+
+from association.admin import PortalAdminMixin
+
+from .models import (
+    AuditEntry,
+    Choice,
+    ImprovementAction,
+    Invitation,
+    Question,
+    Response,
+    Survey,
+    SurveySettings,
+    SurveyVersion,
+    TriggerRule,
+)
+
+
+class VersionInline(admin.TabularInline):
+    model = SurveyVersion
+    fields = ["number", "status", "title_ar", "anonymous", "published_at"]
+    readonly_fields = ["number", "status", "title_ar", "anonymous", "published_at"]
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        # New versions come from the builder's "new version" action (services.version_new_draft).
+        return False
+
+
+@admin.register(Survey)
+class SurveyAdmin(PortalAdminMixin, admin.ModelAdmin):
+    list_display = ["code", "name_ar", "name_en", "created_at"]
+    search_fields = ["code", "name_ar", "name_en"]
+    inlines = [VersionInline]
+
+
+class ChoiceInline(admin.TabularInline):
+    model = Choice
+    extra = 0
+
+
+class QuestionInline(admin.StackedInline):
+    model = Question
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(SurveyVersion)
+class SurveyVersionAdmin(PortalAdminMixin, admin.ModelAdmin):
+    list_display = ["survey", "number", "status", "title_ar", "anonymous", "published_at"]
+    list_filter = ["status", "anonymous"]
+    list_select_related = ["survey"]
+    inlines = [QuestionInline]
+    readonly_fields = ["survey", "number", "status", "published_at", "published_by"]
+
+    def has_add_permission(self, request):
+        return False
+
+    # A published version is frozen: the admin shows it read-only, like the builder.
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and not obj.is_editable:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Question)
+class QuestionAdmin(PortalAdminMixin, admin.ModelAdmin):
+    list_display = ["version", "order", "kind", "text_ar", "required"]
+    list_select_related = ["version__survey"]
+    inlines = [ChoiceInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and not obj.version.is_editable:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self.has_change_permission(request, obj)
+
+
+@admin.register(SurveySettings)
+class SurveySettingsAdmin(PortalAdminMixin, admin.ModelAdmin):
+    list_display = ["__str__", "valid_days", "reminder_after_days", "low_rating_threshold", "low_score_threshold"]
+
+    def has_add_permission(self, request):
+        return not SurveySettings.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(TriggerRule)
+class TriggerRuleAdmin(PortalAdminMixin, admin.ModelAdmin):
+    list_display = ["trigger", "enabled", "delay_days", "survey", "send_channel"]
+    list_editable = ["enabled", "delay_days", "survey", "send_channel"]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(PortalAdminMixin, admin.ModelAdmin):
+    list_display = ["pk", "version", "trigger", "send_channel", "scheduled_for", "sent_at", "reminded_at", "used_at", "expires_at"]
+    list_filter = ["trigger", "send_channel"]
+    list_select_related = ["version__survey"]
+    # The token is a secret: never shown in lists or search.
+    exclude = ["token"]
+    readonly_fields = [f.name for f in Invitation._meta.fields if f.name != "token"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Response)
+class ResponseAdmin(admin.ModelAdmin):
+    list_display = ["pk", "version", "submitted_on", "trigger", "service_type", "channel", "is_anonymous", "is_low"]
+    list_filter = ["is_anonymous", "is_low", "trigger"]
+    list_select_related = ["version__survey", "service_type", "channel"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ImprovementAction)
+class ImprovementActionAdmin(PortalAdminMixin, admin.ModelAdmin):
+    list_display = ["decision", "kind", "owner", "due_date", "status"]
+    list_filter = ["status", "kind"]
+    list_select_related = ["owner"]
+    readonly_fields = ["status", "closed_at"]
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    list_display = ["at", "actor", "action", "object_type", "object_id", "old_value", "new_value"]
+    list_filter = ["action", "object_type"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,149 @@
+"""Reading results: CSAT, NPS and response rate, by dimension; the geometry of the SVG charts.
+
+- CSAT: the share of answers to 1–5 rating questions that are 4 or 5, in percent.
+- NPS: percent of 0–10 scores that are 9–10 (promoters) minus percent that are 0–6 (detractors).
+Each is computed over answers, in one aggregate query per breakdown (no query per row).
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, F, Q
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from .models import Answer, Invitation, Question, Response
+
+RATING = Question.Kind.RATING
+SCORE = Question.Kind.SCORE
+
+
+@dataclass
+class Row:
+    key: object
+    label: str
+    responses: int
+    rating_n: int
+    satisfied: int
+    score_n: int
+    promoters: int
+    detractors: int
+
+    @property
+    def csat(self) -> float | None:
+        return round(100 * self.satisfied / self.rating_n, 1) if self.rating_n else None
+
+    @property
+    def nps(self) -> float | None:
+        return round(100 * (self.promoters - self.detractors) / self.score_n, 1) if self.score_n else None
+
+
+def _metrics():
+    rating = Q(question__kind=RATING)
+    score = Q(question__kind=SCORE)
+    return {
+        "responses": Count("response", distinct=True),
+        "rating_n": Count("pk", filter=rating),
+        "satisfied": Count("pk", filter=rating & Q(number__gte=4)),
+        "score_n": Count("pk", filter=score),
+        "promoters": Count("pk", filter=score & Q(number__gte=9)),
+        "detractors": Count("pk", filter=score & Q(number__lte=6)),
+    }
+
+
+def filter_responses(*, survey=None, date_from=None, date_to=None, service_type=None, channel=None):
+    queryset = Response.objects.all()
+    if survey is not None:
+        queryset = queryset.filter(version__survey=survey)
+    if date_from:
+        queryset = queryset.filter(submitted_on__gte=date_from)
+    if date_to:
+        queryset = queryset.filter(submitted_on__lte=date_to)
+    if service_type is not None:
+        queryset = queryset.filter(service_type=service_type)
+    if channel is not None:
+        queryset = queryset.filter(channel=channel)
+    return queryset
+
+
+def overall(responses) -> Row:
+    data = Answer.objects.filter(response__in=responses).aggregate(**_metrics())
+    # Responses without a rated answer (free text only) still count as responses.
+    data["responses"] = responses.count()
+    return Row(key=None, label="", **data)
+
+
+def breakdown(responses, dimension: str, labels: dict | None = None) -> list[Row]:
+    """Rows per ``service_type``, ``channel``, ``trigger`` or ``month``."""
+    answers = Answer.objects.filter(response__in=responses)
+    if dimension == "month":
+        answers = answers.annotate(key=TruncMonth("response__submitted_on"))
+    else:
+        answers = answers.annotate(key=F(f"response__{dimension}"))
+    rows = answers.values("key").annotate(**_metrics()).order_by("key")
+    labels = labels or {}
+    result = []
+    for row in rows:
+        key = row.pop("key")
+        if dimension == "month" and key is not None:
+            label = f"{key:%Y-%m}"
+        else:
+            label = str(labels.get(key, "—" if key is None else key))
+        result.append(Row(key=key, label=label, **row))
+    return result
+
+
+def response_rate(*, survey=None, date_from=None, date_to=None, now=None) -> dict:
+    """Answered invitations over issued ones (those whose send time has come), in the period they were issued."""
+    now = now or timezone.now()
+    invitations = Invitation.objects.filter(scheduled_for__lte=now)
+    if survey is not None:
+        invitations = invitations.filter(version__survey=survey)
+    if date_from:
+        invitations = invitations.filter(scheduled_for__date__gte=date_from)
+    if date_to:
+        invitations = invitations.filter(scheduled_for__date__lte=date_to)
+    data = invitations.aggregate(issued=Count("pk"), answered=Count("pk", filter=Q(used_at__isnull=False)))
+    data["rate"] = round(100 * data["answered"] / data["issued"], 1) if data["issued"] else None
+    return data
+
+
+def bar_chart(rows: list[Row], metric: str, *, low: float, high: float, width: int = 640, height: int = 220) -> dict:
+    """Geometry for a server-drawn SVG bar chart (no script, no CDN). Values without data are skipped."""
+    points = [(row.label, getattr(row, metric)) for row in rows]
+    points = [(label, value) for label, value in points if value is not None]
+    if not points:
+        return {"bars": [], "width": width, "height": height}
+    top, bottom, side = 20, 40, 36
+    plot_h = height - top - bottom
+    slot = (width - side) / len(points)
+    bar_w = max(6.0, slot * 0.6)
+    zero_y = top + plot_h * high / (high - low)
+    bars = []
+    for i, (label, value) in enumerate(points):
+        y_value = top + plot_h * (high - value) / (high - low)
+        bars.append({
+            "label": label,
+            "value": value,
+            "x": round(side + i * slot + (slot - bar_w) / 2, 1),
+            "y": round(min(y_value, zero_y), 1),
+            "w": round(bar_w, 1),
+            "h": round(max(abs(zero_y - y_value), 1), 1),
+            "cx": round(side + i * slot + slot / 2, 1),
+            "negative": value < 0,
+            "ty": round(y_value + 12 if value < 0 else y_value - 4, 1),
+        })
+    return {
+        "bars": bars, "width": width, "height": height, "zero_y": round(zero_y, 1), "top": top,
+        "bottom_y": top + plot_h, "label_y": height - bottom + 16, "side": side, "tick_x": side - 4,
+        "high": high, "low": low,
+    }
+
+
+def comments(responses):
+    """Free-text answers, newest first (a queryset: paginate it)."""
+    return (
+        Answer.objects.filter(response__in=responses, question__kind=Question.Kind.TEXT)
+        .exclude(text="")
+        .select_related("question", "response__service_type", "response__version")
+        .order_by("-response__submitted_on", "-pk")
+    )

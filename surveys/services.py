@@ -1,0 +1,498 @@
+"""Every write with a rule in the surveys app."""
+
+import datetime as dt
+import secrets
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from beneficiaries.models import Consent
+
+from .models import (
+    EVENT_TRIGGERS,
+    Answer,
+    AuditEntry,
+    Choice,
+    ImprovementAction,
+    Invitation,
+    Question,
+    Response,
+    SendChannel,
+    Survey,
+    SurveySettings,
+    SurveyVersion,
+    Trigger,
+    TriggerRule,
+)
+from .sending import invitation_message_queue
+
+
+class InvitationUnavailable(Exception):
+    """The token exists but can no longer be answered; ``reason`` is ``"used"`` or ``"expired"``."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def _audit(*, actor, action: str, obj, at=None, old: str = "", new: str = "", note: str = "") -> AuditEntry:
+    return AuditEntry.objects.create(
+        at=at or timezone.now(), actor=actor if getattr(actor, "is_authenticated", False) else None,
+        action=action, object_type=obj._meta.model_name, object_id=obj.pk, old_value=old, new_value=new, note=note,
+    )
+
+
+def new_token() -> str:
+    """256 bits from the OS's CSPRNG: unguessable, URL-safe."""
+    return secrets.token_urlsafe(32)
+
+
+# --- Building surveys -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def survey_create(*, code: str, name_ar: str, name_en: str = "", title_ar: str = "", title_en: str = "",
+                  intro_ar: str = "", intro_en: str = "", anonymous: bool = False, actor) -> Survey:
+    """A survey and its first draft version."""
+    if Survey.objects.filter(code=code).exists():
+        raise ValidationError({"code": _("A survey with this code exists already.")})
+    survey = Survey.objects.create(code=code, name_ar=name_ar, name_en=name_en, created_by=actor)
+    version = SurveyVersion.objects.create(
+        survey=survey, number=1, title_ar=title_ar or name_ar, title_en=title_en or name_en,
+        intro_ar=intro_ar, intro_en=intro_en, anonymous=anonymous,
+    )
+    _audit(actor=actor, action="survey_created", obj=survey)
+    _audit(actor=actor, action="version_created", obj=version, new=SurveyVersion.Status.DRAFT)
+    return survey
+
+
+def _locked_draft(version: SurveyVersion) -> SurveyVersion:
+    locked = SurveyVersion.objects.select_for_update().get(pk=version.pk)
+    if not locked.is_editable:
+        raise ValidationError(_("A published version is frozen. Start a new version to change it."))
+    return locked
+
+
+@transaction.atomic
+def version_update(*, version: SurveyVersion, title_ar: str, title_en: str = "", intro_ar: str = "",
+                   intro_en: str = "", anonymous: bool = False, actor) -> SurveyVersion:
+    version = _locked_draft(version)
+    version.title_ar, version.title_en = title_ar, title_en
+    version.intro_ar, version.intro_en = intro_ar, intro_en
+    version.anonymous = anonymous
+    version.save(update_fields=["title_ar", "title_en", "intro_ar", "intro_en", "anonymous"])
+    _audit(actor=actor, action="version_updated", obj=version)
+    return version
+
+
+def parse_choices(text: str) -> list[tuple[str, str]]:
+    """One choice a line, ``Arabic | English`` (English optional)."""
+    choices = []
+    for line in (text or "").splitlines():
+        if not line.strip():
+            continue
+        arabic, _sep, english = line.partition("|")
+        if arabic.strip():
+            choices.append((arabic.strip()[:200], english.strip()[:200]))
+    return choices
+
+
+@transaction.atomic
+def question_add(*, version: SurveyVersion, kind: str, text_ar: str, text_en: str = "", required: bool = True,
+                 choices_text: str = "", actor) -> Question:
+    version = _locked_draft(version)
+    choices = parse_choices(choices_text)
+    if kind in Question.CHOICE_KINDS and len(choices) < 2:
+        raise ValidationError({"choices_text": _("A choice question needs at least two choices, one a line.")})
+    if kind not in Question.CHOICE_KINDS and choices:
+        raise ValidationError({"choices_text": _("Only choice questions have choices.")})
+    last = version.questions.aggregate(m=Max("order"))["m"]
+    question = Question.objects.create(
+        version=version, kind=kind, text_ar=text_ar, text_en=text_en, required=required,
+        order=0 if last is None else last + 1,
+    )
+    Choice.objects.bulk_create(
+        Choice(question=question, order=i, text_ar=ar, text_en=en) for i, (ar, en) in enumerate(choices)
+    )
+    _audit(actor=actor, action="question_added", obj=question, new=kind)
+    return question
+
+
+@transaction.atomic
+def question_move(*, question: Question, direction: str, actor) -> None:
+    """Swap with the neighbour above (``up``) or below (``down``); renumbers so orders stay 0..n-1."""
+    version = _locked_draft(question.version)
+    ordered = list(version.questions.order_by("order", "pk"))
+    index = next(i for i, q in enumerate(ordered) if q.pk == question.pk)
+    target = index - 1 if direction == "up" else index + 1
+    if direction not in ("up", "down") or not 0 <= target < len(ordered):
+        return
+    ordered[index], ordered[target] = ordered[target], ordered[index]
+    for position, item in enumerate(ordered):
+        if item.order != position:
+            item.order = position
+            item.save(update_fields=["order"])
+    _audit(actor=actor, action="question_moved", obj=question, new=direction)
+
+
+@transaction.atomic
+def question_delete(*, question: Question, actor) -> None:
+    _locked_draft(question.version)
+    _audit(actor=actor, action="question_deleted", obj=question, note=question.text_ar)
+    question.delete()
+
+
+@transaction.atomic
+def version_publish(*, version: SurveyVersion, actor) -> SurveyVersion:
+    """Freeze the draft and make it the version new invitations get; the previous one retires
+    (its outstanding invitations can still be answered, on the version they were sent)."""
+    now = timezone.now()
+    # Lock the survey's versions so two publishers cannot both publish.
+    list(SurveyVersion.objects.select_for_update().filter(survey_id=version.survey_id))
+    version = _locked_draft(version)
+    questions = list(version.questions.prefetch_related("choices"))
+    if not questions:
+        raise ValidationError(_("Add at least one question before publishing."))
+    for question in questions:
+        if question.kind in Question.CHOICE_KINDS and len(question.choices.all()) < 2:
+            raise ValidationError(_("Every choice question needs at least two choices."))
+    for previous in SurveyVersion.objects.filter(survey_id=version.survey_id, status=SurveyVersion.Status.PUBLISHED):
+        previous.status = SurveyVersion.Status.RETIRED
+        previous.save(update_fields=["status"])
+        _audit(actor=actor, action="version_retired", obj=previous, at=now,
+               old=SurveyVersion.Status.PUBLISHED, new=SurveyVersion.Status.RETIRED)
+    version.status = SurveyVersion.Status.PUBLISHED
+    version.published_at = now
+    version.published_by = actor
+    version.save(update_fields=["status", "published_at", "published_by"])
+    _audit(actor=actor, action="version_published", obj=version, at=now,
+           old=SurveyVersion.Status.DRAFT, new=SurveyVersion.Status.PUBLISHED)
+    return version
+
+
+@transaction.atomic
+def version_new_draft(*, survey: Survey, actor) -> SurveyVersion:
+    """Editing a published survey: a new draft, a copy of the latest version. One draft at a time."""
+    versions = list(SurveyVersion.objects.select_for_update().filter(survey=survey).order_by("-number"))
+    draft = next((v for v in versions if v.status == SurveyVersion.Status.DRAFT), None)
+    if draft is not None:
+        return draft
+    source = versions[0]
+    draft = SurveyVersion.objects.create(
+        survey=survey, number=source.number + 1, title_ar=source.title_ar, title_en=source.title_en,
+        intro_ar=source.intro_ar, intro_en=source.intro_en, anonymous=source.anonymous,
+    )
+    for question in source.questions.prefetch_related("choices"):
+        copy = Question.objects.create(
+            version=draft, order=question.order, kind=question.kind, text_ar=question.text_ar,
+            text_en=question.text_en, required=question.required,
+        )
+        Choice.objects.bulk_create(
+            Choice(question=copy, order=c.order, text_ar=c.text_ar, text_en=c.text_en) for c in question.choices.all()
+        )
+    _audit(actor=actor, action="version_created", obj=draft, new=SurveyVersion.Status.DRAFT,
+           note=f"from v{source.number}")
+    return draft
+
+
+# --- Invitations ------------------------------------------------------------------------------------
+
+
+def _consents_to_surveys(beneficiary) -> bool:
+    return Consent.objects.filter(
+        beneficiary=beneficiary, purpose=Consent.Purpose.SURVEYS, withdrawn_at__isnull=True
+    ).exists()
+
+
+def _published(survey: Survey) -> SurveyVersion:
+    version = survey.published_version()
+    if version is None:
+        raise ValidationError({"survey": _("This survey has no published version yet.")})
+    return version
+
+
+def _invitation_create(*, version, beneficiary, trigger, send_channel, scheduled_for, actor, related_key="",
+                       support_request=None, now=None) -> Invitation:
+    now = now or timezone.now()
+    validity = SurveySettings.load().valid_days
+    invitation = Invitation.objects.create(
+        token=new_token(), version=version, beneficiary=beneficiary, trigger=trigger, related_key=related_key,
+        support_request=support_request, send_channel=send_channel, scheduled_for=scheduled_for,
+        expires_at=max(scheduled_for, now) + dt.timedelta(days=validity), created_by=actor,
+    )
+    _audit(actor=actor, action="invitation_created", obj=invitation, at=now, new=trigger)
+    return invitation
+
+
+def invitation_for_event(*, trigger: str, beneficiary, support_request=None, case=None, actor=None) -> Invitation | None:
+    """Called by the request workflow (``service_delivered``, ``decision_made``) and the complaints
+    workflow (``complaint_closed``). Reads the admin's trigger rule; returns the invitation, the one
+    already made for this event, or ``None`` when the trigger is off, has no published survey, or the
+    beneficiary has not consented to surveys."""
+    if trigger not in EVENT_TRIGGERS:
+        raise ValueError(f"unknown survey trigger {trigger!r}")
+    if trigger == Trigger.COMPLAINT_CLOSED:
+        if case is None:
+            raise ValueError("complaint_closed needs the case")
+        related_key = f"case:{case.pk}"
+    else:
+        if support_request is None:
+            raise ValueError(f"{trigger} needs the support request")
+        related_key = f"support_request:{support_request.pk}"
+    rule = TriggerRule.objects.filter(trigger=trigger).select_related("survey").first()
+    if rule is None or not rule.enabled or rule.survey is None:
+        return None
+    version = rule.survey.published_version()
+    if version is None or beneficiary is None or not _consents_to_surveys(beneficiary):
+        return None
+    existing = Invitation.objects.filter(trigger=trigger, related_key=related_key).first()
+    if existing is not None:
+        return existing
+    now = timezone.now()
+    try:
+        # A savepoint: the caller's transaction survives a concurrent duplicate.
+        with transaction.atomic():
+            return _invitation_create(
+                version=version, beneficiary=beneficiary, trigger=trigger, related_key=related_key,
+                support_request=support_request, send_channel=rule.send_channel,
+                scheduled_for=now + dt.timedelta(days=rule.delay_days), actor=actor, now=now,
+            )
+    except IntegrityError:
+        # Two workers raced on the same event: the unique constraint kept one invitation.
+        return Invitation.objects.get(trigger=trigger, related_key=related_key)
+
+
+@transaction.atomic
+def invitations_batch(*, survey: Survey, beneficiaries, send_channel: str, actor) -> list[Invitation]:
+    """One invitation per chosen beneficiary who consented to surveys; sent by the next sweep."""
+    version = _published(survey)
+    now = timezone.now()
+    batch_key = new_token()[:12]
+    created = []
+    for beneficiary in beneficiaries:
+        if not _consents_to_surveys(beneficiary):
+            continue
+        created.append(_invitation_create(
+            version=version, beneficiary=beneficiary, trigger=Trigger.BATCH, send_channel=send_channel,
+            scheduled_for=now, actor=actor, now=now, related_key=f"batch:{batch_key}:{beneficiary.pk}",
+        ))
+    return created
+
+
+@transaction.atomic
+def invitation_in_person(*, survey: Survey, beneficiary=None, support_request=None, actor, now=None) -> Invitation:
+    """A link for a printed QR code, handed over at the desk; never sent by message."""
+    now = now or timezone.now()
+    version = _published(survey)
+    if support_request is not None:
+        beneficiary = support_request.beneficiary
+    return _invitation_create(
+        version=version, beneficiary=beneficiary, trigger=Trigger.IN_PERSON, send_channel=SendChannel.IN_PERSON,
+        scheduled_for=now, actor=actor, support_request=support_request, now=now,
+    )
+
+
+def _sendable(queryset, now):
+    return queryset.filter(
+        used_at__isnull=True, expires_at__gt=now, beneficiary__isnull=False,
+        send_channel__in=[SendChannel.SMS, SendChannel.EMAIL],
+    )
+
+
+@transaction.atomic
+def invitation_send(*, invitation_id: int, now=None) -> bool:
+    """Send one due invitation. Re-read under lock so two sweeps cannot both send it."""
+    now = now or timezone.now()
+    invitation = _sendable(Invitation.objects.select_for_update(), now).filter(
+        pk=invitation_id, sent_at__isnull=True, scheduled_for__lte=now
+    ).select_related("version", "beneficiary").first()
+    if invitation is None:
+        return False
+    invitation.sent_at = now
+    invitation.save(update_fields=["sent_at"])
+    _audit(actor=None, action="invitation_sent", obj=invitation, at=now, new=invitation.send_channel)
+    invitation_message_queue(invitation, reminder=False)
+    return True
+
+
+@transaction.atomic
+def invitation_remind(*, invitation_id: int, now=None) -> bool:
+    """The one reminder: only for a sent, unanswered, unexpired link, and never twice."""
+    now = now or timezone.now()
+    after = dt.timedelta(days=SurveySettings.load().reminder_after_days)
+    invitation = _sendable(Invitation.objects.select_for_update(), now).filter(
+        pk=invitation_id, sent_at__lte=now - after, reminded_at__isnull=True
+    ).select_related("version", "beneficiary").first()
+    if invitation is None:
+        return False
+    invitation.reminded_at = now
+    invitation.save(update_fields=["reminded_at"])
+    _audit(actor=None, action="invitation_reminded", obj=invitation, at=now, new=invitation.send_channel)
+    invitation_message_queue(invitation, reminder=True)
+    return True
+
+
+def invitation_sweep(*, now=None) -> dict:
+    """Periodic: send what is due and the one reminder. Each invitation in its own transaction."""
+    now = now or timezone.now()
+    after = dt.timedelta(days=SurveySettings.load().reminder_after_days)
+    due = _sendable(Invitation.objects, now).filter(sent_at__isnull=True, scheduled_for__lte=now)
+    to_remind = _sendable(Invitation.objects, now).filter(sent_at__lte=now - after, reminded_at__isnull=True)
+    sent = sum(invitation_send(invitation_id=pk, now=now) for pk in due.values_list("pk", flat=True))
+    reminded = sum(invitation_remind(invitation_id=pk, now=now) for pk in to_remind.values_list("pk", flat=True))
+    return {"sent": sent, "reminded": reminded}
+
+
+# --- Responses --------------------------------------------------------------------------------------
+
+
+def _validate_answers(version: SurveyVersion, answers: dict) -> None:
+    errors = {}
+    for question in version.questions.all():
+        value = answers.get(question.pk)
+        empty = value in (None, "", [], ())
+        if empty:
+            if question.required:
+                errors[question.field_name] = _("Please answer this question.")
+            continue
+        if question.kind in Question.RANGES:
+            low, high = Question.RANGES[question.kind]
+            if not isinstance(value, int) or not low <= value <= high:
+                errors[question.field_name] = _("Choose a value between %(low)s and %(high)s.") % {"low": low, "high": high}
+        elif question.kind in Question.CHOICE_KINDS:
+            picked = value if isinstance(value, (list, tuple)) else [value]
+            valid = {c.pk for c in question.choices.all()}
+            if not {getattr(c, "pk", c) for c in picked} <= valid or (question.kind == Question.Kind.SINGLE and len(picked) != 1):
+                errors[question.field_name] = _("Choose from the listed answers.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def is_low(version: SurveyVersion, answers: dict, settings: SurveySettings) -> bool:
+    for question in version.questions.all():
+        value = answers.get(question.pk)
+        if not isinstance(value, int):
+            continue
+        if question.kind == Question.Kind.RATING and value <= settings.low_rating_threshold:
+            return True
+        if question.kind == Question.Kind.SCORE and value <= settings.low_score_threshold:
+            return True
+    return False
+
+
+def _follow_up(*, invitation: Invitation, response: Response) -> None:
+    """A low score on a named response: the contact log gets a follow-up entry for the relations team."""
+    from channels_log.models import Channel, ContactEntry
+    from channels_log.services import contact_record
+
+    channel = Channel.objects.filter(code="website", is_active=True).first()
+    if channel is None or invitation.beneficiary is None:
+        return
+    entry = contact_record(
+        actor=None, channel=channel, purpose=ContactEntry.Purpose.FOLLOW_UP,
+        direction=ContactEntry.Direction.INCOMING, beneficiary=invitation.beneficiary,
+        support_request=invitation.support_request,
+        subject=_("Low satisfaction score: please follow up"),
+        body=_("Survey “%(survey)s” (version %(number)s) was answered with a low score. Contact the beneficiary to understand and improve.")
+        % {"survey": invitation.version.title_ar, "number": invitation.version.number},
+    )
+    response.follow_up = entry
+    response.save(update_fields=["follow_up"])
+
+
+def response_submit(*, token: str, answers: dict, language: str = "", now=None) -> Response:
+    """Record the answers for a token, once. ``answers`` maps question id → int, text, or choice ids.
+
+    The database decides who is first: the row is locked, and the claim is a conditional
+    ``UPDATE … WHERE used_at IS NULL``; a second submission — even at the same instant from another
+    connection — finds nothing to claim. Raises ``Invitation.DoesNotExist`` for an unknown token,
+    ``InvitationUnavailable`` for a used or expired one, ``ValidationError`` for bad answers."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        invitation = (
+            Invitation.objects.select_for_update(of=("self",))
+            .select_related("version", "support_request")
+            .get(token=token)
+        )
+        if invitation.used_at is not None:
+            raise InvitationUnavailable("used")
+        if invitation.is_expired(now):
+            raise InvitationUnavailable("expired")
+        version = invitation.version
+        _validate_answers(version, answers)
+        if not Invitation.objects.filter(pk=invitation.pk, used_at__isnull=True).update(used_at=now):
+            raise InvitationUnavailable("used")
+        anonymous = version.anonymous
+        request = invitation.support_request
+        response = Response.objects.create(
+            version=version,
+            invitation=None if anonymous else invitation,
+            is_anonymous=anonymous,
+            trigger=invitation.trigger,
+            support_request=None if anonymous else request,
+            service_type_id=request.service_type_id if request else None,
+            channel_id=request.channel_id if request else None,
+            language=language[:5],
+            submitted_on=timezone.localdate(now),
+            submitted_at=None if anonymous else now,
+            is_low=is_low(version, answers, SurveySettings.load()),
+        )
+        questions = {q.pk: q for q in version.questions.all()}
+        for question_id, value in answers.items():
+            question = questions.get(question_id)
+            if question is None or value in (None, "", [], ()):
+                continue
+            answer = Answer.objects.create(
+                response=response, question=question,
+                number=value if isinstance(value, int) else None,
+                text=value if isinstance(value, str) else "",
+            )
+            if question.kind in Question.CHOICE_KINDS:
+                answer.choices.set(value if isinstance(value, (list, tuple)) else [value])
+        # The response alone is audited: naming the invitation here would re-link an anonymous answer.
+        _audit(actor=None, action="response_submitted", obj=response, at=now)
+        if response.is_low and not anonymous:
+            _follow_up(invitation=invitation, response=response)
+    return response
+
+
+# --- Improvement actions ----------------------------------------------------------------------------
+
+ACTION_FIELDS = ("survey", "service_type", "channel", "finding", "kind", "decision", "owner", "due_date")
+
+
+@transaction.atomic
+def improvement_action_create(*, data: dict, actor) -> ImprovementAction:
+    action = ImprovementAction.objects.create(created_by=actor, **{k: data.get(k) for k in ACTION_FIELDS if k in data})
+    _audit(actor=actor, action="action_created", obj=action, new=action.status)
+    return action
+
+
+@transaction.atomic
+def improvement_action_update(*, action: ImprovementAction, data: dict, status: str | None = None,
+                              actor) -> ImprovementAction:
+    """Edit the action's content and, when asked, move it along ``ImprovementAction.TRANSITIONS``."""
+    now = timezone.now()
+    action = ImprovementAction.objects.select_for_update().get(pk=action.pk)
+    changed = [k for k in ACTION_FIELDS if k in data and getattr(action, k) != data[k]]
+    for name in changed:
+        setattr(action, name, data[name])
+    old = action.status
+    if status and status != old:
+        if status not in ImprovementAction.TRANSITIONS.get(old, set()):
+            raise ValidationError({"status": _("An action cannot go from “%(old)s” to “%(new)s”.") % {
+                "old": ImprovementAction.Status(old).label, "new": ImprovementAction.Status(status).label}})
+        action.status = status
+        action.closed_at = now if status in (ImprovementAction.Status.DONE, ImprovementAction.Status.CANCELLED) else None
+        changed += ["status", "closed_at"]
+    if not changed:
+        return action
+    action.save(update_fields=changed)
+    if "status" in changed:
+        _audit(actor=actor, action="action_status", obj=action, at=now, old=old, new=action.status)
+    else:
+        _audit(actor=actor, action="action_updated", obj=action, at=now, note=", ".join(changed))
+    return action

@@ -1,0 +1,421 @@
+import io
+from functools import wraps
+
+import qrcode
+import qrcode.image.svg
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Prefetch, Q
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from association.pagination import paginate
+from association.permissions import staff_view
+from channels_log.models import Channel
+from requests_app.models import ServiceType
+
+from . import results, services
+from .forms import (
+    ActionForm,
+    ActionStatusForm,
+    BatchForm,
+    InPersonForm,
+    QuestionForm,
+    ResponseForm,
+    ResultsFilterForm,
+    SurveyCreateForm,
+    VersionForm,
+)
+from .models import ImprovementAction, Invitation, Question, Survey, SurveyVersion, Trigger
+
+# --- Public page: the beneficiary's questionnaire ---------------------------------------------------
+
+
+def private_page(view):
+    """Every answer of the public page — form, thanks, used, expired, unknown — leaks the token to no
+    one: no Referer to other sites, nothing kept in caches or the back-forward cache of a shared phone."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        response["Referrer-Policy"] = "no-referrer"
+        response["Cache-Control"] = "no-store"
+        return response
+
+    return wrapped
+
+
+@private_page
+def answer(request, token):
+    invitation = (
+        Invitation.objects.select_related("version").filter(token=token).first() if len(token) <= 64 else None
+    )
+    if invitation is None:
+        return render(request, "surveys/public/unknown.html", status=404)
+    if request.GET.get("done") == "1" and invitation.is_used:
+        return render(request, "surveys/public/thanks.html", {"version": invitation.version})
+    if invitation.is_used:
+        return render(request, "surveys/public/unavailable.html", {"reason": "used"}, status=410)
+    if invitation.is_expired():
+        return render(request, "surveys/public/unavailable.html", {"reason": "expired"}, status=410)
+    version = invitation.version
+    form = ResponseForm(request.POST or None, version=version)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.response_submit(token=token, answers=form.answers(), language=get_language() or "")
+        except services.InvitationUnavailable as exc:
+            return render(request, "surveys/public/unavailable.html", {"reason": exc.reason}, status=410)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            return redirect(invitation.get_absolute_url() + "?done=1")
+    return render(request, "surveys/public/answer.html", {"version": version, "form": form})
+
+
+# --- Survey builder ---------------------------------------------------------------------------------
+
+
+@staff_view("surveys.view_survey")
+def survey_list(request):
+    surveys = Survey.objects.annotate(
+        version_count=Count("versions", distinct=True),
+        published_count=Count("versions", filter=Q(versions__status="published"), distinct=True),
+        draft_count=Count("versions", filter=Q(versions__status="draft"), distinct=True),
+    ).order_by("code")
+    return render(request, "surveys/survey_list.html", {"page": paginate(request, surveys)})
+
+
+@staff_view("surveys.add_survey")
+def survey_new(request):
+    form = SurveyCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            survey = services.survey_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The survey is created as a draft. Add its questions."))
+            return redirect(survey.versions.get().get_absolute_url())
+    return render(request, "surveys/survey_new.html", {"form": form})
+
+
+@staff_view("surveys.view_survey")
+def survey_detail(request, pk):
+    survey = get_object_or_404(Survey, pk=pk)
+    versions = survey.versions.annotate(
+        question_count=Count("questions", distinct=True), response_count=Count("responses", distinct=True)
+    ).order_by("-number")
+    return render(request, "surveys/survey_detail.html", {"survey": survey, "versions": versions})
+
+
+def _version_page(request, version, *, version_form=None, question_form=None, status=200):
+    version = SurveyVersion.objects.select_related("survey").prefetch_related(
+        Prefetch("questions", queryset=Question.objects.prefetch_related("choices"))
+    ).get(pk=version.pk)
+    can_edit = version.is_editable and request.user.has_perm("surveys.change_survey")
+    context = {
+        "version": version,
+        "survey": version.survey,
+        "can_edit": can_edit,
+        "version_form": version_form or (VersionForm(instance=version) if can_edit else None),
+        "question_form": question_form or (QuestionForm() if can_edit else None),
+    }
+    return render(request, "surveys/version.html", context, status=status)
+
+
+@staff_view("surveys.view_survey")
+def version_detail(request, pk):
+    return _version_page(request, get_object_or_404(SurveyVersion, pk=pk))
+
+
+@staff_view("surveys.change_survey")
+@require_POST
+def version_edit(request, pk):
+    version = get_object_or_404(SurveyVersion, pk=pk)
+    form = VersionForm(request.POST, instance=SurveyVersion.objects.get(pk=pk))
+    if form.is_valid():
+        try:
+            services.version_update(version=version, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("The version is saved."))
+            return redirect(version.get_absolute_url())
+    return _version_page(request, version, version_form=form, status=400)
+
+
+@staff_view("surveys.change_survey")
+@require_POST
+def question_add(request, pk):
+    version = get_object_or_404(SurveyVersion, pk=pk)
+    form = QuestionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.question_add(version=version, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, exc)
+        else:
+            messages.success(request, _("The question is added."))
+            return redirect(version.get_absolute_url() + "#questions")
+    return _version_page(request, version, question_form=form, status=400)
+
+
+@staff_view("surveys.change_survey")
+@require_POST
+def question_move(request, pk):
+    question = get_object_or_404(Question.objects.select_related("version"), pk=pk)
+    try:
+        services.question_move(question=question, direction=request.POST.get("direction", ""), actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect(question.version.get_absolute_url() + "#questions")
+
+
+@staff_view("surveys.change_survey")
+@require_POST
+def question_delete(request, pk):
+    question = get_object_or_404(Question.objects.select_related("version"), pk=pk)
+    try:
+        services.question_delete(question=question, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The question is removed."))
+    return redirect(question.version.get_absolute_url() + "#questions")
+
+
+@staff_view("surveys.change_survey")
+@require_POST
+def version_publish(request, pk):
+    version = get_object_or_404(SurveyVersion, pk=pk)
+    try:
+        services.version_publish(version=version, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The version is published and frozen. New invitations use it."))
+    return redirect(version.get_absolute_url())
+
+
+@staff_view("surveys.change_survey")
+@require_POST
+def version_new(request, pk):
+    survey = get_object_or_404(Survey, pk=pk)
+    draft = services.version_new_draft(survey=survey, actor=request.user)
+    messages.success(request, _("Version %(number)s is a draft: edit it, then publish it.") % {"number": draft.number})
+    return redirect(draft.get_absolute_url())
+
+
+# --- Invitations ------------------------------------------------------------------------------------
+
+
+@staff_view("surveys.view_invitation")
+def invitation_list(request):
+    queryset = Invitation.objects.select_related("version__survey", "beneficiary", "support_request")
+    state = request.GET.get("state")
+    now = timezone.now()
+    if state == "open":
+        queryset = queryset.filter(used_at__isnull=True, expires_at__gt=now)
+    elif state == "used":
+        queryset = queryset.filter(used_at__isnull=False)
+    elif state == "expired":
+        queryset = queryset.filter(used_at__isnull=True, expires_at__lte=now)
+    return render(request, "surveys/invitation_list.html", {"page": paginate(request, queryset), "state": state, "now": now})
+
+
+@staff_view("surveys.add_invitation")
+def invitation_batch(request):
+    form = BatchForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = services.invitations_batch(
+                survey=form.cleaned_data["survey"], beneficiaries=list(form.beneficiaries()),
+                send_channel=form.cleaned_data["send_channel"], actor=request.user,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("%(count)s invitations are created; the next sweep sends them.") % {"count": len(created)})
+            return redirect("surveys:invitations")
+    return render(request, "surveys/invitation_batch.html", {"form": form})
+
+
+@staff_view("surveys.add_invitation")
+def invitation_in_person(request):
+    form = InPersonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation = services.invitation_in_person(
+                survey=form.cleaned_data["survey"], support_request=form.cleaned_data["request_number"], actor=request.user
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            return redirect("surveys:invitation_print", pk=invitation.pk)
+    return render(request, "surveys/invitation_in_person.html", {"form": form})
+
+
+@staff_view("surveys.view_invitation")
+def invitation_print(request, pk):
+    invitation = get_object_or_404(Invitation.objects.select_related("version__survey"), pk=pk)
+    return render(request, "surveys/invitation_print.html", {"invitation": invitation})
+
+
+@staff_view("surveys.view_invitation")
+def invitation_qr(request, pk):
+    invitation = get_object_or_404(Invitation, pk=pk)
+    image = qrcode.make(invitation.absolute_url(), image_factory=qrcode.image.svg.SvgPathImage, box_size=12, border=2)
+    response = HttpResponse(image.to_string(encoding="unicode"), content_type="image/svg+xml")
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- Results ----------------------------------------------------------------------------------------
+
+
+def _results_context(request):
+    form = ResultsFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    filters = {k: v for k, v in filters.items() if v}
+    responses = results.filter_responses(**filters)
+    service_names = dict(ServiceType.objects.values_list("pk", "name"))
+    channel_names = {c.pk: c.name for c in Channel.objects.all()}
+    by_month = results.breakdown(responses, "month")
+    return {
+        "form": form,
+        "filters": filters,
+        "responses": responses,
+        "overall": results.overall(responses),
+        "rate": results.response_rate(
+            survey=filters.get("survey"), date_from=filters.get("date_from"), date_to=filters.get("date_to")
+        ),
+        "by_month": by_month,
+        "by_service": results.breakdown(responses, "service_type", service_names),
+        "by_channel": results.breakdown(responses, "channel", channel_names),
+        "by_trigger": results.breakdown(responses, "trigger", dict(Trigger.choices)),
+        "csat_chart": results.bar_chart(by_month, "csat", low=0, high=100),
+        "nps_chart": results.bar_chart(by_month, "nps", low=-100, high=100),
+    }
+
+
+@staff_view("surveys.view_results")
+def results_dashboard(request):
+    context = _results_context(request)
+    context["comments"] = paginate(request, results.comments(context["responses"]), per_page=10)
+    context["query"] = request.GET.urlencode()
+    return render(request, "surveys/results.html", context)
+
+
+@staff_view("surveys.view_results")
+def results_export(request):
+    from openpyxl import Workbook
+
+    context = _results_context(request)
+    workbook = Workbook()
+    summary = workbook.active
+    summary.title = _("Summary")[:31]
+    summary.sheet_view.rightToLeft = (get_language() or "ar").startswith("ar")
+    summary.append([_("Breakdown"), _("Group"), _("Responses"), _("CSAT %"), _("NPS")])
+    overall = context["overall"]
+    summary.append([_("All"), "", overall.responses, overall.csat, overall.nps])
+    for title, key in ((_("Month"), "by_month"), (_("Request type"), "by_service"),
+                       (_("Channel"), "by_channel"), (_("Source"), "by_trigger")):
+        for row in context[key]:
+            summary.append([title, row.label, row.responses, row.csat, row.nps])
+    rate = context["rate"]
+    summary.append([])
+    summary.append([_("Invitations issued"), rate["issued"], _("Answered"), rate["answered"], rate["rate"]])
+    sheet = workbook.create_sheet(_("Answers")[:31])
+    sheet.sheet_view.rightToLeft = summary.sheet_view.rightToLeft
+    sheet.append([_("Response"), _("Survey"), _("Version"), _("Date"), _("Request type"), _("Channel"),
+                  _("Source"), _("Anonymous"), _("Question"), _("Answer")])
+    answers = (
+        results.Answer.objects.filter(response__in=context["responses"])
+        .select_related("question", "response__version__survey", "response__service_type", "response__channel")
+        .prefetch_related("choices")
+        .order_by("response__submitted_on", "response_id", "question__order")
+    )
+    for item in answers.iterator(chunk_size=500):
+        response = item.response
+        value = item.number if item.number is not None else item.text or ", ".join(c.text for c in item.choices.all())
+        sheet.append([
+            response.pk, response.version.survey.name, response.version.number, response.submitted_on,
+            response.service_type.name if response.service_type else "", response.channel.name if response.channel else "",
+            response.get_trigger_display(), _("Yes") if response.is_anonymous else _("No"), item.question.text, value,
+        ])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    download = HttpResponse(
+        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    download["Content-Disposition"] = f'attachment; filename="survey-results-{timezone.localdate():%Y%m%d}.xlsx"'
+    return download
+
+
+# --- Improvement actions ----------------------------------------------------------------------------
+
+
+@staff_view("surveys.view_improvementaction")
+def action_list(request):
+    queryset = ImprovementAction.objects.select_related("owner", "survey", "service_type", "channel")
+    status = request.GET.get("status")
+    if status in ImprovementAction.Status.values:
+        queryset = queryset.filter(status=status)
+    return render(request, "surveys/action_list.html", {
+        "page": paginate(request, queryset), "statuses": ImprovementAction.Status.choices, "selected": status,
+        "today": timezone.localdate(),
+    })
+
+
+@staff_view("surveys.add_improvementaction")
+def action_new(request):
+    initial = {}
+    if request.GET.get("survey", "").isdigit():
+        initial["survey"] = request.GET["survey"]
+    form = ActionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.improvement_action_create(data=form.cleaned_data, actor=request.user)
+        messages.success(request, _("The improvement action is recorded."))
+        return redirect("surveys:actions")
+    return render(request, "surveys/action_form.html", {"form": form})
+
+
+@staff_view("surveys.change_improvementaction")
+def action_edit(request, pk):
+    action = get_object_or_404(ImprovementAction, pk=pk)
+    form = ActionForm(request.POST or None, instance=ImprovementAction.objects.get(pk=pk))
+    if request.method == "POST" and form.is_valid():
+        services.improvement_action_update(action=action, data=form.cleaned_data, actor=request.user)
+        messages.success(request, _("The improvement action is saved."))
+        return redirect("surveys:actions")
+    allowed = ImprovementAction.TRANSITIONS.get(action.status, set())
+    return render(request, "surveys/action_form.html", {
+        "form": form, "action": action,
+        "next_statuses": [(value, label) for value, label in ImprovementAction.Status.choices if value in allowed],
+    })
+
+
+@staff_view("surveys.change_improvementaction")
+@require_POST
+def action_status(request, pk):
+    action = get_object_or_404(ImprovementAction, pk=pk)
+    form = ActionStatusForm(request.POST)
+    if form.is_valid():
+        try:
+            services.improvement_action_update(action=action, data={}, status=form.cleaned_data["status"], actor=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("The status is changed."))
+    else:
+        messages.error(request, _("Choose a valid status."))
+    return redirect("surveys:action_edit", pk=action.pk)
