@@ -42,6 +42,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_crud("beneficiaries.consent", "view", "add", "change"),
         *_crud("requests_app.supportrequest", "add", "change"),
         "requests_app.process_supportrequest",
+        *_crud("surveys.survey", "view"),  # surveys: print in-person QR codes, batch invitations
+        *_crud("surveys.invitation", "view", "add"),
         *_crud("channels_log.contactentry", "add"),
         *_crud("channels_log.case", "view", "change"),
         "channels_log.assign_case",
@@ -62,6 +64,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_READ_REGISTRY,
         "requests_app.vote_supportrequest",
         "requests_app.decide_supportrequest",
+        "surveys.view_results",
+        *_crud("surveys.improvementaction", "view"),
     ],
     Role.MANAGER: [
         *_READ_REGISTRY,
@@ -74,6 +78,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_crud("association.associationprofile", "view", "change"),
         *_crud("association.bankaccount", "view", "add", "change", "delete"),
         *_crud("association.officialholiday", "view", "add", "change", "delete"),
+        *_crud("surveys.survey", "view", "add", "change"),
+        *_crud("surveys.invitation", "view", "add"),
+        "surveys.view_results",
+        *_crud("surveys.improvementaction", "view", "add", "change"),
         *_crud("channels_log.case", "view", "change"),
         "channels_log.assign_case",
         "channels_log.view_case_reports",

@@ -268,6 +268,9 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
 CELERY_BEAT_SCHEDULE["requests_app.reminders_sweep"] = {
     "task": "requests_app.tasks.requests_reminders_sweep", "schedule": 15 * 60.0,
 }
+CELERY_BEAT_SCHEDULE["surveys.sweep_survey_invitations"] = {
+    "task": "surveys.tasks.sweep_survey_invitations", "schedule": 15 * 60.0,
+}
 CELERY_BEAT_SCHEDULE["channels_log.sweep_messages"] = {
     "task": "channels_log.tasks.sweep_messages", "schedule": float(MESSAGING_SWEEP_SECONDS),
 }

@@ -19,5 +19,6 @@ urlpatterns = [
     path("", include("beneficiaries.urls")),
     path("", include("requests_app.urls")),
     path("", include("channels_log.urls")),
+    path("", include("surveys.urls")),
 ]
 

@@ -6,6 +6,7 @@ from django.views.decorators.cache import cache_control
 
 from beneficiaries.models import Beneficiary
 from requests_app.models import SupportRequest
+from surveys.dashboard import home_context as surveys_home_context
 
 from .models import AssociationProfile
 from .roles import Role, has_role
@@ -23,6 +24,7 @@ def home(request):
         "beneficiary_count": Beneficiary.objects.count() if user.has_perm("beneficiaries.view_beneficiary") else None,
         "can_view_requests": user.has_perm("requests_app.view_supportrequest"),
     }
+    context.update(surveys_home_context(user))
     return render(request, "association/home.html", context)
 
 
