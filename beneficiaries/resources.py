@@ -304,6 +304,14 @@ class BeneficiaryResource(resources.ModelResource):
     def before_save_instance(self, instance, row, **kwargs):
         instance.created_by = kwargs.get("user")
 
+    def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
+        # A dry run writes nothing (not even inside a rolled-back transaction): the preview stays
+        # cheap, and its query count does not grow with the file.
+        if dry_run:
+            self.create_instances.clear()
+            return
+        super().bulk_create(using_transactions, dry_run, raise_errors, batch_size=batch_size, result=result)
+
     def save_instance(self, instance, is_create, row, **kwargs):
         super().save_instance(instance, is_create, row, **kwargs)
         self.saved.append(instance)
