@@ -47,6 +47,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_crud("channels_log.contactentry", "add"),
         *_crud("channels_log.case", "view", "change"),
         "channels_log.assign_case",
+        *_crud("channels_log.outgoingmessage", "view"),
+        *_crud("channels_log.messagepreference", "view", "add", "change"),
     ],
     Role.SOCIAL_RESEARCHER: [
         *_READ_REGISTRY,
@@ -86,6 +88,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "channels_log.assign_case",
         "channels_log.view_case_reports",
         *_crud("channels_log.responsetarget", "view", "change"),
+        *_crud("channels_log.outgoingmessage", "view"),
+        "channels_log.retry_outgoingmessage",
+        *_crud("channels_log.messagepreference", "view", "add", "change"),
     ],
 }
 

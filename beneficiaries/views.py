@@ -147,6 +147,7 @@ def _detail_context(request, beneficiary, document_form=None) -> dict:
         "consents": beneficiary.consents.all(),
         "requests": beneficiary.requests.select_related("service_type", "channel")[:20],
         "contacts": ContactEntry.objects.filter(beneficiary=beneficiary).select_related("channel", "recorded_by")[:20],
+        "outgoing_messages": beneficiary.outgoing_messages.all()[:20],
         "document_form": document_form or DocumentForm(),
         "can_reveal": request.user.has_perm("beneficiaries.view_sensitive"),
     }

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_cases, views_public
+from . import views, views_cases, views_messages, views_public
 
 app_name = "channels_log"
 
@@ -21,6 +21,13 @@ urlpatterns = [
     path("cases/<int:pk>/reopen/", views_cases.case_reopen, name="case_reopen"),
     path("cases/<int:pk>/appeal/", views_cases.case_appeal, name="case_appeal"),
     path("beneficiaries/<uuid:public_id>/timeline/", views_cases.beneficiary_timeline, name="timeline"),
+    path("messages/", views_messages.message_list, name="messages"),
+    path("messages/<int:pk>/", views_messages.message_detail, name="message_detail"),
+    path("messages/<int:pk>/retry/", views_messages.message_retry, name="message_retry"),
+    path(
+        "beneficiaries/<uuid:public_id>/message-preferences/", views_messages.message_preferences,
+        name="message_preferences",
+    ),
     path("contact/", views_public.contact_public, name="public_contact"),
     path("contact/sent/", views_public.contact_public_sent, name="public_sent"),
     path("contact/status/", views_public.contact_public_status, name="public_status"),

@@ -23,6 +23,12 @@ def _attachment():
     return {"pk": make_contact(attachments=[png_upload()]).attachments.get().pk}
 
 
+def _message():
+    from channels_log.messaging import message_queue
+
+    return {"pk": message_queue(event="decision_made", key="url-access", beneficiary=BeneficiaryFactory())[0].pk}
+
+
 URLS = {
     "channels_log:list": {"expect": staff(ALL_ROLES)},
     "channels_log:new": {"expect": staff([Role.RELATIONS_OFFICER, Role.SOCIAL_RESEARCHER])},
@@ -43,6 +49,13 @@ URLS = {
     "channels_log:case_reports_xlsx": {"expect": staff([Role.MANAGER])},
     "channels_log:timeline": {
         "kwargs": lambda: {"public_id": BeneficiaryFactory().public_id}, "expect": staff(ALL_ROLES),
+    },
+    "channels_log:messages": {"expect": staff([Role.RELATIONS_OFFICER, Role.MANAGER])},
+    "channels_log:message_detail": {"kwargs": _message, "expect": staff([Role.RELATIONS_OFFICER, Role.MANAGER])},
+    "channels_log:message_retry": {"kwargs": _message, "method": "post", "expect": staff([Role.MANAGER])},
+    "channels_log:message_preferences": {
+        "kwargs": lambda: {"public_id": BeneficiaryFactory().public_id},
+        "expect": staff([Role.RELATIONS_OFFICER, Role.MANAGER]),
     },
     "channels_log:public_contact": {"expect": public()},
     "channels_log:public_sent": {"expect": public()},

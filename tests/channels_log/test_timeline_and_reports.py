@@ -1,0 +1,126 @@
+"""The beneficiary timeline and the contact/case reports (with the xlsx export)."""
+
+import datetime as dt
+import io
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from channels_log import reports, services
+from channels_log.models import Channel
+from requests_app.models import StatusChange
+from tests.channels_log.factories import make_case, make_contact
+from tests.factories import BeneficiaryFactory, SupportRequestFactory
+
+pytestmark = pytest.mark.django_db
+RIYADH = ZoneInfo("Asia/Riyadh")
+
+
+def test_timeline_merges_contacts_and_request_changes_newest_first(client_for, officer):
+    beneficiary = BeneficiaryFactory()
+    with time_machine.travel(dt.datetime(2026, 11, 1, 9, tzinfo=RIYADH), tick=False):
+        make_contact(purpose="note", actor=officer, beneficiary=beneficiary, subject="زيارة")
+    support_request = SupportRequestFactory(beneficiary=beneficiary)
+    StatusChange.objects.create(
+        support_request=support_request, new_status="draft", actor=officer, reason="فتح الطلب",
+        at=dt.datetime(2026, 11, 3, 9, tzinfo=RIYADH),
+    )
+    with time_machine.travel(dt.datetime(2026, 11, 5, 9, tzinfo=RIYADH), tick=False):
+        case = make_case(kind="complaint", actor=officer, beneficiary=beneficiary, subject="شكوى")
+    make_contact(purpose="note", actor=officer, beneficiary=BeneficiaryFactory(), subject="غيره")
+    page = client_for(officer).get(reverse("channels_log:timeline", kwargs={"public_id": beneficiary.public_id}))
+    items = list(page.context["page"].object_list)
+    assert [i.source for i in items] == ["contact", "request", "contact"]
+    assert items[0].badge.startswith(case.reference) and items[2].detail == "زيارة"
+    assert "غيره" not in page.content.decode()
+
+
+def test_timeline_query_count_does_not_grow(client_for, officer):
+    beneficiary = BeneficiaryFactory()
+    client = client_for(officer)
+    url = reverse("channels_log:timeline", kwargs={"public_id": beneficiary.public_id})
+
+    def count():
+        client.get(url)
+        with CaptureQueriesContext(connection) as ctx:
+            client.get(url)
+        return len(ctx)
+
+    for _ in range(5):
+        make_case(actor=officer, beneficiary=beneficiary)
+    few = count()
+    for _ in range(45):
+        make_case(actor=officer, beneficiary=beneficiary)
+    for _ in range(3):
+        SupportRequestFactory(beneficiary=beneficiary)
+    assert count() == few
+
+
+def _answered_case(officer, *, kind, opened, hours_to_answer, channel_code="phone"):
+    with time_machine.travel(opened, tick=False):
+        case = make_case(kind=kind, actor=officer, channel_code=channel_code)
+    with time_machine.travel(opened + dt.timedelta(hours=hours_to_answer), tick=False):
+        services.case_answer(case=case, response="رد", channel=Channel.objects.get(code="phone"), actor=officer)
+    return case
+
+
+def test_report_volume_medians_and_share_within_target(officer):
+    sunday = dt.datetime(2026, 11, 1, 9, tzinfo=RIYADH)  # a Sunday
+    # Inquiries (1 working day): answered after 2 h, 4 h and 30 h (the last one late).
+    for hours in (2, 4, 30):
+        _answered_case(officer, kind="inquiry", opened=sunday, hours_to_answer=hours)
+    _answered_case(officer, kind="complaint", opened=sunday, hours_to_answer=10, channel_code="website")
+    with time_machine.travel(dt.datetime(2026, 10, 5, 9, tzinfo=RIYADH), tick=False):
+        make_contact(purpose="note", actor=officer)
+    with time_machine.travel(dt.datetime(2026, 11, 20, 9, tzinfo=RIYADH), tick=False):
+        report = reports.build(start=dt.date(2026, 10, 1), end=dt.date(2026, 11, 30))
+    inquiries = report["times"][1]  # "All", then the kinds in their order
+    assert inquiries["count"] == 3
+    assert inquiries["median_first_response_hours"] == 4.0
+    assert inquiries["median_resolution_hours"] == 4.0
+    assert inquiries["resolved_within_target"] == round(200 / 3, 1)
+    overall = report["times"][0]
+    assert overall["count"] == 4 and overall["median_resolution_hours"] == 7.0
+    by_channel = {c.code: n for c, n in report["by_channel"]}
+    # Incoming contacts on their channels plus the four outgoing answers by phone.
+    assert by_channel == {"phone": 3 + 1 + 4, "website": 1}
+    months = dict(report["by_month"])
+    assert months[dt.date(2026, 10, 1)] == 1 and months[dt.date(2026, 11, 1)] == 8
+    assert report["total"] == 9
+
+
+def test_report_page_queries_do_not_grow_and_xlsx_exports(client_for, officer, manager):
+    from openpyxl import load_workbook
+
+    client = client_for(manager)
+    url = reverse("channels_log:case_reports")  # the last twelve months
+
+    def count():
+        client.get(url)
+        with CaptureQueriesContext(connection) as ctx:
+            client.get(url)
+        return len(ctx)
+
+    for _ in range(5):
+        make_case(actor=officer)
+    few = count()
+    for _ in range(45):
+        make_case(kind="complaint", actor=officer, channel_code="letter")
+    assert count() == few
+    response = client.get(reverse("channels_log:case_reports_xlsx"))
+    assert response.status_code == 200
+    workbook = load_workbook(io.BytesIO(response.content))
+    volume = workbook.worksheets[0]
+    assert sum(row[3] for row in volume.iter_rows(min_row=2, values_only=True)) == 50
+    times = workbook.worksheets[3]
+    assert [row[1] for row in times.iter_rows(min_row=2, values_only=True)][0] == 50
+
+
+def test_report_with_a_reversed_period_shows_the_error(client_for, manager):
+    response = client_for(manager).get(reverse("channels_log:case_reports") + "?start=2026-12-01&end=2026-01-01")
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors()
