@@ -1,0 +1,108 @@
+"""Staff pages for outgoing messages: the delivery log, one message with its history, retry, and a
+beneficiary's message preferences."""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from association.forms import PortalModelForm
+from association.pagination import paginate
+from association.permissions import staff_view
+from beneficiaries.models import Beneficiary
+
+from . import messaging
+from .models import MessageChannel, MessageEvent, MessagePreference, OutgoingMessage
+
+
+class MessagePreferenceForm(PortalModelForm):
+    class Meta:
+        model = MessagePreference
+        fields = ["sms_enabled", "email", "email_enabled", "language", "opt_out_non_essential"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("email_enabled") and not cleaned.get("email") and not cleaned.get("sms_enabled"):
+            raise forms.ValidationError(
+                gettext_lazy("Give an email address, or keep SMS on: the beneficiary must be reachable.")
+            )
+        return cleaned
+
+
+def _filtered(request):
+    queryset = OutgoingMessage.objects.select_related("beneficiary", "user", "support_request")
+    selected = {}
+    for name, allowed in (
+        ("status", OutgoingMessage.Status.values),
+        ("channel", MessageChannel.values),
+        ("event", MessageEvent.values),
+    ):
+        value = request.GET.get(name, "")
+        if value in allowed:
+            queryset = queryset.filter(**{name: value})
+            selected[name] = value
+    return queryset, selected
+
+
+@staff_view("channels_log.view_outgoingmessage")
+def message_list(request):
+    queryset, selected = _filtered(request)
+    return render(
+        request,
+        "channels_log/messages/list.html",
+        {
+            "page": paginate(request, queryset),
+            "statuses": OutgoingMessage.Status.choices,
+            "channels": MessageChannel.choices,
+            "events": MessageEvent.choices,
+            "selected": selected,
+            "can_retry": request.user.has_perm("channels_log.retry_outgoingmessage"),
+        },
+    )
+
+
+@staff_view("channels_log.view_outgoingmessage")
+def message_detail(request, pk):
+    message = get_object_or_404(OutgoingMessage.objects.select_related("beneficiary", "user", "support_request"), pk=pk)
+    return render(
+        request,
+        "channels_log/messages/detail.html",
+        {
+            "message": message,
+            "log": message.log.select_related("actor"),
+            "can_retry": request.user.has_perm("channels_log.retry_outgoingmessage"),
+        },
+    )
+
+
+@require_POST
+@staff_view("channels_log.view_outgoingmessage", "channels_log.retry_outgoingmessage")
+def message_retry(request, pk):
+    message = get_object_or_404(OutgoingMessage, pk=pk)
+    try:
+        messaging.message_retry(message=message, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The message is queued to be sent again."))
+    return redirect("channels_log:message_detail", pk=message.pk)
+
+
+@staff_view("beneficiaries.view_beneficiary", "channels_log.change_messagepreference")
+def message_preferences(request, public_id):
+    beneficiary = get_object_or_404(Beneficiary, public_id=public_id)
+    instance = MessagePreference.objects.filter(beneficiary=beneficiary).first() or MessagePreference(
+        beneficiary=beneficiary
+    )
+    form = MessagePreferenceForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        messaging.message_preference_set(beneficiary=beneficiary, actor=request.user, **form.cleaned_data)
+        messages.success(request, _("The message preferences are saved."))
+        return redirect(beneficiary.get_absolute_url() + "#messages")
+    return render(
+        request, "channels_log/messages/preferences.html", {"form": form, "beneficiary": beneficiary},
+        status=400 if form.errors else 200,
+    )
