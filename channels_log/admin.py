@@ -85,3 +85,7 @@ class ContactAttachmentAdmin(PortalAdminMixin, admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+# Outgoing messages (issue 7) register their admin in their own module.
+from . import admin_messages  # noqa: E402, F401

@@ -347,3 +347,35 @@ def message_preference_set(
         preference.updated_by = actor
         preference.save()
     return preference
+
+
+# --- Templates ------------------------------------------------------------------------------------------
+
+SAMPLE_CONTEXT = {
+    "beneficiary_name": "محمد عبدالله سعد العتيبي",
+    "user_name": "ريم السبيعي",
+    "reference": "R-2026-0001",
+    "service": "سلة غذائية",
+    "url": "https://portal.example.org/s/example",
+    "outcome": "قبول الطلب",
+    "missing": "عقد الإيجار",
+    "answer": "تمت معالجة ملاحظتك",
+    "due_date": "1448/05/20",
+    "reason": "تجاوز المدة",
+}
+
+
+def template_check(text: str) -> None:
+    """Raise ValidationError when admin-edited wording is not a valid template."""
+    from django.template import TemplateSyntaxError
+
+    try:
+        Template(text)
+    except TemplateSyntaxError as exc:
+        raise ValidationError(_("The template has an error: %(error)s"), params={"error": exc}) from exc
+
+
+def template_preview(template: MessageTemplate) -> tuple[str, str]:
+    """(subject, body) of a template rendered with sample data, as the admin preview shows it."""
+    context = _base_context(beneficiary=None, user=None, context=SAMPLE_CONTEXT)
+    return _render(template.subject, context), _render(template.body, context)
