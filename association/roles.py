@@ -28,6 +28,7 @@ _READ_REGISTRY = [
     *_crud("beneficiaries.document", "view"),
     *_crud("requests_app.supportrequest", "view"),
     *_crud("channels_log.contactentry", "view"),
+    *_crud("association.policyversion", "view"),
 ]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
@@ -80,6 +81,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_crud("association.associationprofile", "view", "change"),
         *_crud("association.bankaccount", "view", "add", "change", "delete"),
         *_crud("association.officialholiday", "view", "add", "change", "delete"),
+        *_crud("association.policyversion", "add", "change"),
+        "association.approve_policyversion",
+        *_crud("association.policytoollink", "view", "add", "change", "delete"),
         *_crud("surveys.survey", "view", "add", "change"),
         *_crud("surveys.invitation", "view", "add"),
         "surveys.view_results",

@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("beneficiaries.urls")),
     path("", include("requests_app.urls")),
     path("", include("channels_log.urls")),
+    path("policy/", include("association.policy_urls")),
     path("", include("surveys.urls")),
 ]
 
