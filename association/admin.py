@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from .forms import PortalModelForm
-from .models import AssociationProfile, BankAccount, OfficialHoliday
+from .models import AssociationProfile, BankAccount, OfficialHoliday, PolicySection, PolicyToolLink, PolicyVersion
 
 
 class PortalAdminMixin:
@@ -37,3 +37,40 @@ class BankAccountAdmin(PortalAdminMixin, admin.ModelAdmin):
 class OfficialHolidayAdmin(PortalAdminMixin, admin.ModelAdmin):
     list_display = ["date", "name"]
     date_hierarchy = "date"
+
+
+# --- Policy: versions are kept through the policy screens (services); admin links tools to documents.
+
+
+class PolicySectionInline(admin.TabularInline):
+    model = PolicySection
+    extra = 0
+    can_delete = False
+    readonly_fields = ["order", "kind", "heading", "paragraphs", "items"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PolicyVersion)
+class PolicyVersionAdmin(admin.ModelAdmin):
+    """Read-only here: approval and edits go through ``association.services`` so the rules hold."""
+
+    list_display = ["number", "title", "status", "approval_date", "approved_at"]
+    list_filter = ["status"]
+    inlines = [PolicySectionInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PolicyToolLink)
+class PolicyToolLinkAdmin(PortalAdminMixin, admin.ModelAdmin):
+    list_display = ["name", "document_type", "url"]
+    search_fields = ["name"]

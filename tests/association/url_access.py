@@ -1,4 +1,12 @@
-from tests.url_access import ACTORS, ALLOWED, LOGIN, NOT_FOUND, public
+from association.roles import Role
+from tests.url_access import ACTORS, ALL_ROLES, ALLOWED, LOGIN, NOT_FOUND, public, staff
+
+
+def _draft_policy():
+    from tests.association.factories import PolicyVersionFactory
+
+    return {"pk": PolicyVersionFactory().pk}
+
 
 URLS = {
     "home": {"expect": {**dict.fromkeys(ACTORS, ALLOWED), "anonymous": LOGIN}},
@@ -8,4 +16,14 @@ URLS = {
     "set_language": {"method": "post", "data": {"language": "en"}, "expect": public()},
     # No logo uploaded in the test database: 404 for everyone, never a login wall.
     "logo": {"expect": dict.fromkeys(ACTORS, NOT_FOUND)},
+    # The policy: public page and PDFs of approved versions; drafts are never public (404).
+    "policy:public": {"expect": public()},
+    "policy:public_pdf": {"kwargs": _draft_policy, "expect": dict.fromkeys(ACTORS, NOT_FOUND)},
+    "policy:list": {"expect": staff(ALL_ROLES)},
+    "policy:detail": {"kwargs": _draft_policy, "expect": staff(ALL_ROLES)},
+    "policy:pdf": {"kwargs": _draft_policy, "expect": staff(ALL_ROLES)},
+    "policy:import": {"expect": staff([Role.MANAGER])},
+    "policy:edit": {"kwargs": _draft_policy, "expect": staff([Role.MANAGER])},
+    "policy:new_draft": {"kwargs": _draft_policy, "method": "post", "expect": staff([Role.MANAGER])},
+    "policy:approve": {"kwargs": _draft_policy, "expect": staff([Role.MANAGER])},
 }

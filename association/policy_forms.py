@@ -1,0 +1,135 @@
+"""Forms of the policy screens: the version's data, its sections, the board approval, the import."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .forms import DualDateField, PortalForm
+from .models import PolicySection
+
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+def _channel_choices():
+    from channels_log.models import Channel
+
+    return [(c.code, f"{c.name_ar} ({c.code})") for c in Channel.objects.order_by("order", "pk")]
+
+
+class PolicyVersionForm(PortalForm):
+    title = forms.CharField(label=_("Title"), max_length=300)
+    association_name = forms.CharField(label=_("Association named in the document"), max_length=200, required=False)
+    channels = forms.MultipleChoiceField(
+        label=_("Channels"), required=False, widget=forms.CheckboxSelectMultiple,
+        help_text=_("On approval these become the active channels of the contact log."),
+    )
+    tools = forms.CharField(
+        label=_("Tools"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("One tool per line."),
+    )
+    decision_window_days = forms.IntegerField(
+        label=_("Decision window (days)"), required=False, min_value=1, max_value=365,
+        help_text=_("Empty means the default of 14 days."),
+    )
+    board_meeting = forms.IntegerField(label=_("Board meeting (ordinal)"), required=False, min_value=1, max_value=999)
+    board_session = forms.IntegerField(label=_("Session"), required=False, min_value=1, max_value=999)
+    decision_number = forms.CharField(label=_("Decision number"), max_length=50, required=False)
+    approval_date = DualDateField(label=_("Approval date"), required=False)
+    signatory_name = forms.CharField(label=_("Signatory name"), max_length=200, required=False)
+    signatory_title = forms.CharField(label=_("Signatory title"), max_length=200, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["channels"].choices = _channel_choices()
+
+    def clean_tools(self):
+        return _lines(self.cleaned_data["tools"])
+
+    @classmethod
+    def initial_for(cls, version) -> dict:
+        return {
+            "title": version.title,
+            "association_name": version.association_name,
+            "channels": list(version.channels),
+            "tools": "\n".join(version.tools),
+            "decision_window_days": version.decision_window_days,
+            "board_meeting": version.board_meeting,
+            "board_session": version.board_session,
+            "decision_number": version.decision_number,
+            "approval_date": version.approval_date,
+            "signatory_name": version.signatory_name,
+            "signatory_title": version.signatory_title,
+        }
+
+
+class PolicySectionForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=PolicySection.Kind.choices)
+    heading = forms.CharField(label=_("Heading"), max_length=300, required=False)
+    paragraphs = forms.CharField(
+        label=_("Paragraphs"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One paragraph per line."),
+    )
+    items = forms.CharField(
+        label=_("List items"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("One item per line."),
+    )
+
+    def clean(self):
+        data = super().clean()
+        data["paragraphs"] = _lines(data.get("paragraphs", ""))
+        data["items"] = _lines(data.get("items", ""))
+        if (data["paragraphs"] or data["items"]) and not (data.get("heading") or "").strip():
+            self.add_error("heading", _("Every section needs a heading."))
+        return data
+
+
+class BaseSectionFormSet(forms.BaseFormSet):
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        if not self.sections():
+            raise forms.ValidationError(_("A policy needs at least one section."))
+
+    def sections(self) -> list[dict]:
+        result = []
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None) or {}
+            if not data or data.get("DELETE") or not (data.get("heading") or "").strip():
+                continue
+            result.append({k: data[k] for k in ("kind", "heading", "paragraphs", "items")})
+        return result
+
+
+SectionFormSet = forms.formset_factory(PolicySectionForm, formset=BaseSectionFormSet, extra=1, can_delete=True)
+
+
+def section_initial(sections) -> list[dict]:
+    return [
+        {"kind": s.kind, "heading": s.heading, "paragraphs": "\n".join(s.paragraphs), "items": "\n".join(s.items)}
+        for s in sections
+    ]
+
+
+class PolicyApproveForm(PortalForm):
+    board_meeting = forms.IntegerField(label=_("Board meeting (ordinal)"), min_value=1, max_value=999)
+    board_session = forms.IntegerField(label=_("Session"), required=False, min_value=1, max_value=999)
+    decision_number = forms.CharField(label=_("Decision number"), max_length=50, required=False)
+    approval_date = DualDateField(label=_("Approval date"))
+    signatory_name = forms.CharField(label=_("Signatory name"), max_length=200)
+    signatory_title = forms.CharField(label=_("Signatory title"), max_length=200)
+
+
+class PolicyImportForm(PortalForm):
+    file = forms.FileField(label=_("Policy file"), help_text=_("A .txt, .docx or .pdf file."))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(_("The file is larger than 10 MB."))
+        if not upload.name.lower().endswith((".txt", ".docx", ".pdf")):
+            raise forms.ValidationError(_("Choose a .txt, .docx or .pdf file."))
+        return upload

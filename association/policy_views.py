@@ -1,0 +1,250 @@
+"""The policy: its public page, and the staff screens to keep its versions."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import services
+from .documents import policy_pdf
+from .models import PolicyVersion
+from .pagination import paginate
+from .permissions import staff_view
+from .policy_forms import (
+    PolicyApproveForm,
+    PolicyImportForm,
+    PolicyVersionForm,
+    SectionFormSet,
+    section_initial,
+)
+from .policy_import import PolicyReadError, parse_file
+from .roles import Role, has_role
+
+VIEW = "association.view_policyversion"
+CHANGE = "association.change_policyversion"
+ADD = "association.add_policyversion"
+APPROVE = "association.approve_policyversion"
+PUBLISHED = (PolicyVersion.Status.APPROVED, PolicyVersion.Status.SUPERSEDED)
+
+
+def _pdf_response(pk: int) -> HttpResponse:
+    data, filename = policy_pdf(pk)
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+def _form_errors_to_messages(request, exc: ValidationError, form=None) -> None:
+    """A service's ValidationError next to the fields it names, the rest as a message."""
+    if hasattr(exc, "error_dict") and form is not None:
+        for field, errors in exc.message_dict.items():
+            if field in form.fields:
+                for error in errors:
+                    form.add_error(field, error)
+            else:
+                for error in errors:
+                    messages.error(request, error)
+    else:
+        for error in exc.messages:
+            messages.error(request, error)
+
+
+# --- public ---------------------------------------------------------------------------------------
+
+
+def public_policy(request):
+    """The policy in force, with its board approval and PDF; older versions listed. No login."""
+    current = services.policy_in_force()
+    older = (
+        PolicyVersion.objects.filter(status__in=PUBLISHED)
+        .exclude(pk=current.pk if current else None)
+        .order_by("-approved_at")
+    )
+    context = {
+        "version": current,
+        "sections": list(current.sections.all()) if current else [],
+        "older": older,
+    }
+    return render(request, "association/policy/public.html", context)
+
+
+def public_pdf(request, pk):
+    version = get_object_or_404(PolicyVersion, pk=pk, status__in=PUBLISHED)
+    return _pdf_response(version.pk)
+
+
+# --- staff ----------------------------------------------------------------------------------------
+
+
+@staff_view(VIEW)
+def version_list(request):
+    queryset = PolicyVersion.objects.select_related("approved_by", "created_by").annotate(
+        section_count=Count("sections")
+    ).order_by("-number")
+    return render(request, "association/policy/list.html", {"page": paginate(request, queryset)})
+
+
+@staff_view(VIEW)
+def version_detail(request, pk):
+    version = get_object_or_404(PolicyVersion.objects.select_related("approved_by", "based_on"), pk=pk)
+    from channels_log.models import Channel
+
+    channel_names = dict(Channel.objects.filter(code__in=version.channels).values_list("code", "name_ar"))
+    context = {
+        "version": version,
+        "sections": list(version.sections.all()),
+        "channels": [(code, channel_names.get(code, code)) for code in version.channels],
+        "tools": services.policy_tool_links(version.tools),
+        "events": version.events.select_related("actor"),
+        "in_force": services.policy_in_force(),
+        "is_manager": has_role(request.user, Role.MANAGER),
+    }
+    return render(request, "association/policy/detail.html", context)
+
+
+@staff_view(VIEW)
+def version_pdf(request, pk):
+    version = get_object_or_404(PolicyVersion, pk=pk)
+    return _pdf_response(version.pk)
+
+
+def _render_editor(request, *, version, form, formset, title, action):
+    return render(
+        request,
+        "association/policy/form.html",
+        {"version": version, "form": form, "formset": formset, "title": title, "action": action},
+    )
+
+
+@staff_view(VIEW, CHANGE, roles=(Role.MANAGER,))
+def version_edit(request, pk):
+    version = get_object_or_404(PolicyVersion, pk=pk)
+    if version.is_frozen:
+        messages.error(request, _("An approved version cannot be edited; create a new draft from it."))
+        return redirect("policy:detail", pk=version.pk)
+    if request.method == "POST":
+        form = PolicyVersionForm(request.POST)
+        formset = SectionFormSet(request.POST, prefix="sections")
+        if form.is_valid() and formset.is_valid():
+            try:
+                services.policy_update_draft(
+                    version=version, data=form.cleaned_data, sections=formset.sections(), actor=request.user
+                )
+            except ValidationError as exc:
+                _form_errors_to_messages(request, exc, form)
+            else:
+                messages.success(request, _("The draft was saved."))
+                return redirect("policy:detail", pk=version.pk)
+    else:
+        form = PolicyVersionForm(initial=PolicyVersionForm.initial_for(version))
+        formset = SectionFormSet(initial=section_initial(version.sections.all()), prefix="sections")
+    return _render_editor(
+        request, version=version, form=form, formset=formset,
+        title=_("Edit draft version %(number)s") % {"number": version.number}, action=request.path,
+    )
+
+
+@require_POST
+@staff_view(VIEW, ADD, roles=(Role.MANAGER,))
+def version_new_draft(request, pk):
+    source = get_object_or_404(PolicyVersion, pk=pk)
+    try:
+        draft = services.policy_new_draft(source=source, actor=request.user)
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+        return redirect("policy:detail", pk=source.pk)
+    messages.success(request, _("Draft version %(number)s was created.") % {"number": draft.number})
+    return redirect("policy:edit", pk=draft.pk)
+
+
+@staff_view(VIEW, APPROVE, roles=(Role.MANAGER,))
+def version_approve(request, pk):
+    version = get_object_or_404(PolicyVersion, pk=pk)
+    if version.status != PolicyVersion.Status.DRAFT:
+        messages.error(request, _("Only a draft can be approved."))
+        return redirect("policy:detail", pk=version.pk)
+    if request.method == "POST":
+        form = PolicyApproveForm(request.POST)
+        if form.is_valid():
+            try:
+                services.policy_approve(version=version, actor=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                _form_errors_to_messages(request, exc, form)
+            else:
+                messages.success(request, _("Version %(number)s is approved and now in force.") % {"number": version.number})
+                return redirect("policy:detail", pk=version.pk)
+    else:
+        form = PolicyApproveForm(initial=PolicyVersionForm.initial_for(version))
+    return render(request, "association/policy/approve.html", {"version": version, "form": form})
+
+
+@staff_view(VIEW, ADD, roles=(Role.MANAGER,))
+def version_import(request):
+    """Upload → parsed preview to correct → save as a draft. The preview carries everything in the
+    form, so nothing is stored until the manager saves."""
+    from channels_log.models import Channel
+
+    upload_form = PolicyImportForm()
+    form = formset = None
+    source_name = ""
+    if request.method == "POST" and request.POST.get("step") == "save":
+        source_name = request.POST.get("source_name", "")[:255]
+        form = PolicyVersionForm(request.POST)
+        formset = SectionFormSet(request.POST, prefix="sections")
+        if form.is_valid() and formset.is_valid():
+            try:
+                version = services.policy_create_draft(
+                    data=form.cleaned_data, sections=formset.sections(), actor=request.user,
+                    source_name=source_name or "import",
+                )
+            except ValidationError as exc:
+                _form_errors_to_messages(request, exc, form)
+            else:
+                messages.success(request, _("Draft version %(number)s was created from the file.") % {"number": version.number})
+                return redirect("policy:detail", pk=version.pk)
+    elif request.method == "POST":
+        upload_form = PolicyImportForm(request.POST, request.FILES)
+        if upload_form.is_valid():
+            upload = upload_form.cleaned_data["file"]
+            extra = dict(Channel.objects.values_list("code", "name_ar"))
+            try:
+                parsed = parse_file(upload.read(), upload.name, extra_channels=extra)
+            except PolicyReadError:
+                upload_form.add_error("file", _("The file could not be read. Choose a .txt, .docx or .pdf file."))
+            else:
+                source_name = upload.name
+                form, formset = _preview_forms(parsed)
+    context = {"upload_form": upload_form, "form": form, "formset": formset, "source_name": source_name}
+    return render(request, "association/policy/import.html", context)
+
+
+def _preview_forms(parsed):
+    from .dates import parse_date_any
+
+    approval = parsed.board_approval
+    approval_date = None
+    if approval.get("date_gregorian"):
+        approval_date = approval["date_gregorian"]
+    elif approval.get("date_hijri"):
+        approval_date = parse_date_any(approval["date_hijri"] + " هـ")
+    initial = {
+        "title": parsed.title,
+        "association_name": parsed.association or "",
+        "channels": parsed.channels,
+        "tools": "\n".join(parsed.tools),
+        "decision_window_days": parsed.decision_window_days,
+        "board_meeting": approval.get("meeting"),
+        "board_session": approval.get("session"),
+        "decision_number": approval.get("decision_number") or "",
+        "approval_date": approval_date,
+        "signatory_name": approval.get("signatory") or "",
+        "signatory_title": approval.get("signatory_title") or "",
+    }
+    sections = [
+        {"kind": s.kind, "heading": s.heading, "paragraphs": "\n".join(s.paragraphs), "items": "\n".join(s.list_items)}
+        for s in parsed.sections
+    ]
+    return PolicyVersionForm(initial=initial), SectionFormSet(initial=sections, prefix="sections")

@@ -1,0 +1,292 @@
+"""Every write to the association's policy that has a rule, and the reads other apps rely on.
+
+- ``policy_in_force(at)`` / ``policy_decision_window_days(at)``: what the rest of the portal obeys.
+- Drafts are created (by hand, by import, or from an approved version), edited, then approved by the
+  manager; approval freezes the version, supersedes the one before it and syncs the channel registry.
+"""
+
+import datetime as dt
+import logging
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import PolicyEvent, PolicySection, PolicyToolLink, PolicyVersion, policy_tool_key
+from .roles import Role, has_role
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_DECISION_WINDOW_DAYS = 14
+IN_FORCE_STATUSES = (PolicyVersion.Status.APPROVED, PolicyVersion.Status.SUPERSEDED)
+
+
+# --- reads ----------------------------------------------------------------------------------------
+
+
+def policy_in_force(at: dt.datetime | None = None) -> PolicyVersion | None:
+    """The version in force at ``at`` (default now): the last one approved at or before that moment.
+
+    A superseded version is still the answer for a moment before its successor was approved, so a
+    request keeps the rules it was submitted under.
+    """
+    at = at or timezone.now()
+    return (
+        PolicyVersion.objects.filter(status__in=IN_FORCE_STATUSES, approved_at__lte=at)
+        .order_by("-approved_at", "-number")
+        .first()
+    )
+
+
+def policy_decision_window_days(at: dt.datetime | None = None) -> int:
+    """Days the research committee must wait after submission; 14 when no approved policy states it."""
+    version = policy_in_force(at)
+    if version is None or version.decision_window_days is None:
+        return DEFAULT_DECISION_WINDOW_DAYS
+    return version.decision_window_days
+
+
+def policy_tool_links(tools: list[str]) -> list[tuple[str, PolicyToolLink | None]]:
+    """Each tool name with the staff document or page linked to it in admin (one query)."""
+    keys = {policy_tool_key(tool): tool for tool in tools}
+    links = {
+        link.name_normalized: link
+        for link in PolicyToolLink.objects.filter(name_normalized__in=keys).select_related("document_type")
+    }
+    return [(tool, links.get(policy_tool_key(tool))) for tool in tools]
+
+
+# --- helpers --------------------------------------------------------------------------------------
+
+
+def _require_manager(actor) -> None:
+    if not has_role(actor, Role.MANAGER):
+        raise PermissionDenied(_("Only the manager may change the policy."))
+
+
+def _clean_channels(codes) -> list[str]:
+    from channels_log.models import Channel
+
+    codes = [str(code).strip() for code in (codes or []) if str(code).strip()]
+    known = set(Channel.objects.filter(code__in=codes).values_list("code", flat=True))
+    unknown = [code for code in codes if code not in known]
+    if unknown:
+        raise ValidationError(
+            {"channels": _("Unknown channel codes: %(codes)s.") % {"codes": ", ".join(unknown)}}
+        )
+    return list(dict.fromkeys(codes))
+
+
+def _clean_sections(sections: list[dict]) -> list[dict]:
+    kinds = set(PolicySection.Kind.values)
+    cleaned = []
+    for section in sections:
+        heading = (section.get("heading") or "").strip()
+        paragraphs = [p.strip() for p in section.get("paragraphs") or [] if p and p.strip()]
+        items = [i.strip() for i in section.get("items") or [] if i and i.strip()]
+        if not heading and not paragraphs and not items:
+            continue
+        if not heading:
+            raise ValidationError(_("Every section needs a heading."))
+        kind = section.get("kind") or PolicySection.Kind.OTHER
+        if kind not in kinds:
+            raise ValidationError(_("Unknown section kind: %(kind)s.") % {"kind": kind})
+        cleaned.append({"kind": kind, "heading": heading[:300], "paragraphs": paragraphs, "items": items})
+    if not cleaned:
+        raise ValidationError(_("A policy needs at least one section."))
+    return cleaned
+
+
+def _write_sections(version: PolicyVersion, sections: list[dict]) -> None:
+    version.sections.all().delete()
+    PolicySection.objects.bulk_create(
+        PolicySection(version=version, order=index, **section) for index, section in enumerate(sections)
+    )
+
+
+_VERSION_FIELDS = (
+    "title", "association_name", "channels", "tools", "decision_window_days", "board_meeting", "board_session",
+    "decision_number", "approval_date", "signatory_name", "signatory_title",
+)
+
+
+def _apply_data(version: PolicyVersion, data: dict) -> None:
+    for name in _VERSION_FIELDS:
+        if name in data:
+            setattr(version, name, data[name])
+    version.title = (version.title or "").strip()
+    if not version.title:
+        raise ValidationError({"title": _("The policy needs a title.")})
+    version.channels = _clean_channels(version.channels)
+    version.tools = [t.strip() for t in version.tools or [] if t and t.strip()]
+    version.decision_number = (version.decision_number or "").strip()
+    version.signatory_name = (version.signatory_name or "").strip()
+    version.signatory_title = (version.signatory_title or "").strip()
+
+
+def _next_number() -> int:
+    return (PolicyVersion.objects.aggregate(n=Max("number"))["n"] or 0) + 1
+
+
+# --- writes ---------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def policy_create_draft(
+    *, data: dict, sections: list[dict], actor, source_name: str = "", based_on: PolicyVersion | None = None
+) -> PolicyVersion:
+    """A new draft version with its sections; ``data`` holds PolicyVersion field values."""
+    _require_manager(actor)
+    cleaned = _clean_sections(sections)
+    # Numbers are unique: lock the newest row so two drafts created at once cannot take the same one.
+    list(PolicyVersion.objects.select_for_update().order_by("-number")[:1])
+    version = PolicyVersion(number=_next_number(), created_by=actor, based_on=based_on, source_name=source_name[:255])
+    _apply_data(version, data)
+    version.save()
+    _write_sections(version, cleaned)
+    action = PolicyEvent.Action.IMPORTED if source_name else PolicyEvent.Action.CREATED
+    PolicyEvent.objects.create(
+        version=version, action=action, new_status=version.status, actor=actor, note=source_name[:300]
+    )
+    return version
+
+
+@transaction.atomic
+def policy_update_draft(*, version: PolicyVersion, data: dict, sections: list[dict] | None, actor) -> PolicyVersion:
+    """Edit a draft. An approved or superseded version is frozen: make a new draft from it instead."""
+    _require_manager(actor)
+    version = PolicyVersion.objects.select_for_update().get(pk=version.pk)
+    if version.is_frozen:
+        raise ValidationError(_("An approved version cannot be edited; create a new draft from it."))
+    cleaned = _clean_sections(sections) if sections is not None else None
+    _apply_data(version, data)
+    version.save()
+    if cleaned is not None:
+        _write_sections(version, cleaned)
+    PolicyEvent.objects.create(version=version, action=PolicyEvent.Action.EDITED, actor=actor)
+    return version
+
+
+@transaction.atomic
+def policy_new_draft(*, source: PolicyVersion, actor) -> PolicyVersion:
+    """A draft copy of ``source`` (usually the approved version) to edit; board approval data is not copied."""
+    data = {name: getattr(source, name) for name in _VERSION_FIELDS}
+    data.update(board_meeting=None, board_session=None, decision_number="", approval_date=None,
+                signatory_name="", signatory_title="")
+    sections = [
+        {"kind": s.kind, "heading": s.heading, "paragraphs": list(s.paragraphs), "items": list(s.items)}
+        for s in source.sections.all()
+    ]
+    return policy_create_draft(data=data, sections=sections, actor=actor, based_on=source)
+
+
+@transaction.atomic
+def policy_import(*, parsed, actor, source_name: str = "") -> PolicyVersion:
+    """A draft from a parsed policy (``association.policy_import.ParsedPolicy``)."""
+    from .dates import parse_date_any
+
+    approval = parsed.board_approval
+    approval_date = None
+    if approval.get("date_gregorian"):
+        approval_date = dt.date.fromisoformat(approval["date_gregorian"])
+    elif approval.get("date_hijri"):
+        approval_date = parse_date_any(approval["date_hijri"] + " هـ")
+    data = {
+        "title": parsed.title,
+        "association_name": parsed.association or "",
+        "channels": parsed.channels,
+        "tools": parsed.tools,
+        "decision_window_days": parsed.decision_window_days,
+        "board_meeting": approval.get("meeting"),
+        "board_session": approval.get("session"),
+        "decision_number": approval.get("decision_number") or "",
+        "approval_date": approval_date,
+        "signatory_name": approval.get("signatory") or "",
+        "signatory_title": approval.get("signatory_title") or "",
+    }
+    sections = [
+        {"kind": s.kind, "heading": s.heading, "paragraphs": s.paragraphs, "items": s.list_items}
+        for s in parsed.sections
+    ]
+    return policy_create_draft(data=data, sections=sections, actor=actor, source_name=source_name or "import")
+
+
+@transaction.atomic
+def policy_approve(
+    *,
+    version: PolicyVersion,
+    actor,
+    board_meeting: int,
+    approval_date: dt.date,
+    signatory_name: str,
+    signatory_title: str,
+    board_session: int | None = None,
+    decision_number: str = "",
+) -> PolicyVersion:
+    """Record the board's approval: the version is frozen and in force from now on.
+
+    The version approved before it becomes superseded, and the channel registry's active set
+    becomes exactly the channels this version names (channels are never deleted).
+    """
+    from channels_log.models import Channel
+
+    if not has_role(actor, Role.MANAGER):
+        raise PermissionDenied(_("Only the manager records the board's approval."))
+    now = timezone.now()
+    # Re-read under lock: two managers approving at once must not both supersede the same version.
+    version = PolicyVersion.objects.select_for_update().get(pk=version.pk)
+    if not version.can_change_status(PolicyVersion.Status.APPROVED):
+        raise ValidationError(_("Only a draft can be approved."))
+    errors = {}
+    if not board_meeting or board_meeting < 1:
+        errors["board_meeting"] = _("Enter the board meeting's ordinal.")
+    if approval_date is None:
+        errors["approval_date"] = _("Enter the approval date.")
+    elif approval_date > timezone.localdate(now):
+        errors["approval_date"] = _("The approval date cannot be in the future.")
+    if not (signatory_name or "").strip():
+        errors["signatory_name"] = _("Enter the signatory's name.")
+    if not (signatory_title or "").strip():
+        errors["signatory_title"] = _("Enter the signatory's title.")
+    if not version.channels:
+        errors["channels"] = _("The policy names no channel; add its channels before approval.")
+    if errors:
+        raise ValidationError(errors)
+    if not version.sections.exists():
+        raise ValidationError(_("A policy needs at least one section."))
+
+    previous = list(PolicyVersion.objects.select_for_update().filter(status=PolicyVersion.Status.APPROVED))
+    for old in previous:
+        old.status = PolicyVersion.Status.SUPERSEDED
+        old.save(update_fields=["status", "updated_at"])
+        PolicyEvent.objects.create(
+            version=old, action=PolicyEvent.Action.SUPERSEDED, old_status=PolicyVersion.Status.APPROVED,
+            new_status=PolicyVersion.Status.SUPERSEDED, actor=actor, at=now,
+            note=_("Superseded by version %(number)s.") % {"number": version.number},
+        )
+
+    version.status = PolicyVersion.Status.APPROVED
+    version.board_meeting = board_meeting
+    version.board_session = board_session
+    version.decision_number = (decision_number or "").strip()
+    version.approval_date = approval_date
+    version.signatory_name = signatory_name.strip()
+    version.signatory_title = signatory_title.strip()
+    version.approved_at = now
+    version.approved_by = actor
+    version.save()
+    PolicyEvent.objects.create(
+        version=version, action=PolicyEvent.Action.APPROVED, old_status=PolicyVersion.Status.DRAFT,
+        new_status=PolicyVersion.Status.APPROVED, actor=actor, at=now,
+    )
+
+    # The approved policy's channel list is the registry's active set.
+    wanted = set(version.channels)
+    Channel.objects.filter(code__in=wanted).exclude(is_active=True).update(is_active=True)
+    Channel.objects.exclude(code__in=wanted).exclude(is_active=False).update(is_active=False)
+
+    number = version.number
+    transaction.on_commit(lambda: logger.info("policy version %s approved; it is now in force", number))
+    return version
