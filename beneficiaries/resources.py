@@ -319,7 +319,8 @@ class BeneficiaryResource(resources.ModelResource):
     def after_import(self, dataset, result, **kwargs):
         if self._is_dry_run(kwargs) or result.has_errors():
             return
-        super().after_import(dataset, result, **kwargs)
+        # No super(): it resets the primary-key sequence, which only matters when a file carries ids;
+        # ours never does, and the reset would read the whole table.
         from .services import beneficiary_import_record
 
         file_name = kwargs.get("file_name") or ""
