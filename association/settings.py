@@ -166,7 +166,8 @@ TIME_ZONE = "Asia/Riyadh"
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = VAR_DIR / "static"
+# Its own variable: the Docker image collects static files at build time, outside the VAR_DIR volume.
+STATIC_ROOT = Path(envstr("STATIC_ROOT") or VAR_DIR / "static")
 # The Amiri font is served from its installed package (fontpkg-amiri), never copied into the repo.
 STATICFILES_DIRS = [BASE_DIR / "static", ("fonts/amiri", Path(fontpkg_amiri.__file__).parent / "files")]
 STORAGES = {
@@ -199,7 +200,7 @@ SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = envbool("CSRF_COOKIE_SECURE", not DEBUG)
 SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
-SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", False)
+SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", SECURE_HSTS_SECONDS >= 31536000)
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 8 * 3600)

@@ -1,0 +1,187 @@
+"""docker-compose.yml and .env.example agree with what settings.py reads; the web healthcheck works.
+
+The variable lists are derived from the source of settings.py, so a variable another app adds is
+checked without editing this file.
+"""
+
+import os
+import re
+import secrets
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+
+BASE = Path(__file__).resolve().parent.parent
+_READS = re.compile(
+    r"\b(?:envstr|envbool|envint|envlist|envsecret|envfloat|os\.environ\.get|os\.getenv)\(\s*[\"']([A-Z][A-Z0-9_]*)[\"']"
+    r"|os\.environ\[\s*[\"']([A-Z][A-Z0-9_]*)[\"']\s*\]"
+)
+_INTERPOLATION = re.compile(r"\$\{([A-Z][A-Z0-9_]*)")
+SERVICES = {"web", "worker", "beat", "postgres", "redis"}
+
+
+def _reads(path: Path) -> set[str]:
+    return {a or b for a, b in _READS.findall(path.read_text(encoding="utf-8"))}
+
+
+def _env_example() -> set[str]:
+    names = set()
+    for line in (BASE / ".env.example").read_text(encoding="utf-8").splitlines():
+        match = re.match(r"^([A-Z][A-Z0-9_]*)=", line)
+        if match:
+            names.add(match.group(1))
+    return names
+
+
+SETTINGS_VARS = _reads(BASE / "association" / "settings.py")
+TEST_VARS = _reads(BASE / "tests" / "services.py")  # REQUIRE_SERVICES, CHROMIUM_PATH
+COMPOSE_TEXT = (BASE / "docker-compose.yml").read_text(encoding="utf-8")
+COMPOSE = yaml.safe_load(COMPOSE_TEXT)
+COMPOSE_INTERPOLATED = set(_INTERPOLATION.findall(COMPOSE_TEXT))
+
+
+def _portal_services() -> dict:
+    """The services that run our code (built from the Dockerfile), not the postgres/redis images."""
+    return {name: svc for name, svc in COMPOSE["services"].items() if "build" in svc}
+
+
+def test_the_scan_finds_the_settings_variables():
+    # Guards the regex itself: if it stopped matching, every test below would pass on empty sets.
+    assert {"DEBUG", "SECRET_KEY", "DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "VAR_DIR",
+            "AXES_FAILURE_LIMIT", "STATIC_ROOT"} <= SETTINGS_VARS
+    assert {"REQUIRE_SERVICES", "CHROMIUM_PATH"} <= TEST_VARS
+
+
+def test_compose_has_web_worker_beat_postgres_and_redis():
+    assert set(COMPOSE["services"]) >= SERVICES
+    assert set(_portal_services()) >= {"web", "worker", "beat"}
+    commands = {name: str(COMPOSE["services"][name].get("command", "")) for name in ("web", "worker", "beat")}
+    assert "gunicorn association.wsgi:application" in commands["web"]
+    assert re.search(r"celery -A association worker\b", commands["worker"])
+    assert re.search(r"celery -A association beat\b", commands["beat"])
+    assert COMPOSE["services"]["postgres"]["image"].startswith("postgres:")
+    assert COMPOSE["services"]["redis"]["image"].startswith("redis:")
+
+
+@pytest.mark.parametrize("name", sorted(SERVICES))
+def test_every_service_has_a_healthcheck(name):
+    healthcheck = COMPOSE["services"][name].get("healthcheck") or {}
+    assert healthcheck.get("test"), f"{name} has no healthcheck"
+    assert healthcheck.get("interval") and healthcheck.get("retries")
+
+
+def test_the_portal_waits_for_healthy_postgres_and_redis():
+    for name, service in _portal_services().items():
+        depends = service.get("depends_on") or {}
+        for backing in ("postgres", "redis"):
+            assert depends.get(backing, {}).get("condition") == "service_healthy", f"{name} → {backing}"
+
+
+def test_data_lives_in_named_volumes():
+    declared = set(COMPOSE.get("volumes") or {})
+    for name, service in COMPOSE["services"].items():
+        for volume in service.get("volumes", []):
+            source = volume.split(":")[0]
+            if not source.startswith((".", "/")):
+                assert source in declared, f"{name}: volume {source} is not declared"
+    mounts = {name: [v.split(":")[1] for v in svc.get("volumes", [])] for name, svc in COMPOSE["services"].items()}
+    assert "/var/lib/postgresql/data" in mounts["postgres"]
+    assert "/data" in mounts["redis"]
+    assert all(any(m.endswith("/media") for m in mounts[n]) for n in ("web", "worker", "beat"))
+
+
+@pytest.mark.parametrize("name", ["web", "worker", "beat"])
+def test_every_variable_compose_sets_for_the_portal_is_one_settings_reads(name):
+    environment = _portal_services()[name].get("environment") or {}
+    if isinstance(environment, list):
+        environment = dict(item.split("=", 1) for item in environment)
+    assert environment, f"{name} gets no environment"
+    unknown = set(environment) - SETTINGS_VARS
+    assert not unknown, f"{name} sets variables settings.py never reads: {sorted(unknown)}"
+
+
+def test_every_variable_compose_interpolates_is_documented_in_env_example():
+    missing = COMPOSE_INTERPOLATED - _env_example()
+    assert not missing, f"docker-compose.yml uses ${{...}} not in .env.example: {sorted(missing)}"
+
+
+def test_env_example_documents_every_variable_settings_reads():
+    missing = SETTINGS_VARS - _env_example()
+    assert not missing, f"settings.py reads variables .env.example does not list: {sorted(missing)}"
+
+
+def test_env_example_lists_only_variables_something_reads():
+    unread = _env_example() - SETTINGS_VARS - TEST_VARS - COMPOSE_INTERPOLATED
+    assert not unread, f".env.example lists variables nothing reads: {sorted(unread)}"
+
+
+# --- the web healthcheck against production settings, for real ---------------------------------
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _healthcheck(port: int, env: dict) -> subprocess.CompletedProcess:
+    test = COMPOSE["services"]["web"]["healthcheck"]["test"]
+    assert test[0] == "CMD" and test[1] == "python"
+    command = [sys.executable, *[part.replace("127.0.0.1:8000", f"127.0.0.1:{port}") for part in test[2:]]]
+    return subprocess.run(command, env=env, capture_output=True, timeout=30)
+
+
+# Production settings with one change: the manifest storage without whitenoise's gzip/brotli pass,
+# which takes a minute over Bootstrap's files and changes nothing this test looks at.
+_PROBE_SETTINGS = """
+from association.settings import *  # noqa: F403
+
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"}}
+"""
+
+
+def test_the_web_healthcheck_passes_under_production_settings(tmp_path):
+    """DEBUG=0, a real host name, HTTPS redirect on, static files from the collected manifest."""
+    (tmp_path / "deploy_probe_settings.py").write_text(_PROBE_SETTINGS, encoding="utf-8")
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "deploy_probe_settings",
+        "PYTHONPATH": os.pathsep.join([str(tmp_path), str(BASE)]),
+        "DEBUG": "0", "SECRET_KEY": secrets.token_urlsafe(50), "ALLOWED_HOSTS": "portal.example.org",
+        "CSRF_TRUSTED_ORIGINS": "https://portal.example.org", "VAR_DIR": str(tmp_path / "var"),
+        "STATIC_ROOT": str(tmp_path / "static"), "DATABASE_URL": f"sqlite:///{tmp_path / 'portal.sqlite3'}",
+        "REDIS_URL": "", "CELERY_BROKER_URL": "", "PYTHONDONTWRITEBYTECODE": "1",
+    }
+    manage = [sys.executable, str(BASE / "manage.py")]
+    for step in (["migrate", "--noinput", "-v0"], ["collectstatic", "--noinput", "-v0"]):
+        done = subprocess.run([*manage, *step], env=env, cwd=BASE, capture_output=True, timeout=300)
+        assert done.returncode == 0, done.stderr.decode()[-2000:]
+    port = _free_port()
+    gunicorn = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "association.wsgi:application", "--bind", f"127.0.0.1:{port}",
+         "--workers", "1"],
+        env=env, cwd=BASE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            with socket.socket() as sock:
+                if sock.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            assert gunicorn.poll() is None, gunicorn.stderr.read().decode()[-2000:]
+            time.sleep(0.3)
+        result = _healthcheck(port, env)
+        assert result.returncode == 0, result.stderr.decode()[-2000:]
+        # Without the proxy's headers the same request is refused: the healthcheck must send them.
+        bare = subprocess.run(
+            [sys.executable, "-c", f"import urllib.request as u; u.urlopen('http://127.0.0.1:{port}/accounts/login/', timeout=5)"],
+            env=env, capture_output=True, timeout=30,
+        )
+        assert bare.returncode != 0
+    finally:
+        gunicorn.terminate()
+        gunicorn.wait(timeout=30)
