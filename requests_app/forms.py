@@ -1,9 +1,12 @@
 from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
 
-from association.forms import PortalModelForm
+from association.forms import DualDateField, PortalForm, PortalModelForm
+from association.roles import Role
 from channels_log.models import Channel
 
-from .models import ServiceType, SupportRequest
+from .models import CommitteeDecision, CommitteeVote, ServiceType, SocialStudy, SupportRequest
 
 
 class DraftRequestForm(PortalModelForm):
@@ -19,3 +22,110 @@ class DraftRequestForm(PortalModelForm):
         )
         self.fields["channel"].queryset = Channel.objects.filter(is_active=True)
         self.fields["description"].max_length = 5000
+
+
+class NoteForm(PortalForm):
+    """What is still missing, in the officer's words (the documents and the declaration are listed anyway)."""
+
+    note = forms.CharField(
+        label=_("What else is missing"), required=False, max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ReasonForm(PortalForm):
+    reason = forms.CharField(label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class OptionalReasonForm(PortalForm):
+    reason = forms.CharField(label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReferForm(PortalForm):
+    researcher = forms.ModelChoiceField(label=_("Social researcher"), queryset=get_user_model().objects.none())
+    reason = forms.CharField(label=_("Reason for the referral"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["researcher"].queryset = (
+            get_user_model().objects.filter(is_active=True, groups__name=Role.SOCIAL_RESEARCHER).order_by("first_name")
+        )
+        self.fields["researcher"].label_from_instance = lambda u: u.get_full_name() or u.get_username()
+
+
+class DeclarationForm(PortalForm):
+    signature_scan = forms.FileField(
+        label=_("Signed declaration (scan)"), required=False,
+        help_text=_("PDF, JPEG or PNG of the declaration signed on paper."),
+    )
+    signature_data = forms.CharField(required=False, widget=forms.HiddenInput(attrs={"data-signature-field": "1"}))
+
+
+class StudyForm(PortalModelForm):
+    class Meta:
+        model = SocialStudy
+        fields = [
+            "visit_date", "income_sources", "monthly_income", "monthly_expenses", "household_size", "housing",
+            "household_notes", "health", "has_health_condition",
+        ]
+        widgets = {
+            "income_sources": forms.Textarea(attrs={"rows": 2}),
+            "household_notes": forms.Textarea(attrs={"rows": 2}),
+            "health": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("visit_date", "monthly_income", "household_size", "housing"):
+            self.fields[name].required = True
+
+
+class RecommendForm(PortalForm):
+    recommendation = forms.ChoiceField(label=_("Recommendation"), choices=SocialStudy.Recommendation.choices)
+    reasons = forms.CharField(label=_("Reasons"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class VoteForm(PortalForm):
+    vote = forms.ChoiceField(label=_("Vote"), choices=CommitteeVote.Vote.choices, widget=forms.RadioSelect)
+    note = forms.CharField(
+        label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required when declaring a conflict of interest."),
+    )
+
+
+class DecideForm(PortalForm):
+    outcome = forms.ChoiceField(label=_("Decision"), choices=CommitteeDecision.Outcome.choices, widget=forms.RadioSelect)
+    reasons = forms.CharField(label=_("Reasons"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+    grant_kind = forms.ChoiceField(
+        label=_("What is granted"), required=False, choices=[("", "—"), *CommitteeDecision.GrantKind.choices]
+    )
+    grant_amount = forms.DecimalField(label=_("Amount (SAR)"), required=False, min_value=0, max_digits=10, decimal_places=2)
+    grant_items = forms.CharField(label=_("Items"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    grant_period_months = forms.IntegerField(label=_("Period (months)"), required=False, min_value=1, max_value=120)
+
+
+class AppealForm(PortalForm):
+    appeal_text = forms.CharField(label=_("Appeal"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class DeliveryForm(PortalForm):
+    delivered_on = DualDateField(label=_("Delivered on"))
+    what = forms.CharField(label=_("What was delivered"), max_length=300)
+    quantity = forms.DecimalField(label=_("Quantity"), required=False, min_value=0, max_digits=10, decimal_places=2)
+    amount = forms.DecimalField(label=_("Amount (SAR)"), required=False, min_value=0, max_digits=10, decimal_places=2)
+    receipt_confirmed = forms.BooleanField(label=_("The beneficiary confirmed receipt"), required=False)
+    receipt_note = forms.CharField(label=_("Receipt note"), required=False, max_length=300)
+
+
+class RequestFilterForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("All statuses")), *SupportRequest.Status.choices])
+    service_type = forms.ModelChoiceField(label=_("Service"), required=False, queryset=ServiceType.objects.all(), empty_label=_("All services"))
+    channel = forms.ModelChoiceField(label=_("Channel"), required=False, queryset=Channel.objects.all(), empty_label=_("All channels"))
+    researcher = forms.ModelChoiceField(label=_("Researcher"), required=False, queryset=get_user_model().objects.none(), empty_label=_("All researchers"))
+    overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["researcher"].queryset = get_user_model().objects.filter(groups__name=Role.SOCIAL_RESEARCHER).order_by("first_name")
+        self.fields["researcher"].label_from_instance = lambda u: u.get_full_name() or u.get_username()
+        for name, field in self.fields.items():
+            field.widget.attrs["class"] = "form-check-input" if name == "overdue" else "form-select form-select-sm"

@@ -327,8 +327,11 @@ def support_request_withdraw(*, support_request: SupportRequest, actor, reason: 
 def support_request_send_to_committee(*, support_request: SupportRequest, actor, reason: str = "") -> SupportRequest:
     """A clear case goes from intake straight to the committee (unclear ones go to research first)."""
     locked = _lock(support_request)
-    if locked.status == S.IN_RESEARCH:
-        raise ValidationError(_("The researcher sends the request to the committee with the recommendation."))
+    if locked.status != S.SUBMITTED:
+        # From research the recommendation sends it; from a rejection only the appeal does.
+        raise ValidationError(
+            _("Only a submitted request is sent straight to the committee."), code="invalid_transition"
+        )
     _transition(
         locked, new=S.AWAITING_COMMITTEE, actor=actor, now=timezone.now(),
         reason=reason.strip() or _("Clear case: referred to the research committee"),
@@ -608,6 +611,8 @@ def support_request_appeal(*, support_request: SupportRequest, actor, appeal_tex
     if not appeal_text.strip():
         raise ValidationError({"appeal_text": _("Write the appeal.")})
     locked = _lock(support_request)
+    if locked.status != S.REJECTED:
+        raise ValidationError(_("Only a rejected request can be appealed."), code="invalid_transition")
     if locked.appealed_at is not None:
         raise ValidationError(_("This request was already appealed once."), code="appealed")
     locked.appeal_text, locked.appealed_at = appeal_text.strip(), now

@@ -2,10 +2,65 @@ from association.roles import Role
 from tests.factories import BeneficiaryFactory, SupportRequestFactory
 from tests.url_access import ALL_ROLES, staff
 
+OFFICER, RESEARCHER = Role.RELATIONS_OFFICER, Role.SOCIAL_RESEARCHER
+MEMBER, CHAIR, MANAGER = Role.COMMITTEE_MEMBER, Role.COMMITTEE_CHAIR, Role.MANAGER
+
+
+def _in_status(status):
+    def kwargs():
+        from requests_app.models import SupportRequest
+
+        support_request = SupportRequestFactory()
+        SupportRequest.objects.filter(pk=support_request.pk).update(status=status, number=f"1448-9{support_request.pk:05d}")
+        return {"pk": support_request.pk}
+
+    return kwargs
+
+
+def _in_research():
+    from django.utils import timezone
+
+    from requests_app.models import SocialStudy
+    from tests.factories import UserFactory
+
+    kwargs = _in_status("in_research")()
+    owner = UserFactory(role=RESEARCHER)
+    SocialStudy.objects.create(
+        support_request_id=kwargs["pk"], researcher=owner, referred_by=owner, referral_reason="-", referred_at=timezone.now()
+    )
+    return kwargs
+
+
+def _draft():
+    return {"pk": SupportRequestFactory().pk}
+
+
+def _post(kwargs, roles):
+    return {"kwargs": kwargs, "method": "post", "expect": staff(roles)}
+
+
 URLS = {
     "requests_app:list": {"expect": staff(ALL_ROLES)},
-    "requests_app:detail": {"kwargs": lambda: {"pk": SupportRequestFactory().pk}, "expect": staff(ALL_ROLES)},
+    "requests_app:detail": {"kwargs": _draft, "expect": staff(ALL_ROLES)},
     "requests_app:new": {
-        "kwargs": lambda: {"public_id": BeneficiaryFactory().public_id}, "expect": staff([Role.RELATIONS_OFFICER]),
+        "kwargs": lambda: {"public_id": BeneficiaryFactory().public_id}, "expect": staff([OFFICER]),
     },
+    "requests_app:declaration": {"kwargs": _draft, "expect": staff([OFFICER])},
+    "requests_app:submit": _post(_draft, [OFFICER]),
+    "requests_app:return": _post(_in_status("submitted"), [OFFICER]),
+    "requests_app:withdraw": _post(_draft, [OFFICER]),
+    "requests_app:refer": _post(_in_status("submitted"), [OFFICER, CHAIR]),
+    "requests_app:to_committee": _post(_in_status("submitted"), [OFFICER]),
+    # The study pages belong to the assigned researcher: any other researcher is refused too.
+    "requests_app:study": {"kwargs": _in_research, "method": "post", "expect": staff([])},
+    "requests_app:recommend": {"kwargs": _in_research, "method": "post", "expect": staff([])},
+    "requests_app:vote": _post(_in_status("awaiting_committee"), [MEMBER, CHAIR]),
+    "requests_app:decide": _post(_in_status("awaiting_committee"), [CHAIR]),
+    "requests_app:appeal": _post(_in_status("rejected"), [OFFICER]),
+    "requests_app:register": _post(_in_status("approved"), [OFFICER]),
+    "requests_app:delivery_new": _post(_in_status("registered"), [OFFICER]),
+    "requests_app:close": _post(_in_status("service_delivered"), [OFFICER, MANAGER]),
+    "requests_app:pdf": {"kwargs": lambda: {"pk": SupportRequestFactory().pk, "kind": "decision"}, "expect": staff(ALL_ROLES)},
+    "requests_app:agenda": {"expect": staff([MEMBER, CHAIR])},
+    "requests_app:assignments": {"expect": staff([RESEARCHER])},
 }

@@ -1,0 +1,74 @@
+"""Printable documents of a support request: acknowledgment, declaration, decision letter, committee minutes.
+Each takes the request's pk and returns ``(pdf bytes, file name)``; a missing request raises
+``SupportRequest.DoesNotExist``, a document that does not exist yet its own ``DoesNotExist``."""
+
+from association.pdf import document, render_pdf
+
+from . import services
+from .models import CommitteeDecision, Declaration, SupportRequest
+
+
+def _request(pk: int) -> SupportRequest:
+    return SupportRequest.objects.select_related("beneficiary", "service_type", "channel").get(pk=pk)
+
+
+def _slug(support_request: SupportRequest) -> str:
+    return support_request.number or f"draft-{support_request.pk}"
+
+
+@document("acknowledgment")
+def acknowledgment_pdf(pk: int) -> tuple[bytes, str]:
+    support_request = _request(pk)
+    if not support_request.number:
+        raise SupportRequest.DoesNotExist("The request is not submitted yet: it has no acknowledgment.")
+    checklist = services.required_documents_checklist(
+        beneficiary=support_request.beneficiary, service_type=support_request.service_type
+    )
+    context = {
+        "support_request": support_request,
+        "documents": [item.document_type for item in checklist if item.supplied],
+        "decidable_from": services.decidable_from(support_request),
+    }
+    return render_pdf("requests_app/pdf/acknowledgment.html", context), f"acknowledgment-{_slug(support_request)}.pdf"
+
+
+@document("declaration")
+def declaration_pdf(pk: int) -> tuple[bytes, str]:
+    support_request = _request(pk)
+    declaration = Declaration.objects.select_related("witness").get(support_request=support_request)
+    context = {"support_request": support_request, "declaration": declaration}
+    return render_pdf("requests_app/pdf/declaration.html", context), f"declaration-{_slug(support_request)}.pdf"
+
+
+@document("decision")
+def decision_pdf(pk: int) -> tuple[bytes, str]:
+    support_request = _request(pk)
+    decision = CommitteeDecision.objects.select_related("chair").filter(support_request=support_request).last()
+    if decision is None:
+        raise CommitteeDecision.DoesNotExist("The committee has not decided on this request.")
+    context = {"support_request": support_request, "decision": decision}
+    return render_pdf("requests_app/pdf/decision.html", context), f"decision-{_slug(support_request)}.pdf"
+
+
+@document("minutes")
+def minutes_pdf(pk: int) -> tuple[bytes, str]:
+    """The committee's minutes for the request: every round's attendees, votes, recusals and decision."""
+    support_request = _request(pk)
+    votes = list(support_request.votes.select_related("member").order_by("committee_round", "at", "pk"))
+    decisions = {d.committee_round: d for d in support_request.decisions.select_related("chair")}
+    rounds = []
+    for number in sorted({v.committee_round for v in votes} | set(decisions)):
+        round_votes = [v for v in votes if v.committee_round == number]
+        decision = decisions.get(number)
+        attendees = {v.member for v in round_votes}
+        if decision:
+            attendees.add(decision.chair)
+        rounds.append({
+            "number": number,
+            "attendees": sorted(attendees, key=lambda u: u.get_full_name() or u.username),
+            "votes": [v for v in round_votes if v.vote != v.Vote.RECUSED],
+            "recusals": [v for v in round_votes if v.vote == v.Vote.RECUSED],
+            "decision": decision,
+        })
+    context = {"support_request": support_request, "rounds": rounds, "study": support_request.studies.first()}
+    return render_pdf("requests_app/pdf/minutes.html", context), f"minutes-{_slug(support_request)}.pdf"
