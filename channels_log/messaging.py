@@ -28,6 +28,7 @@ Events and their context
 """
 
 import logging
+import os
 from datetime import timedelta
 
 from django.conf import settings
@@ -207,11 +208,15 @@ def dispatch(message_ids: list[int]) -> None:
     user whose action already committed — the sweep hands the message over later."""
     from .tasks import send_message
 
+    if settings.CELERY_BROKER_URL.startswith("filesystem://"):
+        # The embedded broker is a folder; a fresh VAR_DIR has none until the worker starts.
+        for folder in ("data_folder_in", "data_folder_out", "processed_folder"):
+            os.makedirs(settings.CELERY_BROKER_TRANSPORT_OPTIONS[folder], exist_ok=True)
     for pk in message_ids:
         try:
             send_message.apply_async(args=[pk])
-        except Exception:
-            logger.warning("Broker unavailable: message %s waits for the sweep", pk, exc_info=True)
+        except Exception as exc:
+            logger.warning("Broker unavailable (%s): message %s waits for the sweep", exc, pk)
 
 
 # --- Delivery -------------------------------------------------------------------------------------------
