@@ -5,6 +5,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import cache_control
 
 from beneficiaries.models import Beneficiary
+from requests_app.dashboard import home_context as requests_home_context
 from requests_app.models import SupportRequest
 from surveys.dashboard import home_context as surveys_home_context
 
@@ -24,6 +25,7 @@ def home(request):
         "beneficiary_count": Beneficiary.objects.count() if user.has_perm("beneficiaries.view_beneficiary") else None,
         "can_view_requests": user.has_perm("requests_app.view_supportrequest"),
     }
+    context.update(requests_home_context(user))
     context.update(surveys_home_context(user))
     return render(request, "association/home.html", context)
 
