@@ -37,6 +37,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.template import Context, Template
 from django.utils import timezone
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from .models import (
@@ -179,8 +180,10 @@ def message_queue(
             row.status, row.last_error = Status.SKIPPED, "no active template for this event and channel"
         else:
             row.language = template.language
-            row.subject = _render(template.subject, full_context)[:200]
-            row.body = _render(template.body, full_context)
+            # Lazy labels in the context (an outcome, a kind) speak the message's language, not the staff's.
+            with translation.override(template.language):
+                row.subject = _render(template.subject, full_context)[:200]
+                row.body = _render(template.body, full_context)
         rows.append(row)
 
     created = []

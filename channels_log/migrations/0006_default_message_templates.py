@@ -30,10 +30,10 @@ TEXTS = {
         "The research committee decided on your request" + REF + "{% if outcome %}: {{ outcome }}{% endif %}." + LINK,
     ),
     "survey_invitation": (
-        "شاركنا رأيك في خدماتنا",
-        "يهمنا رأيك في الخدمة التي تلقيتها؛ تقييمك يساعدنا على التحسين:" + LINK,
-        "Tell us what you think",
-        "Your opinion of the service you received helps us improve:" + LINK,
+        "{% if reminder %}تذكير: {% endif %}شاركنا رأيك في خدماتنا",
+        "{% if reminder %}تذكير: {% endif %}يهمنا رأيك في الخدمة التي تلقيتها؛ تقييمك يساعدنا على التحسين:" + LINK,
+        "{% if reminder %}Reminder: {% endif %}Tell us what you think",
+        "{% if reminder %}Reminder: {% endif %}Your opinion of the service you received helps us improve:" + LINK,
     ),
     "complaint_answered": (
         "الرد على ملاحظتك" + REF,

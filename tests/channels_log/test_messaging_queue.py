@@ -95,3 +95,20 @@ def test_sending_is_queued_only_on_commit(django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
         message_queue(event="decision_made", key="k-commit", beneficiary=beneficiary, context={})
     assert len(callbacks) == 1
+
+
+def test_lazy_labels_in_the_context_speak_the_message_language():
+    """A staff member working in English queues an Arabic message: the label is rendered in Arabic."""
+    from django.utils import translation
+    from django.utils.translation import gettext_lazy
+
+    with translation.override("en"):
+        [message] = message_queue(event="decision_made", key="k-lazy", beneficiary=BeneficiaryFactory(),
+                                  context={"outcome": gettext_lazy("English")})
+    assert message.language == "ar" and ": الإنجليزية." in message.body
+
+
+def test_a_survey_reminder_says_so():
+    [message] = message_queue(event="survey_invitation", key="k-rem", beneficiary=BeneficiaryFactory(),
+                              context={"url": "https://x/s/1", "reminder": True})
+    assert "تذكير: " in message.body and message.body.endswith("https://x/s/1")
