@@ -2,6 +2,7 @@
 real provider with idempotency does, and records every hit so a test can tell delivered from repeated."""
 
 import base64
+import contextlib
 import json
 import threading
 import time
@@ -61,10 +62,8 @@ class LoopbackGateway:
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()
-                try:
+                with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                     self.wfile.write(data)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
