@@ -96,7 +96,7 @@ CHANNEL_KEYWORDS: list[tuple[str, tuple[str, ...]]] = [
     ("volunteering", ("تطوع",)),
     ("representative", ("مندوب", "مناديب", "المكاتب الفرعيه", "الفروع", "فروع الجمعيه")),
     ("website", ("الموقع الالكتروني", "موقع الجمعيه", "الموقع الرسمي", "البوابه الالكترونيه", "المنصه الالكترونيه",
-                 "الموقع")),
+                 "الموقع", "بوابه", "موقع")),
     ("phone", ("هاتف", "اتصال", "جوال", "الرقم الموحد", "مركز الاتصال")),
     ("letter", ("خطاب", "مراسل", "البريد", "المكاتبات")),
     ("interview", ("مقابل", "الحضور", "زياره المقر", "الاستقبال")),
@@ -144,6 +144,9 @@ _SIGNATORY_TITLES = (
     "نائب رئيس مجلس الاداره", "رئيس مجلس الاداره", "رئيس المجلس", "المدير التنفيذي", "امين الصندوق",
     "المشرف العام", "رئيس الجمعيه",
 )
+# Keywords are compared with normalised text (ئ → ي, ة → ه…): fold them the same way once.
+_SIGNATORY_TITLES = tuple(normalize_arabic(t) for t in _SIGNATORY_TITLES)
+CHANNEL_KEYWORDS = [(code, tuple(normalize_arabic(k) for k in keys)) for code, keys in CHANNEL_KEYWORDS]
 
 
 @dataclass
@@ -195,15 +198,16 @@ class PolicyReadError(ValueError):
 # === readers =======================================================================================
 
 
-def read_lines(data: bytes, filename: str) -> tuple[list[str], bool]:
-    """The file's text as lines, and whether it came from a PDF (whose text layer needs repairs)."""
+def read_lines(data: bytes, filename: str) -> tuple[list[str], str]:
+    """The file's text as lines, and its format ("txt", "docx" or "pdf"): a PDF's text layer needs
+    repairs, and a .docx line is a whole paragraph while a text line may be a wrapped one."""
     name = (filename or "").lower()
     if name.endswith(".docx") or data[:2] == b"PK":
-        return _docx_lines(data), False
+        return _docx_lines(data), "docx"
     if name.endswith(".pdf") or data[:5] == b"%PDF-":
-        return _pdf_lines(data), True
+        return _pdf_lines(data), "pdf"
     if name.endswith((".txt", ".text", ".md")) or not name.rpartition(".")[1]:
-        return _text_lines(data), False
+        return _text_lines(data), "txt"
     raise PolicyReadError(f"unsupported file type: {filename}")
 
 
@@ -246,21 +250,23 @@ def _docx_lines(data: bytes) -> list[str]:
     def walk_table(table):
         # Letterhead and layout tables: read every cell once, row by row; merged cells repeat in
         # python-docx's row.cells, so each underlying cell is read only the first time.
-        seen = set()
+        # Each cell is an entry of its own (a list item when it sits inside a section).
+        seen = []
         for row in table.rows:
             for cell in row.cells:
-                if id(cell._tc) in seen:
+                if any(cell._tc is tc for tc in seen):
                     continue
-                seen.add(id(cell._tc))
+                seen.append(cell._tc)
                 for block in _blocks(cell):
                     if isinstance(block, Paragraph):
-                        lines.append(paragraph_line(block))
+                        line = paragraph_line(block)
+                        lines.append(line if line[:1] in (_HEADING_HINT, _LIST_HINT) else _LIST_HINT + line)
                     else:
                         walk_table(block)
-            lines.append("")
+                lines.append("")
 
     def _blocks(parent):
-        element = parent.element.body if hasattr(parent.element, "body") else parent._tc
+        element = parent._tc if hasattr(parent, "_tc") else parent.element.body
         for child in element.iterchildren():
             tag = child.tag.rsplit("}", 1)[-1]
             if tag == "p":
@@ -273,7 +279,8 @@ def _docx_lines(data: bytes) -> list[str]:
             lines.append(paragraph_line(block))
         else:
             walk_table(block)
-    return [line for chunk in lines for line in chunk.split("\n")]
+    # A soft line break inside a paragraph is not a new entry: join it.
+    return [line.replace("\n", " ") for line in lines]
 
 
 def _pdf_lines(data: bytes) -> list[str]:
@@ -341,7 +348,7 @@ def _strip_numbering(text: str) -> tuple[str, bool]:
 def _clean_pdf_line(text: str) -> tuple[str, bool]:
     """PDF text layers move the numbering and colon of a right-to-left line to its other end:
     ``. تمهيد1``, ``المقابلة5.1``, ``:. القنوات…``. Returns the text and whether it was numbered."""
-    text = _LEADING_PUNCT.sub("", text)
+    text = re.sub(r"^[\s:：.،,]+", "", text)
     match = re.search(r"(?<=[\u0621-\u064a\s.])\s*[0-9٠-٩]{1,2}(?:\.[0-9٠-٩]{1,2})*\s*[.\-]?\s*$", text)
     if match and _ARABIC.search(text[: match.start()]):
         return text[: match.start()].strip(), True
@@ -377,8 +384,14 @@ def _clean_heading(raw: str) -> str:
 # === parsing =======================================================================================
 
 
-def parse_policy(lines: list[str], *, from_pdf: bool = False, extra_channels: dict[str, str] | None = None) -> ParsedPolicy:
-    """Parse cleaned-up lines of a policy into sections and the data that configures the portal."""
+def parse_policy(
+    lines: list[str], *, source: str = "txt", extra_channels: dict[str, str] | None = None
+) -> ParsedPolicy:
+    """Parse the lines of a policy into sections and the data that configures the portal.
+
+    ``source`` is "txt", "docx" or "pdf" (see ``read_lines``)."""
+    from_pdf = source == "pdf"
+    whole_paragraphs = source == "docx"
     prepared: list[tuple[str, str, str]] = []  # (hint, raw, normalised)
     for line in lines:
         hint = ""
@@ -422,7 +435,9 @@ def parse_policy(lines: list[str], *, from_pdf: bool = False, extra_channels: di
         if current.entries and not is_item:
             last_item, last = current.entries[-1]
             terminated = last.rstrip().endswith(_TERMINAL)
-            continues = not terminated and (not gap or (last_item and _norm(text).startswith("و")))
+            continues = (
+                not whole_paragraphs and not terminated and (not gap or (last_item and _norm(text).startswith("و")))
+            )
             if continues:
                 current.entries[-1] = (last_item, f"{last} {text}")
                 gap = False
@@ -438,9 +453,11 @@ def parse_policy(lines: list[str], *, from_pdf: bool = False, extra_channels: di
             return
         _is_item, last = current.entries[-1]
         norm = _norm(last)
-        if "ممارسات" in norm and re.search(r"(?:ما يلي|التالي|الاتي)\s*[:：.\-]*\s*$", norm):
+        if "ممارسات" in norm and re.search(r"(?:ما يلي|كما يلي|التاليه?|الاتيه?)\s*[:：.\-]*\s*$", norm):
             match = re.search(r"(ال)?ممارسات.*?(?=\s+(?:وذلك|عن طريق|من خلال|ما يلي|كما يلي|التاليه?)\b|$)", last)
-            heading = match.group(0).strip(" :.-") if match else DEFAULT_PRACTICES_HEADING
+            heading = match.group(0) if match else DEFAULT_PRACTICES_HEADING
+            heading = re.sub(r"\s*(?:[اآ]لتالية|[اآ]لتالي|[اآ]لآتية|[اآ]لاتية|[اآ]لآتي|[اآ]لاتي)?\s*[:：.\-]*\s*$", "", heading)
+            heading = heading.strip(" :.-") or DEFAULT_PRACTICES_HEADING
             if not heading.startswith("ال"):
                 heading = "ال" + heading
             start("practices", heading)
@@ -710,7 +727,7 @@ def _signatory(texts: list[str]) -> tuple[str | None, str | None]:
     """(name, title) from the approval block: «رئيس مجلس الإدارة / أ. محمد …», «الاسم: …»."""
     for index, text in enumerate(texts):
         norm = _norm(text)
-        label = re.search(r"(?:^|\s)(?:الاسم|اسم المعتمد|المعتمد)\s*[:：]\s*(.+?)(?=\s+(?:الصفه|المنصب|التوقيع)\b|$)", text)
+        label = re.search(r"(?:^|\s)(?:الاسم|اسم المعتمد|المعتمد)\s*[:：]\s*(.+?)(?=\s+(?:الصف[ةه]|المنصب|التوقيع)|$)", text)
         if label:
             name = _clean_name(label.group(1))
             title_match = re.search(r"(?:الصفة|الصفه|المنصب)\s*[:：]\s*(.+?)(?=\s+(?:التوقيع|الاسم)\b|$)", text)
@@ -718,7 +735,7 @@ def _signatory(texts: list[str]) -> tuple[str | None, str | None]:
                 return name, (_clean_name(title_match.group(1)) if title_match else None)
         for title in _SIGNATORY_TITLES:
             position = norm.find(title)
-            if position < 0 or "اعتماد" in norm[:position] and "تم" in norm[:position]:
+            if position < 0:
                 continue
             rest = _after_normalised(text, norm, position + len(title))
             name = _clean_name(rest)
@@ -786,8 +803,8 @@ def _board_approval(sections: list[ParsedSection], full_text: str) -> dict:
 
 
 def parse_file(data: bytes, filename: str, *, extra_channels: dict[str, str] | None = None) -> ParsedPolicy:
-    lines, from_pdf = read_lines(data, filename)
-    return parse_policy(lines, from_pdf=from_pdf, extra_channels=extra_channels)
+    lines, source = read_lines(data, filename)
+    return parse_policy(lines, source=source, extra_channels=extra_channels)
 
 
 def approval_json(board_approval: dict) -> dict:
