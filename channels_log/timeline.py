@@ -5,6 +5,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.apps import apps
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -91,5 +92,14 @@ def beneficiary_timeline(*, beneficiary, user) -> list[TimelineItem]:
                     at=answered, source="survey", title=_("Survey answered: %(survey)s") % {"survey": response.version},
                     badge=_("Low score") if response.is_low else "",
                 ))
+    # Outgoing messages (issue 7): every message told to the beneficiary, with its delivery status.
+    can_open = user.has_perm("channels_log.view_outgoingmessage")
+    for message in beneficiary.outgoing_messages.order_by("-created_at", "-pk")[:PER_SOURCE_LIMIT]:
+        items.append(TimelineItem(
+            at=message.sent_at or message.created_at, source="message",
+            title=f"{message.get_event_display()} · {message.get_channel_display()}",
+            detail=message.body, url=reverse("channels_log:message_detail", args=[message.pk]) if can_open else "",
+            badge=message.get_status_display(),
+        ))
     items.sort(key=lambda item: item.at, reverse=True)
     return items

@@ -110,3 +110,13 @@ def test_messages_show_on_the_beneficiary_page(client_for, officer):
     assert response.status_code == 200
     html = response.content.decode()
     assert 'id="messages"' in html and reverse("channels_log:message_detail", args=[message.pk]) in html
+
+
+def test_messages_are_on_the_merged_timeline_linked_for_those_who_may_open_them(client_for, officer, member):
+    [message] = _messages(1)
+    url = reverse("channels_log:timeline", args=[message.beneficiary.public_id])
+    detail = reverse("channels_log:message_detail", args=[message.pk])
+    html = client_for(officer).get(url).content.decode()
+    assert 'data-source="message"' in html and detail in html
+    html = client_for(member).get(url).content.decode()
+    assert 'data-source="message"' in html and detail not in html
