@@ -16,6 +16,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from import_export.formats.base_formats import CSV, XLSX
+from import_export.results import RowResult
 
 from association.forms import PortalForm
 
@@ -151,7 +152,9 @@ def import_preview(dataset: tablib.Dataset) -> ImportPreview:
             )
         )
     problems.sort(key=lambda problem: problem.line)
-    return ImportPreview(total=len(dataset), valid=result.totals["new"], problems=problems)
+    # Blank lines (a spreadsheet's untouched rows) are skipped, not counted.
+    total = len(dataset) - result.totals[RowResult.IMPORT_TYPE_SKIP]
+    return ImportPreview(total=total, valid=result.totals[RowResult.IMPORT_TYPE_NEW], problems=problems)
 
 
 # --- the private stash between preview and confirmation -----------------------------------------

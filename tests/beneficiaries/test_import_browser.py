@@ -11,7 +11,9 @@ from tests.browser import chromium_page
 
 from .import_files import ImportFile, valid_row
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# serialized_rollback: another live-server test's flush may have emptied the tables the migrations
+# filled (role groups, channels); this restores them first.
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def test_officer_previews_and_imports_a_workbook(live_server, make_user, artifacts_dir, settings, tmp_path):

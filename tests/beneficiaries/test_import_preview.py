@@ -2,7 +2,9 @@
 the 950 valid rows are imported in one transaction."""
 
 import contextlib
+import io
 
+import openpyxl
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -305,3 +307,21 @@ def test_template_download_is_an_empty_workbook_with_the_headers(client_for, off
     rows = list(sheet.iter_rows(values_only=True))
     assert rows == [tuple(column_label(c) for c in COLUMNS)]
     assert column_label("national_id") == "رقم الهوية / الإقامة"
+
+
+def test_blank_lines_are_skipped_not_reported(client_for, officer, db):
+    data = ImportFile(rows=[valid_row(n) for n in range(3)])
+    table = data.as_table()
+    table.insert(2, [""] * len(table[0]))
+    table.append([None] * len(table[0]))
+    book = openpyxl.Workbook()
+    for values in table:
+        book.active.append(values)
+    out = io.BytesIO()
+    book.save(out)
+    client = client_for(officer)
+    upload(client, out.getvalue(), "gaps.xlsx")
+    result = preview(client).context["preview"]
+    assert (result.total, result.valid, result.invalid) == (3, 3, 0)
+    client.post(reverse("beneficiaries:import_confirm"), {"expected_rows": 3})
+    assert Beneficiary.objects.count() == 3
