@@ -18,6 +18,7 @@ class HouseholdInline(admin.TabularInline):
 class ConsentInline(admin.TabularInline):
     model = Consent
     extra = 0
+    readonly_fields = ["source_import"]
 
 
 @admin.register(Beneficiary)
