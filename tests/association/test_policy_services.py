@@ -1,0 +1,168 @@
+"""Policy versions: drafts, board approval by the manager, the version in force, the channel registry."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from association import services
+from association.models import PolicyEvent, PolicyToolLink, PolicyVersion
+from beneficiaries.models import DocumentType
+from channels_log.models import Channel
+
+from .factories import ApprovedPolicyVersionFactory, PolicyVersionFactory
+
+RIYADH = ZoneInfo("Asia/Riyadh")
+pytestmark = pytest.mark.django_db
+
+
+def _approve(version, actor, **overrides):
+    data = {
+        "board_meeting": 2, "board_session": 1, "decision_number": "5/3", "approval_date": dt.date(2024, 1, 10),
+        "signatory_name": "أ. سعد بن علي", "signatory_title": "رئيس مجلس الإدارة",
+    }
+    return services.policy_approve(version=version, actor=actor, **{**data, **overrides})
+
+
+def test_manager_approves_a_draft_which_becomes_in_force(manager):
+    draft = PolicyVersionFactory(decision_window_days=21)
+    assert services.policy_in_force() is None
+    assert services.policy_decision_window_days() == 14
+
+    _approve(draft, manager)
+
+    draft.refresh_from_db()
+    assert draft.status == PolicyVersion.Status.APPROVED
+    assert (draft.board_meeting, draft.decision_number, draft.approved_by) == (2, "5/3", manager)
+    assert services.policy_in_force() == draft
+    assert services.policy_decision_window_days() == 21
+    event = draft.events.get(action=PolicyEvent.Action.APPROVED)
+    assert (event.old_status, event.new_status, event.actor) == ("draft", "approved", manager)
+
+
+@pytest.mark.parametrize("fixture", ["officer", "researcher", "member", "chair", "outsider"])
+def test_only_the_manager_approves(fixture, request):
+    draft = PolicyVersionFactory()
+    with pytest.raises(PermissionDenied):
+        _approve(draft, request.getfixturevalue(fixture))
+    draft.refresh_from_db()
+    assert draft.status == PolicyVersion.Status.DRAFT
+    assert not draft.events.exists()
+
+
+def test_approval_supersedes_the_previous_version(manager):
+    first = PolicyVersionFactory()
+    _approve(first, manager)
+    second = PolicyVersionFactory()
+    _approve(second, manager, board_meeting=5)
+
+    first.refresh_from_db()
+    assert first.status == PolicyVersion.Status.SUPERSEDED
+    assert first.events.filter(action=PolicyEvent.Action.SUPERSEDED, actor=manager).exists()
+    assert services.policy_in_force() == second
+    assert PolicyVersion.objects.filter(status=PolicyVersion.Status.APPROVED).count() == 1
+
+
+def test_approval_requires_the_board_data_and_a_past_date(manager):
+    draft = PolicyVersionFactory()
+    with pytest.raises(ValidationError) as error:
+        _approve(draft, manager, board_meeting=None, signatory_name=" ", approval_date=dt.date(2999, 1, 1))
+    assert set(error.value.message_dict) == {"board_meeting", "signatory_name", "approval_date"}
+    draft.refresh_from_db()
+    assert draft.status == PolicyVersion.Status.DRAFT
+
+
+def test_an_approved_version_cannot_be_approved_again_nor_edited(manager):
+    version = ApprovedPolicyVersionFactory()
+    with pytest.raises(ValidationError):
+        _approve(version, manager)
+    with pytest.raises(ValidationError):
+        services.policy_update_draft(version=version, data={"title": "تعديل"}, sections=None, actor=manager)
+    version.refresh_from_db()
+    assert version.title != "تعديل"
+
+
+def test_editing_an_approved_version_means_a_new_draft(manager):
+    approved = ApprovedPolicyVersionFactory(decision_window_days=14)
+    draft = services.policy_new_draft(source=approved, actor=manager)
+    assert draft.status == PolicyVersion.Status.DRAFT
+    assert draft.based_on == approved
+    assert draft.number == approved.number + 1
+    assert [s.heading for s in draft.sections.all()] == [s.heading for s in approved.sections.all()]
+    assert (draft.board_meeting, draft.approval_date, draft.signatory_name) == (None, None, "")
+
+    services.policy_update_draft(
+        version=draft, data={"decision_window_days": 30},
+        sections=[{"kind": "procedure", "heading": "الإجراءات", "paragraphs": [], "items": ["خطوة"]}], actor=manager,
+    )
+    draft.refresh_from_db()
+    assert draft.decision_window_days == 30
+    assert list(draft.sections.values_list("heading", flat=True)) == ["الإجراءات"]
+    # The change is not in force until the new version is approved.
+    assert services.policy_decision_window_days() == 14
+    assert draft.events.filter(action=PolicyEvent.Action.EDITED, actor=manager).exists()
+
+
+def test_approval_makes_the_policy_channels_the_active_set(manager):
+    Channel.objects.filter(code="representative").update(is_active=False)
+    draft = PolicyVersionFactory(channels=["interview", "phone", "representative"])
+    _approve(draft, manager)
+    active = set(Channel.objects.filter(is_active=True).values_list("code", flat=True))
+    assert active == {"interview", "phone", "representative"}
+    # Channels outside the policy are kept, only inactive.
+    assert Channel.objects.filter(code__in=Channel.CORE_CODES).count() == len(Channel.CORE_CODES)
+
+
+def test_unknown_channel_codes_are_refused(manager):
+    with pytest.raises(ValidationError) as error:
+        services.policy_create_draft(
+            data={"title": "سياسة", "channels": ["pigeon"]},
+            sections=[{"kind": "other", "heading": "تمهيد", "items": ["نص"]}], actor=manager,
+        )
+    assert "channels" in error.value.message_dict
+    assert not PolicyVersion.objects.exists()
+
+
+def test_a_draft_needs_a_section_and_a_title(manager):
+    with pytest.raises(ValidationError):
+        services.policy_create_draft(data={"title": "سياسة"}, sections=[], actor=manager)
+    with pytest.raises(ValidationError):
+        services.policy_create_draft(data={"title": " "}, sections=[{"heading": "تمهيد", "items": ["نص"]}], actor=manager)
+    assert not PolicyVersion.objects.exists()
+
+
+def test_the_version_in_force_at_a_moment_is_the_last_approved_before_it(manager):
+    with time_machine.travel(dt.datetime(2025, 3, 1, 9, 0, tzinfo=RIYADH), tick=False):
+        first = PolicyVersionFactory(decision_window_days=14)
+        _approve(first, manager)
+    with time_machine.travel(dt.datetime(2025, 6, 1, 0, 0, tzinfo=RIYADH), tick=False):
+        second = PolicyVersionFactory(decision_window_days=21)
+        _approve(second, manager)
+
+    just_before = dt.datetime(2025, 5, 31, 23, 59, 59, tzinfo=RIYADH)
+    at_approval = dt.datetime(2025, 6, 1, 0, 0, tzinfo=RIYADH)
+    assert services.policy_in_force(just_before) == first
+    assert services.policy_decision_window_days(just_before) == 14
+    assert services.policy_in_force(at_approval) == second
+    assert services.policy_decision_window_days(at_approval) == 21
+    assert services.policy_in_force(dt.datetime(2025, 2, 1, tzinfo=RIYADH)) is None
+
+
+def test_window_defaults_to_14_when_the_policy_states_none(manager):
+    draft = PolicyVersionFactory(decision_window_days=None)
+    _approve(draft, manager)
+    assert services.policy_decision_window_days() == 14
+
+
+def test_tools_link_to_staff_documents_by_normalised_name():
+    doc_type = DocumentType.objects.create(code="reception-form", name="نموذج الاستقبال")
+    PolicyToolLink.objects.create(name="نماذج الاستقبال", document_type=doc_type)
+    PolicyToolLink.objects.create(name="سجل الشكاوى", url="/complaints/")
+    links = services.policy_tool_links(["نماذج الإستقبال", "سجل الشكاوى.", "دليل الخدمات"])
+    assert [(tool, link and (link.document_type, link.url)) for tool, link in links] == [
+        ("نماذج الإستقبال", (doc_type, "")),
+        ("سجل الشكاوى.", (None, "/complaints/")),
+        ("دليل الخدمات", None),
+    ]
