@@ -270,7 +270,9 @@ class SocialStudy(models.Model):
     visit_date = models.DateField(_("visit date"), null=True, blank=True)
     income_sources = models.TextField(_("income sources"), blank=True)
     monthly_income = models.DecimalField(_("household monthly income (SAR)"), max_digits=10, decimal_places=2, null=True)
-    monthly_expenses = models.DecimalField(_("monthly expenses (SAR)"), max_digits=10, decimal_places=2, null=True)
+    monthly_expenses = models.DecimalField(
+        _("monthly expenses (SAR)"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
     housing = models.CharField(_("housing"), max_length=12, choices=Housing.choices, blank=True)
     health = models.TextField(_("health"), blank=True)
     has_health_condition = models.BooleanField(_("chronic illness or disability in the household"), default=False)

@@ -190,18 +190,23 @@ def _render_detail(request, support_request: SupportRequest, status=200, **bound
         and support_request.appealed_at is None,
         "can_deliver": support_request.status in (S.REGISTERED, S.SERVICE_DELIVERED) and has_role(user, Role.RELATIONS_OFFICER),
         "pdfs": [kind for kind in PDF_KINDS if _pdf_available(support_request, kind, decisions)],
+        # Each action form has its own prefix: several sit on one page and their field ids must not collide.
         "forms": {
-            "return": bound_forms.get("return") or NoteForm(),
-            "withdraw": bound_forms.get("withdraw") or ReasonForm(),
-            "refer": bound_forms.get("refer") or ReferForm(),
-            "to_committee": bound_forms.get("to_committee") or OptionalReasonForm(),
-            "study": bound_forms.get("study") or (StudyForm(instance=current_study) if study_is_mine else None),
-            "recommend": bound_forms.get("recommend") or RecommendForm(),
-            "vote": bound_forms.get("vote") or VoteForm(initial={"vote": my_vote.vote if my_vote else None}),
-            "decide": bound_forms.get("decide") or DecideForm(),
-            "appeal": bound_forms.get("appeal") or AppealForm(),
-            "delivery": bound_forms.get("delivery") or DeliveryForm(initial={"delivered_on": timezone.localdate()}),
-            "close": bound_forms.get("close") or OptionalReasonForm(),
+            "return": bound_forms.get("return") or NoteForm(prefix="return"),
+            "withdraw": bound_forms.get("withdraw") or ReasonForm(prefix="withdraw"),
+            "refer": bound_forms.get("refer") or ReferForm(prefix="refer"),
+            "to_committee": bound_forms.get("to_committee") or OptionalReasonForm(prefix="to_committee"),
+            "study": bound_forms.get("study") or (
+                StudyForm(instance=current_study, prefix="study") if study_is_mine else None
+            ),
+            "recommend": bound_forms.get("recommend") or RecommendForm(prefix="recommend"),
+            "vote": bound_forms.get("vote") or VoteForm(prefix="vote", initial={"vote": my_vote.vote if my_vote else None}),
+            "decide": bound_forms.get("decide") or DecideForm(prefix="decide"),
+            "appeal": bound_forms.get("appeal") or AppealForm(prefix="appeal"),
+            "delivery": bound_forms.get("delivery") or DeliveryForm(
+                prefix="delivery", initial={"delivered_on": timezone.localdate()}
+            ),
+            "close": bound_forms.get("close") or OptionalReasonForm(prefix="close"),
         },
     }
     return render(request, "requests_app/request_detail.html", context, status=status)
@@ -221,7 +226,7 @@ def _step(request, pk, *, form_class, form_key, target, call, success):
             messages.error(request, _("This step is not possible in the request's current status."))
             return redirect(support_request)
         raise PermissionDenied
-    form = form_class(request.POST, request.FILES) if form_class else None
+    form = form_class(request.POST, request.FILES, prefix=form_key) if form_class else None
     if form is None or form.is_valid():
         try:
             call(support_request, form.cleaned_data if form else {})
@@ -308,7 +313,7 @@ def _my_study(request, support_request) -> SocialStudy:
 def study_record(request, pk):
     support_request = _get_request(pk)
     study = _my_study(request, support_request)
-    form = StudyForm(request.POST, instance=SocialStudy.objects.get(pk=study.pk))
+    form = StudyForm(request.POST, instance=SocialStudy.objects.get(pk=study.pk), prefix="study")
     if form.is_valid():
         try:
             services.study_record(study=study, actor=request.user, data=form.cleaned_data)

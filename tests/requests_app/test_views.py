@@ -65,11 +65,11 @@ def test_sign_on_screen_then_submit_through_the_pages(officer, client_for):
 def test_refer_with_missing_reason_keeps_the_typed_data(officer, researcher, client_for):
     support_request = submitted_request(officer)
     response = client_for(officer).post(
-        reverse("requests_app:refer", args=[support_request.pk]), {"researcher": researcher.pk, "reason": ""}
+        reverse("requests_app:refer", args=[support_request.pk]), {"refer-researcher": researcher.pk, "refer-reason": ""}
     )
     assert response.status_code == 400
     assert response.context["forms"]["refer"].errors["reason"]
-    assert response.context["forms"]["refer"].data["researcher"] == str(researcher.pk)
+    assert response.context["forms"]["refer"].data["refer-researcher"] == str(researcher.pk)
     support_request.refresh_from_db()
     assert support_request.status == S.SUBMITTED
 
@@ -80,13 +80,13 @@ def test_researcher_records_and_recommends_through_the_pages(officer, researcher
     client = client_for(researcher)
     assert support_request.number in client.get(reverse("requests_app:assignments")).content.decode()
     response = client.post(reverse("requests_app:study", args=[support_request.pk]), {
-        "visit_date": "1448-05-20 هـ", "monthly_income": "٣٠٠٠", "household_size": "3", "housing": "rented",
-        "income_sources": "راتب تقاعد", "monthly_expenses": "2500",
+        "study-visit_date": "1448-05-20 هـ", "study-monthly_income": "٣٠٠٠", "study-household_size": "3",
+        "study-housing": "rented", "study-income_sources": "راتب تقاعد", "study-monthly_expenses": "2500",
     })
     assert response.status_code == 302, response.content.decode()[:2000]
     study = support_request.studies.get()
     assert study.income_per_person == 1000 and study.visit_date is not None
-    client.post(reverse("requests_app:recommend", args=[support_request.pk]), {"recommendation": "approve", "reasons": "دخل منخفض"})
+    client.post(reverse("requests_app:recommend", args=[support_request.pk]), {"recommend-recommendation": "approve", "recommend-reasons": "دخل منخفض"})
     support_request.refresh_from_db()
     assert support_request.status == S.AWAITING_COMMITTEE
 
@@ -95,7 +95,7 @@ def test_decide_before_the_window_shows_the_arabic_refusal_and_changes_nothing(o
     with time_machine.travel(dt.datetime(2026, 11, 1, 10, 0, tzinfo=RIYADH), tick=False):
         support_request = awaiting_committee(officer)
     cast_votes(support_request, [make_user(Role.COMMITTEE_MEMBER), chair])
-    data = {"outcome": "approved", "reasons": "مستحق", "grant_kind": "cash", "grant_amount": "1000"}
+    data = {"decide-outcome": "approved", "decide-reasons": "مستحق", "decide-grant_kind": "cash", "decide-grant_amount": "1000"}
     with time_machine.travel(dt.datetime(2026, 11, 14, 23, 59, tzinfo=RIYADH), tick=False):
         response = client_for(chair).post(reverse("requests_app:decide", args=[support_request.pk]), data)
     assert response.status_code == 400
@@ -123,9 +123,9 @@ def test_actions_are_post_only(officer, client_for):
 def test_vote_and_recusal_through_the_page(officer, member, client_for):
     support_request = awaiting_committee(officer)
     client = client_for(member)
-    response = client.post(reverse("requests_app:vote", args=[support_request.pk]), {"vote": "recused", "note": ""})
+    response = client.post(reverse("requests_app:vote", args=[support_request.pk]), {"vote-vote": "recused", "vote-note": ""})
     assert response.status_code == 400 and response.context["forms"]["vote"].errors["note"]
-    client.post(reverse("requests_app:vote", args=[support_request.pk]), {"vote": "recused", "note": "قريب"})
+    client.post(reverse("requests_app:vote", args=[support_request.pk]), {"vote-vote": "recused", "vote-note": "قريب"})
     assert support_request.votes.get().vote == "recused"
     page = client.get(support_request.get_absolute_url()).content.decode()
     assert 'id="form-vote"' not in page
@@ -136,10 +136,11 @@ def test_delivery_and_close_through_the_pages(officer, client_for):
     client = client_for(officer)
     client.post(reverse("requests_app:register", args=[support_request.pk]))
     response = client.post(reverse("requests_app:delivery_new", args=[support_request.pk]), {
-        "delivered_on": "2026-11-20", "what": "سلة غذائية", "quantity": "١", "receipt_confirmed": "on",
+        "delivery-delivered_on": "2026-11-20", "delivery-what": "سلة غذائية", "delivery-quantity": "١",
+        "delivery-receipt_confirmed": "on",
     })
     assert response.status_code == 302
-    client.post(reverse("requests_app:close", args=[support_request.pk]), {"reason": ""})
+    client.post(reverse("requests_app:close", args=[support_request.pk]), {"close-reason": ""})
     support_request.refresh_from_db()
     assert support_request.status == S.CLOSED
     assert list(StatusChange.objects.filter(support_request=support_request).values_list("new_status", flat=True))[-3:] == [
