@@ -160,8 +160,8 @@ def message_queue(
         language, targets, reason = _beneficiary_targets(beneficiary, event)
     else:
         language = settings.LANGUAGE_CODE[:2]
-        targets = [(MessageChannel.EMAIL, user.email)] if user.email else []
-        reason = "" if targets else "the staff user has no email address"
+        targets = [(MessageChannel.EMAIL, user.email)] if user.email and user.is_active else []
+        reason = "" if targets else "the staff user has no email address or is inactive"
     full_context = _base_context(beneficiary=beneficiary, user=user, context=context)
     now = timezone.now()
 
