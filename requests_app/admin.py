@@ -44,7 +44,14 @@ class StatusChangeInline(ReadOnlyInline):
 
 class StudyInline(ReadOnlyInline):
     model = SocialStudy
-    fields = readonly_fields = ["researcher", "referral_reason", "income_per_person", "score", "rule_set", "recommendation"]
+    fields = readonly_fields = [
+        "researcher",
+        "referral_reason",
+        "income_per_person",
+        "score",
+        "rule_set",
+        "recommendation",
+    ]
 
 
 class VoteInline(ReadOnlyInline):
@@ -54,7 +61,15 @@ class VoteInline(ReadOnlyInline):
 
 class DecisionInline(ReadOnlyInline):
     model = CommitteeDecision
-    fields = readonly_fields = ["committee_round", "outcome", "reasons", "chair", "decided_at", "grant_kind", "grant_amount"]
+    fields = readonly_fields = [
+        "committee_round",
+        "outcome",
+        "reasons",
+        "chair",
+        "decided_at",
+        "grant_kind",
+        "grant_amount",
+    ]
 
 
 class DeliveryInline(ReadOnlyInline):
@@ -72,8 +87,17 @@ class SupportRequestAdmin(PortalAdminMixin, admin.ModelAdmin):
     search_fields = ["number"]
     raw_id_fields = ["beneficiary"]
     readonly_fields = [
-        "number", "status", "submitted_at", "decision_window_days", "created_by", "researcher", "missing_items",
-        "committee_round", "appeal_text", "appealed_at", "decided_at",
+        "number",
+        "status",
+        "submitted_at",
+        "decision_window_days",
+        "created_by",
+        "researcher",
+        "missing_items",
+        "committee_round",
+        "appeal_text",
+        "appealed_at",
+        "decided_at",
     ]
     inlines = [StatusChangeInline, StudyInline, VoteInline, DecisionInline, DeliveryInline]
 

@@ -24,7 +24,8 @@ def home_context(user) -> dict:
     if has_role(user, Role.MANAGER):
         context["overdue"] = list(base.filter(services.overdue_filter()).order_by("submitted_at")[:PANEL_SIZE])
         context["escalations"] = list(
-            RequestNotification.objects.filter(user=user, event="request_overdue")
-            .select_related("support_request__beneficiary")[:PANEL_SIZE]
+            RequestNotification.objects.filter(user=user, event="request_overdue").select_related(
+                "support_request__beneficiary"
+            )[:PANEL_SIZE]
         )
     return context

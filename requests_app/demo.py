@@ -59,8 +59,10 @@ def _png() -> str:
     width, height = 60, 20
     rows = b"".join(b"\x00" + bytes(255 if (x + y) % 7 else 0 for x in range(width)) for y in range(height))
     png = (
-        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0))
-        + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
     )
     return "data:image/png;base64," + base64.b64encode(png).decode()
 
@@ -70,7 +72,9 @@ def _rule_sets() -> None:
         rule_set, created = EligibilityRuleSet.objects.get_or_create(service_type=service_type, version=1)
         if created:
             for criterion, threshold, points in RULES:
-                EligibilityRule.objects.create(rule_set=rule_set, criterion=criterion, threshold=threshold, points=points)
+                EligibilityRule.objects.create(
+                    rule_set=rule_set, criterion=criterion, threshold=threshold, points=points
+                )
 
 
 def _supply_documents(support_request, officer, *, leave_one_missing=False) -> None:
@@ -80,7 +84,9 @@ def _supply_documents(support_request, officer, *, leave_one_missing=False) -> N
     for document_type in required:
         document = support_request.beneficiary.documents.filter(document_type=document_type).first()
         if document is None:
-            pdf = ContentFile(b"%PDF-1.4\n% demo document\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n", name="demo.pdf")
+            pdf = ContentFile(
+                b"%PDF-1.4\n% demo document\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n", name="demo.pdf"
+            )
             document = beneficiary_services.document_add(
                 beneficiary=support_request.beneficiary, document_type=document_type, uploaded_file=pdf, actor=officer
             )
@@ -108,8 +114,11 @@ def _scenario(index, code, final, days, description, users) -> SupportRequest | 
     members = [users["member1"], users["member2"], users["member3"]]
     channel = Channel.objects.filter(is_active=True).order_by("order", "pk")[index % 8]
     sr = services.support_request_create_draft(
-        beneficiary=beneficiary, service_type=ServiceType.objects.get(code=code), channel=channel,
-        description=description, actor=officer,
+        beneficiary=beneficiary,
+        service_type=ServiceType.objects.get(code=code),
+        channel=channel,
+        description=description,
+        actor=officer,
     )
     if final == S.DRAFT:
         return sr
@@ -128,18 +137,32 @@ def _scenario(index, code, final, days, description, users) -> SupportRequest | 
         return sr
     if final == S.IN_RESEARCH or index == 7:
         study = services.research_refer(
-            support_request=sr, actor=officer, researcher=users["researcher"],
+            support_request=sr,
+            actor=officer,
+            researcher=users["researcher"],
             reason="الحالة تحتاج زيارة ميدانية للتحقق من الدخل والسكن",
         )
-        study = services.study_record(study=study, actor=users["researcher"], data={
-            "visit_date": timezone.localdate() - dt.timedelta(days=max((days or 1) - 2, 0)),
-            "income_sources": "ضمان اجتماعي", "monthly_income": 3200, "monthly_expenses": 3000,
-            "housing": "rented", "household_size": 5, "household_notes": "أم وأربعة أبناء في مدارس",
-        })
+        study = services.study_record(
+            study=study,
+            actor=users["researcher"],
+            data={
+                "visit_date": timezone.localdate() - dt.timedelta(days=max((days or 1) - 2, 0)),
+                "income_sources": "ضمان اجتماعي",
+                "monthly_income": 3200,
+                "monthly_expenses": 3000,
+                "housing": "rented",
+                "household_size": 5,
+                "household_notes": "أم وأربعة أبناء في مدارس",
+            },
+        )
         if final == S.IN_RESEARCH:
             return sr
-        services.study_recommend(study=study, actor=users["researcher"], recommendation="approve",
-                                 reasons="الدخل للفرد دون الحد والسكن بالإيجار")
+        services.study_recommend(
+            study=study,
+            actor=users["researcher"],
+            recommendation="approve",
+            reasons="الدخل للفرد دون الحد والسكن بالإيجار",
+        )
     else:
         services.support_request_send_to_committee(support_request=sr, actor=officer)
     vote = "reject" if final == S.REJECTED else "approve"
@@ -149,9 +172,13 @@ def _scenario(index, code, final, days, description, users) -> SupportRequest | 
         return sr
     outcome = S.REJECTED if final == S.REJECTED else S.APPROVED
     services.committee_decide(
-        support_request=sr, actor=chair, outcome=outcome,
+        support_request=sr,
+        actor=chair,
+        outcome=outcome,
         reasons="لا تنطبق شروط الخدمة على الطلب" if outcome == S.REJECTED else "الأسرة مستحقة وفق نتيجة البحث",
-        grant=None if outcome == S.REJECTED else {
+        grant=None
+        if outcome == S.REJECTED
+        else {
             "grant_kind": "in_kind" if code == "food_basket" else "cash",
             "grant_amount": None if code == "food_basket" else 1500,
             "grant_items": "سلة غذائية شهرية" if code == "food_basket" else "",
@@ -164,8 +191,13 @@ def _scenario(index, code, final, days, description, users) -> SupportRequest | 
     if final == S.REGISTERED:
         return sr
     services.delivery_record(
-        support_request=sr, actor=officer, delivered_on=timezone.localdate(), what="الدفعة الأولى",
-        quantity=1, amount=None, receipt_confirmed=final == S.CLOSED,
+        support_request=sr,
+        actor=officer,
+        delivered_on=timezone.localdate(),
+        what="الدفعة الأولى",
+        quantity=1,
+        amount=None,
+        receipt_confirmed=final == S.CLOSED,
         receipt_note="وقّع المستفيد على الاستلام" if final == S.CLOSED else "",
     )
     if final == S.CLOSED:

@@ -63,12 +63,14 @@ def minutes_pdf(pk: int) -> tuple[bytes, str]:
         attendees = {v.member for v in round_votes}
         if decision:
             attendees.add(decision.chair)
-        rounds.append({
-            "number": number,
-            "attendees": sorted(attendees, key=lambda u: u.get_full_name() or u.username),
-            "votes": [v for v in round_votes if v.vote != v.Vote.RECUSED],
-            "recusals": [v for v in round_votes if v.vote == v.Vote.RECUSED],
-            "decision": decision,
-        })
+        rounds.append(
+            {
+                "number": number,
+                "attendees": sorted(attendees, key=lambda u: u.get_full_name() or u.username),
+                "votes": [v for v in round_votes if v.vote != v.Vote.RECUSED],
+                "recusals": [v for v in round_votes if v.vote == v.Vote.RECUSED],
+                "decision": decision,
+            }
+        )
     context = {"support_request": support_request, "rounds": rounds, "study": support_request.studies.first()}
     return render_pdf("requests_app/pdf/minutes.html", context), f"minutes-{_slug(support_request)}.pdf"

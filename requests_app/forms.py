@@ -42,7 +42,9 @@ class OptionalReasonForm(PortalForm):
 
 class ReferForm(PortalForm):
     researcher = forms.ModelChoiceField(label=_("Social researcher"), queryset=get_user_model().objects.none())
-    reason = forms.CharField(label=_("Reason for the referral"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=_("Reason for the referral"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -54,7 +56,8 @@ class ReferForm(PortalForm):
 
 class DeclarationForm(PortalForm):
     signature_scan = forms.FileField(
-        label=_("Signed declaration (scan)"), required=False,
+        label=_("Signed declaration (scan)"),
+        required=False,
         help_text=_("PDF, JPEG or PNG of the declaration signed on paper."),
     )
     signature_data = forms.CharField(required=False, widget=forms.HiddenInput(attrs={"data-signature-field": "1"}))
@@ -64,8 +67,15 @@ class StudyForm(PortalModelForm):
     class Meta:
         model = SocialStudy
         fields = [
-            "visit_date", "income_sources", "monthly_income", "monthly_expenses", "household_size", "housing",
-            "household_notes", "health", "has_health_condition",
+            "visit_date",
+            "income_sources",
+            "monthly_income",
+            "monthly_expenses",
+            "household_size",
+            "housing",
+            "household_notes",
+            "health",
+            "has_health_condition",
         ]
         widgets = {
             "income_sources": forms.Textarea(attrs={"rows": 2}),
@@ -87,19 +97,28 @@ class RecommendForm(PortalForm):
 class VoteForm(PortalForm):
     vote = forms.ChoiceField(label=_("Vote"), choices=CommitteeVote.Vote.choices, widget=forms.RadioSelect)
     note = forms.CharField(
-        label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}),
+        label=_("Note"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Required when declaring a conflict of interest."),
     )
 
 
 class DecideForm(PortalForm):
-    outcome = forms.ChoiceField(label=_("Decision"), choices=CommitteeDecision.Outcome.choices, widget=forms.RadioSelect)
+    outcome = forms.ChoiceField(
+        label=_("Decision"), choices=CommitteeDecision.Outcome.choices, widget=forms.RadioSelect
+    )
     reasons = forms.CharField(label=_("Reasons"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
     grant_kind = forms.ChoiceField(
         label=_("What is granted"), required=False, choices=[("", "—"), *CommitteeDecision.GrantKind.choices]
     )
-    grant_amount = forms.DecimalField(label=_("Amount (SAR)"), required=False, min_value=0, max_digits=10, decimal_places=2)
-    grant_items = forms.CharField(label=_("Items"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    grant_amount = forms.DecimalField(
+        label=_("Amount (SAR)"), required=False, min_value=0, max_digits=10, decimal_places=2
+    )
+    grant_items = forms.CharField(
+        label=_("Items"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
     grant_period_months = forms.IntegerField(label=_("Period (months)"), required=False, min_value=1, max_value=120)
 
 
@@ -117,15 +136,28 @@ class DeliveryForm(PortalForm):
 
 
 class RequestFilterForm(forms.Form):
-    status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", _("All statuses")), *SupportRequest.Status.choices])
-    service_type = forms.ModelChoiceField(label=_("Service"), required=False, queryset=ServiceType.objects.all(), empty_label=_("All services"))
-    channel = forms.ModelChoiceField(label=_("Channel"), required=False, queryset=Channel.objects.all(), empty_label=_("All channels"))
-    researcher = forms.ModelChoiceField(label=_("Researcher"), required=False, queryset=get_user_model().objects.none(), empty_label=_("All researchers"))
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("All statuses")), *SupportRequest.Status.choices]
+    )
+    service_type = forms.ModelChoiceField(
+        label=_("Service"), required=False, queryset=ServiceType.objects.all(), empty_label=_("All services")
+    )
+    channel = forms.ModelChoiceField(
+        label=_("Channel"), required=False, queryset=Channel.objects.all(), empty_label=_("All channels")
+    )
+    researcher = forms.ModelChoiceField(
+        label=_("Researcher"),
+        required=False,
+        queryset=get_user_model().objects.none(),
+        empty_label=_("All researchers"),
+    )
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["researcher"].queryset = get_user_model().objects.filter(groups__name=Role.SOCIAL_RESEARCHER).order_by("first_name")
+        self.fields["researcher"].queryset = (
+            get_user_model().objects.filter(groups__name=Role.SOCIAL_RESEARCHER).order_by("first_name")
+        )
         self.fields["researcher"].label_from_instance = lambda u: u.get_full_name() or u.get_username()
         for name, field in self.fields.items():
             field.widget.attrs["class"] = "form-check-input" if name == "overdue" else "form-select form-select-sm"

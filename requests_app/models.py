@@ -63,8 +63,13 @@ class SupportRequest(models.Model):
     )
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True, editable=False)
     researcher = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="research_assignments",
-        verbose_name=_("social researcher"), editable=False,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="research_assignments",
+        verbose_name=_("social researcher"),
+        editable=False,
     )
     # What the beneficiary still has to bring, written when the request is returned as incomplete.
     missing_items = models.JSONField(_("missing items"), default=list, blank=True, editable=False)
@@ -139,11 +144,14 @@ class CommitteeSettings(models.Model):
     """One row: how the research committee works (editable in admin)."""
 
     quorum = models.PositiveSmallIntegerField(
-        _("quorum"), null=True, blank=True,
+        _("quorum"),
+        null=True,
+        blank=True,
         help_text=_("Votes needed before the chair may decide; empty means a majority of the active members."),
     )
     overdue_days = models.PositiveSmallIntegerField(
-        _("days to a decision before escalation"), default=30,
+        _("days to a decision before escalation"),
+        default=30,
         help_text=_("A request with no decision this many days after submission is escalated to the manager."),
     )
 
@@ -269,7 +277,9 @@ class SocialStudy(models.Model):
     referred_at = models.DateTimeField(_("referred at"))
     visit_date = models.DateField(_("visit date"), null=True, blank=True)
     income_sources = models.TextField(_("income sources"), blank=True)
-    monthly_income = models.DecimalField(_("household monthly income (SAR)"), max_digits=10, decimal_places=2, null=True)
+    monthly_income = models.DecimalField(
+        _("household monthly income (SAR)"), max_digits=10, decimal_places=2, null=True
+    )
     monthly_expenses = models.DecimalField(
         _("monthly expenses (SAR)"), max_digits=10, decimal_places=2, null=True, blank=True
     )
@@ -283,8 +293,12 @@ class SocialStudy(models.Model):
     )
     score = models.PositiveSmallIntegerField(_("eligibility score"), null=True, editable=False)
     rule_set = models.ForeignKey(
-        EligibilityRuleSet, on_delete=models.PROTECT, null=True, related_name="studies",
-        verbose_name=_("rules version"), editable=False,
+        EligibilityRuleSet,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="studies",
+        verbose_name=_("rules version"),
+        editable=False,
     )
     assessed_at = models.DateTimeField(_("assessed at"), null=True, editable=False)
     recommendation = models.CharField(_("recommendation"), max_length=10, choices=Recommendation.choices, blank=True)
@@ -311,7 +325,9 @@ class CommitteeVote(models.Model):
         SupportRequest, on_delete=models.CASCADE, related_name="votes", verbose_name=_("support request")
     )
     committee_round = models.PositiveSmallIntegerField(_("committee round"), default=1)
-    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("member"))
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("member")
+    )
     vote = models.CharField(_("vote"), max_length=10, choices=Vote.choices)
     note = models.TextField(_("note"), blank=True)
     at = models.DateTimeField(_("at"))
@@ -344,7 +360,9 @@ class CommitteeDecision(models.Model):
     committee_round = models.PositiveSmallIntegerField(_("committee round"), default=1)
     outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices)
     reasons = models.TextField(_("reasons"))
-    chair = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("chair"))
+    chair = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("chair")
+    )
     decided_at = models.DateTimeField(_("decided at"))
     grant_kind = models.CharField(_("what is granted"), max_length=10, choices=GrantKind.choices, blank=True)
     grant_amount = models.DecimalField(_("amount (SAR)"), max_digits=10, decimal_places=2, null=True, blank=True)
@@ -394,7 +412,10 @@ class RequestNotification(models.Model):
     key = models.CharField(_("key"), max_length=120, unique=True)
     event = models.CharField(_("event"), max_length=40, db_index=True)
     support_request = models.ForeignKey(
-        SupportRequest, on_delete=models.CASCADE, null=True, related_name="notifications",
+        SupportRequest,
+        on_delete=models.CASCADE,
+        null=True,
+        related_name="notifications",
         verbose_name=_("support request"),
     )
     user = models.ForeignKey(

@@ -53,12 +53,17 @@ TRANSITIONS: dict[str, dict[str, tuple[str, ...]]] = {
     S.DRAFT: {S.SUBMITTED: (OFFICER,), S.INCOMPLETE: (OFFICER,), S.WITHDRAWN: (OFFICER,)},
     S.INCOMPLETE: {S.SUBMITTED: (OFFICER,), S.WITHDRAWN: (OFFICER,)},
     S.SUBMITTED: {
-        S.IN_RESEARCH: (OFFICER, CHAIR), S.AWAITING_COMMITTEE: (OFFICER,), S.INCOMPLETE: (OFFICER,),
+        S.IN_RESEARCH: (OFFICER, CHAIR),
+        S.AWAITING_COMMITTEE: (OFFICER,),
+        S.INCOMPLETE: (OFFICER,),
         S.WITHDRAWN: (OFFICER,),
     },
     S.IN_RESEARCH: {S.AWAITING_COMMITTEE: (RESEARCHER,), S.INCOMPLETE: (RESEARCHER,), S.WITHDRAWN: (OFFICER,)},
     S.AWAITING_COMMITTEE: {
-        S.APPROVED: (CHAIR,), S.REJECTED: (CHAIR,), S.IN_RESEARCH: (CHAIR,), S.WITHDRAWN: (OFFICER,),
+        S.APPROVED: (CHAIR,),
+        S.REJECTED: (CHAIR,),
+        S.IN_RESEARCH: (CHAIR,),
+        S.WITHDRAWN: (OFFICER,),
     },
     S.APPROVED: {S.REGISTERED: (OFFICER,)},
     # Back to the committee is the one appeal (reconsideration).
@@ -111,8 +116,7 @@ def _transition(locked: SupportRequest, *, new: str, actor, reason: str, now, ex
     old = locked.status
     if new not in TRANSITIONS.get(old, {}):
         raise ValidationError(
-            _("A request in status “%(old)s” cannot move to “%(new)s”.")
-            % {"old": S(old).label, "new": S(new).label},
+            _("A request in status “%(old)s” cannot move to “%(new)s”.") % {"old": S(old).label, "new": S(new).label},
             code="invalid_transition",
         )
     if not can_transition(actor, old, new):
@@ -124,7 +128,9 @@ def _transition(locked: SupportRequest, *, new: str, actor, reason: str, now, ex
     )
 
 
-def _notify(*, event: str, key: str, support_request: SupportRequest, beneficiary=None, user=None, context=None) -> bool:
+def _notify(
+    *, event: str, key: str, support_request: SupportRequest, beneficiary=None, user=None, context=None
+) -> bool:
     """The one place a lifecycle notification leaves this app: recorded here once per ``key`` (a rerun of a
     sweep finds the key and sends nothing) and queued as outgoing messages by ``channels_log.messaging``.
     Called inside the caller's transaction: a rolled-back step notifies no one, and the messages are
@@ -132,18 +138,28 @@ def _notify(*, event: str, key: str, support_request: SupportRequest, beneficiar
     from channels_log.messaging import message_queue
 
     context = {
-        "reference": support_request.number or "", "service": support_request.service_type.name, **(context or {}),
+        "reference": support_request.number or "",
+        "service": support_request.service_type.name,
+        **(context or {}),
     }
     if user is not None:
         context["url"] = settings.SITE_URL.rstrip("/") + support_request.get_absolute_url()
     _row, created = RequestNotification.objects.get_or_create(
         key=key,
-        defaults={"event": event, "support_request": support_request, "user": user,
-                  "context": {k: str(v) for k, v in context.items()}, "created_at": timezone.now()},
+        defaults={
+            "event": event,
+            "support_request": support_request,
+            "user": user,
+            "context": {k: str(v) for k, v in context.items()},
+            "created_at": timezone.now(),
+        },
     )
     if created:
         message_queue(
-            event=event, key=f"requests:{key}", beneficiary=None if user is not None else beneficiary, user=user,
+            event=event,
+            key=f"requests:{key}",
+            beneficiary=None if user is not None else beneficiary,
+            user=user,
             context={**context, "support_request": support_request},
         )
     return created
@@ -249,7 +265,9 @@ def missing_items(support_request: SupportRequest) -> list[str]:
 
 
 @transaction.atomic
-def support_request_create_draft(*, beneficiary, service_type: ServiceType, channel, description: str, actor) -> SupportRequest:
+def support_request_create_draft(
+    *, beneficiary, service_type: ServiceType, channel, description: str, actor
+) -> SupportRequest:
     """Open a draft request at the intake desk; it gets its number only when submitted."""
     if not has_role(actor, OFFICER):
         raise _forbidden()
@@ -259,8 +277,12 @@ def support_request_create_draft(*, beneficiary, service_type: ServiceType, chan
         beneficiary=beneficiary, service_type=service_type, channel=channel, description=description, created_by=actor
     )
     StatusChange.objects.create(
-        support_request=support_request, old_status="", new_status=S.DRAFT,
-        actor=actor, reason=_("Opened at the intake desk"), at=timezone.now(),
+        support_request=support_request,
+        old_status="",
+        new_status=S.DRAFT,
+        actor=actor,
+        reason=_("Opened at the intake desk"),
+        at=timezone.now(),
     )
     return support_request
 
@@ -273,7 +295,9 @@ def support_request_submit(*, support_request: SupportRequest, actor) -> Support
     locked = _lock(support_request)
     if not can_transition(actor, locked.status, S.SUBMITTED):
         if S.SUBMITTED not in TRANSITIONS.get(locked.status, {}):
-            raise ValidationError(_("This request cannot be submitted in its current status."), code="invalid_transition")
+            raise ValidationError(
+                _("This request cannot be submitted in its current status."), code="invalid_transition"
+            )
         raise _forbidden()
     missing = missing_items(locked)
     if missing:
@@ -284,11 +308,17 @@ def support_request_submit(*, support_request: SupportRequest, actor) -> Support
     locked.decision_window_days = decision_window_days(now)
     locked.missing_items = []
     _transition(
-        locked, new=S.SUBMITTED, actor=actor, now=now, reason=_("Complete: documents verified and declaration signed"),
+        locked,
+        new=S.SUBMITTED,
+        actor=actor,
+        now=now,
+        reason=_("Complete: documents verified and declaration signed"),
         extra_fields=["number", "submitted_at", "decision_window_days", "missing_items"],
     )
     _notify(
-        event="request_received", key=f"request_received:{locked.pk}:{now.isoformat()}", support_request=locked,
+        event="request_received",
+        key=f"request_received:{locked.pk}:{now.isoformat()}",
+        support_request=locked,
         beneficiary=locked.beneficiary,
         context={"due_date": decidable_from(locked).date().isoformat()},
     )
@@ -308,8 +338,11 @@ def support_request_return_incomplete(*, support_request: SupportRequest, actor,
     locked.missing_items = items
     _transition(locked, new=S.INCOMPLETE, actor=actor, now=now, reason="\n".join(items), extra_fields=["missing_items"])
     _notify(
-        event="request_incomplete", key=f"request_incomplete:{locked.pk}:{now.isoformat()}", support_request=locked,
-        beneficiary=locked.beneficiary, context={"missing": "، ".join(items)},
+        event="request_incomplete",
+        key=f"request_incomplete:{locked.pk}:{now.isoformat()}",
+        support_request=locked,
+        beneficiary=locked.beneficiary,
+        context={"missing": "، ".join(items)},
     )
     return locked
 
@@ -333,7 +366,10 @@ def support_request_send_to_committee(*, support_request: SupportRequest, actor,
             _("Only a submitted request is sent straight to the committee."), code="invalid_transition"
         )
     _transition(
-        locked, new=S.AWAITING_COMMITTEE, actor=actor, now=timezone.now(),
+        locked,
+        new=S.AWAITING_COMMITTEE,
+        actor=actor,
+        now=timezone.now(),
         reason=reason.strip() or _("Clear case: referred to the research committee"),
     )
     return locked
@@ -347,7 +383,7 @@ def _signature_from_data_url(data_url: str) -> bytes:
     if not data_url.startswith(prefix):
         raise ValidationError({"signature_data": _("The on-screen signature is not a PNG image.")})
     try:
-        data = base64.b64decode(data_url[len(prefix):], validate=True)
+        data = base64.b64decode(data_url[len(prefix) :], validate=True)
     except (binascii.Error, ValueError):
         raise ValidationError({"signature_data": _("The on-screen signature could not be read.")}) from None
     if not data.startswith(PNG_MAGIC):
@@ -381,7 +417,11 @@ def declaration_sign(
         content_type = _detect_content_type(signature_scan)
         if content_type not in ALLOWED_DOCUMENT_TYPES:
             raise ValidationError(
-                {"signature_scan": _("Only PDF, JPEG or PNG files are accepted; this file's content is not one of them.")}
+                {
+                    "signature_scan": _(
+                        "Only PDF, JPEG or PNG files are accepted; this file's content is not one of them."
+                    )
+                }
             )
         content, method = signature_scan, Declaration.Method.SCAN
     elif signature_data:
@@ -390,8 +430,13 @@ def declaration_sign(
     else:
         raise ValidationError(_("Upload the signed declaration or have the applicant sign on screen."))
     declaration = Declaration(
-        support_request=locked, text_version=DECLARATION_VERSION, text=DECLARATION_TEXTS[DECLARATION_VERSION],
-        signed_at=now, witness=actor, method=method, signature_content_type=content_type,
+        support_request=locked,
+        text_version=DECLARATION_VERSION,
+        text=DECLARATION_TEXTS[DECLARATION_VERSION],
+        signed_at=now,
+        witness=actor,
+        method=method,
+        signature_content_type=content_type,
     )
     declaration.signature_file.save("signature", content, save=False)
     declaration.save()
@@ -413,7 +458,10 @@ def research_refer(*, support_request: SupportRequest, actor, researcher, reason
     locked.researcher = researcher
     _transition(locked, new=S.IN_RESEARCH, actor=actor, now=now, reason=reason.strip(), extra_fields=["researcher"])
     return SocialStudy.objects.create(
-        support_request=locked, researcher=researcher, referred_by=actor, referral_reason=reason.strip(),
+        support_request=locked,
+        researcher=researcher,
+        referred_by=actor,
+        referral_reason=reason.strip(),
         referred_at=now,
     )
 
@@ -441,7 +489,8 @@ def eligibility_score(*, study: SocialStudy, rule_set: EligibilityRuleSet | None
             holds = study.household_size is not None and study.household_size >= rule.threshold
         elif rule.criterion == C.EXPENSES_RATIO_AT_LEAST:
             holds = (
-                study.monthly_expenses is not None and study.monthly_income is not None
+                study.monthly_expenses is not None
+                and study.monthly_income is not None
                 and (study.monthly_income == 0 or study.monthly_expenses * 100 >= rule.threshold * study.monthly_income)
             )
         elif rule.criterion == C.HOUSING_RENTED:
@@ -456,8 +505,15 @@ def eligibility_score(*, study: SocialStudy, rule_set: EligibilityRuleSet | None
 
 
 STUDY_FIELDS = (
-    "visit_date", "income_sources", "monthly_income", "monthly_expenses", "housing", "health",
-    "has_health_condition", "household_size", "household_notes",
+    "visit_date",
+    "income_sources",
+    "monthly_income",
+    "monthly_expenses",
+    "housing",
+    "health",
+    "has_health_condition",
+    "household_size",
+    "household_notes",
 )
 
 
@@ -501,8 +557,12 @@ def study_recommend(*, study: SocialStudy, actor, recommendation: str, reasons: 
     study.save(update_fields=["recommendation", "recommendation_reasons", "recommended_at"])
     locked = _lock(study.support_request)
     _transition(
-        locked, new=S.AWAITING_COMMITTEE, actor=actor, now=now,
-        reason=_("Research recommendation: %(recommendation)s") % {"recommendation": study.get_recommendation_display()},
+        locked,
+        new=S.AWAITING_COMMITTEE,
+        actor=actor,
+        now=now,
+        reason=_("Research recommendation: %(recommendation)s")
+        % {"recommendation": study.get_recommendation_display()},
     )
     return study
 
@@ -511,7 +571,9 @@ def study_recommend(*, study: SocialStudy, actor, recommendation: str, reasons: 
 
 
 def _votes_this_round(support_request: SupportRequest):
-    return CommitteeVote.objects.filter(support_request=support_request, committee_round=support_request.committee_round)
+    return CommitteeVote.objects.filter(
+        support_request=support_request, committee_round=support_request.committee_round
+    )
 
 
 @transaction.atomic
@@ -533,7 +595,9 @@ def committee_vote(*, support_request: SupportRequest, actor, vote: str, note: s
     if vote == CommitteeVote.Vote.RECUSED and not note.strip():
         raise ValidationError({"note": _("Describe the conflict of interest.")})
     obj, _created = CommitteeVote.objects.update_or_create(
-        support_request=locked, committee_round=locked.committee_round, member=actor,
+        support_request=locked,
+        committee_round=locked.committee_round,
+        member=actor,
         defaults={"vote": vote, "note": note.strip(), "at": timezone.now()},
     )
     return obj
@@ -591,15 +655,22 @@ def committee_decide(
     else:
         grant = {}
     decision = CommitteeDecision.objects.create(
-        support_request=locked, committee_round=locked.committee_round, outcome=outcome, reasons=reasons.strip(),
-        chair=actor, decided_at=now, **{k: grant.get(k) or (None if k in ("grant_amount", "grant_period_months") else "")
-                                          for k in GRANT_FIELDS},
+        support_request=locked,
+        committee_round=locked.committee_round,
+        outcome=outcome,
+        reasons=reasons.strip(),
+        chair=actor,
+        decided_at=now,
+        **{k: grant.get(k) or (None if k in ("grant_amount", "grant_period_months") else "") for k in GRANT_FIELDS},
     )
     locked.decided_at = now
     _transition(locked, new=outcome, actor=actor, now=now, reason=reasons.strip(), extra_fields=["decided_at"])
     _notify(
-        event="decision_made", key=f"decision_made:{locked.pk}:r{locked.committee_round}", support_request=locked,
-        beneficiary=locked.beneficiary, context={"outcome": CommitteeDecision.Outcome(outcome).label},
+        event="decision_made",
+        key=f"decision_made:{locked.pk}:r{locked.committee_round}",
+        support_request=locked,
+        beneficiary=locked.beneficiary,
+        context={"outcome": CommitteeDecision.Outcome(outcome).label},
     )
     return decision
 
@@ -618,7 +689,10 @@ def support_request_appeal(*, support_request: SupportRequest, actor, appeal_tex
     locked.appeal_text, locked.appealed_at = appeal_text.strip(), now
     locked.committee_round += 1
     _transition(
-        locked, new=S.AWAITING_COMMITTEE, actor=actor, now=now,
+        locked,
+        new=S.AWAITING_COMMITTEE,
+        actor=actor,
+        now=now,
         reason=_("Appeal for reconsideration: %(text)s") % {"text": appeal_text.strip()},
         extra_fields=["appeal_text", "appealed_at", "committee_round"],
     )
@@ -637,8 +711,15 @@ def support_request_register(*, support_request: SupportRequest, actor) -> Suppo
 
 @transaction.atomic
 def delivery_record(
-    *, support_request: SupportRequest, actor, delivered_on, what: str, quantity=None, amount=None,
-    receipt_confirmed: bool = False, receipt_note: str = "",
+    *,
+    support_request: SupportRequest,
+    actor,
+    delivered_on,
+    what: str,
+    quantity=None,
+    amount=None,
+    receipt_confirmed: bool = False,
+    receipt_note: str = "",
 ) -> Delivery:
     """One delivery of what was granted; the first one moves the request to ``service_delivered``."""
     now = timezone.now()
@@ -654,8 +735,15 @@ def delivery_record(
     if delivered_on > timezone.localdate(now):
         raise ValidationError({"delivered_on": _("A delivery cannot be in the future.")})
     delivery = Delivery.objects.create(
-        support_request=locked, delivered_on=delivered_on, what=what.strip(), quantity=quantity, amount=amount,
-        delivered_by=actor, receipt_confirmed=receipt_confirmed, receipt_note=receipt_note.strip(), recorded_at=now,
+        support_request=locked,
+        delivered_on=delivered_on,
+        what=what.strip(),
+        quantity=quantity,
+        amount=amount,
+        delivered_by=actor,
+        receipt_confirmed=receipt_confirmed,
+        receipt_note=receipt_note.strip(),
+        recorded_at=now,
     )
     if locked.status == S.REGISTERED:
         _transition(locked, new=S.SERVICE_DELIVERED, actor=actor, now=now, reason=what.strip())
@@ -691,14 +779,17 @@ def reminders_sweep(*, now=None) -> int:
                 created += _notify(
                     event="decision_window_open",
                     key=f"decision_window_open:{support_request.pk}:r{support_request.committee_round}:{chair.pk}",
-                    support_request=support_request, user=chair,
+                    support_request=support_request,
+                    user=chair,
                 )
     for support_request in SupportRequest.objects.filter(overdue_filter(now)).select_related("service_type").iterator():
         for manager in managers:
             with transaction.atomic():
                 created += _notify(
-                    event="request_overdue", key=f"request_overdue:{support_request.pk}:{manager.pk}",
-                    support_request=support_request, user=manager,
+                    event="request_overdue",
+                    key=f"request_overdue:{support_request.pk}:{manager.pk}",
+                    support_request=support_request,
+                    user=manager,
                     context={"due_date": decision_due(support_request).date().isoformat()},
                 )
     return created

@@ -102,50 +102,90 @@ def _timeline(support_request: SupportRequest) -> list[TimelineEntry]:
             title = f"{change.get_old_status_display()} ← {title}"
         entries.append(TimelineEntry(change.at, "status", title, change.reason, change.actor))
     for contact in support_request.contacts.select_related("channel", "recorded_by"):
-        entries.append(TimelineEntry(
-            contact.created_at, "contact", f"{contact.get_purpose_display()} · {contact.channel}", contact.subject,
-            contact.recorded_by,
-        ))
+        entries.append(
+            TimelineEntry(
+                contact.created_at,
+                "contact",
+                f"{contact.get_purpose_display()} · {contact.channel}",
+                contact.subject,
+                contact.recorded_by,
+            )
+        )
     documents = Document.objects.filter(beneficiary_id=support_request.beneficiary_id).select_related(
         "document_type", "supplied_by", "verified_by"
     )
     for document in documents:
-        entries.append(TimelineEntry(
-            document.supplied_at, "document", _("Document supplied: %(name)s") % {"name": document.document_type},
-            "", document.supplied_by,
-        ))
+        entries.append(
+            TimelineEntry(
+                document.supplied_at,
+                "document",
+                _("Document supplied: %(name)s") % {"name": document.document_type},
+                "",
+                document.supplied_by,
+            )
+        )
         if document.verified_at:
-            entries.append(TimelineEntry(
-                document.verified_at, "document", _("Document verified: %(name)s") % {"name": document.document_type},
-                "", document.verified_by,
-            ))
+            entries.append(
+                TimelineEntry(
+                    document.verified_at,
+                    "document",
+                    _("Document verified: %(name)s") % {"name": document.document_type},
+                    "",
+                    document.verified_by,
+                )
+            )
     declaration = getattr(support_request, "declaration", None)
     if declaration is not None:
-        entries.append(TimelineEntry(
-            declaration.signed_at, "declaration", _("Declaration signed (%(method)s)") % {"method": declaration.get_method_display()},
-            "", declaration.witness,
-        ))
+        entries.append(
+            TimelineEntry(
+                declaration.signed_at,
+                "declaration",
+                _("Declaration signed (%(method)s)") % {"method": declaration.get_method_display()},
+                "",
+                declaration.witness,
+            )
+        )
     for study in support_request.studies.select_related("researcher"):
         if study.assessed_at:
-            entries.append(TimelineEntry(
-                study.assessed_at, "study", _("Social research assessment recorded"),
-                _("Eligibility score: %(score)s") % {"score": study.score if study.score is not None else "—"},
-                study.researcher,
-            ))
+            entries.append(
+                TimelineEntry(
+                    study.assessed_at,
+                    "study",
+                    _("Social research assessment recorded"),
+                    _("Eligibility score: %(score)s") % {"score": study.score if study.score is not None else "—"},
+                    study.researcher,
+                )
+            )
     for vote in support_request.votes.select_related("member"):
-        entries.append(TimelineEntry(
-            vote.at, "vote", _("Committee vote: %(vote)s") % {"vote": vote.get_vote_display()}, vote.note, vote.member,
-        ))
+        entries.append(
+            TimelineEntry(
+                vote.at,
+                "vote",
+                _("Committee vote: %(vote)s") % {"vote": vote.get_vote_display()},
+                vote.note,
+                vote.member,
+            )
+        )
     for decision in support_request.decisions.select_related("chair"):
-        entries.append(TimelineEntry(
-            decision.decided_at, "decision", _("Committee decision: %(outcome)s") % {"outcome": decision.get_outcome_display()},
-            decision.reasons, decision.chair,
-        ))
+        entries.append(
+            TimelineEntry(
+                decision.decided_at,
+                "decision",
+                _("Committee decision: %(outcome)s") % {"outcome": decision.get_outcome_display()},
+                decision.reasons,
+                decision.chair,
+            )
+        )
     for delivery in support_request.deliveries.select_related("delivered_by"):
-        entries.append(TimelineEntry(
-            delivery.recorded_at, "delivery", _("Delivery: %(what)s") % {"what": delivery.what},
-            delivery.receipt_note, delivery.delivered_by,
-        ))
+        entries.append(
+            TimelineEntry(
+                delivery.recorded_at,
+                "delivery",
+                _("Delivery: %(what)s") % {"what": delivery.what},
+                delivery.receipt_note,
+                delivery.delivered_by,
+            )
+        )
     return sorted(entries, key=lambda e: e.at)
 
 
@@ -153,16 +193,15 @@ def _render_detail(request, support_request: SupportRequest, status=200, **bound
     user = request.user
     targets = services.allowed_targets(user, support_request.status)
     current_study = support_request.studies.select_related("researcher", "rule_set").first()
-    votes = list(
-        support_request.votes.filter(committee_round=support_request.committee_round).select_related("member")
-    )
+    votes = list(support_request.votes.filter(committee_round=support_request.committee_round).select_related("member"))
     my_vote = next((v for v in votes if v.member_id == user.pk), None)
     opens = services.decidable_from(support_request)
     study_is_mine = bool(
         current_study and current_study.researcher_id == user.pk and support_request.status == S.IN_RESEARCH
     )
     can_vote = (
-        support_request.status == S.AWAITING_COMMITTEE and has_role(user, Role.COMMITTEE_MEMBER, Role.COMMITTEE_CHAIR)
+        support_request.status == S.AWAITING_COMMITTEE
+        and has_role(user, Role.COMMITTEE_MEMBER, Role.COMMITTEE_CHAIR)
         and not (my_vote and my_vote.vote == CommitteeVote.Vote.RECUSED)
     )
     decisions = list(support_request.decisions.select_related("chair"))
@@ -186,9 +225,11 @@ def _render_detail(request, support_request: SupportRequest, status=200, **bound
         "decisions": decisions,
         "deliveries": list(support_request.deliveries.select_related("delivered_by")),
         "can_vote": can_vote,
-        "can_appeal": S.AWAITING_COMMITTEE in targets and support_request.status == S.REJECTED
+        "can_appeal": S.AWAITING_COMMITTEE in targets
+        and support_request.status == S.REJECTED
         and support_request.appealed_at is None,
-        "can_deliver": support_request.status in (S.REGISTERED, S.SERVICE_DELIVERED) and has_role(user, Role.RELATIONS_OFFICER),
+        "can_deliver": support_request.status in (S.REGISTERED, S.SERVICE_DELIVERED)
+        and has_role(user, Role.RELATIONS_OFFICER),
         "pdfs": [kind for kind in PDF_KINDS if _pdf_available(support_request, kind, decisions)],
         # Each action form has its own prefix: several sit on one page and their field ids must not collide.
         "forms": {
@@ -196,16 +237,15 @@ def _render_detail(request, support_request: SupportRequest, status=200, **bound
             "withdraw": bound_forms.get("withdraw") or ReasonForm(prefix="withdraw"),
             "refer": bound_forms.get("refer") or ReferForm(prefix="refer"),
             "to_committee": bound_forms.get("to_committee") or OptionalReasonForm(prefix="to_committee"),
-            "study": bound_forms.get("study") or (
-                StudyForm(instance=current_study, prefix="study") if study_is_mine else None
-            ),
+            "study": bound_forms.get("study")
+            or (StudyForm(instance=current_study, prefix="study") if study_is_mine else None),
             "recommend": bound_forms.get("recommend") or RecommendForm(prefix="recommend"),
-            "vote": bound_forms.get("vote") or VoteForm(prefix="vote", initial={"vote": my_vote.vote if my_vote else None}),
+            "vote": bound_forms.get("vote")
+            or VoteForm(prefix="vote", initial={"vote": my_vote.vote if my_vote else None}),
             "decide": bound_forms.get("decide") or DecideForm(prefix="decide"),
             "appeal": bound_forms.get("appeal") or AppealForm(prefix="appeal"),
-            "delivery": bound_forms.get("delivery") or DeliveryForm(
-                prefix="delivery", initial={"delivered_on": timezone.localdate()}
-            ),
+            "delivery": bound_forms.get("delivery")
+            or DeliveryForm(prefix="delivery", initial={"delivered_on": timezone.localdate()}),
             "close": bound_forms.get("close") or OptionalReasonForm(prefix="close"),
         },
     }
@@ -263,8 +303,14 @@ def request_submit(request, pk):
 @staff_view(VIEW)
 def request_return(request, pk):
     return _step(
-        request, pk, form_class=NoteForm, form_key="return", target=S.INCOMPLETE,
-        call=lambda sr, data: services.support_request_return_incomplete(support_request=sr, actor=request.user, note=data["note"]),
+        request,
+        pk,
+        form_class=NoteForm,
+        form_key="return",
+        target=S.INCOMPLETE,
+        call=lambda sr, data: services.support_request_return_incomplete(
+            support_request=sr, actor=request.user, note=data["note"]
+        ),
         success=_("The request is returned as incomplete with the list of missing items."),
     )
 
@@ -273,8 +319,14 @@ def request_return(request, pk):
 @staff_view(VIEW, PROCESS)
 def request_withdraw(request, pk):
     return _step(
-        request, pk, form_class=ReasonForm, form_key="withdraw", target=S.WITHDRAWN,
-        call=lambda sr, data: services.support_request_withdraw(support_request=sr, actor=request.user, reason=data["reason"]),
+        request,
+        pk,
+        form_class=ReasonForm,
+        form_key="withdraw",
+        target=S.WITHDRAWN,
+        call=lambda sr, data: services.support_request_withdraw(
+            support_request=sr, actor=request.user, reason=data["reason"]
+        ),
         success=_("The request is withdrawn."),
     )
 
@@ -283,7 +335,11 @@ def request_withdraw(request, pk):
 @staff_view(VIEW)
 def request_refer(request, pk):
     return _step(
-        request, pk, form_class=ReferForm, form_key="refer", target=S.IN_RESEARCH,
+        request,
+        pk,
+        form_class=ReferForm,
+        form_key="refer",
+        target=S.IN_RESEARCH,
         call=lambda sr, data: services.research_refer(
             support_request=sr, actor=request.user, researcher=data["researcher"], reason=data["reason"]
         ),
@@ -295,8 +351,14 @@ def request_refer(request, pk):
 @staff_view(VIEW, PROCESS)
 def request_to_committee(request, pk):
     return _step(
-        request, pk, form_class=OptionalReasonForm, form_key="to_committee", target=S.AWAITING_COMMITTEE,
-        call=lambda sr, data: services.support_request_send_to_committee(support_request=sr, actor=request.user, reason=data["reason"]),
+        request,
+        pk,
+        form_class=OptionalReasonForm,
+        form_key="to_committee",
+        target=S.AWAITING_COMMITTEE,
+        call=lambda sr, data: services.support_request_send_to_committee(
+            support_request=sr, actor=request.user, reason=data["reason"]
+        ),
         success=_("The request is on the committee's agenda."),
     )
 
@@ -331,7 +393,11 @@ def study_recommend(request, pk):
     support_request = _get_request(pk)
     study = _my_study(request, support_request)
     return _step(
-        request, pk, form_class=RecommendForm, form_key="recommend", target=S.AWAITING_COMMITTEE,
+        request,
+        pk,
+        form_class=RecommendForm,
+        form_key="recommend",
+        target=S.AWAITING_COMMITTEE,
         call=lambda sr, data: services.study_recommend(study=study, actor=request.user, **data),
         success=_("The recommendation is recorded; the request goes to the committee."),
     )
@@ -341,7 +407,11 @@ def study_recommend(request, pk):
 @staff_view(VIEW, "requests_app.vote_supportrequest")
 def committee_vote(request, pk):
     return _step(
-        request, pk, form_class=VoteForm, form_key="vote", target=None,
+        request,
+        pk,
+        form_class=VoteForm,
+        form_key="vote",
+        target=None,
         call=lambda sr, data: services.committee_vote(support_request=sr, actor=request.user, **data),
         success=_("Your vote is recorded."),
     )
@@ -357,7 +427,12 @@ def committee_decide(request, pk):
         )
 
     return _step(
-        request, pk, form_class=DecideForm, form_key="decide", target=None, call=call,
+        request,
+        pk,
+        form_class=DecideForm,
+        form_key="decide",
+        target=None,
+        call=call,
         success=_("The committee's decision is recorded. The decision letter is ready."),
     )
 
@@ -366,7 +441,11 @@ def committee_decide(request, pk):
 @staff_view(VIEW, PROCESS)
 def request_appeal(request, pk):
     return _step(
-        request, pk, form_class=AppealForm, form_key="appeal", target=S.AWAITING_COMMITTEE,
+        request,
+        pk,
+        form_class=AppealForm,
+        form_key="appeal",
+        target=S.AWAITING_COMMITTEE,
         call=lambda sr, data: services.support_request_appeal(support_request=sr, actor=request.user, **data),
         success=_("The appeal is recorded; the committee will reconsider the request."),
     )
@@ -376,7 +455,11 @@ def request_appeal(request, pk):
 @staff_view(VIEW, PROCESS)
 def request_register(request, pk):
     return _step(
-        request, pk, form_class=None, form_key="", target=S.REGISTERED,
+        request,
+        pk,
+        form_class=None,
+        form_key="",
+        target=S.REGISTERED,
         call=lambda sr, data: services.support_request_register(support_request=sr, actor=request.user),
         success=_("The request is registered for the service."),
     )
@@ -386,7 +469,11 @@ def request_register(request, pk):
 @staff_view(VIEW, PROCESS)
 def delivery_new(request, pk):
     return _step(
-        request, pk, form_class=DeliveryForm, form_key="delivery", target=None,
+        request,
+        pk,
+        form_class=DeliveryForm,
+        form_key="delivery",
+        target=None,
         call=lambda sr, data: services.delivery_record(support_request=sr, actor=request.user, **data),
         success=_("The delivery is recorded."),
     )
@@ -396,8 +483,14 @@ def delivery_new(request, pk):
 @staff_view(VIEW)
 def request_close(request, pk):
     return _step(
-        request, pk, form_class=OptionalReasonForm, form_key="close", target=S.CLOSED,
-        call=lambda sr, data: services.support_request_close(support_request=sr, actor=request.user, reason=data["reason"]),
+        request,
+        pk,
+        form_class=OptionalReasonForm,
+        form_key="close",
+        target=S.CLOSED,
+        call=lambda sr, data: services.support_request_close(
+            support_request=sr, actor=request.user, reason=data["reason"]
+        ),
         success=_("The request is closed."),
     )
 
@@ -412,8 +505,10 @@ def declaration_sign(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             services.declaration_sign(
-                support_request=support_request, actor=request.user,
-                signature_scan=form.cleaned_data["signature_scan"], signature_data=form.cleaned_data["signature_data"],
+                support_request=support_request,
+                actor=request.user,
+                signature_scan=form.cleaned_data["signature_scan"],
+                signature_data=form.cleaned_data["signature_data"],
             )
         except ValidationError as exc:
             _apply_errors(form, exc)
@@ -421,10 +516,14 @@ def declaration_sign(request, pk):
             messages.success(request, _("The declaration is signed."))
             return redirect(support_request)
     return render(
-        request, "requests_app/declaration_sign.html",
-        {"support_request": support_request, "form": form,
-         "declaration_text": services.DECLARATION_TEXTS[services.DECLARATION_VERSION],
-         "declaration_version": services.DECLARATION_VERSION},
+        request,
+        "requests_app/declaration_sign.html",
+        {
+            "support_request": support_request,
+            "form": form,
+            "declaration_text": services.DECLARATION_TEXTS[services.DECLARATION_VERSION],
+            "declaration_version": services.DECLARATION_VERSION,
+        },
         status=400 if form.errors else 200,
     )
 
@@ -519,14 +618,15 @@ def committee_agenda(request):
     """Requests awaiting the committee, oldest first, with the days left before each may be decided."""
     page = paginate(request, agenda_queryset(request.user))
     return render(
-        request, "requests_app/agenda.html",
+        request,
+        "requests_app/agenda.html",
         {"page": page, "rows": agenda_rows(page.object_list), "quorum": services.quorum_required()},
     )
 
 
 @staff_view(VIEW, "requests_app.research_supportrequest")
 def research_assignments(request):
-    queryset = _with_list_data(
-        SupportRequest.objects.filter(status=S.IN_RESEARCH, researcher=request.user)
-    ).order_by("submitted_at", "pk")
+    queryset = _with_list_data(SupportRequest.objects.filter(status=S.IN_RESEARCH, researcher=request.user)).order_by(
+        "submitted_at", "pk"
+    )
     return render(request, "requests_app/assignments.html", {"page": paginate(request, queryset)})

@@ -24,8 +24,10 @@ def tiny_png() -> bytes:
 
     raw = b"\x00\xff\xff\xff"
     return (
-        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0))
-        + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(raw))
+        + chunk(b"IEND", b"")
     )
 
 
@@ -35,9 +37,13 @@ def png_data_url() -> str:
 
 def add_document(beneficiary, document_type, *, verified_by=None):
     return Document.objects.create(
-        beneficiary=beneficiary, document_type=document_type, content_type="application/pdf", size=9,
+        beneficiary=beneficiary,
+        document_type=document_type,
+        content_type="application/pdf",
+        size=9,
         file=ContentFile(b"%PDF-1.4\n", name="doc.pdf"),
-        verified_at=timezone.now() if verified_by else None, verified_by=verified_by,
+        verified_at=timezone.now() if verified_by else None,
+        verified_by=verified_by,
     )
 
 

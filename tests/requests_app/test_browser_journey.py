@@ -15,7 +15,6 @@ from association.roles import Role
 from beneficiaries.models import Beneficiary
 from requests_app.models import CommitteeDecision, StatusChange, SupportRequest
 from tests.browser import chromium_page, login
-
 from tests.factories import BeneficiaryFactory, DocumentTypeFactory, ServiceTypeFactory
 
 from .factories import add_document
@@ -127,21 +126,23 @@ def test_request_journey_from_intake_to_the_decision_letter(live_server, make_us
         _shot(page, artifacts_dir, "journey-2-too-early.png")
 
     # Fifteen days later (Riyadh): the chair decides and downloads the letter.
-    with time_machine.travel(timezone.now() + dt.timedelta(days=15), tick=True):
-        with chromium_page(viewport={"width": 1280, "height": 1000}, accept_downloads=True) as page:
-            _as(page, live_server, "j_chair")
-            page.click(f"#home-agenda a[href='/requests/{support_request.pk}/']")
-            page.check("#form-decide input[value=approved]")
-            page.fill("#id_decide-reasons", "الأسرة مستحقة وفق البحث")
-            page.select_option("#id_decide-grant_kind", "cash")
-            page.fill("#id_decide-grant_amount", "1500")
-            page.fill("#id_decide-grant_period_months", "3")
-            page.click("#form-decide button[type=submit]")
-            page.wait_for_selector("a[data-pdf=decision]")
-            _shot(page, artifacts_dir, "journey-3-decided.png")
-            with page.expect_download() as download_info:
-                page.click("a[data-pdf=decision]")
-            data = open(download_info.value.path(), "rb").read()  # noqa: SIM115
+    with (
+        time_machine.travel(timezone.now() + dt.timedelta(days=15), tick=True),
+        chromium_page(viewport={"width": 1280, "height": 1000}, accept_downloads=True) as page,
+    ):
+        _as(page, live_server, "j_chair")
+        page.click(f"#home-agenda a[href='/requests/{support_request.pk}/']")
+        page.check("#form-decide input[value=approved]")
+        page.fill("#id_decide-reasons", "الأسرة مستحقة وفق البحث")
+        page.select_option("#id_decide-grant_kind", "cash")
+        page.fill("#id_decide-grant_amount", "1500")
+        page.fill("#id_decide-grant_period_months", "3")
+        page.click("#form-decide button[type=submit]")
+        page.wait_for_selector("a[data-pdf=decision]")
+        _shot(page, artifacts_dir, "journey-3-decided.png")
+        with page.expect_download() as download_info:
+            page.click("a[data-pdf=decision]")
+        data = open(download_info.value.path(), "rb").read()  # noqa: SIM115
 
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages)
     support_request.refresh_from_db()

@@ -24,7 +24,10 @@ def _awaiting_submitted_at(officer, moment):
 
 def _decide(support_request, chair, outcome="approved"):
     return services.committee_decide(
-        support_request=support_request, actor=chair, outcome=outcome, reasons="استوفى الشروط",
+        support_request=support_request,
+        actor=chair,
+        outcome=outcome,
+        reasons="استوفى الشروط",
         grant={"grant_kind": "cash", "grant_amount": 1500, "grant_period_months": 3},
     )
 
@@ -43,9 +46,11 @@ def test_decidable_from_is_day_14_midnight_riyadh(voted):
 
 
 def test_decision_on_day_13_at_23_59_riyadh_is_refused(voted, chair):
-    with time_machine.travel(dt.datetime(2026, 11, 14, 23, 59, 59, tzinfo=RIYADH), tick=False):
-        with pytest.raises(ValidationError) as info:
-            _decide(voted, chair)
+    with (
+        time_machine.travel(dt.datetime(2026, 11, 14, 23, 59, 59, tzinfo=RIYADH), tick=False),
+        pytest.raises(ValidationError) as info,
+    ):
+        _decide(voted, chair)
     assert info.value.code == "too_early"
     voted.refresh_from_db()
     assert voted.status == S.AWAITING_COMMITTEE
@@ -68,9 +73,11 @@ def test_the_window_counts_riyadh_dates_not_utc(officer, chair, make_user):
     # 2026-11-01 22:00 UTC is already 2 November in Riyadh: day 0 is the 2nd, so the 15th is still too early.
     support_request = _awaiting_submitted_at(officer, dt.datetime(2026, 11, 1, 22, 0, tzinfo=dt.UTC))
     cast_votes(support_request, [make_user(Role.COMMITTEE_MEMBER) for _ in range(2)])
-    with time_machine.travel(dt.datetime(2026, 11, 15, 12, 0, tzinfo=RIYADH), tick=False):
-        with pytest.raises(ValidationError):
-            _decide(support_request, chair)
+    with (
+        time_machine.travel(dt.datetime(2026, 11, 15, 12, 0, tzinfo=RIYADH), tick=False),
+        pytest.raises(ValidationError),
+    ):
+        _decide(support_request, chair)
     with time_machine.travel(dt.datetime(2026, 11, 16, 0, 0, tzinfo=RIYADH), tick=False):
         _decide(support_request, chair, outcome="rejected")
     support_request.refresh_from_db()
@@ -120,9 +127,11 @@ def test_recused_votes_do_not_count_and_the_member_cannot_vote_again(officer, ch
         services.committee_vote(support_request=support_request, actor=members[0], vote="approve")
     assert info.value.code == "recused"
     assert services.votes_cast(support_request) == 1
-    with time_machine.travel(dt.datetime(2026, 11, 20, tzinfo=RIYADH), tick=False):
-        with pytest.raises(ValidationError) as info:
-            _decide(support_request, chair)
+    with (
+        time_machine.travel(dt.datetime(2026, 11, 20, tzinfo=RIYADH), tick=False),
+        pytest.raises(ValidationError) as info,
+    ):
+        _decide(support_request, chair)
     assert info.value.code == "no_quorum"
 
 
@@ -131,9 +140,11 @@ def test_a_recused_chair_cannot_decide(officer, chair, make_user):
     support_request = _awaiting_submitted_at(officer, dt.datetime(2026, 11, 1, 10, 0, tzinfo=RIYADH))
     cast_votes(support_request, [make_user(Role.COMMITTEE_MEMBER)])
     services.committee_declare_conflict(support_request=support_request, actor=chair, note="قريب")
-    with time_machine.travel(dt.datetime(2026, 11, 20, tzinfo=RIYADH), tick=False):
-        with pytest.raises(ValidationError) as info:
-            _decide(support_request, chair)
+    with (
+        time_machine.travel(dt.datetime(2026, 11, 20, tzinfo=RIYADH), tick=False),
+        pytest.raises(ValidationError) as info,
+    ):
+        _decide(support_request, chair)
     assert info.value.code == "recused"
 
 
@@ -163,9 +174,11 @@ def test_the_researcher_who_wrote_the_study_cannot_vote(officer, chair, make_use
 
 
 def test_approval_requires_what_is_granted(voted, chair):
-    with time_machine.travel(dt.datetime(2026, 11, 20, tzinfo=RIYADH), tick=False):
-        with pytest.raises(ValidationError) as info:
-            services.committee_decide(support_request=voted, actor=chair, outcome="approved", reasons="مستحق")
+    with (
+        time_machine.travel(dt.datetime(2026, 11, 20, tzinfo=RIYADH), tick=False),
+        pytest.raises(ValidationError) as info,
+    ):
+        services.committee_decide(support_request=voted, actor=chair, outcome="approved", reasons="مستحق")
     assert "grant_kind" in info.value.message_dict
 
 

@@ -50,7 +50,10 @@ def test_two_chairs_deciding_at_once_give_one_decision(officer, chair, make_user
 
     def decide(actor, outcome):
         return lambda: services.committee_decide(
-            support_request=support_request, actor=actor, outcome=outcome, reasons="قرار",
+            support_request=support_request,
+            actor=actor,
+            outcome=outcome,
+            reasons="قرار",
             grant={"grant_kind": "cash", "grant_amount": 500},
         )
 
@@ -63,7 +66,10 @@ def test_two_chairs_deciding_at_once_give_one_decision(officer, chair, make_user
     support_request.refresh_from_db()
     assert support_request.status == decisions[0].outcome
     assert CommitteeDecision.objects.filter(support_request=support_request).count() == 1
-    assert StatusChange.objects.filter(support_request=support_request, new_status__in=["approved", "rejected"]).count() == 1
+    assert (
+        StatusChange.objects.filter(support_request=support_request, new_status__in=["approved", "rejected"]).count()
+        == 1
+    )
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

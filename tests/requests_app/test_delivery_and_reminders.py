@@ -20,18 +20,29 @@ RIYADH = ZoneInfo("Asia/Riyadh")
 def test_delivery_then_receipt_then_close(officer):
     support_request = force_status(draft_request(officer), S.REGISTERED)
     with pytest.raises(ValidationError):
-        services.delivery_record(support_request=support_request, actor=officer, delivered_on=timezone.localdate(), what="سلة")
+        services.delivery_record(
+            support_request=support_request, actor=officer, delivered_on=timezone.localdate(), what="سلة"
+        )
     services.delivery_record(
-        support_request=support_request, actor=officer, delivered_on=timezone.localdate(), what="سلة غذائية",
-        quantity=2, receipt_confirmed=False,
+        support_request=support_request,
+        actor=officer,
+        delivered_on=timezone.localdate(),
+        what="سلة غذائية",
+        quantity=2,
+        receipt_confirmed=False,
     )
     support_request.refresh_from_db()
     assert support_request.status == S.SERVICE_DELIVERED
     with pytest.raises(ValidationError):
         services.support_request_close(support_request=support_request, actor=officer)
     services.delivery_record(
-        support_request=support_request, actor=officer, delivered_on=timezone.localdate(), what="سلة غذائية",
-        quantity=1, receipt_confirmed=True, receipt_note="وقع المستفيد",
+        support_request=support_request,
+        actor=officer,
+        delivered_on=timezone.localdate(),
+        what="سلة غذائية",
+        quantity=1,
+        receipt_confirmed=True,
+        receipt_note="وقع المستفيد",
     )
     assert support_request.deliveries.count() == 2
     services.support_request_close(support_request=support_request, actor=officer)
@@ -43,7 +54,10 @@ def test_a_delivery_cannot_be_dated_in_the_future(officer):
     support_request = force_status(draft_request(officer), S.REGISTERED)
     with pytest.raises(ValidationError) as info:
         services.delivery_record(
-            support_request=support_request, actor=officer, what="سلة", quantity=1,
+            support_request=support_request,
+            actor=officer,
+            what="سلة",
+            quantity=1,
             delivered_on=timezone.localdate() + dt.timedelta(days=1),
         )
     assert "delivered_on" in info.value.message_dict

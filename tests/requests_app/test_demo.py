@@ -20,10 +20,12 @@ def test_seed_demo_covers_the_lifecycle_and_is_idempotent(db):
     assert ages[0] < 14 and ages[-1] > 15
     for sr in awaiting:
         assert services.votes_cast(sr) >= services.quorum_required()
-    early = min(awaiting, key=lambda sr: (now - sr.submitted_at))
-    late = max(awaiting, key=lambda sr: (now - sr.submitted_at))
+    early = min(awaiting, key=lambda sr: now - sr.submitted_at)
+    late = max(awaiting, key=lambda sr: now - sr.submitted_at)
     assert services.decidable_from(early) > now >= services.decidable_from(late)
-    assert all(sr.decisions.exists() for sr in SupportRequest.objects.filter(status__in=["approved", "rejected", "closed"]))
+    assert all(
+        sr.decisions.exists() for sr in SupportRequest.objects.filter(status__in=["approved", "rejected", "closed"])
+    )
 
     call_command("seed_demo", stdout=io.StringIO())
     assert (SupportRequest.objects.count(), StatusChange.objects.count()) == counts

@@ -26,7 +26,9 @@ def pdf_text(data: bytes) -> str:
 
 @pytest.fixture
 def decided(officer, chair, make_user):
-    AssociationProfile.objects.update_or_create(pk=1, defaults={"name": "جمعية الاختبار الخيرية", "phone": "0114000000"})
+    AssociationProfile.objects.update_or_create(
+        pk=1, defaults={"name": "جمعية الاختبار الخيرية", "phone": "0114000000"}
+    )
     with time_machine.travel(dt.datetime(2026, 11, 1, 10, 0, tzinfo=RIYADH), tick=False):
         support_request = awaiting_committee(officer)
     # A name without digits: a digit inside right-to-left text is reordered by any text extractor.
@@ -35,10 +37,15 @@ def decided(officer, chair, make_user):
     beneficiary.save()
     member = make_user(Role.COMMITTEE_MEMBER)
     cast_votes(support_request, [member, chair])
-    services.committee_declare_conflict(support_request=support_request, actor=make_user(Role.COMMITTEE_MEMBER), note="قريب")
+    services.committee_declare_conflict(
+        support_request=support_request, actor=make_user(Role.COMMITTEE_MEMBER), note="قريب"
+    )
     with time_machine.travel(dt.datetime(2026, 11, 16, 10, 0, tzinfo=RIYADH), tick=False):
         services.committee_decide(
-            support_request=support_request, actor=chair, outcome="approved", reasons="الأسرة مستحقة",
+            support_request=support_request,
+            actor=chair,
+            outcome="approved",
+            reasons="الأسرة مستحقة",
             grant={"grant_kind": "cash", "grant_amount": 2000},
         )
     support_request.refresh_from_db()

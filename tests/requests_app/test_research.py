@@ -44,7 +44,8 @@ def test_score_and_income_per_person_use_the_rules_in_force_and_keep_their_versi
     v1 = _rules(support_request.service_type, 1, [(C.INCOME_PER_PERSON_AT_MOST, 1000, 50), (C.HOUSING_RENTED, 0, 30)])
     study = open_study(support_request, officer, researcher)
     study = services.study_record(
-        study=study, actor=researcher,
+        study=study,
+        actor=researcher,
         data={"monthly_income": Decimal("2500"), "household_size": 3, "housing": "rented", "monthly_expenses": 2400},
     )
     assert study.income_per_person == Decimal("833.33")
@@ -59,9 +60,12 @@ def test_score_and_income_per_person_use_the_rules_in_force_and_keep_their_versi
 
 def test_a_rule_that_does_not_hold_adds_nothing(officer, researcher):
     support_request = submitted_request(officer)
-    _rules(support_request.service_type, 1, [(C.INCOME_PER_PERSON_AT_MOST, 500, 50), (C.HOUSEHOLD_SIZE_AT_LEAST, 5, 20)])
+    _rules(
+        support_request.service_type, 1, [(C.INCOME_PER_PERSON_AT_MOST, 500, 50), (C.HOUSEHOLD_SIZE_AT_LEAST, 5, 20)]
+    )
     study = services.study_record(
-        study=open_study(support_request, officer, researcher), actor=researcher,
+        study=open_study(support_request, officer, researcher),
+        actor=researcher,
         data={"monthly_income": 6000, "household_size": 6},
     )
     assert study.income_per_person == Decimal("1000.00") and study.score == 20

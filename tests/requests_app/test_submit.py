@@ -35,8 +35,12 @@ def test_submit_refuses_and_lists_exactly_what_is_missing(officer):
 
 def test_a_complete_request_is_numbered_with_the_hijri_year(officer):
     with time_machine.travel(dt.datetime(2026, 11, 22, 9, 0, tzinfo=RIYADH), tick=False):
-        first = services.support_request_submit(support_request=make_complete(draft_request(officer), officer), actor=officer)
-        second = services.support_request_submit(support_request=make_complete(draft_request(officer), officer), actor=officer)
+        first = services.support_request_submit(
+            support_request=make_complete(draft_request(officer), officer), actor=officer
+        )
+        second = services.support_request_submit(
+            support_request=make_complete(draft_request(officer), officer), actor=officer
+        )
     assert first.number == "1448-000001"  # 22 Nov 2026 is 2 Jumada al-Akhirah 1448
     assert second.number == "1448-000002"
     assert RequestSequence.objects.get(hijri_year=1448).last_number == 2
@@ -91,7 +95,11 @@ def test_declaration_stores_the_text_version_witness_and_signature(officer):
 
 @pytest.mark.parametrize(
     "data_url",
-    ["data:image/jpeg;base64,/9j/4AAQ", "data:image/png;base64,not-base64!!", "data:image/png;base64,R0lGODlhAQABAAAAACw="],
+    [
+        "data:image/jpeg;base64,/9j/4AAQ",
+        "data:image/png;base64,not-base64!!",
+        "data:image/png;base64,R0lGODlhAQABAAAAACw=",
+    ],
 )
 def test_an_on_screen_signature_that_is_not_a_png_is_refused(officer, data_url):
     support_request = draft_request(officer, documents=0)
@@ -108,7 +116,9 @@ def test_an_oversized_signature_is_refused(officer):
 
     big = "data:image/png;base64," + base64.b64encode(tiny_png() + b"\0" * services.SIGNATURE_MAX_BYTES).decode()
     with pytest.raises(ValidationError):
-        services.declaration_sign(support_request=draft_request(officer, documents=0), actor=officer, signature_data=big)
+        services.declaration_sign(
+            support_request=draft_request(officer, documents=0), actor=officer, signature_data=big
+        )
 
 
 def test_a_scan_is_checked_by_its_content(officer):
@@ -119,7 +129,9 @@ def test_a_scan_is_checked_by_its_content(officer):
     with pytest.raises(ValidationError) as info:
         services.declaration_sign(support_request=support_request, actor=officer, signature_scan=fake)
     assert "signature_scan" in info.value.message_dict
-    real = SimpleUploadedFile("signed.pdf", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n", content_type="application/pdf")
+    real = SimpleUploadedFile(
+        "signed.pdf", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n", content_type="application/pdf"
+    )
     declaration = services.declaration_sign(support_request=support_request, actor=officer, signature_scan=real)
     assert declaration.method == "scan" and declaration.signature_content_type == "application/pdf"
 

@@ -1,8 +1,6 @@
 """Every transition of the table, taken through its service by every role: allowed exactly for the roles the
 table names (and superusers), refused for the others — and each allowed step leaves its status-change row."""
 
-import datetime as dt
-
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -16,8 +14,11 @@ from .factories import add_document, draft_request, force_status, last_change, m
 S = SupportRequest.Status
 ACTORS = ["officer", "researcher", "member", "chair", "manager", "outsider", "superuser"]
 ACTOR_ROLE = {
-    "officer": Role.RELATIONS_OFFICER, "researcher": Role.SOCIAL_RESEARCHER, "member": Role.COMMITTEE_MEMBER,
-    "chair": Role.COMMITTEE_CHAIR, "manager": Role.MANAGER,
+    "officer": Role.RELATIONS_OFFICER,
+    "researcher": Role.SOCIAL_RESEARCHER,
+    "member": Role.COMMITTEE_MEMBER,
+    "chair": Role.COMMITTEE_CHAIR,
+    "manager": Role.MANAGER,
 }
 EDGES = [(old, new) for old, targets in services.TRANSITIONS.items() for new in targets]
 
@@ -29,7 +30,7 @@ def test_the_table_covers_every_status():
 
 def _perform(old, new, support_request, actor, ctx):
     """Prepare what the step needs, then take it through its service."""
-    officer, researcher = ctx["officer"], ctx["researcher"]
+    researcher = ctx["researcher"]
     if new == S.SUBMITTED:
         return services.support_request_submit(support_request=support_request, actor=actor)
     if new == S.INCOMPLETE:
@@ -37,7 +38,9 @@ def _perform(old, new, support_request, actor, ctx):
     if new == S.WITHDRAWN:
         return services.support_request_withdraw(support_request=support_request, actor=actor, reason="بطلبه")
     if new == S.IN_RESEARCH:
-        return services.research_refer(support_request=support_request, actor=actor, researcher=researcher, reason="غير واضح")
+        return services.research_refer(
+            support_request=support_request, actor=actor, researcher=researcher, reason="غير واضح"
+        )
     if (old, new) == (S.SUBMITTED, S.AWAITING_COMMITTEE):
         return services.support_request_send_to_committee(support_request=support_request, actor=actor)
     if (old, new) == (S.IN_RESEARCH, S.AWAITING_COMMITTEE):
@@ -45,20 +48,31 @@ def _perform(old, new, support_request, actor, ctx):
         services.study_record(study=study, actor=study.researcher, data={"monthly_income": 3000, "household_size": 3})
         return services.study_recommend(study=study, actor=actor, recommendation="approve", reasons="مستحق")
     if (old, new) == (S.REJECTED, S.AWAITING_COMMITTEE):
-        return services.support_request_appeal(support_request=support_request, actor=actor, appeal_text="أرجو إعادة النظر")
+        return services.support_request_appeal(
+            support_request=support_request, actor=actor, appeal_text="أرجو إعادة النظر"
+        )
     if new in (S.APPROVED, S.REJECTED):
         set_quorum(1)
-        CommitteeVote.objects.create(support_request=support_request, member=ctx["member"], vote="approve", at=timezone.now())
+        CommitteeVote.objects.create(
+            support_request=support_request, member=ctx["member"], vote="approve", at=timezone.now()
+        )
         return services.committee_decide(
-            support_request=support_request, actor=actor, outcome=new, reasons="بعد الدراسة",
+            support_request=support_request,
+            actor=actor,
+            outcome=new,
+            reasons="بعد الدراسة",
             grant={"grant_kind": "cash", "grant_amount": 1000},
         )
     if new == S.REGISTERED:
         return services.support_request_register(support_request=support_request, actor=actor)
     if new == S.SERVICE_DELIVERED:
         return services.delivery_record(
-            support_request=support_request, actor=actor, delivered_on=timezone.localdate(), what="سلة غذائية",
-            quantity=1, receipt_confirmed=True,
+            support_request=support_request,
+            actor=actor,
+            delivered_on=timezone.localdate(),
+            what="سلة غذائية",
+            quantity=1,
+            receipt_confirmed=True,
         )
     if new == S.CLOSED:
         return services.support_request_close(support_request=support_request, actor=actor)
@@ -79,14 +93,22 @@ def _setup(old, new, ctx, actor):
         # The study belongs to the actor when the actor is a researcher, so the role is what is tested.
         owner = actor if actor.groups.filter(name=Role.SOCIAL_RESEARCHER).exists() else ctx["researcher"]
         SocialStudy.objects.create(
-            support_request=support_request, researcher=owner, referred_by=officer, referral_reason="غير واضح",
+            support_request=support_request,
+            researcher=owner,
+            referred_by=officer,
+            referral_reason="غير واضح",
             referred_at=timezone.now(),
         )
         SupportRequest.objects.filter(pk=support_request.pk).update(researcher=owner)
     if old == S.SERVICE_DELIVERED:
         Delivery.objects.create(
-            support_request=support_request, delivered_on=dt.date.today(), what="سلة", quantity=1,
-            delivered_by=officer, receipt_confirmed=True, recorded_at=timezone.now(),
+            support_request=support_request,
+            delivered_on=timezone.localdate(),
+            what="سلة",
+            quantity=1,
+            delivered_by=officer,
+            receipt_confirmed=True,
+            recorded_at=timezone.now(),
         )
     support_request.refresh_from_db()
     return support_request
@@ -96,7 +118,8 @@ def _setup(old, new, ctx, actor):
 @pytest.mark.parametrize(("old", "new"), EDGES, ids=[f"{o}->{n}" for o, n in EDGES])
 def test_transition_per_role(old, new, actor_name, request, make_user):
     ctx = {
-        "officer": make_user(Role.RELATIONS_OFFICER), "researcher": make_user(Role.SOCIAL_RESEARCHER),
+        "officer": make_user(Role.RELATIONS_OFFICER),
+        "researcher": make_user(Role.SOCIAL_RESEARCHER),
         "member": make_user(Role.COMMITTEE_MEMBER),
     }
     actor = request.getfixturevalue(actor_name)

@@ -19,7 +19,6 @@ from .factories import (
     draft_request,
     force_status,
     last_change,
-    make_complete,
     open_study,
     png_data_url,
     submitted_request,
@@ -53,7 +52,9 @@ def test_sign_on_screen_then_submit_through_the_pages(officer, client_for):
     page = client.get(reverse("requests_app:declaration", args=[support_request.pk]))
     assert services.DECLARATION_TEXTS[services.DECLARATION_VERSION] in page.content.decode()
     assert "js/signature.js" in page.content.decode()
-    bad = client.post(reverse("requests_app:declaration", args=[support_request.pk]), {"signature_data": "data:image/png;base64,AAAA"})
+    bad = client.post(
+        reverse("requests_app:declaration", args=[support_request.pk]), {"signature_data": "data:image/png;base64,AAAA"}
+    )
     assert bad.status_code == 400 and "signature" in bad.content.decode().lower()
     ok = client.post(reverse("requests_app:declaration", args=[support_request.pk]), {"signature_data": png_data_url()})
     assert ok.status_code == 302
@@ -65,7 +66,8 @@ def test_sign_on_screen_then_submit_through_the_pages(officer, client_for):
 def test_refer_with_missing_reason_keeps_the_typed_data(officer, researcher, client_for):
     support_request = submitted_request(officer)
     response = client_for(officer).post(
-        reverse("requests_app:refer", args=[support_request.pk]), {"refer-researcher": researcher.pk, "refer-reason": ""}
+        reverse("requests_app:refer", args=[support_request.pk]),
+        {"refer-researcher": researcher.pk, "refer-reason": ""},
     )
     assert response.status_code == 400
     assert response.context["forms"]["refer"].errors["reason"]
@@ -79,14 +81,24 @@ def test_researcher_records_and_recommends_through_the_pages(officer, researcher
     open_study(support_request, officer, researcher)
     client = client_for(researcher)
     assert support_request.number in client.get(reverse("requests_app:assignments")).content.decode()
-    response = client.post(reverse("requests_app:study", args=[support_request.pk]), {
-        "study-visit_date": "1448-05-20 هـ", "study-monthly_income": "٣٠٠٠", "study-household_size": "3",
-        "study-housing": "rented", "study-income_sources": "راتب تقاعد", "study-monthly_expenses": "2500",
-    })
+    response = client.post(
+        reverse("requests_app:study", args=[support_request.pk]),
+        {
+            "study-visit_date": "1448-05-20 هـ",
+            "study-monthly_income": "٣٠٠٠",
+            "study-household_size": "3",
+            "study-housing": "rented",
+            "study-income_sources": "راتب تقاعد",
+            "study-monthly_expenses": "2500",
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:2000]
     study = support_request.studies.get()
     assert study.income_per_person == 1000 and study.visit_date is not None
-    client.post(reverse("requests_app:recommend", args=[support_request.pk]), {"recommend-recommendation": "approve", "recommend-reasons": "دخل منخفض"})
+    client.post(
+        reverse("requests_app:recommend", args=[support_request.pk]),
+        {"recommend-recommendation": "approve", "recommend-reasons": "دخل منخفض"},
+    )
     support_request.refresh_from_db()
     assert support_request.status == S.AWAITING_COMMITTEE
 
@@ -95,7 +107,12 @@ def test_decide_before_the_window_shows_the_arabic_refusal_and_changes_nothing(o
     with time_machine.travel(dt.datetime(2026, 11, 1, 10, 0, tzinfo=RIYADH), tick=False):
         support_request = awaiting_committee(officer)
     cast_votes(support_request, [make_user(Role.COMMITTEE_MEMBER), chair])
-    data = {"decide-outcome": "approved", "decide-reasons": "مستحق", "decide-grant_kind": "cash", "decide-grant_amount": "1000"}
+    data = {
+        "decide-outcome": "approved",
+        "decide-reasons": "مستحق",
+        "decide-grant_kind": "cash",
+        "decide-grant_amount": "1000",
+    }
     with time_machine.travel(dt.datetime(2026, 11, 14, 23, 59, tzinfo=RIYADH), tick=False):
         response = client_for(chair).post(reverse("requests_app:decide", args=[support_request.pk]), data)
     assert response.status_code == 400
@@ -110,7 +127,9 @@ def test_decide_before_the_window_shows_the_arabic_refusal_and_changes_nothing(o
 
 def test_a_member_cannot_post_a_decision(officer, member, client_for):
     support_request = awaiting_committee(officer)
-    response = client_for(member).post(reverse("requests_app:decide", args=[support_request.pk]), {"outcome": "approved"})
+    response = client_for(member).post(
+        reverse("requests_app:decide", args=[support_request.pk]), {"outcome": "approved"}
+    )
     assert response.status_code == 403
 
 
@@ -123,7 +142,9 @@ def test_actions_are_post_only(officer, client_for):
 def test_vote_and_recusal_through_the_page(officer, member, client_for):
     support_request = awaiting_committee(officer)
     client = client_for(member)
-    response = client.post(reverse("requests_app:vote", args=[support_request.pk]), {"vote-vote": "recused", "vote-note": ""})
+    response = client.post(
+        reverse("requests_app:vote", args=[support_request.pk]), {"vote-vote": "recused", "vote-note": ""}
+    )
     assert response.status_code == 400 and response.context["forms"]["vote"].errors["note"]
     client.post(reverse("requests_app:vote", args=[support_request.pk]), {"vote-vote": "recused", "vote-note": "قريب"})
     assert support_request.votes.get().vote == "recused"
@@ -135,16 +156,25 @@ def test_delivery_and_close_through_the_pages(officer, client_for):
     support_request = force_status(draft_request(officer), S.APPROVED)
     client = client_for(officer)
     client.post(reverse("requests_app:register", args=[support_request.pk]))
-    response = client.post(reverse("requests_app:delivery_new", args=[support_request.pk]), {
-        "delivery-delivered_on": "2026-11-20", "delivery-what": "سلة غذائية", "delivery-quantity": "١",
-        "delivery-receipt_confirmed": "on",
-    })
+    response = client.post(
+        reverse("requests_app:delivery_new", args=[support_request.pk]),
+        {
+            "delivery-delivered_on": "2026-11-20",
+            "delivery-what": "سلة غذائية",
+            "delivery-quantity": "١",
+            "delivery-receipt_confirmed": "on",
+        },
+    )
     assert response.status_code == 302
     client.post(reverse("requests_app:close", args=[support_request.pk]), {"close-reason": ""})
     support_request.refresh_from_db()
     assert support_request.status == S.CLOSED
-    assert list(StatusChange.objects.filter(support_request=support_request).values_list("new_status", flat=True))[-3:] == [
-        "registered", "service_delivered", "closed",
+    assert list(StatusChange.objects.filter(support_request=support_request).values_list("new_status", flat=True))[
+        -3:
+    ] == [
+        "registered",
+        "service_delivered",
+        "closed",
     ]
 
 
@@ -180,11 +210,14 @@ def _count_queries(client, url):
     return len(ctx.captured_queries)
 
 
-@pytest.mark.parametrize(("url_name", "status", "role"), [
-    ("requests_app:list", S.SUBMITTED, Role.MANAGER),
-    ("requests_app:agenda", S.AWAITING_COMMITTEE, Role.COMMITTEE_CHAIR),
-    ("requests_app:assignments", S.IN_RESEARCH, Role.SOCIAL_RESEARCHER),
-])
+@pytest.mark.parametrize(
+    ("url_name", "status", "role"),
+    [
+        ("requests_app:list", S.SUBMITTED, Role.MANAGER),
+        ("requests_app:agenda", S.AWAITING_COMMITTEE, Role.COMMITTEE_CHAIR),
+        ("requests_app:assignments", S.IN_RESEARCH, Role.SOCIAL_RESEARCHER),
+    ],
+)
 def test_list_queries_do_not_grow_with_rows(url_name, status, role, officer, make_user, client_for):
     from tests.factories import SupportRequestFactory, UserFactory
 

@@ -11,7 +11,9 @@ def _in_status(status):
         from requests_app.models import SupportRequest
 
         support_request = SupportRequestFactory()
-        SupportRequest.objects.filter(pk=support_request.pk).update(status=status, number=f"1448-9{support_request.pk:05d}")
+        SupportRequest.objects.filter(pk=support_request.pk).update(
+            status=status, number=f"1448-9{support_request.pk:05d}"
+        )
         return {"pk": support_request.pk}
 
     return kwargs
@@ -26,7 +28,11 @@ def _in_research():
     kwargs = _in_status("in_research")()
     owner = UserFactory(role=RESEARCHER)
     SocialStudy.objects.create(
-        support_request_id=kwargs["pk"], researcher=owner, referred_by=owner, referral_reason="-", referred_at=timezone.now()
+        support_request_id=kwargs["pk"],
+        researcher=owner,
+        referred_by=owner,
+        referral_reason="-",
+        referred_at=timezone.now(),
     )
     return kwargs
 
@@ -43,7 +49,8 @@ URLS = {
     "requests_app:list": {"expect": staff(ALL_ROLES)},
     "requests_app:detail": {"kwargs": _draft, "expect": staff(ALL_ROLES)},
     "requests_app:new": {
-        "kwargs": lambda: {"public_id": BeneficiaryFactory().public_id}, "expect": staff([OFFICER]),
+        "kwargs": lambda: {"public_id": BeneficiaryFactory().public_id},
+        "expect": staff([OFFICER]),
     },
     "requests_app:declaration": {"kwargs": _draft, "expect": staff([OFFICER])},
     "requests_app:submit": _post(_draft, [OFFICER]),
@@ -60,7 +67,10 @@ URLS = {
     "requests_app:register": _post(_in_status("approved"), [OFFICER]),
     "requests_app:delivery_new": _post(_in_status("registered"), [OFFICER]),
     "requests_app:close": _post(_in_status("service_delivered"), [OFFICER, MANAGER]),
-    "requests_app:pdf": {"kwargs": lambda: {"pk": SupportRequestFactory().pk, "kind": "decision"}, "expect": staff(ALL_ROLES)},
+    "requests_app:pdf": {
+        "kwargs": lambda: {"pk": SupportRequestFactory().pk, "kind": "decision"},
+        "expect": staff(ALL_ROLES),
+    },
     "requests_app:agenda": {"expect": staff([MEMBER, CHAIR])},
     "requests_app:assignments": {"expect": staff([RESEARCHER])},
 }
