@@ -38,6 +38,7 @@ from django.db.models import Q
 from django.template import Context, Template
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from .models import (
     DeliveryLogEntry,
@@ -51,6 +52,7 @@ from .models import (
 logger = logging.getLogger(__name__)
 
 Status = OutgoingMessage.Status
+# Reasons recorded on a message or its log are stored in English (gettext_noop) and translated when shown.
 
 # Surveys and reminders may be declined; request status, decisions and answers always go.
 NON_ESSENTIAL_EVENTS = {MessageEvent.SURVEY_INVITATION, MessageEvent.DECISION_WINDOW_OPEN}
@@ -102,10 +104,10 @@ def _beneficiary_targets(beneficiary, event: str) -> tuple[str, list[tuple[str, 
     )
     if event in NON_ESSENTIAL_EVENTS:
         if preference.opt_out_non_essential:
-            return preference.language, [], "opted out of non-essential messages"
+            return preference.language, [], gettext_noop("opted out of non-essential messages")
         purposes = {"contact", CONSENT_PURPOSE.get(event, "contact")}
         if beneficiary.consents.filter(purpose__in=purposes, withdrawn_at__isnull=False).exists():
-            return preference.language, [], "consent withdrawn"
+            return preference.language, [], gettext_noop("consent withdrawn")
     targets = []
     if preference.sms_enabled and beneficiary.mobile:
         targets.append((MessageChannel.SMS, beneficiary.mobile))
@@ -114,7 +116,7 @@ def _beneficiary_targets(beneficiary, event: str) -> tuple[str, list[tuple[str, 
     if not targets and event not in NON_ESSENTIAL_EVENTS and beneficiary.mobile:
         # Essential messages always go: with every channel switched off, the registered mobile.
         targets.append((MessageChannel.SMS, beneficiary.mobile))
-    return preference.language, targets, "" if targets else "no channel to reach the beneficiary"
+    return preference.language, targets, "" if targets else gettext_noop("no channel to reach the beneficiary")
 
 
 def _base_context(*, beneficiary, user, context: dict) -> dict:
@@ -161,7 +163,7 @@ def message_queue(
     else:
         language = settings.LANGUAGE_CODE[:2]
         targets = [(MessageChannel.EMAIL, user.email)] if user.email and user.is_active else []
-        reason = "" if targets else "the staff user has no email address or is inactive"
+        reason = "" if targets else gettext_noop("the staff user has no email address or is inactive")
     full_context = _base_context(beneficiary=beneficiary, user=user, context=context)
     now = timezone.now()
 
@@ -176,7 +178,7 @@ def message_queue(
         if not targets:
             row.status, row.last_error = Status.SKIPPED, reason
         elif template is None:
-            row.status, row.last_error = Status.SKIPPED, "no active template for this event and channel"
+            row.status, row.last_error = Status.SKIPPED, gettext_noop("no active template for this event and channel")
         else:
             row.language = template.language
             # Lazy labels in the context (an outcome, a kind) speak the message's language, not the staff's.
@@ -244,7 +246,7 @@ def _claim(message_id: int, now) -> OutgoingMessage | None:
             detail = ""
         elif message.status == Status.SENDING and message.claimed_at < now - timedelta(seconds=lease_seconds()):
             # The worker that claimed it died mid-send; the gateway dedupes on the same key.
-            detail = "lease expired; sending again with the same key"
+            detail = gettext_noop("lease expired; sending again with the same key")
         else:
             return None
         message.status = Status.SENDING
@@ -333,7 +335,7 @@ def message_retry(*, message: OutgoingMessage, actor) -> OutgoingMessage:
         message.status = Status.QUEUED
         message.next_attempt_at = message.dispatched_at = now
         message.save(update_fields=["status", "next_attempt_at", "dispatched_at"])
-        _log(message, Status.QUEUED, at=now, detail="retry requested", actor=actor)
+        _log(message, Status.QUEUED, at=now, detail=gettext_noop("retry requested"), actor=actor)
         pk = message.pk
         transaction.on_commit(lambda: dispatch([pk]))
     return message

@@ -120,3 +120,13 @@ def test_messages_are_on_the_merged_timeline_linked_for_those_who_may_open_them(
     assert 'data-source="message"' in html and detail in html
     html = client_for(member).get(url).content.decode()
     assert 'data-source="message"' in html and detail not in html
+
+
+def test_recorded_reasons_are_shown_in_the_reader_language(client_for, officer):
+    beneficiary = BeneficiaryFactory()
+    MessagePreference.objects.create(beneficiary=beneficiary, opt_out_non_essential=True)
+    message_queue(event="survey_invitation", key="s-reason", beneficiary=beneficiary, context={})
+    message_queue(event="decision_made", key="d-reason", beneficiary=beneficiary, context={})
+    client = client_for(officer)
+    html = client.get(reverse("channels_log:messages"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "opted out of non-essential messages" in html
