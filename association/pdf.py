@@ -24,6 +24,7 @@ from django.utils.module_loading import autodiscover_modules
 
 from .dates import format_hijri_long
 from .models import AssociationProfile
+from .pdf_text import repair_text_layer
 from .text import to_arabic_digits
 
 STATIC_PREFIX = "portal-static:"
@@ -98,7 +99,9 @@ def render_pdf(template_name: str, context: dict) -> bytes:
     html = render_to_string(template_name, {**base, **context})
     if arabic_digits:
         html = _arabic_digits_in_text(html)
-    return HTML(string=html, base_url=str(settings.BASE_DIR), url_fetcher=_url_fetcher()).write_pdf()
+    pdf = HTML(string=html, base_url=str(settings.BASE_DIR), url_fetcher=_url_fetcher()).write_pdf()
+    # WeasyPrint maps some Amiri glyphs to the wrong text (خ, ح, ج vanish or swap); fix the map.
+    return repair_text_layer(pdf)
 
 
 def _arabic_digits_in_text(html: str) -> str:

@@ -23,8 +23,7 @@ SECTIONS = [
 
 
 def _pages(data: bytes) -> list[str]:
-    # Amiri's lam-kaf ligature comes out with a tatweel (الإلـكتروني); readers and search ignore it.
-    return [page.extract_text().replace("\u0640", "") for page in PdfReader(io.BytesIO(data)).pages]
+    return [page.extract_text() for page in PdfReader(io.BytesIO(data)).pages]
 
 
 def _version():
@@ -77,3 +76,42 @@ def test_pdf_uses_arabic_indic_digits_when_the_association_asks():
     assert "٢٠٢٣" in text or "٣٢٠٢" in text
     assert "2023" not in text
     assert "77" not in text
+
+
+def test_text_layer_keeps_letters_amiri_draws_with_connectors():
+    """خ before ي is drawn as two glyphs; without the repair every later خ vanished (الخضراء → الضراء)."""
+    sections = [
+        ("preamble", "تمهيد", ["جمعية الخير الخيرية", "الجير والحير"]),
+        ("channels", "القنوات", ["الخطابات", "الموقع الإلكتروني", "الخضراء والخدمات"]),
+    ]
+    version = ApprovedPolicyVersionFactory(sections=sections)
+    data, _name = document_kinds()["policy"](version.pk)
+    body = "\n".join(_pages(data)[2:])
+    for _kind, _heading, items in sections:
+        for item in items:
+            assert item in body
+
+
+def test_a_printed_policy_imports_back():
+    from association.policy_import import parse_file
+
+    sections = [
+        ("preamble", "تمهيد", []),
+        ("channels", "القنوات المستخدمة للتواصل مع المستفيدين", [
+            "المقابلة", "الاتصالات الهاتفية", "وسائل التواصل الاجتماعي", "الخطابات", "خدمات طلب المساعدة",
+            "خدمة التطوع", "الموقع الإلكتروني للجمعية", "مناديب الجمعية",
+        ]),
+        ("tools", "الأدوات المتاحة لموظف علاقات المستفيدين", ["نماذج الاستقبال", "سجل الشكاوى"]),
+        ("procedure", "ويتم التعامل مع المستفيد بالشكل التالي", [
+            "استقبال المستفيد", "يرد على الطلب بالقبول أو الرفض خلال مدة لا تقل عن ثلاثة أسابيع",
+        ]),
+    ]
+    version = ApprovedPolicyVersionFactory(sections=sections)
+    data, _name = document_kinds()["policy"](version.pk)
+    parsed = parse_file(data, "policy.pdf")
+    assert [s.kind for s in parsed.sections][:4] == ["preamble", "channels", "tools", "procedure"]
+    assert parsed.channels == [
+        "interview", "phone", "social_media", "letter", "help_request", "volunteering", "website", "representative",
+    ]
+    assert parsed.tools == ["نماذج الاستقبال", "سجل الشكاوى"]
+    assert parsed.decision_window_days == 21
