@@ -115,3 +115,13 @@ def test_a_printed_policy_imports_back():
     ]
     assert parsed.tools == ["نماذج الاستقبال", "سجل الشكاوى"]
     assert parsed.decision_window_days == 21
+
+
+def test_contents_and_page_numbers_follow_the_digit_setting():
+    AssociationProfile.objects.create(name="جمعية الاختبار", document_digits=AssociationProfile.Digits.ARABIC_INDIC)
+    version = _version()
+    data, _name = document_kinds()["policy"](version.pk)
+    pages = _pages(data)
+    # The contents page lists the page each section starts on, in Arabic-Indic digits: ٣.
+    assert "٣" in pages[1]
+    assert not any(ch in pages[1] for ch in "0123456789")

@@ -166,3 +166,12 @@ def test_tools_link_to_staff_documents_by_normalised_name():
         ("سجل الشكاوى.", (None, "/complaints/")),
         ("دليل الخدمات", None),
     ]
+
+
+def test_the_request_engine_reads_the_window_of_the_policy_in_force(manager):
+    from requests_app.services import decision_window_days
+
+    draft = PolicyVersionFactory(decision_window_days=21)
+    assert decision_window_days() == 14
+    _approve(draft, manager)
+    assert decision_window_days() == 21
