@@ -230,7 +230,7 @@ class EligibilityRule(models.Model):
     class Criterion(models.TextChoices):
         INCOME_PER_PERSON_AT_MOST = "income_per_person_at_most", _("Income per person at most (SAR)")
         HOUSEHOLD_SIZE_AT_LEAST = "household_size_at_least", _("Household size at least")
-        EXPENSES_RATIO_AT_LEAST = "expenses_ratio_at_least", _("Expenses at least this % of income")
+        EXPENSES_RATIO_AT_LEAST = "expenses_ratio_at_least", _("Expenses at least this percentage of income")
         HOUSING_RENTED = "housing_rented", _("Housing is rented")
         HOUSING_INADEQUATE = "housing_inadequate", _("Housing is inadequate")
         HEALTH_CONDITION = "health_condition", _("A household member has a chronic illness or disability")
