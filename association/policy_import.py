@@ -44,8 +44,10 @@ _LIST_HINT = "\x02"  # a .docx paragraph with list numbering
 _ARABIC = re.compile("[\u0621-\u064a]")
 
 # Numbering and bullets in front of a line: ١) 1. 1- (1) - • o ■ أ- أولاً:
-_ORDINAL_ADVERBS = (
-    "أولا|اولا|ثانيا|ثالثا|رابعا|خامسا|سادسا|سابعا|ثامنا|تاسعا|عاشرا"
+# أولاً / أولًا / اولا …: the tanween may sit before or after the alef.
+_ORDINAL_ADVERBS = "|".join(
+    f"{stem}[\u064b-\u0652]*ا"
+    for stem in ("أول", "اول", "ثاني", "ثالث", "رابع", "خامس", "سادس", "سابع", "ثامن", "تاسع", "عاشر")
 )
 _BULLET = re.compile(
     r"^\s*(?:"
@@ -55,7 +57,7 @@ _BULLET = re.compile(
     r"|[0-9٠-٩]{1,3}\s*[.)\-–:/]"
     r"|[0-9٠-٩]{1,3}(?=\s)"
     r"|[أابجدهوزحطيكلمن]\s*[)\-–]"
-    rf"|(?:{_ORDINAL_ADVERBS})[\u064b\u064e]*\s*[:\-–.)]"
+    rf"|(?:{_ORDINAL_ADVERBS})[\u064b-\u0652]*\s*[:\-–.)]"
     r")\s*"
 )
 _TRAILING_COLON = re.compile(r"\s*[:：]\s*[-–.]?\s*$")

@@ -159,6 +159,51 @@ def test_a_variant_layout_with_other_numbering_colons_and_letterhead():
     }
 
 
+THIRD_VARIANT_TXT = """\
+جمعية الوفاء الخيرية بمحافظة الخرج
+سياسة تنظيم العلاقة مع المستفيدين
+
+فهرس المحتويات
+التمهيد 2
+الأهداف 2
+القنوات 3
+
+أولًا: التمهيد
+تلتزم الجمعية بخدمة المستفيدين وفق أنظمة المملكة.
+ثانيًا - الأهداف
+1/ رفع رضا المستفيدين
+2/ اختصار الإجراءات
+ثالثًا) القنوات المعتمدة للتواصل
+* مكتب الاستقبال (المقابلة المباشرة)
+* الرقم الموحد والهاتف
+* حساب الجمعية في تويتر وسناب شات
+رابعًا: الأدوات
+* نموذج تسجيل مستفيد
+خامسًا: آلية التعامل مع المستفيد
+* تستقبل الطلبات وتدرس، وتبت لجنة البحث فيها في غضون خمسة عشر يوماً من اكتمالها
+سادسًا: الاعتماد
+اعتمد مجلس الإدارة هذه السياسة في اجتماعه رقم (٥) المنعقد يوم الأحد ٥ ربيع الأول ١٤٤٥هـ.
+المعتمد: رئيس مجلس الإدارة / الشيخ فهد بن عبدالله الدوسري
+"""
+
+
+def test_ordinal_adverb_headings_month_names_and_a_labelled_signatory():
+    parsed = parse_file(THIRD_VARIANT_TXT.encode(), "third.txt")
+    assert parsed.association == "جمعية الوفاء الخيرية بمحافظة الخرج"
+    assert _kinds(parsed) == ["preamble", "detailed_goals", "channels", "tools", "procedure", "approval"]
+    assert _section(parsed, "preamble").heading == "التمهيد"
+    assert parsed.channels == ["interview", "phone", "social_media"]
+    assert parsed.tools == ["نموذج تسجيل مستفيد"]
+    assert parsed.decision_window_days == 15
+    assert parsed.as_json()["board_approval"] == {
+        "meeting": 5,
+        "decision_number": None,
+        "date_gregorian": "2023-09-20",
+        "date_hijri": "1445-03-05",
+        "signatory": "الشيخ فهد بن عبدالله الدوسري",
+    }
+
+
 def test_our_demo_policy_reads_signatory_decision_and_practices():
     parsed = parse_file(DEMO.read_bytes(), DEMO.name)
     assert parsed.channels == ALL_CHANNELS
