@@ -330,6 +330,9 @@ def support_request_return_incomplete(*, support_request: SupportRequest, actor,
     """Return the request to the beneficiary with the list of what is missing (computed, plus the staff note)."""
     now = timezone.now()
     locked = _lock(support_request)
+    if locked.status == S.IN_RESEARCH and not actor.is_superuser and locked.researcher_id != actor.pk:
+        # During research only the assigned researcher sends the case back.
+        raise _forbidden()
     items = missing_items(locked)
     if note.strip():
         items.append(note.strip())

@@ -95,3 +95,18 @@ def test_recommendation_needs_the_assessment_and_reasons_then_goes_to_the_commit
     assert (change.new_status, change.actor) == (S.AWAITING_COMMITTEE, researcher)
     with pytest.raises(ValidationError):
         services.study_record(study=study, actor=researcher, data={"household_size": 9})
+
+
+def test_only_the_assigned_researcher_returns_a_case_as_incomplete(officer, researcher, make_user):
+    from association.roles import Role
+
+    support_request = submitted_request(officer)
+    open_study(support_request, officer, researcher)
+    with pytest.raises(ValidationError) as info:
+        services.support_request_return_incomplete(
+            support_request=support_request, actor=make_user(Role.SOCIAL_RESEARCHER), note="صك الإعالة"
+        )
+    assert info.value.code == "forbidden"
+    services.support_request_return_incomplete(support_request=support_request, actor=researcher, note="صك الإعالة")
+    support_request.refresh_from_db()
+    assert support_request.status == S.INCOMPLETE and support_request.missing_items == ["صك الإعالة"]

@@ -245,3 +245,14 @@ def test_agenda_shows_days_left_per_request(officer, chair, client_for):
         response = client_for(chair).get(reverse("requests_app:agenda"))
     rows = {row.support_request.pk: row.days_left for row in response.context["rows"]}
     assert rows == {recent.pk: 4, old.pk: 0}
+
+
+def test_appeal_through_the_page_once(officer, client_for):
+    support_request = force_status(draft_request(officer), S.REJECTED)
+    client = client_for(officer)
+    url = reverse("requests_app:appeal", args=[support_request.pk])
+    assert client.post(url, {"appeal-appeal_text": ""}).status_code == 400
+    client.post(url, {"appeal-appeal_text": "تغيّر دخل الأسرة"})
+    support_request.refresh_from_db()
+    assert (support_request.status, support_request.committee_round) == (S.AWAITING_COMMITTEE, 2)
+    assert "تغيّر دخل الأسرة" in last_change(support_request).reason
