@@ -9,7 +9,7 @@ import datetime as dt
 import logging
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -140,11 +140,18 @@ def policy_create_draft(
     """A new draft version with its sections; ``data`` holds PolicyVersion field values."""
     _require_manager(actor)
     cleaned = _clean_sections(sections)
-    # Numbers are unique: lock the newest row so two drafts created at once cannot take the same one.
-    list(PolicyVersion.objects.select_for_update().order_by("-number")[:1])
-    version = PolicyVersion(number=_next_number(), created_by=actor, based_on=based_on, source_name=source_name[:255])
+    version = PolicyVersion(created_by=actor, based_on=based_on, source_name=source_name[:255])
     _apply_data(version, data)
-    version.save()
+    # Numbers are unique: two drafts created at once may pick the same one; the loser takes the next.
+    for attempt in range(3):
+        version.number = _next_number()
+        try:
+            with transaction.atomic():
+                version.save()
+            break
+        except IntegrityError:
+            if attempt == 2:
+                raise
     _write_sections(version, cleaned)
     action = PolicyEvent.Action.IMPORTED if source_name else PolicyEvent.Action.CREATED
     PolicyEvent.objects.create(
@@ -235,7 +242,9 @@ def policy_approve(
     if not has_role(actor, Role.MANAGER):
         raise PermissionDenied(_("Only the manager records the board's approval."))
     now = timezone.now()
-    # Re-read under lock: two managers approving at once must not both supersede the same version.
+    # Lock every version (in pk order, so two approvals cannot deadlock): two managers approving two
+    # drafts at once are serialised, and only one version ends up approved.
+    list(PolicyVersion.objects.select_for_update().order_by("pk").values_list("pk", flat=True))
     version = PolicyVersion.objects.select_for_update().get(pk=version.pk)
     if not version.can_change_status(PolicyVersion.Status.APPROVED):
         raise ValidationError(_("Only a draft can be approved."))
