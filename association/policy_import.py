@@ -494,6 +494,8 @@ def parse_policy(
             continue
 
         kind = _heading_kind(_strip_numbering(body_norm)[0])
+        if kind is not None and numbered and current is not None and kind == current.kind and hint != _HEADING_HINT:
+            kind = None  # «- قنوات التواصل الاجتماعي» inside the channels list is an item, not a new section
         if kind is None and hint == _HEADING_HINT:
             kind = "other"
         if kind is None and not numbered and _looks_like_free_heading(body, gap or current is None):
@@ -586,12 +588,16 @@ def _channels(sections: list[ParsedSection], extra: dict[str, str]) -> list[str]
         if section.kind != "channels":
             continue
         for item in section.items:
-            norm = _norm(item)
-            code = next((c for c, keys in CHANNEL_KEYWORDS if any(k in norm for k in keys)), None)
-            if code is None:
-                code = next((c for c, name in extra_norm.items() if name and (name in norm or norm in name)), None)
-            if code and code not in found:
-                found.append(code)
+            # One item may name several channels: «المقابلة، الهاتف، الموقع الإلكتروني».
+            for fragment in re.split(r"[،,؛;]", item):
+                norm = _norm(fragment)
+                if not norm:
+                    continue
+                code = next((c for c, keys in CHANNEL_KEYWORDS if any(k in norm for k in keys)), None)
+                if code is None:
+                    code = next((c for c, name in extra_norm.items() if name and (name in norm or norm in name)), None)
+                if code and code not in found:
+                    found.append(code)
     return found
 
 

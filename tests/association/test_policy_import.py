@@ -398,3 +398,16 @@ def test_import_policy_creates_a_draft_with_its_audit_row(manager):
     assert version.sections.get(kind="practices").items[0].startswith("إشاعة")
     event = PolicyEvent.objects.get(version=version)
     assert (event.action, event.actor) == (PolicyEvent.Action.IMPORTED, manager)
+
+
+def test_several_channels_in_one_line_and_an_item_that_looks_like_a_heading():
+    parsed = parse_policy([
+        "قنوات التواصل:",
+        "- المقابلة، الاتصال الهاتفي، البريد.",
+        "- قنوات التواصل الاجتماعي",
+        "- مندوبو الجمعية",
+        "الأدوات:",
+        "- نموذج الطلب",
+    ])
+    assert [s.kind for s in parsed.sections] == ["channels", "tools"]
+    assert parsed.channels == ["interview", "phone", "letter", "social_media", "representative"]
