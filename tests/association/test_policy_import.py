@@ -411,3 +411,39 @@ def test_several_channels_in_one_line_and_an_item_that_looks_like_a_heading():
     ])
     assert [s.kind for s in parsed.sections] == ["channels", "tools"]
     assert parsed.channels == ["interview", "phone", "letter", "social_media", "representative"]
+
+
+def _seed_as_docx(text: str) -> bytes:
+    import docx
+
+    document = docx.Document()
+    for line in text.splitlines():
+        document.add_paragraph(line)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def _seed_as_pdf(text: str) -> bytes:
+    from django.utils.html import escape
+    from weasyprint import HTML
+
+    from association.pdf import STATIC_PREFIX, _url_fetcher
+    from association.pdf_text import repair_text_layer
+
+    body = "".join(f"<p>{escape(line) or '&nbsp;'}</p>" for line in text.splitlines())
+    html = f"""<html lang="ar" dir="rtl"><head><style>
+      @font-face {{ font-family: "Amiri"; src: url("{STATIC_PREFIX}fonts/amiri/Amiri-Regular.ttf"); }}
+      body {{ font-family: "Amiri"; direction: rtl; }} p {{ margin: 0; }}</style></head><body>{body}</body></html>"""
+    return repair_text_layer(HTML(string=html, url_fetcher=_url_fetcher()).write_pdf())
+
+
+@pytest.mark.parametrize(("builder", "name"), [(_seed_as_docx, "policy.docx"), (_seed_as_pdf, "policy.pdf")])
+def test_the_second_example_reads_the_same_from_docx_and_pdf(builder, name):
+    parsed = parse_file(builder(_seed("003").read_text(encoding="utf-8")), name)
+    assert parsed.channels == ALL_CHANNELS
+    assert parsed.tools == SEED_TOOLS
+    assert parsed.decision_window_days == 14
+    approval = parsed.as_json()["board_approval"]
+    assert approval["meeting"] == 2
+    assert approval["date_gregorian"] == "2021-01-26"
