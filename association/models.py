@@ -193,6 +193,11 @@ class PolicyVersion(models.Model):
     def can_change_status(self, new_status: str) -> bool:
         return new_status in self.TRANSITIONS.get(self.status, set())
 
+    @property
+    def board_meeting_words(self) -> str:
+        """The meeting's ordinal as the board's minutes write it: 2 → «الثاني»."""
+        return arabic_ordinal(self.board_meeting) if self.board_meeting else ""
+
 
 class PolicySection(models.Model):
     class Kind(models.TextChoices):
@@ -286,3 +291,21 @@ def policy_tool_key(name: str) -> str:
     from beneficiaries.search import normalize_arabic
 
     return normalize_arabic(name).strip(" .:-،")[:200]
+
+
+_ORDINAL_WORDS = ["", "الأول", "الثاني", "الثالث", "الرابع", "الخامس", "السادس", "السابع", "الثامن", "التاسع", "العاشر"]
+_TENS_WORDS = {2: "العشرون", 3: "الثلاثون", 4: "الأربعون", 5: "الخمسون", 6: "الستون", 7: "السبعون", 8: "الثمانون",
+               9: "التسعون"}
+
+
+def arabic_ordinal(number: int) -> str:
+    """1 → الأول, 11 → الحادي عشر, 12 → الثاني عشر, 21 → الحادي والعشرون; beyond 99 the digits."""
+    if 1 <= number <= 10:
+        return _ORDINAL_WORDS[number]
+    tens, unit = divmod(number, 10)
+    unit_word = "الحادي" if unit == 1 else _ORDINAL_WORDS[unit]
+    if tens == 1:
+        return f"{unit_word} عشر"
+    if 2 <= tens <= 9:
+        return _TENS_WORDS[tens] if unit == 0 else f"{unit_word} و{_TENS_WORDS[tens]}"
+    return str(number)

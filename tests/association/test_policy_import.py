@@ -447,3 +447,10 @@ def test_the_second_example_reads_the_same_from_docx_and_pdf(builder, name):
     approval = parsed.as_json()["board_approval"]
     assert approval["meeting"] == 2
     assert approval["date_gregorian"] == "2021-01-26"
+
+
+@pytest.mark.parametrize("number", [1, 2, 9, 10, 11, 12, 19, 20, 21, 25, 40])
+def test_ordinal_words_read_back_as_their_number(number):
+    from association.models import arabic_ordinal
+
+    assert _ordinal(arabic_ordinal(number)) == number
