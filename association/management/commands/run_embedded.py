@@ -22,7 +22,7 @@ class Command(BaseCommand):
     def handle(self, *args, addr, **options):
         broker = settings.CELERY_BROKER_URL
         if broker.startswith("filesystem://"):
-            for folder in ("data_folder_in", "data_folder_out", "processed_folder"):
+            for folder in ("data_folder_in", "data_folder_out", "processed_folder", "control_folder"):
                 os.makedirs(settings.CELERY_BROKER_TRANSPORT_OPTIONS[folder], exist_ok=True)
         python = sys.executable
         worker = subprocess.Popen(
