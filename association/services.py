@@ -8,6 +8,7 @@
 import datetime as dt
 import logging
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
@@ -19,7 +20,6 @@ from .roles import Role, has_role
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_DECISION_WINDOW_DAYS = 14
 IN_FORCE_STATUSES = (PolicyVersion.Status.APPROVED, PolicyVersion.Status.SUPERSEDED)
 
 
@@ -41,10 +41,11 @@ def policy_in_force(at: dt.datetime | None = None) -> PolicyVersion | None:
 
 
 def policy_decision_window_days(at: dt.datetime | None = None) -> int:
-    """Days the research committee must wait after submission; 14 when no approved policy states it."""
+    """Days the research committee must wait after submission; ``settings.DEFAULT_DECISION_WINDOW_DAYS``
+    (14) when no approved policy states it."""
     version = policy_in_force(at)
     if version is None or version.decision_window_days is None:
-        return DEFAULT_DECISION_WINDOW_DAYS
+        return settings.DEFAULT_DECISION_WINDOW_DAYS
     return version.decision_window_days
 
 

@@ -57,6 +57,10 @@ class SupportRequest(models.Model):
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, editable=False, db_index=True
     )
     decision_window_days = models.PositiveSmallIntegerField(_("decision window (days)"), default=14)
+    policy_version = models.ForeignKey(
+        "association.PolicyVersion", on_delete=models.PROTECT, null=True, blank=True, editable=False,
+        related_name="support_requests", verbose_name=_("policy version in force"),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("created by")

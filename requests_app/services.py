@@ -9,8 +9,6 @@ and records its notifications. Nothing else assigns ``SupportRequest.status``.
 import base64
 import binascii
 import datetime as dt
-import importlib
-import importlib.util
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
@@ -26,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from association.dates import hijri_year
 from association.roles import Role, has_role
+from association.services import policy_decision_window_days, policy_in_force
 
 from .models import (
     CommitteeDecision,
@@ -169,14 +168,9 @@ def _notify(
 
 
 def decision_window_days(at=None) -> int:
-    """The committee's minimum days between submission and decision: the board-approved policy in force
-    (``association.services.policy_decision_window_days``), else ``settings.DEFAULT_DECISION_WINDOW_DAYS``."""
-    # Looked up at call time: the policy documents are built in parallel and may be absent from a checkout.
-    if importlib.util.find_spec("association.services") is not None:
-        policy = importlib.import_module("association.services")
-        if hasattr(policy, "policy_decision_window_days"):
-            return int(policy.policy_decision_window_days(at))
-    return int(getattr(settings, "DEFAULT_DECISION_WINDOW_DAYS", 14))
+    """The committee's minimum days between submission and decision: the board-approved policy in force,
+    else ``settings.DEFAULT_DECISION_WINDOW_DAYS``."""
+    return int(policy_decision_window_days(at))
 
 
 def decidable_from(support_request: SupportRequest) -> dt.datetime | None:
@@ -305,6 +299,8 @@ def support_request_submit(*, support_request: SupportRequest, actor) -> Support
     if not locked.number:
         locked.number = _next_number(now)
     locked.submitted_at = now
+    # The request keeps the policy version (and its window) in force when it was submitted.
+    locked.policy_version = policy_in_force(now)
     locked.decision_window_days = decision_window_days(now)
     locked.missing_items = []
     _transition(
@@ -313,7 +309,7 @@ def support_request_submit(*, support_request: SupportRequest, actor) -> Support
         actor=actor,
         now=now,
         reason=_("Complete: documents verified and declaration signed"),
-        extra_fields=["number", "submitted_at", "decision_window_days", "missing_items"],
+        extra_fields=["number", "submitted_at", "policy_version", "decision_window_days", "missing_items"],
     )
     _notify(
         event="request_received",
