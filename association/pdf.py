@@ -11,6 +11,7 @@ Apps register printable kinds with ``@document("kind")`` in their ``documents.py
 ``render_document KIND PK -o FILE`` command and the download views find them there.
 """
 
+import base64
 import mimetypes
 from collections.abc import Callable
 from pathlib import Path
@@ -29,6 +30,7 @@ from .text import to_arabic_digits
 
 STATIC_PREFIX = "portal-static:"
 LOGO_URL = "portal-logo:"
+_DATA_IMAGE_PREFIXES = ("data:image/png;base64,", "data:image/jpeg;base64,")
 
 # kind -> function(pk) -> (pdf bytes, file name)
 DOCUMENTS: dict[str, Callable[[int], tuple[bytes, str]]] = {}
@@ -53,6 +55,10 @@ class FetchRefused(ValueError):
 
 def _fetch_local(url: str) -> tuple[bytes, str]:
     """``portal-static:<path>`` from our static files, ``portal-logo:`` from the profile; nothing else."""
+    if url.startswith(_DATA_IMAGE_PREFIXES):
+        # Inline images (a signature drawn on screen) carry their bytes: nothing is fetched.
+        header, _, payload = url.partition(",")
+        return base64.b64decode(payload, validate=True), header[5:].split(";")[0]
     if url.startswith(STATIC_PREFIX):
         relative = unquote(url[len(STATIC_PREFIX):]).lstrip("/")
         if ".." in Path(relative).parts:
@@ -125,3 +131,8 @@ def _arabic_digits_in_text(html: str) -> str:
             inside_tag = False
         i += 1
     return "".join(out)
+
+
+def image_data_url(data: bytes, content_type: str) -> str:
+    """An inline ``data:`` URL for an image a PDF template shows (e.g. a signature)."""
+    return f"data:{content_type};base64,{base64.b64encode(data).decode('ascii')}"

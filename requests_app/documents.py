@@ -2,7 +2,7 @@
 Each takes the request's pk and returns ``(pdf bytes, file name)``; a missing request raises
 ``SupportRequest.DoesNotExist``, a document that does not exist yet its own ``DoesNotExist``."""
 
-from association.pdf import document, render_pdf
+from association.pdf import document, image_data_url, render_pdf
 
 from . import services
 from .models import CommitteeDecision, Declaration, SupportRequest
@@ -36,7 +36,11 @@ def acknowledgment_pdf(pk: int) -> tuple[bytes, str]:
 def declaration_pdf(pk: int) -> tuple[bytes, str]:
     support_request = _request(pk)
     declaration = Declaration.objects.select_related("witness").get(support_request=support_request)
-    context = {"support_request": support_request, "declaration": declaration}
+    signature_src = ""
+    if declaration.signature_content_type in ("image/png", "image/jpeg"):
+        with declaration.signature_file.open("rb") as handle:
+            signature_src = image_data_url(handle.read(), declaration.signature_content_type)
+    context = {"support_request": support_request, "declaration": declaration, "signature_src": signature_src}
     return render_pdf("requests_app/pdf/declaration.html", context), f"declaration-{_slug(support_request)}.pdf"
 
 

@@ -92,3 +92,13 @@ def test_download_view_serves_the_letter_and_404s_before_the_decision(decided, o
     undecided = make_complete(draft_request(officer), officer)
     assert client_for(officer).get(reverse("requests_app:pdf", args=[undecided.pk, "decision"])).status_code == 404
     assert client_for(officer).get(reverse("requests_app:pdf", args=[undecided.pk, "nonsense"])).status_code == 404
+
+
+def test_declaration_pdf_shows_the_signature_drawn_on_screen(officer):
+    from requests_app.documents import declaration_pdf
+
+    support_request = make_complete(draft_request(officer), officer)
+    data, _name = declaration_pdf(support_request.pk)
+
+    images = [image for page in PdfReader(io.BytesIO(data)).pages for image in page.images]
+    assert images, "the on-screen signature is embedded in the declaration PDF"
