@@ -9,14 +9,14 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from .reference import CORE_CHANNELS
+
 
 class Channel(models.Model):
     """A way beneficiaries reach the association. The eight policy channels always exist
     (data migration ``0002``); more may be added in admin."""
 
-    CORE_CODES = (
-        "interview", "phone", "social_media", "letter", "help_request", "volunteering", "website", "representative",
-    )
+    CORE_CODES = tuple(code for code, _name_ar, _name_en in CORE_CHANNELS)
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name_ar = models.CharField(_("Arabic name"), max_length=120)

@@ -2,16 +2,7 @@
 
 from django.db import migrations
 
-CHANNELS = [
-    ("interview", "المقابلة", "In-person interview"),
-    ("phone", "الاتصالات الهاتفية", "Phone calls"),
-    ("social_media", "وسائل التواصل الاجتماعي", "Social media"),
-    ("letter", "الخطابات", "Letters"),
-    ("help_request", "خدمات طلب المساعدة", "Help-request services"),
-    ("volunteering", "خدمة التطوع", "Volunteering service"),
-    ("website", "الموقع الإلكتروني", "Website"),
-    ("representative", "مناديب الجمعية / مندوبو المكاتب الفرعية", "Association and branch-office representatives"),
-]
+from channels_log.reference import CORE_CHANNELS as CHANNELS
 
 
 def add_channels(apps, schema_editor):
