@@ -10,6 +10,22 @@ from .factories import UserFactory
 # ordinary synchronous test code.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
+def pytest_collection_modifyitems(items):
+    """Every test that commits for real (live server, threads, a worker) gets serialized rollback.
+
+    Such tests end with a flush that empties every table, including what migrations put there (role
+    groups, the eight channels, message templates). With serialized rollback the next test starts
+    from the migrated data again instead of an empty database.
+    """
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        transactional = (marker is not None and marker.kwargs.get("transaction")) or any(
+            name in item.fixturenames for name in ("live_server", "transactional_db")
+        )
+        if transactional:
+            item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True), append=False)
+
+
 ROLE_FIXTURES = {
     "officer": Role.RELATIONS_OFFICER,
     "researcher": Role.SOCIAL_RESEARCHER,
