@@ -374,7 +374,7 @@ def _validate_answers(version: SurveyVersion, answers: dict) -> None:
 def is_low(version: SurveyVersion, answers: dict, settings: SurveySettings) -> bool:
     for question in version.questions.all():
         value = answers.get(question.pk)
-        if not isinstance(value, int):
+        if question.kind not in Question.RANGES or not isinstance(value, int):
             continue
         if question.kind == Question.Kind.RATING and value <= settings.low_rating_threshold:
             return True
@@ -447,8 +447,8 @@ def response_submit(*, token: str, answers: dict, language: str = "", now=None) 
                 continue
             answer = Answer.objects.create(
                 response=response, question=question,
-                number=value if isinstance(value, int) else None,
-                text=value if isinstance(value, str) else "",
+                number=value if question.kind in Question.RANGES else None,
+                text=value if question.kind == Question.Kind.TEXT else "",
             )
             if question.kind in Question.CHOICE_KINDS:
                 answer.choices.set(value if isinstance(value, (list, tuple)) else [value])

@@ -3,14 +3,16 @@ from functools import wraps
 
 import qrcode
 import qrcode.image.svg
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from association.pagination import paginate
@@ -37,11 +39,21 @@ from .models import ImprovementAction, Invitation, Question, Survey, SurveyVersi
 
 def private_page(view):
     """Every answer of the public page — form, thanks, used, expired, unknown — leaks the token to no
-    one: no Referer to other sites, nothing kept in caches or the back-forward cache of a shared phone."""
+    one: no Referer to other sites, nothing kept in caches or the back-forward cache of a shared phone.
+
+    ``?lang=ar|en`` switches the language on the page itself (and remembers it in the language cookie):
+    Django's ``set_language`` is a CSRF-checked POST, which a no-referrer page cannot pass (below)."""
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
-        response = view(request, *args, **kwargs)
+        lang = request.GET.get("lang")
+        if lang in dict(settings.LANGUAGES):
+            with translation.override(lang):
+                request.LANGUAGE_CODE = lang
+                response = view(request, *args, **kwargs)
+            response.set_cookie(settings.LANGUAGE_COOKIE_NAME, lang, max_age=365 * 24 * 3600, samesite="Lax")
+        else:
+            response = view(request, *args, **kwargs)
         response["Referrer-Policy"] = "no-referrer"
         response["Cache-Control"] = "no-store"
         return response
@@ -49,6 +61,10 @@ def private_page(view):
     return wrapped
 
 
+# No CSRF token: under ``Referrer-Policy: no-referrer`` browsers send ``Origin: null`` with the POST,
+# which Django's CSRF check refuses. The page needs none: a forged POST must already carry the secret,
+# single-use token of the URL, and there is no session or login to ride on.
+@csrf_exempt
 @private_page
 def answer(request, token):
     invitation = (
@@ -73,7 +89,8 @@ def answer(request, token):
             for field, errors in exc.message_dict.items():
                 form.add_error(field if field in form.fields else None, errors)
         else:
-            return redirect(invitation.get_absolute_url() + "?done=1")
+            lang = request.GET.get("lang")
+            return redirect(invitation.get_absolute_url() + "?done=1" + (f"&lang={lang}" if lang in dict(settings.LANGUAGES) else ""))
     return render(request, "surveys/public/answer.html", {"version": version, "form": form})
 
 

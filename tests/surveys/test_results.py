@@ -1,0 +1,111 @@
+"""Aggregation against a fixture computed by hand (see the comments)."""
+
+import io
+import re
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from channels_log.models import Channel
+from surveys import results, services
+from surveys.models import Response
+from tests.factories import ServiceTypeFactory, SupportRequestFactory, UserFactory
+
+from .factories import consenting_beneficiary, make_survey, riyadh
+
+pytestmark = pytest.mark.django_db
+
+# (request, month, rating, score)
+FIXTURE = [
+    ("a", 10, 5, 10),
+    ("a", 10, 4, 6),
+    ("b", 10, 2, 9),
+    ("b", 11, 3, 8),
+    ("a", 11, 5, 0),
+]
+
+
+@pytest.fixture
+def fixture_data():
+    survey = make_survey(kinds=("rating", "score", "text"), required=False)
+    version = survey.published_version()
+    rating, score, text = version.questions.all()
+    service_a, service_b = ServiceTypeFactory(name="سلة غذائية"), ServiceTypeFactory(name="دعم إيجار")
+    requests = {
+        "a": SupportRequestFactory(beneficiary=consenting_beneficiary(), service_type=service_a,
+                                   channel=Channel.objects.get(code="interview")),
+        "b": SupportRequestFactory(beneficiary=consenting_beneficiary(), service_type=service_b,
+                                   channel=Channel.objects.get(code="phone")),
+    }
+    actor = UserFactory()
+    for key, month, r, s in FIXTURE:
+        at = riyadh(2026, month, 10, 10, 0)
+        invitation = services.invitation_in_person(survey=survey, support_request=requests[key], actor=actor, now=at)
+        services.response_submit(token=invitation.token, answers={rating.pk: r, score.pk: s, text.pk: f"تعليق {r}{s}"}, now=at)
+    # One more invitation, never answered: response rate 5 / 6.
+    services.invitation_in_person(survey=survey, support_request=requests["a"], actor=actor, now=riyadh(2026, 11, 1, 9, 0))
+    return {"survey": survey, "a": service_a, "b": service_b}
+
+
+def test_overall_csat_nps_and_rate(fixture_data):
+    overall = results.overall(Response.objects.all())
+    # Ratings 5 4 2 3 5: three of five are 4–5 → 60.0. Scores 10 6 9 8 0: promoters 10, 9; detractors 6, 0 → 0.
+    assert (overall.responses, overall.csat, overall.nps) == (5, 60.0, 0.0)
+    rate = results.response_rate(survey=fixture_data["survey"])
+    assert (rate["issued"], rate["answered"], rate["rate"]) == (6, 5, 83.3)
+
+
+def test_by_month(fixture_data):
+    rows = {row.label: (row.responses, row.csat, row.nps) for row in results.breakdown(Response.objects.all(), "month")}
+    # October: ratings 5 4 2 → 2/3; scores 10 6 9 → (2 − 1)/3. November: ratings 3 5 → 1/2; scores 8 0 → (0 − 1)/2.
+    assert rows == {"2026-10": (3, 66.7, 33.3), "2026-11": (2, 50.0, -50.0)}
+
+
+def test_by_request_type_and_channel(fixture_data):
+    names = {fixture_data["a"].pk: "A", fixture_data["b"].pk: "B"}
+    by_service = {row.label: (row.responses, row.csat, row.nps)
+                  for row in results.breakdown(Response.objects.all(), "service_type", names)}
+    # A: ratings 5 4 5 → 100; scores 10 6 0 → (1 − 2)/3. B: ratings 2 3 → 0; scores 9 8 → (1 − 0)/2.
+    assert by_service == {"A": (3, 100.0, -33.3), "B": (2, 0.0, 50.0)}
+    channels = {row.key: row.csat for row in results.breakdown(Response.objects.all(), "channel")}
+    assert channels == {Channel.objects.get(code="interview").pk: 100.0, Channel.objects.get(code="phone").pk: 0.0}
+
+
+def test_filters_narrow_the_responses(fixture_data):
+    october = results.filter_responses(date_from=riyadh(2026, 10, 1, 0, 0).date(), date_to=riyadh(2026, 10, 31, 0, 0).date())
+    assert results.overall(october).csat == 66.7
+    assert results.overall(results.filter_responses(service_type=fixture_data["b"])).nps == 50.0
+
+
+def test_dashboard_page_and_chart(client_for, manager, fixture_data):
+    response = client_for(manager).get(reverse("surveys:results"), {"survey": fixture_data["survey"].pk})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "60,0%" in html and "83,3%" in html  # Arabic formatting of the figures
+    assert html.count('<rect class="bar') == 4  # CSAT and NPS for two months
+    # SVG geometry is never localised (a decimal comma would break the drawing).
+    assert re.search(r'<rect class="bar" x="[0-9.]+" y="[0-9.]+" width="[0-9.]+" height="[0-9.]+"/>', html)
+    assert "<script" not in html.split("</footer>")[0].split("<main")[1]  # charts are plain SVG
+    assert len(response.context["comments"].object_list) == 5
+
+
+def test_xlsx_export(client_for, chair, fixture_data):
+    response = client_for(chair).get(reverse("surveys:results_export"))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    workbook = load_workbook(io.BytesIO(response.content))
+    summary, answers = workbook.worksheets
+    assert list(summary.iter_rows(min_row=2, max_row=2, values_only=True))[0][2:] == (5, 60.0, 0.0)
+    assert answers.max_row == 1 + 5 * 3  # header + three answers for each of five responses
+
+
+def test_results_forbidden_to_officers(client_for, officer):
+    assert client_for(officer).get(reverse("surveys:results")).status_code == 403
+    assert client_for(officer).get(reverse("surveys:results_export")).status_code == 403
+
+
+def test_bad_filter_input_is_not_a_500(client_for, manager):
+    response = client_for(manager).get(reverse("surveys:results"), {"date_from": "not a date", "survey": "abc"})
+    assert response.status_code == 200
+    assert response.context["form"].errors
