@@ -32,5 +32,6 @@ def login(page, live_server_url: str, username: str, password: str) -> None:
     page.goto(f"{live_server_url}/accounts/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", password)
-    page.click("button[type=submit]")
+    # Scoped to main: the header's language switch is a submit button too, and comes first.
+    page.click("main button[type=submit]")
     page.wait_for_load_state("networkidle")
