@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from association.dates import hijri_year
 from association.roles import Role, has_role
 from association.services import policy_decision_window_days, policy_in_force
+from surveys.services import invitation_for_event
 
 from .models import (
     CommitteeDecision,
@@ -671,6 +672,7 @@ def committee_decide(
         beneficiary=locked.beneficiary,
         context={"outcome": CommitteeDecision.Outcome(outcome).label},
     )
+    invitation_for_event(trigger="decision_made", beneficiary=locked.beneficiary, support_request=locked, actor=actor)
     return decision
 
 
@@ -746,6 +748,9 @@ def delivery_record(
     )
     if locked.status == S.REGISTERED:
         _transition(locked, new=S.SERVICE_DELIVERED, actor=actor, now=now, reason=what.strip())
+        invitation_for_event(
+            trigger="service_delivered", beneficiary=locked.beneficiary, support_request=locked, actor=actor
+        )
     return delivery
 
 
