@@ -284,6 +284,13 @@ def case_close(*, case: Case, actor, note: str = "") -> Case:
     _move(case, S.CLOSED, actor=actor, action=CaseEvent.Action.CLOSED, now=now, note=note)
     case.closed_at = now
     case.save(update_fields=["status", "closed_at"])
+    if case.kind == Case.Kind.COMPLAINT and case.contact.beneficiary_id:
+        # Imported here: surveys opens follow-up contacts through this module.
+        from surveys.services import invitation_for_event
+
+        invitation_for_event(
+            trigger="complaint_closed", beneficiary=case.contact.beneficiary, case=case, actor=actor
+        )
     return case
 
 
@@ -375,12 +382,6 @@ def _notify_answer(case: Case, answer_number: int) -> None:
 
 
 # --- A complaint that contests a committee decision opens the appeal ---
-
-def appeal_available() -> bool:
-    from requests_app import services as request_services
-
-    return hasattr(request_services, "support_request_appeal")
-
 
 @transaction.atomic
 def case_appeal_open(*, case: Case, actor) -> Case:

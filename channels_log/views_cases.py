@@ -87,7 +87,6 @@ def _detail(request, case, *, status=200, **forms):
         "close_form": forms.get("close_form") or CaseCloseForm(),
         "reopen_form": forms.get("reopen_form") or CaseReopenForm(),
         "now": timezone.now(),
-        "appeal_available": services.appeal_available(),
     }
     return render(request, "channels_log/case_detail.html", context, status=status)
 
