@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from requests_app import services
 from requests_app.models import RequestSequence, StatusChange, SupportRequest
@@ -21,7 +22,7 @@ def test_submit_refuses_and_lists_exactly_what_is_missing(officer):
     first, second, third = support_request.service_type.required_documents.order_by("pk")
     add_document(support_request.beneficiary, first, verified_by=officer)
     add_document(support_request.beneficiary, second)  # supplied, not verified
-    with pytest.raises(ValidationError) as info:
+    with translation.override("en"), pytest.raises(ValidationError) as info:
         services.support_request_submit(support_request=support_request, actor=officer)
     messages = info.value.messages
     assert len(messages) == 3
