@@ -88,8 +88,8 @@ class Command(BaseCommand):
             if importlib.util.find_spec(module_name) is not None:
                 importlib.import_module(module_name).seed(users=users, stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS(f"Demo data ready: {profile.name}; {created} new beneficiaries."))
-        self.stdout.write("Demo logins (password for all: %s):" % DEMO_PASSWORD)
-        for username, first, last, role in USERS:
+        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+        for username, _first, _last, role in USERS:
             self.stdout.write(f"  {username:<12} {role or 'admin (superuser)'}")
 
     def _profile(self) -> AssociationProfile:
