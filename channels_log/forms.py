@@ -88,7 +88,7 @@ class CaseAnswerForm(PortalForm):
 
 
 class CaseOutcomeForm(PortalForm):
-    outcome = forms.ChoiceField(label=_("Outcome"), choices=Case.Outcome.choices)
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=[("", "---------"), *Case.Outcome.choices])
     request_number = forms.CharField(
         label=_("Support request number"), required=False, max_length=20,
         help_text=_("Required when the complaint is referred to a support request."),
