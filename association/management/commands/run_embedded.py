@@ -44,7 +44,8 @@ class Command(BaseCommand):
         finally:
             for child in children:
                 if child.poll() is None:
-                    os.killpg(child.pid, signal.SIGTERM)
+                    # The leader only: Celery's main process stops its own pool workers cleanly.
+                    child.send_signal(signal.SIGTERM)
             deadline = time.monotonic() + 10
             for child in children:
                 try:
