@@ -129,10 +129,11 @@ class ResponseTarget(models.Model):
     """How many working days the association gives itself to first respond to and to resolve a case
     of one kind (set in admin)."""
 
-    DEFAULTS = {"inquiry": (1, 1), "complaint": (1, 5), "suggestion": (2, 10)}
+    DEFAULTS = {"inquiry": (1, 1), "complaint": (1, 5), "suggestion": (2, 10), "follow_up": (2, 5)}
 
     kind = models.CharField(_("kind"), max_length=20, unique=True, choices=[
         ("inquiry", _("Inquiry")), ("complaint", _("Complaint")), ("suggestion", _("Suggestion")),
+        ("follow_up", _("Follow-up of a low satisfaction score")),
     ])
     first_response_days = models.PositiveSmallIntegerField(_("first response within (working days)"))
     resolution_days = models.PositiveSmallIntegerField(_("resolution within (working days)"))
@@ -158,6 +159,8 @@ class Case(models.Model):
         INQUIRY = "inquiry", _("Inquiry")
         COMPLAINT = "complaint", _("Complaint")
         SUGGESTION = "suggestion", _("Suggestion")
+        # Opened by the surveys app for a low score: evaluation leads to improvement, not to a complaint.
+        FOLLOW_UP = "follow_up", _("Follow-up of a low satisfaction score")
 
     class Status(models.TextChoices):
         OPEN = "open", _("Open")

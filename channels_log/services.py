@@ -18,6 +18,8 @@ CASE_KINDS = {
     ContactEntry.Purpose.COMPLAINT: Case.Kind.COMPLAINT,
     ContactEntry.Purpose.SUGGESTION: Case.Kind.SUGGESTION,
 }
+# Purposes a case can be opened for explicitly; only CASE_KINDS open one automatically on contact_record.
+OPENABLE_KINDS = {**CASE_KINDS, ContactEntry.Purpose.FOLLOW_UP: Case.Kind.FOLLOW_UP}
 
 
 @transaction.atomic
@@ -141,10 +143,11 @@ def _event(case: Case, action: str, *, actor, at, old_status: str = "", new_stat
 
 @transaction.atomic
 def case_open(*, contact: ContactEntry, actor, staff_subject=None, support_request=None, contests_decision=False) -> Case:
-    """Open the case for an incoming inquiry, complaint or suggestion, with due dates from its target."""
-    kind = CASE_KINDS.get(contact.purpose)
+    """Open the case for an incoming inquiry, complaint or suggestion — or a follow-up the surveys app
+    asks for — with due dates from its target."""
+    kind = OPENABLE_KINDS.get(contact.purpose)
     if kind is None:
-        raise ValidationError({"purpose": _("Only inquiries, complaints and suggestions open a case.")})
+        raise ValidationError({"purpose": _("Only inquiries, complaints, suggestions and follow-ups open a case.")})
     if contests_decision and (kind != Case.Kind.COMPLAINT or support_request is None):
         raise ValidationError(
             {"support_request": _("A complaint that contests a decision must name the support request it was made on.")}

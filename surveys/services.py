@@ -386,7 +386,7 @@ def is_low(version: SurveyVersion, answers: dict, settings: SurveySettings) -> b
 def _follow_up(*, invitation: Invitation, response: Response) -> None:
     """A low score on a named response: the contact log gets a follow-up entry for the relations team."""
     from channels_log.models import Channel, ContactEntry
-    from channels_log.services import contact_record
+    from channels_log.services import case_open, contact_record
 
     channel = Channel.objects.filter(code="website", is_active=True).first()
     if channel is None or invitation.beneficiary is None:
@@ -401,6 +401,8 @@ def _follow_up(*, invitation: Invitation, response: Response) -> None:
     )
     response.follow_up = entry
     response.save(update_fields=["follow_up"])
+    # A case with a working-day target, so the follow-up is assigned, answered and measured like the rest.
+    case_open(contact=entry, actor=None, support_request=invitation.support_request)
 
 
 def response_submit(*, token: str, answers: dict, language: str = "", now=None) -> Response:

@@ -35,3 +35,28 @@ def test_good_scores_open_nothing():
     response = services.response_submit(token=invitation.token, answers=answers_for(invitation.version))
     assert not response.is_low and response.follow_up is None
     assert not ContactEntry.objects.filter(purpose="follow_up").exists()
+
+
+def test_low_score_opens_a_follow_up_case_with_a_working_day_target():
+    from channels_log.models import Case
+
+    invitation = open_invitation()
+    response = services.response_submit(token=invitation.token, answers=answers_for(invitation.version, rating=1, score=2))
+
+    case = Case.objects.get(contact=response.follow_up)
+    assert case.kind == Case.Kind.FOLLOW_UP and case.status == Case.Status.OPEN
+    assert case.first_response_due > case.opened_at and case.resolution_due >= case.first_response_due
+    assert case.support_request == invitation.support_request
+
+
+def test_an_officer_noting_a_follow_up_opens_no_case():
+    from channels_log.models import Case, Channel
+    from channels_log.services import contact_record
+    from tests.factories import BeneficiaryFactory, UserFactory
+
+    contact_record(
+        actor=UserFactory(role="relations_officer"), channel=Channel.objects.get(code="phone"),
+        purpose=ContactEntry.Purpose.FOLLOW_UP, beneficiary=BeneficiaryFactory(), subject="متابعة",
+    )
+
+    assert not Case.objects.exists()
