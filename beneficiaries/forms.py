@@ -85,6 +85,11 @@ class HouseholdMemberForm(PortalModelForm):
             "health_notes": forms.TextInput(),
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The calendars hint is shown once above the rows, not under every row's date.
+        self.fields["birth_date"].help_text = ""
+
     def clean_national_id(self):
         value = self.cleaned_data.get("national_id")
         return normalize_national_id(value) if value else ""

@@ -1,6 +1,7 @@
 """Template helpers loaded in every template (``builtins``): dates in both calendars, masking, paging."""
 
 import datetime as dt
+import re
 
 from django import template
 from django.utils import timezone
@@ -13,6 +14,17 @@ from association.text import to_arabic_digits
 register = template.Library()
 
 
+# A left-to-right mark before each date: after an Arabic letter (the «م» of the Gregorian half) the
+# Unicode bidi algorithm turns digits into Arabic numbers, and «1448-06-12» is then drawn in reverse
+# as «12-06-1448», so one line showed its two dates in opposite orders. The mark is invisible.
+_LRM = "\u200e"
+_DATE_RUN = re.compile(r"(\d[\d\-:]*)")
+
+
+def _ltr_dates(text: str) -> str:
+    return _DATE_RUN.sub(_LRM + r"\1", text)
+
+
 def _as_local_date(value):
     if isinstance(value, dt.datetime):
         return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
@@ -22,13 +34,13 @@ def _as_local_date(value):
 @register.filter
 def hijri(value):
     """``1448-06-12 هـ``"""
-    return format_hijri(_as_local_date(value)) if value else ""
+    return _ltr_dates(format_hijri(_as_local_date(value))) if value else ""
 
 
 @register.filter
 def dual_date(value):
     """Gregorian and Hijri: ``2026-11-22 م — 1448-06-12 هـ``"""
-    return format_dual(_as_local_date(value)) if value else ""
+    return _ltr_dates(format_dual(_as_local_date(value))) if value else ""
 
 
 @register.filter
@@ -36,7 +48,7 @@ def dual_datetime(value):
     if not value:
         return ""
     local = timezone.localtime(value) if timezone.is_aware(value) else value
-    return f"{format_dual(local.date())} {local:%H:%M}"
+    return _ltr_dates(f"{format_dual(local.date())} {local:%H:%M}")
 
 
 @register.filter

@@ -14,6 +14,7 @@ from beneficiaries.forms import BeneficiaryForm, HouseholdMemberForm
 
 # 21 May 1990 is 26 Shawwal 1410 in Umm al-Qura.
 GREGORIAN = dt.date(1990, 5, 21)
+LRM = "\u200e"
 
 
 def test_a_date_is_shown_in_both_calendars():
@@ -27,11 +28,17 @@ def test_template_filters_show_both_calendars_in_riyadh_time():
     moment = dt.datetime(1990, 5, 21, 21, 30, tzinfo=dt.UTC)
     rendered = Template("{{ d|dual_date }}|{{ m|dual_date }}|{{ m|dual_datetime }}|{{ d|hijri }}").render(
         Context({"d": GREGORIAN, "m": moment})
-    )
+    ).replace(LRM, "")
     assert rendered == (
         "1990-05-21 م — 1410-10-26 هـ|1990-05-22 م — 1410-10-27 هـ|1990-05-22 م — 1410-10-27 هـ 00:30|1410-10-26 هـ"
     )
     assert timezone.get_current_timezone_name() == "Asia/Riyadh"
+
+
+def test_each_shown_date_starts_with_a_left_to_right_mark():
+    """Without it, the Hijri date after «م» is drawn reversed (12-06-1448) on right-to-left pages."""
+    rendered = Template("{{ d|dual_date }}").render(Context({"d": GREGORIAN}))
+    assert rendered == f"{LRM}1990-05-21 م — {LRM}1410-10-26 هـ"
 
 
 @pytest.mark.parametrize(
