@@ -136,19 +136,29 @@ def _detect_content_type(uploaded_file) -> str | None:
     return kind.mime if kind else None
 
 
-@transaction.atomic
-def document_add(*, beneficiary: Beneficiary, document_type: DocumentType, uploaded_file, actor, note: str = "") -> Document:
-    """Store a supplied document after checking its real type (from its bytes) and its size."""
+def uploaded_file_check(uploaded_file, *, field: str = "file") -> str:
+    """The rule for every uploaded document, attachment or signed scan: not empty, within the size limit,
+    and a PDF, JPEG or PNG by its bytes (not its name). Returns the detected content type; errors name
+    ``field``."""
     if uploaded_file.size > settings.DOCUMENT_MAX_BYTES:
         raise ValidationError(
-            {"file": _("The file is too large (%(size)s MB); the limit is %(limit)s MB.")
+            {field: _("The file is too large (%(size)s MB); the limit is %(limit)s MB.")
              % {"size": round(uploaded_file.size / 1048576, 1), "limit": settings.DOCUMENT_MAX_BYTES // 1048576}}
         )
     if uploaded_file.size == 0:
-        raise ValidationError({"file": _("The file is empty.")})
+        raise ValidationError({field: _("The file is empty.")})
     content_type = _detect_content_type(uploaded_file)
     if content_type not in ALLOWED_DOCUMENT_TYPES:
-        raise ValidationError({"file": _("Only PDF, JPEG or PNG files are accepted; this file's content is not one of them.")})
+        raise ValidationError(
+            {field: _("Only PDF, JPEG or PNG files are accepted; this file's content is not one of them.")}
+        )
+    return content_type
+
+
+@transaction.atomic
+def document_add(*, beneficiary: Beneficiary, document_type: DocumentType, uploaded_file, actor, note: str = "") -> Document:
+    """Store a supplied document after checking its real type (from its bytes) and its size."""
+    content_type = uploaded_file_check(uploaded_file)
     document = Document(
         beneficiary=beneficiary,
         document_type=document_type,

@@ -67,21 +67,9 @@ def contact_record(
 # --- Attachments ---
 
 def _check_attachment(uploaded_file) -> str:
-    from beneficiaries.services import ALLOWED_DOCUMENT_TYPES, _detect_content_type
+    from beneficiaries.services import uploaded_file_check
 
-    if uploaded_file.size > settings.DOCUMENT_MAX_BYTES:
-        raise ValidationError(
-            {"attachment": _("The file is too large (%(size)s MB); the limit is %(limit)s MB.")
-             % {"size": round(uploaded_file.size / 1048576, 1), "limit": settings.DOCUMENT_MAX_BYTES // 1048576}}
-        )
-    if uploaded_file.size == 0:
-        raise ValidationError({"attachment": _("The file is empty.")})
-    content_type = _detect_content_type(uploaded_file)
-    if content_type not in ALLOWED_DOCUMENT_TYPES:
-        raise ValidationError(
-            {"attachment": _("Only PDF, JPEG or PNG files are accepted; this file's content is not one of them.")}
-        )
-    return content_type
+    return uploaded_file_check(uploaded_file, field="attachment")
 
 
 def _store_attachment(*, contact: ContactEntry, uploaded_file, actor) -> ContactAttachment:

@@ -399,7 +399,7 @@ def declaration_sign(
 ) -> Declaration:
     """The applicant signs the current declaration text before the officer (the witness): a signed scan
     (checked by its bytes, like any document) or a signature drawn on screen (a PNG)."""
-    from beneficiaries.services import ALLOWED_DOCUMENT_TYPES, _detect_content_type
+    from beneficiaries.services import uploaded_file_check
 
     now = timezone.now()
     locked = _lock(support_request)
@@ -410,19 +410,7 @@ def declaration_sign(
     if Declaration.objects.filter(support_request=locked).exists():
         raise ValidationError(_("The declaration of this request is already signed."))
     if signature_scan is not None:
-        if signature_scan.size == 0:
-            raise ValidationError({"signature_scan": _("The file is empty.")})
-        if signature_scan.size > settings.DOCUMENT_MAX_BYTES:
-            raise ValidationError({"signature_scan": _("The file is too large.")})
-        content_type = _detect_content_type(signature_scan)
-        if content_type not in ALLOWED_DOCUMENT_TYPES:
-            raise ValidationError(
-                {
-                    "signature_scan": _(
-                        "Only PDF, JPEG or PNG files are accepted; this file's content is not one of them."
-                    )
-                }
-            )
+        content_type = uploaded_file_check(signature_scan, field="signature_scan")
         content, method = signature_scan, Declaration.Method.SCAN
     elif signature_data:
         content_type = "image/png"
