@@ -9,6 +9,7 @@ from .dates import parse_date_any
 from .models import PolicyToolLink, PolicyVersion, policy_tool_key
 from .policy_import import parse_file
 from .services import policy_approve, policy_import
+from .text import person_name
 
 DEMO_POLICY = Path(__file__).resolve().parent / "fixtures" / "demo_policy.txt"
 # Tools of the demo policy → the staff page where each lives.
@@ -35,7 +36,7 @@ def seed_policy(*, users: dict, stdout) -> None:
             board_session=approval.get("session"),
             decision_number=approval.get("decision_number") or "",
             approval_date=parse_date_any(approval["date_gregorian"]),
-            signatory_name=approval.get("signatory") or manager.get_full_name() or manager.username,
+            signatory_name=approval.get("signatory") or person_name(manager),
             signatory_title=approval.get("signatory_title") or "رئيس مجلس الإدارة",
         )
         stdout.write(f"Policy version {version.number} imported from {DEMO_POLICY.name} and approved.")

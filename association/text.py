@@ -26,3 +26,21 @@ def mask(value: str, visible: int = 4) -> str:
     if len(value) <= visible:
         return "•" * len(value)
     return "•" * (len(value) - visible) + value[-visible:]
+
+
+# What a page, a PDF or a message shows for a person who is not there (a contact the public sent, a
+# step the system took): a dash, never an error.
+NO_PERSON = "—"
+
+
+def person_name(user, empty: str = NO_PERSON) -> str:
+    """A staff member's name as people read it: the full name, else the username, else ``empty``.
+
+    None-safe: optional people (``recorded_by``, ``assignee``, ``witness``…) may be empty."""
+    if not user:
+        return empty
+    full_name = user.get_full_name().strip() if hasattr(user, "get_full_name") else ""
+    if full_name:
+        return full_name
+    username = user.get_username() if hasattr(user, "get_username") else str(user)
+    return username or empty

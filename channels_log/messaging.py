@@ -40,6 +40,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from association.text import person_name
+
 from .models import (
     DeliveryLogEntry,
     MessageChannel,
@@ -128,7 +130,7 @@ def _base_context(*, beneficiary, user, context: dict) -> dict:
         "site_url": settings.SITE_URL,
         "beneficiary_name": beneficiary.full_name if beneficiary else "",
         "beneficiary": beneficiary,
-        "user_name": (user.get_full_name() or user.get_username()) if user else "",
+        "user_name": person_name(user, empty=""),
         **context,
     }
 

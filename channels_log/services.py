@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from association.roles import Role
+from association.text import person_name
 from association.workdays import add_working_days
 
 from .models import Case, CaseEvent, Channel, ContactAttachment, ContactEntry, ResponseTarget
@@ -181,7 +182,7 @@ def case_assign(*, case: Case, assignee, actor) -> Case:
         return case
     case.assignee = assignee
     case.save(update_fields=["assignee"])
-    _event(case, CaseEvent.Action.ASSIGNED, actor=actor, at=timezone.now(), note=assignee.get_full_name() or assignee.username)
+    _event(case, CaseEvent.Action.ASSIGNED, actor=actor, at=timezone.now(), note=person_name(assignee))
     return case
 
 

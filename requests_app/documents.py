@@ -3,6 +3,7 @@ Each takes the request's pk and returns ``(pdf bytes, file name)``; a missing re
 ``SupportRequest.DoesNotExist``, a document that does not exist yet its own ``DoesNotExist``."""
 
 from association.pdf import document, image_data_url, render_pdf
+from association.text import person_name
 
 from . import services
 from .models import CommitteeDecision, Declaration, SupportRequest
@@ -70,7 +71,7 @@ def minutes_pdf(pk: int) -> tuple[bytes, str]:
         rounds.append(
             {
                 "number": number,
-                "attendees": sorted(attendees, key=lambda u: u.get_full_name() or u.username),
+                "attendees": sorted(attendees, key=person_name),
                 "votes": [v for v in round_votes if v.vote != v.Vote.RECUSED],
                 "recusals": [v for v in round_votes if v.vote == v.Vote.RECUSED],
                 "decision": decision,

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from association.forms import DualDateField, PortalForm, PortalModelForm
 from association.roles import Role
+from association.text import person_name
 from channels_log.models import Channel
 
 from .models import CommitteeDecision, CommitteeVote, ServiceType, SocialStudy, SupportRequest
@@ -51,7 +52,7 @@ class ReferForm(PortalForm):
         self.fields["researcher"].queryset = (
             get_user_model().objects.filter(is_active=True, groups__name=Role.SOCIAL_RESEARCHER).order_by("first_name")
         )
-        self.fields["researcher"].label_from_instance = lambda u: u.get_full_name() or u.get_username()
+        self.fields["researcher"].label_from_instance = person_name
 
 
 class DeclarationForm(PortalForm):
@@ -158,6 +159,6 @@ class RequestFilterForm(forms.Form):
         self.fields["researcher"].queryset = (
             get_user_model().objects.filter(groups__name=Role.SOCIAL_RESEARCHER).order_by("first_name")
         )
-        self.fields["researcher"].label_from_instance = lambda u: u.get_full_name() or u.get_username()
+        self.fields["researcher"].label_from_instance = person_name
         for name, field in self.fields.items():
             field.widget.attrs["class"] = "form-check-input" if name == "overdue" else "form-select form-select-sm"

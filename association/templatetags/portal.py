@@ -9,7 +9,7 @@ from django.utils import timezone
 from association.dates import format_dual, format_hijri
 from association.roles import has_role
 from association.text import mask as mask_text
-from association.text import to_arabic_digits
+from association.text import person_name, to_arabic_digits
 
 register = template.Library()
 
@@ -54,6 +54,12 @@ def dual_datetime(value):
 @register.filter
 def masked(value, visible=4):
     return mask_text(value, int(visible))
+
+
+@register.filter
+def person(user, empty=None):
+    """``{{ case.assignee|person }}``: full name, else username, else «—» (or ``empty``). None-safe."""
+    return person_name(user) if empty is None else person_name(user, empty)
 
 
 @register.filter
