@@ -1,18 +1,30 @@
 from django.contrib import admin
 
-from .forms import PortalModelForm
+from .forms import IbanField, PortalModelForm
 from .models import AssociationProfile, BankAccount, OfficialHoliday, PolicySection, PolicyToolLink, PolicyVersion
 
 
 class PortalAdminMixin:
-    """Admin forms whose numeric and date inputs accept Arabic-Indic digits and Hijri dates."""
+    """Admin forms whose numeric and date inputs accept Arabic-Indic digits and Hijri dates.
+
+    ``identifier_fields`` maps a model field's name to ``NationalIdField``, ``MobileField`` or
+    ``IbanField``: the admin accepts what the portal's own forms accept (grouped, +966, Arabic-Indic).
+    """
 
     form = PortalModelForm
+    identifier_fields: dict = {}
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field_class = self.identifier_fields.get(db_field.name)
+        if field_class is not None:
+            kwargs.pop("widget", None)  # the field's own input, with its generous maxlength
+            return db_field.formfield(form_class=field_class, **kwargs)
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
-class BankAccountInline(admin.TabularInline):
+class BankAccountInline(PortalAdminMixin, admin.TabularInline):
     model = BankAccount
-    form = PortalModelForm
+    identifier_fields = {"iban": IbanField}
     extra = 0
 
 
@@ -31,6 +43,7 @@ class AssociationProfileAdmin(PortalAdminMixin, admin.ModelAdmin):
 @admin.register(BankAccount)
 class BankAccountAdmin(PortalAdminMixin, admin.ModelAdmin):
     list_display = ["bank_name", "iban", "account_name", "purpose", "is_active"]
+    identifier_fields = {"iban": IbanField}
 
 
 @admin.register(OfficialHoliday)

@@ -4,11 +4,15 @@
   them into ASCII before the field cleans the value, so the field's own validation stays Django's.
 - A date field accepts Gregorian or Umm al-Qura Hijri (``DualDateField``).
 - ``PortalFormMixin`` applies both to any form, including ModelForms and admin forms.
+- National IDs, mobiles and IBANs are typed or pasted as people write them (grouped, with +966 or
+  00966, Arabic-Indic digits): ``NationalIdField``, ``MobileField`` and ``IbanField`` normalise first and
+  only then check the length, and their inputs never cut what is pasted.
 """
 
 import datetime as dt
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from .dates import format_hijri, parse_date_any
@@ -53,9 +57,7 @@ class DualDateField(forms.DateField):
     default_error_messages = {"invalid": _("Enter a valid date.")}
 
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault(
-            "help_text", _("Gregorian (1990-05-21) or Hijri with هـ (1410-10-26 هـ).")
-        )
+        kwargs.setdefault("help_text", _("Gregorian (1990-05-21) or Hijri with هـ (1410-10-26 هـ)."))
         super().__init__(*args, **kwargs)
 
     def to_python(self, value):
@@ -66,6 +68,81 @@ class DualDateField(forms.DateField):
         if isinstance(value, dt.date):
             return value
         return parse_date_any(str(value))
+
+
+# What a person may paste into an identifier input: «SA56 8083 5798 …» is 29 characters for a
+# 24-character IBAN, «+966 56 929 7620» 16 for a 10-digit mobile. The browser must not cut it; the
+# normaliser decides what is valid.
+IDENTIFIER_INPUT_MAX = 64
+
+
+class NormalizedIdentifierField(forms.CharField):
+    """A text field whose value is normalised (``normalize``) before any rule about its length.
+
+    The stored value's ``max_length`` (a ModelForm passes the model field's) is deliberately not a
+    rule on the typed text: the normaliser returns the canonical value or an Arabic error.
+    """
+
+    input_attrs: dict = {}
+
+    def __init__(self, *, max_length=None, min_length=None, empty_value="", **kwargs):
+        super().__init__(empty_value="", **kwargs)
+
+    def normalize(self, value: str) -> str:
+        raise NotImplementedError
+
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        attrs["maxlength"] = str(IDENTIFIER_INPUT_MAX)
+        defaults = {"dir": "ltr", "autocomplete": "off", "spellcheck": "false", **self.input_attrs}
+        # A form's own widget attributes (a placeholder, autocomplete="tel") win over the defaults.
+        attrs.update({key: value for key, value in defaults.items() if key not in widget.attrs})
+        return attrs
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return self.empty_value
+        if len(value) > IDENTIFIER_INPUT_MAX:
+            raise ValidationError(
+                _("This is too long to be a valid value (%(count)d characters)."),
+                code="too_long",
+                params={"count": len(value)},
+            )
+        return self.normalize(value)
+
+
+class NationalIdField(NormalizedIdentifierField):
+    """A national ID or Iqama: 10 ASCII digits after ``normalize_national_id``."""
+
+    input_attrs = {"inputmode": "numeric"}
+
+    def normalize(self, value):
+        from beneficiaries.validators import normalize_national_id
+
+        return normalize_national_id(value)
+
+
+class MobileField(NormalizedIdentifierField):
+    """A Saudi mobile in E.164 (``+9665…``) after ``normalize_mobile``."""
+
+    input_attrs = {"inputmode": "tel", "placeholder": "05XXXXXXXX"}
+
+    def normalize(self, value):
+        from beneficiaries.validators import normalize_mobile
+
+        return normalize_mobile(value)
+
+
+class IbanField(NormalizedIdentifierField):
+    """A Saudi IBAN, compact and upper-case, after ``normalize_iban``."""
+
+    input_attrs = {"placeholder": "SA00 0000 0000 0000 0000 0000", "autocapitalize": "characters"}
+
+    def normalize(self, value):
+        from beneficiaries.validators import normalize_iban
+
+        return normalize_iban(value)
 
 
 def hijri_hint(value):

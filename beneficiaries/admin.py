@@ -4,14 +4,16 @@ from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import CSV, XLSX
 
 from association.admin import PortalAdminMixin
+from association.forms import IbanField, MobileField, NationalIdField
 
 from . import services
 from .models import Beneficiary, BulkTransfer, Consent, Document, DocumentType, HouseholdMember, SensitiveAccess
 from .resources import BeneficiaryResource
 
 
-class HouseholdInline(admin.TabularInline):
+class HouseholdInline(PortalAdminMixin, admin.TabularInline):
     model = HouseholdMember
+    identifier_fields = {"national_id": NationalIdField}
     extra = 0
 
 
@@ -25,6 +27,7 @@ class ConsentInline(admin.TabularInline):
 class BeneficiaryAdmin(PortalAdminMixin, ImportExportModelAdmin):
     # Import and export through the same resource as the staff import page (which is the main path).
     resource_classes = [BeneficiaryResource]
+    identifier_fields = {"national_id": NationalIdField, "mobile": MobileField, "iban": IbanField}
     import_formats = [XLSX, CSV]
     export_formats = [XLSX, CSV]
     list_display = ["full_name", "masked_id", "city", "created_at"]

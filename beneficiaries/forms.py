@@ -2,10 +2,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from association.forms import PortalForm, PortalModelForm
+from association.forms import IbanField, MobileField, NationalIdField, PortalForm, PortalModelForm
 
 from .models import Beneficiary, Consent, DocumentType, HouseholdMember
-from .validators import normalize_iban, normalize_mobile, normalize_national_id
 
 
 class SearchForm(forms.Form):
@@ -38,10 +37,9 @@ class BeneficiaryForm(PortalModelForm):
             "birth_date", "nationality", "marital_status", "mobile", "city", "district", "iban",
             "health_notes", "disability_notes",
         ]
+        # Normalised before any length rule: pasted grouped values are never cut.
+        field_classes = {"national_id": NationalIdField, "mobile": MobileField, "iban": IbanField}
         widgets = {
-            "national_id": forms.TextInput(attrs={"inputmode": "numeric", "dir": "ltr", "autocomplete": "off"}),
-            "mobile": forms.TextInput(attrs={"inputmode": "tel", "dir": "ltr", "placeholder": "05XXXXXXXX"}),
-            "iban": forms.TextInput(attrs={"dir": "ltr", "placeholder": "SA00 0000 0000 0000 0000 0000"}),
             "health_notes": forms.Textarea(attrs={"rows": 2}),
             "disability_notes": forms.Textarea(attrs={"rows": 2}),
         }
@@ -51,16 +49,6 @@ class BeneficiaryForm(PortalModelForm):
         if editing:
             del self.fields["consents"]
             del self.fields["confirm_duplicate"]
-
-    def clean_national_id(self):
-        return normalize_national_id(self.cleaned_data["national_id"])
-
-    def clean_mobile(self):
-        return normalize_mobile(self.cleaned_data["mobile"])
-
-    def clean_iban(self):
-        value = self.cleaned_data.get("iban")
-        return normalize_iban(value) if value else ""
 
     def clean_consents(self):
         consents = self.cleaned_data.get("consents") or []
@@ -80,19 +68,13 @@ class HouseholdMemberForm(PortalModelForm):
     class Meta:
         model = HouseholdMember
         fields = ["relation", "name", "national_id", "birth_date", "monthly_income", "health_notes"]
-        widgets = {
-            "national_id": forms.TextInput(attrs={"inputmode": "numeric", "dir": "ltr"}),
-            "health_notes": forms.TextInput(),
-        }
+        field_classes = {"national_id": NationalIdField}
+        widgets = {"health_notes": forms.TextInput()}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # The calendars hint is shown once above the rows, not under every row's date.
         self.fields["birth_date"].help_text = ""
-
-    def clean_national_id(self):
-        value = self.cleaned_data.get("national_id")
-        return normalize_national_id(value) if value else ""
 
 
 HouseholdFormSet = forms.formset_factory(HouseholdMemberForm, extra=2, max_num=30, validate_max=True)

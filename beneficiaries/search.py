@@ -30,12 +30,14 @@ def normalize_arabic(text) -> str:
 
 def search_beneficiaries(queryset: QuerySet, query: str) -> QuerySet:
     """Find by national ID (whole or last digits), mobile in any format, or Arabic name fragments."""
-    from .validators import normalize_mobile
+    from .validators import normalize_mobile, strip_separators
 
     normalized = normalize_arabic(query)
     if not normalized:
         return queryset.none()
-    compact = re.sub(r"[\s\-+]", "", normalized)
+    # The same separators the ID, mobile and IBAN fields accept (a number copied out of an RTL page
+    # carries bidi marks).
+    compact = strip_separators(normalized).replace("+", "")
     if compact.isdigit():
         condition = Q(national_id__startswith=compact) | Q(national_id__endswith=compact)
         try:

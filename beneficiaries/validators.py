@@ -16,6 +16,11 @@ from association.text import to_ascii_digits
 
 _SEPARATORS = re.compile(r"[\s\-\u200e\u200f\u202a-\u202e\u2066-\u2069().]")
 
+
+def strip_separators(value: str) -> str:
+    """Remove what people type or paste between digits: spaces, dashes, dots, brackets, bidi marks."""
+    return _SEPARATORS.sub("", value)
+
 # SAMA bank codes (IBAN positions 5–6): Arabic name and BIC. Public facts; schwifty's Saudi
 # registry has the banks' BICs and names but not these codes.
 SAUDI_BANKS = {

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from association.admin import PortalAdminMixin
+from association.forms import MobileField
 
 from .models import Case, CaseEvent, Channel, ContactAttachment, ContactEntry, ResponseTarget
 
@@ -27,6 +28,7 @@ class ContactEntryAdmin(PortalAdminMixin, admin.ModelAdmin):
     list_select_related = ["channel", "beneficiary", "recorded_by"]
     raw_id_fields = ["beneficiary", "support_request", "corrects"]
     search_fields = ["subject", "contact_name"]
+    identifier_fields = {"contact_mobile": MobileField}
 
     # Append-only: corrections are new entries.
     def has_change_permission(self, request, obj=None):
