@@ -77,7 +77,7 @@ class DocumentAdmin(PortalAdminMixin, admin.ModelAdmin):
 
 @admin.register(SensitiveAccess)
 class SensitiveAccessAdmin(admin.ModelAdmin):
-    list_display = ["at", "user", "beneficiary", "field"]
+    list_display = ["at", "user", "beneficiary", "field", "item"]
     list_select_related = ["user", "beneficiary"]
 
     def has_add_permission(self, request):

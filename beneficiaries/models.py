@@ -231,19 +231,23 @@ class Consent(models.Model):
 
 
 class SensitiveAccess(models.Model):
-    """Append-only: who revealed which sensitive field of whom, and when."""
+    """Append-only: who revealed which sensitive field or opened which file of whom, and when."""
 
     class Field(models.TextChoices):
         NATIONAL_ID = "national_id", _("National ID")
         IBAN = "iban", _("IBAN")
         HEALTH = "health", _("Health and disability notes")
         DOCUMENT = "document", _("Document file")
+        # A file that came with a contact (channels_log); the caller may have no file of their own.
+        CONTACT_ATTACHMENT = "contact_attachment", _("Contact attachment")
 
     beneficiary = models.ForeignKey(
-        Beneficiary, on_delete=models.CASCADE, related_name="sensitive_accesses", verbose_name=_("beneficiary")
+        Beneficiary, on_delete=models.CASCADE, null=True, blank=True, related_name="sensitive_accesses",
+        verbose_name=_("beneficiary"),
     )
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("user"))
     field = models.CharField(_("field"), max_length=20, choices=Field.choices)
+    item = models.CharField(_("item"), max_length=100, blank=True, help_text=_("Which file, when a file was opened."))
     at = models.DateTimeField(_("at"), auto_now_add=True)
 
     class Meta:

@@ -186,13 +186,16 @@ def document_verify(*, document: Document, actor) -> Document:
     return document
 
 
-def sensitive_reveal(*, beneficiary: Beneficiary, field: str, actor) -> None:
-    """Record that ``actor`` saw a sensitive field in full; refuse those without the permission."""
+def sensitive_reveal(*, beneficiary: Beneficiary | None, field: str, actor, item: str = "") -> None:
+    """Record that ``actor`` saw a sensitive field in full or opened a file (``item`` says which); refuse
+    those without the permission. Only a contact attachment may belong to no registered beneficiary."""
     if not actor.has_perm("beneficiaries.view_sensitive"):
         raise PermissionDenied
     if field not in SensitiveAccess.Field.values:
         raise ValidationError(_("Unknown field."))
-    SensitiveAccess.objects.create(beneficiary=beneficiary, user=actor, field=field)
+    if beneficiary is None and field != SensitiveAccess.Field.CONTACT_ATTACHMENT:
+        raise ValidationError(_("Unknown field."))
+    SensitiveAccess.objects.create(beneficiary=beneficiary, user=actor, field=field, item=item[:100])
 
 
 # --- bulk import and export (the resource and the file handling live in importing.py) ----------

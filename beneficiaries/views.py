@@ -164,7 +164,9 @@ def beneficiary_detail(request, public_id):
 def reveal(request, public_id, field):
     """Show one sensitive field in full, and log that this user saw it."""
     beneficiary = _beneficiary(public_id)
-    if field not in SensitiveAccess.Field.values or field == SensitiveAccess.Field.DOCUMENT:
+    if field not in SensitiveAccess.Field.values or field in (
+        SensitiveAccess.Field.DOCUMENT, SensitiveAccess.Field.CONTACT_ATTACHMENT
+    ):
         raise Http404
     services.sensitive_reveal(beneficiary=beneficiary, field=field, actor=request.user)
     return render(request, "beneficiaries/_revealed.html", {"beneficiary": beneficiary, "field": field})
