@@ -28,6 +28,9 @@ migrate: deps
 	mkdir -p var
 	$(BIN)/python manage.py migrate --noinput
 
+# Embedded mode and the tests run with DEBUG on (prerequisites included); unset, DEBUG is off.
+run test messages makemessages migrate: export DEBUG ?= 1
+
 run: deps messages migrate
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py run_embedded --addr $(ADDR)

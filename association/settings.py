@@ -46,12 +46,28 @@ def envlist(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-DEBUG = envbool("DEBUG", True)
+# Off unless asked for: `make run` (embedded mode) and the test settings set DEBUG=1 themselves.
+DEBUG = envbool("DEBUG", False)
 
 _DEV_SECRET = "embedded-mode-only-insecure-key-change-me-in-production-0123456789"
-SECRET_KEY = envstr("SECRET_KEY") or (_DEV_SECRET if DEBUG else "")
-if not SECRET_KEY:
-    raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
+
+
+def production_secret_key(value: str) -> str:
+    """The key production may start with: long, varied, and not a placeholder or the embedded key.
+
+    Sessions, password-reset links, form tokens and signed values all rest on it, so a guessable key is
+    refused at start-up rather than warned about by ``check --deploy``."""
+    if not value:
+        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
+    lowered = value.lower()
+    if value == _DEV_SECRET or "change-me" in lowered or "changeme" in lowered or lowered.startswith("django-insecure"):
+        raise ImproperlyConfigured("SECRET_KEY is a placeholder or the embedded-mode key; generate a real one")
+    if len(value) < 50 or len(set(value)) < 5:
+        raise ImproperlyConfigured("SECRET_KEY must be at least 50 random characters when DEBUG is off")
+    return value
+
+
+SECRET_KEY = (envstr("SECRET_KEY") or _DEV_SECRET) if DEBUG else production_secret_key(envstr("SECRET_KEY"))
 
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
@@ -122,8 +138,18 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # SQLite serialises writers; a busy timeout lets the web process and the worker share the file.
-    DATABASES["default"]["OPTIONS"] = {"timeout": 20}
+    # Embedded mode: the web threads and the Celery worker write to one file. SQLite has one writer at a
+    # time; what keeps concurrent writes from failing with "database is locked":
+    # - WAL: readers never block the writer and the writer never blocks readers;
+    # - IMMEDIATE transactions: a transaction takes the write lock when it begins, so it waits (up to
+    #   the busy timeout) instead of failing when a read lock cannot be upgraded half-way through;
+    # - a busy timeout ("timeout", seconds) long enough for a queue of writers (each takes milliseconds);
+    # - synchronous=NORMAL, safe with WAL (a power cut may lose the last commits, never corrupt the file).
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 30,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -194,7 +220,9 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 
 # Security. Production (DEBUG off) turns on HTTPS-only cookies and HSTS unless told otherwise.
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# X-Forwarded-Proto says "this came over HTTPS" only when a proxy we run sets it and strips the client's
+# own: trusted when configured (docker-compose's reverse proxy does), never by default.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if envbool("TRUST_X_FORWARDED_PROTO", False) else None
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", not DEBUG)
 SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = envbool("CSRF_COOKIE_SECURE", not DEBUG)

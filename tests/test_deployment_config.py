@@ -4,6 +4,7 @@ The variable lists are derived from the source of settings.py, so a variable ano
 checked without editing this file.
 """
 
+import importlib.util
 import os
 import re
 import secrets
@@ -15,6 +16,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from django.core.exceptions import ImproperlyConfigured
 
 BASE = Path(__file__).resolve().parent.parent
 _READS = re.compile(
@@ -22,7 +24,7 @@ _READS = re.compile(
     r"|os\.environ\[\s*[\"']([A-Z][A-Z0-9_]*)[\"']\s*\]"
 )
 _INTERPOLATION = re.compile(r"\$\{([A-Z][A-Z0-9_]*)")
-SERVICES = {"web", "worker", "beat", "postgres", "redis"}
+SERVICES = {"proxy", "web", "worker", "beat", "postgres", "redis"}
 
 
 def _reads(path: Path) -> set[str]:
@@ -52,8 +54,16 @@ def _portal_services() -> dict:
 
 def test_the_scan_finds_the_settings_variables():
     # Guards the regex itself: if it stopped matching, every test below would pass on empty sets.
-    assert {"DEBUG", "SECRET_KEY", "DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "VAR_DIR",
-            "AXES_FAILURE_LIMIT", "STATIC_ROOT"} <= SETTINGS_VARS
+    assert {
+        "DEBUG",
+        "SECRET_KEY",
+        "DATABASE_URL",
+        "REDIS_URL",
+        "CELERY_BROKER_URL",
+        "VAR_DIR",
+        "AXES_FAILURE_LIMIT",
+        "STATIC_ROOT",
+    } <= SETTINGS_VARS
     assert {"REQUIRE_SERVICES", "CHROMIUM_PATH"} <= TEST_VARS
 
 
@@ -120,7 +130,122 @@ def test_env_example_lists_only_variables_something_reads():
     assert not unread, f".env.example lists variables nothing reads: {sorted(unread)}"
 
 
+# --- gunicorn only behind the proxy ------------------------------------------------------------
+
+
+def test_only_the_reverse_proxy_publishes_ports():
+    published = {name for name, svc in COMPOSE["services"].items() if svc.get("ports")}
+    assert published == {"proxy"}, f"published ports outside the proxy: {sorted(published - {'proxy'})}"
+    assert "8000" in [str(port) for port in COMPOSE["services"]["web"].get("expose", [])]
+
+
+def test_the_proxy_is_caddy_from_its_official_image_and_forwards_to_gunicorn():
+    proxy = COMPOSE["services"]["proxy"]
+    assert proxy["image"].split(":")[0] == "caddy"
+    assert proxy["depends_on"]["web"]["condition"] == "service_healthy"
+    mounts = {v.split(":")[1]: v.split(":")[0] for v in proxy["volumes"]}
+    config = BASE / mounts["/etc/caddy/Caddyfile"]
+    assert config.is_file(), config
+    text = "\n".join(line.split("#")[0] for line in config.read_text(encoding="utf-8").splitlines())
+    assert re.search(r"^\s*reverse_proxy\s+web:8000\s*$", text, re.M)
+    # Caddy only keeps a client's X-Forwarded-* from proxies listed as trusted: none may be.
+    assert "trusted_proxies" not in text
+    assert "{$PORTAL_DOMAIN}" in text and "PORTAL_DOMAIN" in proxy["environment"]
+    assert {"80:80", "443:443"} <= set(proxy["ports"])
+
+
+def test_the_https_header_is_trusted_in_compose_because_its_proxy_sets_it():
+    environment = _portal_services()["web"]["environment"]
+    assert str(environment.get("TRUST_X_FORWARDED_PROTO")) == "1"
+    assert environment["DEBUG"] == "0"
+
+
+# --- production settings refuse to start unsafe --------------------------------------------------
+
+
+def _load_settings(monkeypatch, tmp_path, **env):
+    """association/settings.py executed afresh under ``env`` (the loaded Django settings stay as they are)."""
+    for name in ("DEBUG", "SECRET_KEY", "TRUST_X_FORWARDED_PROTO", "DATABASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("VAR_DIR", str(tmp_path))
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    spec = importlib.util.spec_from_file_location("settings_probe", BASE / "association" / "settings.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+GOOD_KEY = secrets.token_urlsafe(50)
+
+
+def test_debug_is_off_when_unset(monkeypatch, tmp_path):
+    settings = _load_settings(monkeypatch, tmp_path, SECRET_KEY=GOOD_KEY)
+    assert settings.DEBUG is False
+    assert settings.SECRET_KEY == GOOD_KEY
+    assert settings.SECURE_SSL_REDIRECT and settings.SESSION_COOKIE_SECURE
+
+
+def test_unset_debug_and_no_key_refuses_to_start(monkeypatch, tmp_path):
+    with pytest.raises(ImproperlyConfigured, match="SECRET_KEY"):
+        _load_settings(monkeypatch, tmp_path)
+
+
+def _example_secret_key() -> str:
+    line = next(
+        line
+        for line in (BASE / ".env.example").read_text(encoding="utf-8").splitlines()
+        if line.startswith("SECRET_KEY=")
+    )
+    return line.split("=", 1)[1].split()[0]
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "",
+        "embedded-mode-only-insecure-key-change-me-in-production-0123456789",  # the key in the code
+        "change-me-to-a-long-random-string",  # .env.example's placeholder
+        "please-CHANGEME-" + "x7Kp2" * 10,
+        "django-insecure-" + secrets.token_urlsafe(50),  # startproject's key
+        secrets.token_urlsafe(20),  # random but short
+        "ab" * 40,  # long but not random
+    ],
+)
+def test_production_refuses_a_missing_short_or_placeholder_key(monkeypatch, tmp_path, key):
+    with pytest.raises(ImproperlyConfigured, match="SECRET_KEY"):
+        _load_settings(monkeypatch, tmp_path, DEBUG="0", SECRET_KEY=key)
+
+
+def test_the_example_key_of_env_example_is_refused(monkeypatch, tmp_path):
+    with pytest.raises(ImproperlyConfigured, match="SECRET_KEY"):
+        _load_settings(monkeypatch, tmp_path, DEBUG="0", SECRET_KEY=_example_secret_key())
+
+
+def test_debug_mode_runs_with_the_embedded_key(monkeypatch, tmp_path):
+    settings = _load_settings(monkeypatch, tmp_path, DEBUG="1")
+    assert settings.DEBUG is True and settings.SECRET_KEY
+
+
+def test_the_https_header_is_trusted_only_when_configured(monkeypatch, tmp_path):
+    assert _load_settings(monkeypatch, tmp_path, SECRET_KEY=GOOD_KEY).SECURE_PROXY_SSL_HEADER is None
+    trusted = _load_settings(monkeypatch, tmp_path, SECRET_KEY=GOOD_KEY, TRUST_X_FORWARDED_PROTO="1")
+    assert trusted.SECURE_PROXY_SSL_HEADER == ("HTTP_X_FORWARDED_PROTO", "https")
+
+
+def test_embedded_mode_gets_debug_from_make_run_and_the_tests_from_their_settings():
+    makefile = (BASE / "Makefile").read_text(encoding="utf-8")
+    line = next(line for line in makefile.splitlines() if re.match(r"^[\w ]+:\s*export DEBUG", line))
+    assert {"run", "test"} <= set(line.split(":")[0].split())
+    assert re.search(r"DEBUG\s*\??=\s*1$", line)
+    assert "DEBUG=1" in (BASE / ".ci" / "run").read_text(encoding="utf-8")
+    from django.conf import settings
+
+    assert settings.SETTINGS_MODULE == "tests.settings"
+
+
 # --- the web healthcheck against production settings, for real ---------------------------------
+
 
 def _free_port() -> int:
     with socket.socket() as sock:
@@ -151,10 +276,18 @@ def test_the_web_healthcheck_passes_under_production_settings(tmp_path):
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "deploy_probe_settings",
         "PYTHONPATH": os.pathsep.join([str(tmp_path), str(BASE)]),
-        "DEBUG": "0", "SECRET_KEY": secrets.token_urlsafe(50), "ALLOWED_HOSTS": "portal.example.org",
-        "CSRF_TRUSTED_ORIGINS": "https://portal.example.org", "VAR_DIR": str(tmp_path / "var"),
-        "STATIC_ROOT": str(tmp_path / "static"), "DATABASE_URL": f"sqlite:///{tmp_path / 'portal.sqlite3'}",
-        "REDIS_URL": "", "CELERY_BROKER_URL": "", "PYTHONDONTWRITEBYTECODE": "1",
+        "DEBUG": "0",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "portal.example.org",
+        "CSRF_TRUSTED_ORIGINS": "https://portal.example.org",
+        "VAR_DIR": str(tmp_path / "var"),
+        "STATIC_ROOT": str(tmp_path / "static"),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'portal.sqlite3'}",
+        "REDIS_URL": "",
+        "CELERY_BROKER_URL": "",
+        "PYTHONDONTWRITEBYTECODE": "1",
+        # As compose sets it for the web service (its proxy sends X-Forwarded-Proto).
+        "TRUST_X_FORWARDED_PROTO": str(_portal_services()["web"]["environment"]["TRUST_X_FORWARDED_PROTO"]),
     }
     manage = [sys.executable, str(BASE / "manage.py")]
     for step in (["migrate", "--noinput", "-v0"], ["collectstatic", "--noinput", "-v0"]):
@@ -162,9 +295,20 @@ def test_the_web_healthcheck_passes_under_production_settings(tmp_path):
         assert done.returncode == 0, done.stderr.decode()[-2000:]
     port = _free_port()
     gunicorn = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "association.wsgi:application", "--bind", f"127.0.0.1:{port}",
-         "--workers", "1"],
-        env=env, cwd=BASE, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "association.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "1",
+        ],
+        env=env,
+        cwd=BASE,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
     )
     try:
         deadline = time.monotonic() + 60
@@ -178,8 +322,14 @@ def test_the_web_healthcheck_passes_under_production_settings(tmp_path):
         assert result.returncode == 0, result.stderr.decode()[-2000:]
         # Without the proxy's headers the same request is refused: the healthcheck must send them.
         bare = subprocess.run(
-            [sys.executable, "-c", f"import urllib.request as u; u.urlopen('http://127.0.0.1:{port}/accounts/login/', timeout=5)"],
-            env=env, capture_output=True, timeout=30,
+            [
+                sys.executable,
+                "-c",
+                f"import urllib.request as u; u.urlopen('http://127.0.0.1:{port}/accounts/login/', timeout=5)",
+            ],
+            env=env,
+            capture_output=True,
+            timeout=30,
         )
         assert bare.returncode != 0
     finally:
