@@ -4,15 +4,16 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 
-from . import views
+from . import accounts, views
 
 admin.site.site_header = admin.site.site_title = _("Beneficiary relations portal")
 admin.site.index_title = _("Portal administration")
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("accounts/login/", accounts.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password/", accounts.PasswordChangeView.as_view(), name="password_change"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("association/logo/", views.logo, name="logo"),
     path("admin/", admin.site.urls),

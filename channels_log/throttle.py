@@ -1,8 +1,8 @@
 """Rate limit for the public forms: every POST from one client address counts, whatever its outcome.
 
-The client address is ``REMOTE_ADDR``. Behind a reverse proxy, the proxy must set it to the real
-client (e.g. nginx ``real_ip`` / gunicorn ``--forwarded-allow-ips``); ``X-Forwarded-For`` is not read
-here because any client can send it. The counter lives in Django's cache (Redis in production, so
+The client address is the kernel's ``association.client.client_address``: ``REMOTE_ADDR``, or behind
+``TRUSTED_PROXIES`` reverse proxies the address the outermost of them saw (a forged
+``X-Forwarded-For`` changes nothing). The counter lives in Django's cache (Redis in production, so
 every web replica shares it) in fixed windows: ``add`` creates the window's counter atomically and
 ``incr`` bumps it atomically.
 """
@@ -13,12 +13,10 @@ from functools import wraps
 from django.core.cache import cache
 from django.shortcuts import render
 
+from association.client import client_address
+
 PUBLIC_POST_LIMIT = 10
 PUBLIC_POST_WINDOW = 600  # seconds
-
-
-def client_address(request) -> str:
-    return request.META.get("REMOTE_ADDR") or "unknown"
 
 
 def hit(scope: str, address: str, *, limit: int, window: int) -> bool:

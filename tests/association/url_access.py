@@ -13,6 +13,8 @@ URLS = {
     "login": {"expect": public()},
     # Logging out is a POST; anyone may post it.
     "logout": {"method": "post", "expect": dict.fromkeys(ACTORS, LOGIN)},
+    # Every signed-in person changes their own password (staff with no role too).
+    "password_change": {"expect": {**dict.fromkeys(ACTORS, ALLOWED), "anonymous": LOGIN}},
     "set_language": {"method": "post", "data": {"language": "en"}, "expect": public()},
     # No logo uploaded in the test database: 404 for everyone, never a login wall.
     "logo": {"expect": dict.fromkeys(ACTORS, NOT_FOUND)},
