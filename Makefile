@@ -31,9 +31,9 @@ migrate: deps
 # Embedded mode and the tests run with DEBUG on (prerequisites included); unset, DEBUG is off.
 run test messages makemessages migrate: export DEBUG ?= 1
 
+# `make run ADDR=0.0.0.0:8080`: links in messages, PDFs and QR codes follow ADDR unless SITE_URL is set.
 run: deps messages migrate
-	$(BIN)/python manage.py seed_demo
-	$(BIN)/python manage.py run_embedded --addr $(ADDR)
+	$(BIN)/python manage.py run_embedded --seed-demo --addr $(ADDR)
 
 test: deps messages
 	$(BIN)/python -m pytest

@@ -77,8 +77,13 @@ def demo_iban(bank_code: str, account: int) -> str:
 class Command(BaseCommand):
     help = "Load idempotent demo data (association, users of every role, beneficiaries, contacts, drafts)."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--no-logins", action="store_true", help="do not list the demo logins (run_embedded lists them once the site answers)"
+        )
+
     @transaction.atomic
-    def handle(self, *args, **options):
+    def handle(self, *args, no_logins=False, **options):
         sync_role_groups()
         profile = self._profile()
         users = self._users()
@@ -88,6 +93,8 @@ class Command(BaseCommand):
             if importlib.util.find_spec(module_name) is not None:
                 importlib.import_module(module_name).seed(users=users, stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS(f"Demo data ready: {profile.name}; {created} new beneficiaries."))
+        if no_logins:
+            return
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for username, _first, _last, role in USERS:
             self.stdout.write(f"  {username:<12} {role or 'admin (superuser)'}")
