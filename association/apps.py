@@ -23,3 +23,9 @@ class AssociationConfig(AppConfig):
     def ready(self):
         # Runs after every migrate so permissions of models added later reach the role groups.
         post_migrate.connect(_sync_roles, sender=self, dispatch_uid="association.sync_roles")
+        # The embedded database holds people's data: readable by the portal's own user only.
+        from django.db.backends.signals import connection_created
+
+        from .private_files import make_sqlite_owner_only
+
+        connection_created.connect(make_sqlite_owner_only, dispatch_uid="association.sqlite_owner_only")

@@ -19,6 +19,7 @@ from import_export.formats.base_formats import CSV, XLSX
 from import_export.results import RowResult
 
 from association.forms import PortalForm
+from association.private_files import write_private_file
 
 from .models import Beneficiary
 from .resources import (
@@ -177,15 +178,14 @@ def _stash_path(token: str) -> Path:
 def stash_upload(content: bytes) -> str:
     """Keep an uploaded file under a random name; returns the token the session keeps."""
     directory = _stash_dir()
-    directory.mkdir(parents=True, exist_ok=True)
+    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
     cutoff = time.time() - STASH_MAX_AGE_SECONDS
     for old in directory.glob("*.upload"):  # abandoned previews
         if old.stat().st_mtime < cutoff:
             old.unlink(missing_ok=True)
     token = secrets.token_urlsafe(24)
     path = _stash_path(token)
-    path.write_bytes(content)
-    path.chmod(0o600)
+    write_private_file(path, content)
     return token
 
 

@@ -13,12 +13,24 @@ from .forms import PublicCaseForm, PublicStatusForm
 from .throttle import throttle_posts
 
 SESSION_KEY = "public_case_reference"
+HONEYPOT = "website"
 
 
 @never_cache
 @throttle_posts()
 def contact_public(request):
-    form = PublicCaseForm(request.POST or None)
+    data = request.POST or None
+    # The honeypot field is hidden from people and filled in by bots. A bot is answered exactly as a
+    # person would be (the same pages, a reference of the real shape) while nothing is saved, so it
+    # cannot learn that it was caught and try again differently.
+    trapped = bool(data and data.get(HONEYPOT, "").strip())
+    if trapped:
+        data = data.copy()
+        data.pop(HONEYPOT)
+    form = PublicCaseForm(data)
+    if request.method == "POST" and form.is_valid() and trapped:
+        request.session[SESSION_KEY] = services._new_reference()
+        return redirect("channels_log:public_sent")
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
