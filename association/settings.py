@@ -287,6 +287,11 @@ MESSAGING_MAX_ATTEMPTS = envint("MESSAGING_MAX_ATTEMPTS", 5)
 MESSAGING_RETRY_BASE_SECONDS = envint("MESSAGING_RETRY_BASE_SECONDS", 30)
 MESSAGING_SWEEP_SECONDS = envint("MESSAGING_SWEEP_SECONDS", 60)
 
+# Cases the portal opens itself (the public /contact/ form, low-score survey follow-ups) are assigned to
+# this username. Unset, or not an active user who handles cases: to the relations officer with the
+# fewest open cases (channels_log.services.case_duty_officer).
+PUBLIC_CASES_DUTY_OFFICER = envstr("PUBLIC_CASES_DUTY_OFFICER")
+
 # Celery. Embedded default: kombu's filesystem transport under var/broker (no Redis needed).
 CELERY_BROKER_URL = envstr("CELERY_BROKER_URL") or "filesystem://"
 if CELERY_BROKER_URL.startswith("filesystem://"):

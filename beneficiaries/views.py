@@ -60,7 +60,8 @@ def desk(request):
     from channels_log.models import ContactEntry
 
     context["recent_contacts"] = (
-        ContactEntry.objects.filter(recorded_by=request.user).select_related("channel", "beneficiary")[:8]
+        ContactEntry.objects.visible_to(request.user).filter(recorded_by=request.user)
+        .select_related("channel", "beneficiary")[:8]
     )
     context["recent_beneficiaries"] = Beneficiary.objects.filter(created_by=request.user).order_by("-created_at")[:8]
     return render(request, "beneficiaries/desk.html", context)
@@ -146,8 +147,10 @@ def _detail_context(request, beneficiary, document_form=None) -> dict:
         "documents": beneficiary.documents.select_related("document_type", "supplied_by", "verified_by"),
         "consents": beneficiary.consents.all(),
         "requests": beneficiary.requests.select_related("service_type", "channel")[:20],
-        "contacts": ContactEntry.objects.filter(beneficiary=beneficiary).select_related("channel", "recorded_by")[:20],
-        "outgoing_messages": beneficiary.outgoing_messages.all()[:20],
+        # A complaint about the viewer (its entry, corrections, answer and messages) is not shown to them.
+        "contacts": ContactEntry.objects.visible_to(request.user).filter(beneficiary=beneficiary)
+        .select_related("channel", "recorded_by")[:20],
+        "outgoing_messages": beneficiary.outgoing_messages.visible_to(request.user)[:20],
         "document_form": document_form or DocumentForm(),
         "can_reveal": request.user.has_perm("beneficiaries.view_sensitive"),
     }

@@ -1,4 +1,7 @@
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from association.admin import PortalAdminMixin
 from association.forms import MobileField
@@ -29,6 +32,9 @@ class ContactEntryAdmin(PortalAdminMixin, admin.ModelAdmin):
     raw_id_fields = ["beneficiary", "support_request", "corrects"]
     search_fields = ["subject", "contact_name"]
     identifier_fields = {"contact_mobile": MobileField}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user)
 
     # Append-only: corrections are new entries.
     def has_change_permission(self, request, obj=None):
@@ -67,6 +73,9 @@ class CaseAdmin(PortalAdminMixin, admin.ModelAdmin):
     search_fields = ["reference", "mobile"]
     inlines = [CaseEventInline]
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user)
+
     def has_add_permission(self, request):
         return False
 
@@ -81,6 +90,16 @@ class CaseAdmin(PortalAdminMixin, admin.ModelAdmin):
 class ContactAttachmentAdmin(PortalAdminMixin, admin.ModelAdmin):
     list_display = ["contact", "original_name", "content_type", "size", "uploaded_at"]
     raw_id_fields = ["contact"]
+    # The file opens through the portal's view (permission, access log), never from a media URL.
+    exclude = ["file"]
+    readonly_fields = ["open_file"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user)
+
+    @admin.display(description=_("file"))
+    def open_file(self, obj):
+        return format_html('<a href="{}">{}</a>', reverse("channels_log:attachment", args=[obj.pk]), _("Open the file"))
 
     def has_add_permission(self, request):
         return False

@@ -77,6 +77,9 @@ class OutgoingMessageAdmin(admin.ModelAdmin):
     inlines = [DeliveryLogInline]
     actions = ["retry"]
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user)
+
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in self.model._meta.fields]
 

@@ -2,22 +2,21 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from association.forms import PortalForm, PortalModelForm
+from association.forms import MobileField, PortalForm, PortalModelForm
 from association.roles import Role
-from beneficiaries.validators import normalize_mobile
+from association.text import person_name
 from requests_app.models import SupportRequest
 
 from .models import Case, Channel, ContactEntry
+from .services import PUBLIC_KINDS
 
 
 class ContactForm(PortalModelForm):
     class Meta:
         model = ContactEntry
         fields = ["channel", "direction", "purpose", "contact_name", "contact_mobile", "subject", "body"]
-        widgets = {
-            "body": forms.Textarea(attrs={"rows": 4}),
-            "contact_mobile": forms.TextInput(attrs={"inputmode": "tel", "dir": "ltr", "placeholder": "05XXXXXXXX"}),
-        }
+        field_classes = {"contact_mobile": MobileField}
+        widgets = {"body": forms.Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args, beneficiary=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -35,17 +34,14 @@ class ContactForm(PortalModelForm):
             self.fields["contests_decision"] = forms.BooleanField(
                 label=_("The complaint contests the committee's decision on this request"), required=False
             )
-        self.fields["staff_subject"] = forms.ModelChoiceField(
+        # Listed by name (``person_name``), never by username.
+        self.fields["staff_subject"] = UserChoiceField(
             label=_("Complaint about a staff member"), required=False, queryset=staff_users(),
             help_text=_("The complaint will never be assigned to this member."),
         )
         self.fields["attachment"] = forms.FileField(
             label=_("Attachment"), required=False, help_text=_("PDF, JPEG or PNG."),
         )
-
-    def clean_contact_mobile(self):
-        value = self.cleaned_data.get("contact_mobile")
-        return normalize_mobile(value) if value else ""
 
     def validate_unique(self):
         pass
@@ -67,7 +63,7 @@ def staff_users():
 
 class UserChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        return obj.get_full_name() or obj.username
+        return person_name(obj)
 
 
 class CaseAssignForm(PortalForm):
@@ -119,26 +115,27 @@ PUBLIC_BODY_MAX = 3000
 
 
 class PublicCaseForm(PortalForm):
-    kind = forms.ChoiceField(label=_("What would you like to send?"), choices=Case.Kind.choices, widget=forms.RadioSelect)
-    name = forms.CharField(label=_("Your name"), max_length=200)
-    mobile = forms.CharField(
-        label=_("Mobile"), max_length=20,
-        widget=forms.TextInput(attrs={"inputmode": "tel", "dir": "ltr", "placeholder": "05XXXXXXXX", "autocomplete": "tel"}),
+    # Only what the public may send: a follow-up is opened by the portal itself, never offered here.
+    kind = forms.ChoiceField(
+        label=_("What would you like to send?"), widget=forms.RadioSelect,
+        choices=[(kind.value, kind.label) for kind in PUBLIC_KINDS],
     )
+    name = forms.CharField(label=_("Your name"), max_length=200)
+    mobile = MobileField(label=_("Mobile"), widget=forms.TextInput(attrs={"autocomplete": "tel"}))
     subject = forms.CharField(label=_("Subject"), max_length=200)
     body = forms.CharField(
         label=_("Details"), widget=forms.Textarea(attrs={"rows": 6, "maxlength": PUBLIC_BODY_MAX}),
         max_length=PUBLIC_BODY_MAX,
         error_messages={"max_length": _("Please keep the details within %(limit_value)d characters (you wrote %(show_value)d).")},
     )
+    sms_updates = forms.BooleanField(
+        label=_("Send me an SMS when my message is answered"), required=False, initial=True,
+    )
     # Honeypot: hidden from people, filled in by bots.
     website = forms.CharField(
         label=_("Leave this field empty"), required=False,
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
-
-    def clean_mobile(self):
-        return normalize_mobile(self.cleaned_data["mobile"])
 
     def clean(self):
         cleaned = super().clean()
@@ -152,16 +149,10 @@ class PublicStatusForm(PortalForm):
         label=_("Reference number"), max_length=16,
         widget=forms.TextInput(attrs={"dir": "ltr", "autocomplete": "off"}),
     )
-    mobile = forms.CharField(
-        label=_("Mobile"), max_length=20,
-        widget=forms.TextInput(attrs={"inputmode": "tel", "dir": "ltr", "placeholder": "05XXXXXXXX"}),
-    )
+    mobile = MobileField(label=_("Mobile"))
 
     def clean_reference(self):
         return self.cleaned_data["reference"].strip().upper()
-
-    def clean_mobile(self):
-        return normalize_mobile(self.cleaned_data["mobile"])
 
 
 class ReportPeriodForm(PortalForm):

@@ -24,7 +24,8 @@ Events and their context
     whatever the caller passes in ``context``. The default templates use, when given: ``reference``
     (request or case reference), ``service`` (service type), ``url`` (absolute link), ``outcome``
     (decision text), ``missing`` (what is missing), ``due_date``, ``reason``. Model instances may be
-    passed too (``support_request`` also links the message to the request).
+    passed too (``support_request`` also links the message to the request, ``case`` to the case: a
+    message about a complaint is then hidden from the staff member it is about).
 """
 
 import logging
@@ -136,19 +137,21 @@ def _base_context(*, beneficiary, user, context: dict) -> dict:
 
 
 def message_queue(
-    *, event: str, key: str, beneficiary=None, user=None, context: dict | None = None
+    *, event: str, key: str, beneficiary=None, user=None, mobile: str = "", context: dict | None = None
 ) -> list[OutgoingMessage]:
     """Queue the messages for one event to a beneficiary (by their preferred channels: SMS to their mobile,
-    email if they have one) or to a staff user (email). Idempotent: a second call with the same `key` creates
-    nothing. Must be called inside the caller's transaction; sending is queued with transaction.on_commit.
+    email if they have one), to a staff user (email), or to a bare ``mobile`` (SMS, in Arabic: someone with
+    no file, such as a public sender who asked to be told). Idempotent: a second call with the same `key`
+    creates nothing. Must be called inside the caller's transaction; sending is queued with
+    transaction.on_commit.
 
     A message that may not or cannot be sent (opted out, no address, no template) is still recorded, as
     ``skipped`` with the reason, so the delivery log shows every event and the key stays used.
     """
     if event not in MessageEvent.values:
         raise ValueError(f"Unknown message event {event!r}")
-    if (beneficiary is None) == (user is None):
-        raise ValueError("message_queue needs exactly one of beneficiary or user")
+    if sum((beneficiary is not None, user is not None, bool(mobile))) != 1:
+        raise ValueError("message_queue needs exactly one of beneficiary, user or mobile")
     if not key or len(key) > 200:
         raise ValueError("message_queue needs a key of 1 to 200 characters")
     existing = list(OutgoingMessage.objects.filter(group_key=key).order_by("pk"))
@@ -159,9 +162,14 @@ def message_queue(
     support_request = context.get("support_request")
     if support_request is not None and getattr(support_request, "_meta", None) is None:
         support_request = None
+    case = context.get("case")
+    if case is not None and getattr(case, "_meta", None) is None:
+        case = None
     essential = event not in NON_ESSENTIAL_EVENTS
     if beneficiary is not None:
         language, targets, reason = _beneficiary_targets(beneficiary, event)
+    elif mobile:
+        language, targets, reason = settings.LANGUAGE_CODE[:2], [(MessageChannel.SMS, mobile)], ""
     else:
         language = settings.LANGUAGE_CODE[:2]
         targets = [(MessageChannel.EMAIL, user.email)] if user.email and user.is_active else []
@@ -170,10 +178,10 @@ def message_queue(
     now = timezone.now()
 
     rows = []
-    for channel, address in targets or [(MessageChannel.SMS if beneficiary else MessageChannel.EMAIL, "")]:
+    for channel, address in targets or [(MessageChannel.EMAIL if user else MessageChannel.SMS, "")]:
         row = OutgoingMessage(
             key=f"{key}:{channel}", group_key=key, event=event, channel=channel, language=language,
-            essential=essential, beneficiary=beneficiary, user=user, support_request=support_request,
+            essential=essential, beneficiary=beneficiary, user=user, support_request=support_request, case=case,
             recipient=address, created_at=now, next_attempt_at=now, dispatched_at=now,
         )
         template = _template_for(event, channel, language) if targets else None

@@ -11,6 +11,40 @@ from django.utils.translation import gettext_lazy as _
 
 from .reference import CORE_CHANNELS
 
+# --- Who may see what: one rule, used by every page, list, card, download and export ---
+#
+# A complaint about a staff member is never shown to that member, whatever their role: not its contact
+# entry, its corrections, the answer logged for it, its attachments, its case or the messages about it.
+# The entries carry the member (``staff_subject``) themselves, so each read is one ``exclude``.
+
+
+def _user_pk(user):
+    return user.pk if user is not None and getattr(user, "is_authenticated", False) else None
+
+
+class ContactEntryQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        pk = _user_pk(user)
+        return self.none() if pk is None else self.exclude(staff_subject_id=pk)
+
+
+class ContactAttachmentQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        pk = _user_pk(user)
+        return self.none() if pk is None else self.exclude(contact__staff_subject_id=pk)
+
+
+class CaseQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        pk = _user_pk(user)
+        return self.none() if pk is None else self.exclude(staff_subject_id=pk)
+
+
+class OutgoingMessageQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        pk = _user_pk(user)
+        return self.none() if pk is None else self.exclude(case__staff_subject_id=pk)
+
 
 class Channel(models.Model):
     """A way beneficiaries reach the association. The eight policy channels always exist
@@ -80,7 +114,15 @@ class ContactEntry(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
         related_name="+", verbose_name=_("recorded by"),
     )
+    # The staff member a complaint is about; copied to its corrections and to the answer logged for it,
+    # so that ``visible_to`` hides the whole thread from that member.
+    staff_subject = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", verbose_name=_("about staff member"), editable=False,
+    )
     created_at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+
+    objects = ContactEntryQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -115,6 +157,8 @@ class ContactAttachment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("uploaded by")
     )
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    objects = ContactAttachmentQuerySet.as_manager()
 
     class Meta:
         ordering = ["pk"]
@@ -210,6 +254,10 @@ class Case(models.Model):
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     escalated_at = models.DateTimeField(_("escalated at"), null=True, blank=True, db_index=True)
+    # The public sender asked to be told by SMS when the case is answered (the form's opt-in, on by default).
+    sms_updates = models.BooleanField(_("tell the sender by SMS"), default=False)
+
+    objects = CaseQuerySet.as_manager()
 
     class Meta:
         ordering = ["-opened_at", "-pk"]
@@ -388,6 +436,10 @@ class OutgoingMessage(models.Model):
         "requests_app.SupportRequest", on_delete=models.PROTECT, null=True, blank=True,
         related_name="outgoing_messages", verbose_name=_("support request"),
     )
+    case = models.ForeignKey(
+        "Case", on_delete=models.PROTECT, null=True, blank=True, related_name="outgoing_messages",
+        verbose_name=_("case"),
+    )
     recipient = models.CharField(_("recipient"), max_length=254, blank=True)
     subject = models.CharField(_("subject"), max_length=200, blank=True)
     body = models.TextField(_("text"), blank=True)
@@ -400,6 +452,8 @@ class OutgoingMessage(models.Model):
     dispatched_at = models.DateTimeField(_("handed to the worker at"), null=True, blank=True)
     claimed_at = models.DateTimeField(_("sending since"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    objects = OutgoingMessageQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-pk"]

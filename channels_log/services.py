@@ -1,9 +1,11 @@
+import logging
 import secrets
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -12,6 +14,9 @@ from association.text import person_name
 from association.workdays import add_working_days
 
 from .models import Case, CaseEvent, Channel, ContactAttachment, ContactEntry, ResponseTarget
+from .reference import channels_ensure_core
+
+logger = logging.getLogger(__name__)
 
 # Incoming contacts of these purposes open a case that must be answered within its target.
 CASE_KINDS = {
@@ -21,6 +26,22 @@ CASE_KINDS = {
 }
 # Purposes a case can be opened for explicitly; only CASE_KINDS open one automatically on contact_record.
 OPENABLE_KINDS = {**CASE_KINDS, ContactEntry.Purpose.FOLLOW_UP: Case.Kind.FOLLOW_UP}
+# What the public may send from the website. A follow-up is opened by the portal itself (a low survey score).
+PUBLIC_KINDS = (Case.Kind.INQUIRY, Case.Kind.COMPLAINT, Case.Kind.SUGGESTION)
+
+
+def system_channel(code: str) -> Channel:
+    """The channel an entry the portal records itself came through (``website`` for the public forms and
+    survey answers), active or not.
+
+    The approved policy's channel set says which channels staff may choose when they record a contact or
+    answer a case; it never stops the public form or a survey follow-up, which arrive through the site
+    whatever the policy lists. The eight core channels always exist; a missing one is restored here."""
+    channel = Channel.objects.filter(code=code).first()
+    if channel is None:
+        channels_ensure_core()
+        channel = Channel.objects.get(code=code)
+    return channel
 
 
 @transaction.atomic
@@ -33,10 +54,14 @@ def contact_record(
     """Log one interaction. A contact without a registered beneficiary must say who it was.
 
     An incoming inquiry, complaint or suggestion (not a correction of an earlier entry) opens a case.
+    ``actor=None`` is the portal itself (the public form, a survey follow-up): it records the channel the
+    message really came through, whether or not the policy lists it (see ``system_channel``); staff choose
+    only among the policy's active channels. A complaint about a staff member, its corrections and its
+    answer are hidden from that member (``ContactEntry.objects.visible_to``).
     """
     for uploaded_file in attachments:
         _check_attachment(uploaded_file)
-    if not channel.is_active:
+    if actor is not None and not channel.is_active:
         raise ValidationError({"channel": _("This channel is no longer in use.")})
     if beneficiary is None and not (contact_name or contact_mobile):
         raise ValidationError(
@@ -48,10 +73,12 @@ def contact_record(
         raise ValidationError({"corrects": _("The corrected entry belongs to another beneficiary.")})
     if staff_subject is not None and purpose != ContactEntry.Purpose.COMPLAINT:
         raise ValidationError({"staff_subject": _("Only a complaint can be about a staff member.")})
+    # A correction repeats what it corrects: it stays hidden from the member the original is about.
+    hidden_from = corrects.staff_subject if corrects is not None and corrects.staff_subject_id else staff_subject
     entry = ContactEntry.objects.create(
         channel=channel, purpose=purpose, direction=direction, beneficiary=beneficiary,
         contact_name=contact_name, contact_mobile=contact_mobile, subject=subject, body=body,
-        support_request=support_request, corrects=corrects, recorded_by=actor,
+        support_request=support_request, corrects=corrects, recorded_by=actor, staff_subject=hidden_from,
     )
     for uploaded_file in attachments:
         _store_attachment(contact=entry, uploaded_file=uploaded_file, actor=actor)
@@ -71,6 +98,32 @@ def _check_attachment(uploaded_file) -> str:
     from beneficiaries.services import uploaded_file_check
 
     return uploaded_file_check(uploaded_file, field="attachment")
+
+
+# Opening a contact's attachment is an access to sensitive data, exactly like a beneficiary's document.
+ATTACHMENT_PERMISSION = "beneficiaries.view_sensitive"
+
+
+def contact_attachment_open(*, attachment: ContactAttachment, actor):
+    """Open an attachment's file for ``actor``: refused without the sensitive-data permission, and logged
+    in the same access log as documents (``beneficiaries.services.sensitive_reveal``), with the caller's
+    file when they have one. The caller must already have been allowed to see the contact
+    (``ContactAttachment.objects.visible_to``). Raises ``Http404`` when the file is missing."""
+    from django.http import Http404
+
+    from beneficiaries.models import SensitiveAccess
+    from beneficiaries.services import sensitive_reveal
+
+    if actor is None or not actor.has_perm(ATTACHMENT_PERMISSION):
+        raise PermissionDenied
+    sensitive_reveal(
+        beneficiary=attachment.contact.beneficiary, field=SensitiveAccess.Field.CONTACT_ATTACHMENT, actor=actor,
+        item=f"contact {attachment.contact_id} / attachment {attachment.pk}",
+    )
+    try:
+        return attachment.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
 
 
 def _store_attachment(*, contact: ContactEntry, uploaded_file, actor) -> ContactAttachment:
@@ -133,7 +186,8 @@ def _event(case: Case, action: str, *, actor, at, old_status: str = "", new_stat
 @transaction.atomic
 def case_open(*, contact: ContactEntry, actor, staff_subject=None, support_request=None, contests_decision=False) -> Case:
     """Open the case for an incoming inquiry, complaint or suggestion — or a follow-up the surveys app
-    asks for — with due dates from its target."""
+    asks for — with due dates from its target. A case the portal opens itself (``actor=None``: the
+    public form, a survey follow-up) goes to the duty officer (``case_duty_officer``)."""
     kind = OPENABLE_KINDS.get(contact.purpose)
     if kind is None:
         raise ValidationError({"purpose": _("Only inquiries, complaints, suggestions and follow-ups open a case.")})
@@ -150,7 +204,50 @@ def case_open(*, contact: ContactEntry, actor, staff_subject=None, support_reque
         first_response_due=add_working_days(now, first_days), resolution_due=add_working_days(now, resolution_days),
     )
     _event(case, CaseEvent.Action.OPENED, actor=actor, at=now, new_status=case.status)
+    if actor is None:
+        duty_officer = case_duty_officer(exclude=staff_subject)
+        if duty_officer is not None:
+            case.assignee = duty_officer
+            case.save(update_fields=["assignee"])
+            _event(case, CaseEvent.Action.ASSIGNED, actor=None, at=now, note=person_name(duty_officer))
+    if staff_subject is not None and contact.staff_subject_id != staff_subject.pk:
+        contact.staff_subject = staff_subject
+        contact.save(update_fields=["staff_subject"])
     return case
+
+
+def _handles_cases(user) -> bool:
+    return user.is_active and user.has_perm("channels_log.change_case")
+
+
+def case_duty_officer(*, exclude=None):
+    """Who a case the portal opens itself (public form, survey follow-up) is assigned to.
+
+    ``PUBLIC_CASES_DUTY_OFFICER`` names the duty officer's username. Unset — or naming someone who is
+    gone, inactive or cannot handle cases (logged) — the case goes to the active relations officer with the
+    fewest open cases (the longest-standing account on a tie), so every public message has someone
+    answerable for it. With no relations officer at all it stays unassigned, in everyone's case list, and
+    the overdue sweep escalates it as usual. Never the staff member a complaint is about (``exclude``)."""
+    User = get_user_model()
+    excluded = getattr(exclude, "pk", None)
+    username = (getattr(settings, "PUBLIC_CASES_DUTY_OFFICER", "") or "").strip()
+    if username:
+        named = User.objects.filter(username=username).first()
+        if named is None or not _handles_cases(named):
+            logger.warning("PUBLIC_CASES_DUTY_OFFICER %r is not an active user who handles cases", username)
+        elif named.pk != excluded:
+            return named
+    open_statuses = [Case.Status.OPEN, Case.Status.IN_PROGRESS]
+    candidates = (
+        User.objects.filter(is_active=True, groups__name=Role.RELATIONS_OFFICER)
+        .exclude(pk=excluded)
+        .annotate(open_cases=Count("assigned_cases", filter=Q(assigned_cases__status__in=open_statuses), distinct=True))
+        .order_by("open_cases", "pk")
+    )
+    for candidate in candidates[:20]:
+        if _handles_cases(candidate):
+            return candidate
+    return None
 
 
 def _may_handle(case: Case, actor) -> None:
@@ -231,7 +328,7 @@ def case_answer(*, case: Case, response: str, channel: Channel, actor) -> Case:
         channel=channel, direction=ContactEntry.Direction.OUTGOING, purpose=contact.purpose,
         beneficiary=contact.beneficiary, contact_name=contact.contact_name, contact_mobile=contact.contact_mobile,
         subject=_("Answer to %(reference)s") % {"reference": case.reference}, body=response,
-        support_request=case.support_request, recorded_by=actor,
+        support_request=case.support_request, recorded_by=actor, staff_subject=case.staff_subject,
     )
     _notify_answer(case, case.events.filter(action=CaseEvent.Action.ANSWERED).count())
     return case
@@ -334,10 +431,12 @@ def cases_escalate_overdue() -> int:
     return sum(case_escalate(case_id=case_id) for case_id in ids)
 
 
-def escalation_recipients():
-    from django.contrib.auth import get_user_model
-
-    return get_user_model().objects.filter(is_active=True, groups__name=Role.MANAGER).distinct()
+def escalation_recipients(case: Case | None = None):
+    """The managers told about an overdue case — never the staff member a complaint is about."""
+    managers = get_user_model().objects.filter(is_active=True, groups__name=Role.MANAGER).distinct()
+    if case is not None and case.staff_subject_id:
+        managers = managers.exclude(pk=case.staff_subject_id)
+    return managers
 
 
 def _notify_escalation(case: Case) -> None:
@@ -346,31 +445,40 @@ def _notify_escalation(case: Case) -> None:
     from .messaging import message_queue
 
     context = {
+        "case": case,
         "reference": case.reference,
         "url": settings.SITE_URL.rstrip("/") + case.get_absolute_url(),
         "reason": _("%(kind)s received %(date)s") % {
             "kind": case.get_kind_display(), "date": timezone.localtime(case.opened_at).strftime("%Y-%m-%d %H:%M"),
         },
     }
-    for manager in escalation_recipients():
+    for manager in escalation_recipients(case):
         message_queue(event="case_escalated", key=f"case_escalated:{case.pk}:{manager.pk}", user=manager, context=context)
 
 
 def _notify_answer(case: Case, answer_number: int) -> None:
-    """Tell a registered beneficiary that their message is answered (public senders check the status page)."""
+    """Tell the sender that their message is answered, once per answer (the key names the answer).
+
+    A registered beneficiary hears by their own preferences. A public sender who gave a mobile and left
+    the form's "tell me by SMS" on gets an SMS with the reference and the status page's link (the answer
+    itself is read there, after giving the reference and the same mobile); one who switched it off gets
+    nothing."""
     from django.urls import reverse
 
     from .messaging import message_queue
 
-    if case.contact.beneficiary_id is None:
-        return
-    message_queue(
-        event="complaint_answered", key=f"case_answered:{case.pk}:{answer_number}", beneficiary=case.contact.beneficiary,
-        context={
-            "reference": case.reference, "answer": case.response,
-            "url": settings.SITE_URL.rstrip("/") + reverse("channels_log:public_status"),
-        },
-    )
+    key = f"case_answered:{case.pk}:{answer_number}"
+    url = settings.SITE_URL.rstrip("/") + reverse("channels_log:public_status")
+    if case.contact.beneficiary_id is not None:
+        message_queue(
+            event="complaint_answered", key=key, beneficiary=case.contact.beneficiary,
+            context={"case": case, "reference": case.reference, "answer": case.response, "url": url},
+        )
+    elif case.sms_updates and case.mobile:
+        message_queue(
+            event="complaint_answered", key=key, mobile=case.mobile,
+            context={"case": case, "reference": case.reference, "url": url},
+        )
 
 
 # --- A complaint that contests a committee decision opens the appeal ---
@@ -395,15 +503,22 @@ def case_appeal_open(*, case: Case, actor) -> Case:
 # --- The public site ---
 
 @transaction.atomic
-def case_submit_public(*, kind: str, name: str, mobile: str, subject: str, body: str) -> Case:
-    """An inquiry, complaint or suggestion sent from the website's contact form (no login)."""
-    if kind not in Case.Kind.values:
+def case_submit_public(
+    *, kind: str, name: str, mobile: str, subject: str, body: str, sms_updates: bool = True
+) -> Case:
+    """An inquiry, complaint or suggestion sent from the website's contact form (no login). It arrives
+    through the website whatever channels the policy lists, and goes to the duty officer."""
+    if kind not in PUBLIC_KINDS:
         raise ValidationError({"kind": _("Choose an inquiry, a complaint or a suggestion.")})
-    channel = Channel.objects.get(code="website")
     entry = contact_record(
-        actor=None, channel=channel, purpose=kind, contact_name=name, contact_mobile=mobile, subject=subject, body=body,
+        actor=None, channel=system_channel("website"), purpose=kind, contact_name=name, contact_mobile=mobile,
+        subject=subject, body=body,
     )
-    return entry.case
+    case = entry.case
+    if sms_updates and case.mobile:
+        case.sms_updates = True
+        case.save(update_fields=["sms_updates"])
+    return case
 
 
 def case_find_for_sender(*, reference: str, mobile: str) -> Case | None:

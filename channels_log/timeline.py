@@ -9,7 +9,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from association.roles import Role, has_role
 from requests_app.models import StatusChange
 
 from .models import ContactEntry
@@ -44,14 +43,11 @@ def surveys_available() -> bool:
 def beneficiary_timeline(*, beneficiary, user) -> list[TimelineItem]:
     items: list[TimelineItem] = []
     contacts = (
-        ContactEntry.objects.filter(beneficiary=beneficiary)
+        ContactEntry.objects.visible_to(user).filter(beneficiary=beneficiary)
         .select_related("channel", "recorded_by", "case")[:PER_SOURCE_LIMIT]
     )
-    sees_all = has_role(user, Role.MANAGER)
     for entry in contacts:
         case = getattr(entry, "case", None)
-        if case is not None and case.staff_subject_id == user.pk and not sees_all:
-            continue
         items.append(TimelineItem(
             at=entry.created_at, source="contact",
             title=f"{entry.get_purpose_display()} · {entry.channel} · {entry.get_direction_display()}",
@@ -94,7 +90,7 @@ def beneficiary_timeline(*, beneficiary, user) -> list[TimelineItem]:
                 ))
     # Outgoing messages (issue 7): every message told to the beneficiary, with its delivery status.
     can_open = user.has_perm("channels_log.view_outgoingmessage")
-    for message in beneficiary.outgoing_messages.order_by("-created_at", "-pk")[:PER_SOURCE_LIMIT]:
+    for message in beneficiary.outgoing_messages.visible_to(user).order_by("-created_at", "-pk")[:PER_SOURCE_LIMIT]:
         items.append(TimelineItem(
             at=message.sent_at or message.created_at, source="message",
             title=f"{message.get_event_display()} · {message.get_channel_display()}",

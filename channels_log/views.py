@@ -25,7 +25,9 @@ def contact_new(request):
     corrects = None
     if request.GET.get("corrects", "").isdigit():
         # A correction is a new entry pointing at the old one (the log is append-only).
-        corrects = get_object_or_404(ContactEntry, pk=request.GET["corrects"], beneficiary=beneficiary)
+        corrects = get_object_or_404(
+            ContactEntry.objects.visible_to(request.user), pk=request.GET["corrects"], beneficiary=beneficiary
+        )
     initial = {}
     if corrects is not None:
         initial = {f: getattr(corrects, f) for f in (
@@ -57,7 +59,7 @@ def contact_new(request):
 
 @staff_view("channels_log.view_contactentry")
 def contact_list(request):
-    queryset = ContactEntry.objects.select_related("channel", "beneficiary", "recorded_by")
+    queryset = ContactEntry.objects.visible_to(request.user).select_related("channel", "beneficiary", "recorded_by")
     channel = request.GET.get("channel")
     purpose = request.GET.get("purpose")
     if channel:

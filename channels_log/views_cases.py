@@ -3,7 +3,7 @@ the beneficiary timeline and the reports."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,7 +11,6 @@ from django.views.decorators.http import require_POST
 
 from association.pagination import paginate
 from association.permissions import staff_view
-from association.roles import Role, has_role
 from beneficiaries.models import Beneficiary
 
 from . import reports, services, timeline
@@ -30,14 +29,10 @@ CHANGE_CASE = "channels_log.change_case"
 
 
 def visible_cases(user):
-    """Cases the user may see: a complaint about a staff member is hidden from that member
-    (managers and admins see everything)."""
-    queryset = Case.objects.select_related(
+    """Cases the user may see (``Case.objects.visible_to``: never a complaint about themselves)."""
+    return Case.objects.visible_to(user).select_related(
         "contact__channel", "contact__beneficiary", "assignee", "staff_subject", "response_channel", "support_request",
     )
-    if not has_role(user, Role.MANAGER):
-        queryset = queryset.exclude(staff_subject=user)
-    return queryset
 
 
 def _case(request, pk) -> Case:
@@ -77,6 +72,7 @@ def _detail(request, case, *, status=200, **forms):
         "can_change": can_change,
         "can_assign": user.has_perm("channels_log.assign_case"),
         "transitions": services.TRANSITIONS[case.status],
+        "can_open_attachments": user.has_perm(services.ATTACHMENT_PERMISSION),
         "assign_form": forms.get("assign_form") or CaseAssignForm(case=case, initial={"assignee": case.assignee_id}),
         "answer_form": forms.get("answer_form") or CaseAnswerForm(initial={"channel": case.contact.channel_id}),
         "outcome_form": forms.get("outcome_form") or CaseOutcomeForm(initial={
@@ -181,31 +177,31 @@ def case_reopen(request, pk):
 
 @staff_view("channels_log.view_contactentry")
 def contact_detail(request, pk):
+    visible = ContactEntry.objects.visible_to(request.user)
     entry = get_object_or_404(
-        ContactEntry.objects.select_related("channel", "beneficiary", "recorded_by", "corrects", "support_request"), pk=pk
+        visible.select_related("channel", "beneficiary", "recorded_by", "corrects", "support_request"), pk=pk
     )
-    case = Case.objects.filter(contact=entry).first()
-    if case is not None and case.staff_subject_id == request.user.pk and not has_role(request.user, Role.MANAGER):
-        raise Http404
     return render(request, "channels_log/contact_detail.html", {
         "entry": entry,
-        "case": case,
+        "case": Case.objects.visible_to(request.user).filter(contact=entry).first(),
         "attachments": entry.attachments.all(),
-        "corrections": entry.corrections.select_related("recorded_by"),
+        "can_open_attachments": request.user.has_perm(services.ATTACHMENT_PERMISSION),
+        "corrections": entry.corrections.visible_to(request.user).select_related("recorded_by"),
     })
 
 
-@staff_view("channels_log.view_contactentry")
+@staff_view("channels_log.view_contactentry", services.ATTACHMENT_PERMISSION)
 def attachment_file(request, pk):
-    """Serve an attachment through the app, never from a public media URL."""
-    attachment = get_object_or_404(ContactAttachment, pk=pk)
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
+    """Serve an attachment through the app (never a public media URL), like a beneficiary's document:
+    the sensitive-data permission, an access-log row, and no copy kept by the browser or a proxy."""
+    attachment = get_object_or_404(
+        ContactAttachment.objects.visible_to(request.user).select_related("contact__beneficiary"), pk=pk
+    )
+    handle = services.contact_attachment_open(attachment=attachment, actor=request.user)
     response = FileResponse(handle, content_type=attachment.content_type)
     response["Content-Disposition"] = f'inline; filename="attachment-{attachment.pk}"'
     response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "no-store"
     return response
 
 

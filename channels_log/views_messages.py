@@ -33,7 +33,7 @@ class MessagePreferenceForm(PortalModelForm):
 
 
 def _filtered(request):
-    queryset = OutgoingMessage.objects.select_related("beneficiary", "user", "support_request")
+    queryset = OutgoingMessage.objects.visible_to(request.user).select_related("beneficiary", "user", "support_request")
     selected = {}
     for name, allowed in (
         ("status", OutgoingMessage.Status.values),
@@ -66,7 +66,9 @@ def message_list(request):
 
 @staff_view("channels_log.view_outgoingmessage")
 def message_detail(request, pk):
-    message = get_object_or_404(OutgoingMessage.objects.select_related("beneficiary", "user", "support_request"), pk=pk)
+    message = get_object_or_404(
+        OutgoingMessage.objects.visible_to(request.user).select_related("beneficiary", "user", "support_request"), pk=pk
+    )
     return render(
         request,
         "channels_log/messages/detail.html",
@@ -81,7 +83,7 @@ def message_detail(request, pk):
 @require_POST
 @staff_view("channels_log.view_outgoingmessage", "channels_log.retry_outgoingmessage")
 def message_retry(request, pk):
-    message = get_object_or_404(OutgoingMessage, pk=pk)
+    message = get_object_or_404(OutgoingMessage.objects.visible_to(request.user), pk=pk)
     try:
         messaging.message_retry(message=message, actor=request.user)
     except ValidationError as exc:

@@ -35,10 +35,15 @@ def contact_public(request):
         data = form.cleaned_data
         try:
             case = services.case_submit_public(
-                kind=data["kind"], name=data["name"], mobile=data["mobile"], subject=data["subject"], body=data["body"]
+                kind=data["kind"], name=data["name"], mobile=data["mobile"], subject=data["subject"], body=data["body"],
+                sms_updates=data["sms_updates"],
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            if hasattr(exc, "error_dict"):
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, exc)
         else:
             # The reference is shown once on the next page, never put in a URL.
             request.session[SESSION_KEY] = case.reference

@@ -93,7 +93,7 @@ class TimelineEntry:
     actor: Any = None
 
 
-def _timeline(support_request: SupportRequest) -> list[TimelineEntry]:
+def _timeline(support_request: SupportRequest, user) -> list[TimelineEntry]:
     """Every step in time order: status changes, contacts, documents, study, votes, decisions, deliveries."""
     entries = []
     for change in support_request.status_changes.select_related("actor"):
@@ -101,7 +101,8 @@ def _timeline(support_request: SupportRequest) -> list[TimelineEntry]:
         if change.old_status:
             title = f"{change.get_old_status_display()} ← {title}"
         entries.append(TimelineEntry(change.at, "status", title, change.reason, change.actor))
-    for contact in support_request.contacts.select_related("channel", "recorded_by"):
+    # A complaint about the viewer (its entry, corrections and answer) is not shown to them.
+    for contact in support_request.contacts.visible_to(user).select_related("channel", "recorded_by"):
         entries.append(
             TimelineEntry(
                 contact.created_at,
@@ -212,7 +213,7 @@ def _render_detail(request, support_request: SupportRequest, status=200, **bound
         ),
         "missing": services.missing_items(support_request) if support_request.status in (S.DRAFT, S.INCOMPLETE) else [],
         "declaration": getattr(support_request, "declaration", None),
-        "timeline": _timeline(support_request),
+        "timeline": _timeline(support_request, request.user),
         "targets": targets,
         "study": current_study,
         "study_is_mine": study_is_mine,

@@ -385,14 +385,14 @@ def is_low(version: SurveyVersion, answers: dict, settings: SurveySettings) -> b
 
 def _follow_up(*, invitation: Invitation, response: Response) -> None:
     """A low score on a named response: the contact log gets a follow-up entry for the relations team."""
-    from channels_log.models import Channel, ContactEntry
-    from channels_log.services import case_open, contact_record
+    from channels_log.models import ContactEntry
+    from channels_log.services import case_open, contact_record, system_channel
 
-    channel = Channel.objects.filter(code="website", is_active=True).first()
-    if channel is None or invitation.beneficiary is None:
+    if invitation.beneficiary is None:
         return
+    # The answer came through the site whatever channels the policy lists: the follow-up is never dropped.
     entry = contact_record(
-        actor=None, channel=channel, purpose=ContactEntry.Purpose.FOLLOW_UP,
+        actor=None, channel=system_channel("website"), purpose=ContactEntry.Purpose.FOLLOW_UP,
         direction=ContactEntry.Direction.INCOMING, beneficiary=invitation.beneficiary,
         support_request=invitation.support_request,
         subject=_("Low satisfaction score: please follow up"),

@@ -33,7 +33,10 @@ URLS = {
     "channels_log:list": {"expect": staff(ALL_ROLES)},
     "channels_log:new": {"expect": staff([Role.RELATIONS_OFFICER, Role.SOCIAL_RESEARCHER])},
     "channels_log:contact_detail": {"kwargs": _contact, "expect": staff(ALL_ROLES)},
-    "channels_log:attachment": {"kwargs": _attachment, "expect": staff(ALL_ROLES)},
+    # Opening a file needs the sensitive-data permission, like a beneficiary's document.
+    "channels_log:attachment": {
+        "kwargs": _attachment, "expect": staff([Role.RELATIONS_OFFICER, Role.SOCIAL_RESEARCHER, Role.MANAGER]),
+    },
     "channels_log:case_list": {"expect": staff(CASE_HANDLERS)},
     "channels_log:case_detail": {"kwargs": _case, "expect": staff(CASE_HANDLERS)},
     "channels_log:case_assign": {
