@@ -28,8 +28,14 @@ def _clear_throttle():
 def public_message(**overrides) -> Case:
     """Sent as the public sends it: through the website form, by an anonymous client."""
     data = {
-        "kind": "complaint", "name": "نورة سالم", "mobile": "0551112233", "subject": "لم يصلني رد",
-        "body": "راجعت الجمعية مرتين.", "website": "", "sms_updates": "on", **overrides,
+        "kind": "complaint",
+        "name": "نورة سالم",
+        "mobile": "0551112233",
+        "subject": "لم يصلني رد",
+        "body": "راجعت الجمعية مرتين.",
+        "website": "",
+        "sms_updates": "on",
+        **overrides,
     }
     response = Client().post(reverse("channels_log:public_contact"), data)
     assert response.status_code == 302, response.content.decode()[:2000]
@@ -75,7 +81,9 @@ def test_staff_pages_show_entries_nobody_recorded(role_fixture, request, client)
     ]
     if user.has_perm("channels_log.view_case"):
         pages += [
-            reverse("channels_log:case_list"), public_case.get_absolute_url(), follow_up.get_absolute_url(),
+            reverse("channels_log:case_list"),
+            public_case.get_absolute_url(),
+            follow_up.get_absolute_url(),
             officer_case.get_absolute_url(),
         ]
     for url in pages:

@@ -29,8 +29,13 @@ def _clear_throttle():
 
 def send_public(sms_updates=True, **overrides) -> Case:
     data = {
-        "kind": "complaint", "name": "منى خالد", "mobile": "٠٥٥ ٩٨٧ ٦٥٤٣", "subject": "تأخر الرد على طلبي",
-        "body": "قدمت الطلب قبل شهر.", "website": "", **overrides,
+        "kind": "complaint",
+        "name": "منى خالد",
+        "mobile": "٠٥٥ ٩٨٧ ٦٥٤٣",
+        "subject": "تأخر الرد على طلبي",
+        "body": "قدمت الطلب قبل شهر.",
+        "website": "",
+        **overrides,
     }
     if sms_updates:
         data["sms_updates"] = "on"
@@ -40,6 +45,7 @@ def send_public(sms_updates=True, **overrides) -> Case:
 
 
 # --- Routing ---
+
 
 def test_the_named_duty_officer_gets_every_public_case(settings):
     duty = UserFactory(role="relations_officer", username="duty.desk")
@@ -84,7 +90,9 @@ def test_survey_follow_ups_are_routed_too(settings):
     duty = UserFactory(role="relations_officer", username="duty.desk")
     settings.PUBLIC_CASES_DUTY_OFFICER = "duty.desk"
     invitation = open_invitation()
-    response = survey_services.response_submit(token=invitation.token, answers=answers_for(invitation.version, rating=1))
+    response = survey_services.response_submit(
+        token=invitation.token, answers=answers_for(invitation.version, rating=1)
+    )
     assert Case.objects.get(contact=response.follow_up).assignee == duty
 
 
@@ -96,6 +104,7 @@ def test_staff_opened_cases_are_not_rerouted(settings, officer):
 
 # --- The SMS when answered ---
 
+
 def test_the_sender_gets_one_sms_per_answer_with_the_status_link(settings, tmp_path, officer):
     settings.SMS_BACKEND = "file"
     settings.SMS_FILE_PATH = str(tmp_path / "outbox.jsonl")
@@ -106,7 +115,10 @@ def test_the_sender_gets_one_sms_per_answer_with_the_status_link(settings, tmp_p
     services.case_answer(case=case, response="راجعنا طلبك وسيعرض على اللجنة.", channel=channel("phone"), actor=officer)
     [message] = OutgoingMessage.objects.all()
     assert (message.event, message.channel, message.recipient, message.case) == (
-        "complaint_answered", "sms", "+966559876543", case,
+        "complaint_answered",
+        "sms",
+        "+966559876543",
+        case,
     )
     assert message.beneficiary is None and message.user is None and message.status == "queued"
     assert case.reference in message.body
@@ -129,7 +141,8 @@ def test_the_sender_gets_one_sms_per_answer_with_the_status_link(settings, tmp_p
     services.case_answer(case=case, response="التوضيح: الموعد الأحد.", channel=channel("phone"), actor=officer)
     assert OutgoingMessage.objects.filter(case=case).count() == 2
     assert sorted(OutgoingMessage.objects.values_list("group_key", flat=True)) == [
-        f"case_answered:{case.pk}:1", f"case_answered:{case.pk}:2",
+        f"case_answered:{case.pk}:1",
+        f"case_answered:{case.pk}:2",
     ]
 
 

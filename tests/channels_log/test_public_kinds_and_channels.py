@@ -29,12 +29,18 @@ def _clear_throttle():
 
 def form_data(**overrides):
     return {
-        "kind": "inquiry", "name": "خالد عمر", "mobile": "0561234567", "subject": "مواعيد الاستقبال",
-        "body": "متى تستقبلون المراجعين؟", "website": "", **overrides,
+        "kind": "inquiry",
+        "name": "خالد عمر",
+        "mobile": "0561234567",
+        "subject": "مواعيد الاستقبال",
+        "body": "متى تستقبلون المراجعين؟",
+        "website": "",
+        **overrides,
     }
 
 
 # --- Item 2: the public kinds ---
+
 
 def test_the_form_offers_inquiry_complaint_and_suggestion_only(client):
     page = client.get(reverse("channels_log:public_contact"))
@@ -64,11 +70,16 @@ def test_the_service_refuses_a_follow_up_from_the_public():
 
 # --- Item 3: whatever the approved policy's channels ---
 
+
 def approve_policy_without_website(manager):
     version = PolicyVersionFactory(channels=["interview", "phone"])
     association_services.policy_approve(
-        version=version, actor=manager, board_meeting=3, approval_date=dt.date(2025, 2, 1),
-        signatory_name="أ. سعد بن علي", signatory_title="رئيس مجلس الإدارة",
+        version=version,
+        actor=manager,
+        board_meeting=3,
+        approval_date=dt.date(2025, 2, 1),
+        signatory_name="أ. سعد بن علي",
+        signatory_title="رئيس مجلس الإدارة",
     )
     website = Channel.objects.get(code="website")
     assert not website.is_active

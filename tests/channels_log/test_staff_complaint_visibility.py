@@ -35,24 +35,45 @@ def thread(officer, subject, settings, tmp_path):
     beneficiary = BeneficiaryFactory()
     support_request = SupportRequestFactory(beneficiary=beneficiary)
     complaint = make_contact(
-        purpose="complaint", actor=officer, beneficiary=beneficiary, support_request=support_request,
-        subject="شكوى على موظف", body=SECRET, staff_subject=subject, attachments=[png_upload()],
+        purpose="complaint",
+        actor=officer,
+        beneficiary=beneficiary,
+        support_request=support_request,
+        subject="شكوى على موظف",
+        body=SECRET,
+        staff_subject=subject,
+        attachments=[png_upload()],
     )
     correction = services.contact_record(
-        actor=officer, channel=channel("phone"), purpose="complaint", beneficiary=beneficiary, corrects=complaint,
-        subject="تصحيح الشكوى", body=SECRET + " (تصحيح)", attachments=[png_upload("second.png")],
+        actor=officer,
+        channel=channel("phone"),
+        purpose="complaint",
+        beneficiary=beneficiary,
+        corrects=complaint,
+        subject="تصحيح الشكوى",
+        body=SECRET + " (تصحيح)",
+        attachments=[png_upload("second.png")],
     )
     case = complaint.case
     services.case_answer(case=case, response=ANSWER, channel=channel("phone"), actor=officer)
     answer_entry = ContactEntry.objects.get(direction="out", body=ANSWER)
     # Neighbours the subject may see: another complaint on the same beneficiary and request.
     other = make_contact(
-        purpose="complaint", actor=officer, beneficiary=beneficiary, support_request=support_request,
-        subject="شكوى عامة", body="تأخر الصرف",
+        purpose="complaint",
+        actor=officer,
+        beneficiary=beneficiary,
+        support_request=support_request,
+        subject="شكوى عامة",
+        body="تأخر الصرف",
     )
     return {
-        "beneficiary": beneficiary, "support_request": support_request, "complaint": complaint,
-        "correction": correction, "answer": answer_entry, "case": case, "other": other,
+        "beneficiary": beneficiary,
+        "support_request": support_request,
+        "complaint": complaint,
+        "correction": correction,
+        "answer": answer_entry,
+        "case": case,
+        "other": other,
         "attachments": list(ContactAttachment.objects.filter(contact__in=[complaint, correction])),
         "messages": list(OutgoingMessage.objects.filter(case=case)),
     }
@@ -63,7 +84,8 @@ def test_the_whole_thread_is_marked_and_the_selectors_hide_it(thread, subject, o
     assert set(ContactEntry.objects.filter(staff_subject=subject).values_list("pk", flat=True)) == marked
     assert thread["messages"], "the answer's SMS is linked to the case"
     for model, hidden in (
-        (ContactEntry, marked), (Case, {thread["case"].pk}),
+        (ContactEntry, marked),
+        (Case, {thread["case"].pk}),
         (ContactAttachment, {a.pk for a in thread["attachments"]}),
         (OutgoingMessage, {m.pk for m in thread["messages"]}),
     ):
@@ -91,15 +113,19 @@ def test_the_subject_meets_it_on_no_page(thread, subject, officer, client):
     assert "شكوى عامة" in client.get(beneficiary.get_absolute_url()).content.decode()
     assert "شكوى عامة" in client.get(reverse("channels_log:list")).content.decode()
 
-    hidden_urls = [
-        reverse("channels_log:contact_detail", args=[entry.pk])
-        for entry in (complaint, thread["correction"], thread["answer"])
-    ] + [
-        thread["case"].get_absolute_url(),
-        # The correction form pre-fills any entry it is given: not this one.
-        f"{reverse('channels_log:new')}?corrects={complaint.pk}&beneficiary={beneficiary.public_id}",
-        f"{reverse('channels_log:new')}?corrects={thread['correction'].pk}&beneficiary={beneficiary.public_id}",
-    ] + [reverse("channels_log:attachment", args=[a.pk]) for a in thread["attachments"]]
+    hidden_urls = (
+        [
+            reverse("channels_log:contact_detail", args=[entry.pk])
+            for entry in (complaint, thread["correction"], thread["answer"])
+        ]
+        + [
+            thread["case"].get_absolute_url(),
+            # The correction form pre-fills any entry it is given: not this one.
+            f"{reverse('channels_log:new')}?corrects={complaint.pk}&beneficiary={beneficiary.public_id}",
+            f"{reverse('channels_log:new')}?corrects={thread['correction'].pk}&beneficiary={beneficiary.public_id}",
+        ]
+        + [reverse("channels_log:attachment", args=[a.pk]) for a in thread["attachments"]]
+    )
     for url in hidden_urls:
         assert client.get(url).status_code == 404, url
     assert not SensitiveAccess.objects.filter(user=subject).exists()
@@ -115,11 +141,16 @@ def test_the_subject_does_not_see_the_messages_about_it(thread, officer, client)
     """An officer complained about: the delivery log and its filters hide the answer's SMS."""
     beneficiary = thread["beneficiary"]
     complaint = make_contact(
-        purpose="complaint", actor=UserFactory(role="relations_officer"), beneficiary=beneficiary,
-        body="شكوى على موظف الاستقبال", staff_subject=officer,
+        purpose="complaint",
+        actor=UserFactory(role="relations_officer"),
+        beneficiary=beneficiary,
+        body="شكوى على موظف الاستقبال",
+        staff_subject=officer,
     )
     services.case_answer(
-        case=complaint.case, response="رد سري على الشكوى", channel=channel("phone"),
+        case=complaint.case,
+        response="رد سري على الشكوى",
+        channel=channel("phone"),
         actor=UserFactory(role="manager"),
     )
     message = OutgoingMessage.objects.get(case=complaint.case)
@@ -170,10 +201,14 @@ def test_the_admin_applies_the_same_rule(thread, subject, superuser, client):
     assert thread["other"] in listed and not {thread["complaint"], thread["correction"], thread["answer"]} & listed
     assert client.get(reverse("admin:channels_log_case_change", args=[thread["case"].pk])).status_code in (302, 404)
     attachment = thread["attachments"][0]
-    assert client.get(reverse("admin:channels_log_contactattachment_change", args=[attachment.pk])).status_code in (302, 404)
+    assert client.get(reverse("admin:channels_log_contactattachment_change", args=[attachment.pk])).status_code in (
+        302,
+        404,
+    )
 
 
 # --- Attachments are opened like documents ---
+
 
 def test_opening_an_attachment_is_logged_and_not_cached(thread, officer, client):
     attachment = thread["attachments"][0]
@@ -216,12 +251,11 @@ def test_the_reveal_endpoint_cannot_log_a_fake_attachment_access(officer, client
 
 # --- Issue 11 item 15: the staff list shows names ---
 
+
 def test_the_complaint_about_staff_choice_lists_names_not_usernames(officer):
     named = UserFactory(role="social_researcher", username="r.qahtani", first_name="ريم", last_name="القحطاني")
     bare = UserFactory(role="social_researcher", username="temp.user", first_name="", last_name="")
-    choices = dict(
-        (str(value), label) for value, label in ContactForm().fields["staff_subject"].choices if value
-    )
+    choices = dict((str(value), label) for value, label in ContactForm().fields["staff_subject"].choices if value)
     assert choices[str(named.pk)] == "ريم القحطاني"
     assert choices[str(bare.pk)] == "temp.user"
     assert "r.qahtani" not in choices.values()
