@@ -528,3 +528,54 @@ def case_find_for_sender(*, reference: str, mobile: str) -> Case | None:
         .filter(reference=reference.strip().upper(), mobile=mobile)
         .first()
     )
+
+
+# --- What a user may do next on a case ---
+
+def case_actions(case: Case, user) -> list:
+    """The steps ``user`` may take on the case now, the natural next one first — from ``TRANSITIONS`` and
+    the rules the services above apply (``change_case``, never on a complaint about oneself, a complaint's
+    outcome before closing, the request's own appeal rule). The case page renders exactly this list."""
+    from django.urls import reverse
+
+    from association.actions import Action
+    from requests_app.services import request_actions
+
+    def url(name: str) -> str:
+        return reverse(f"channels_log:case_{name}", args=[case.pk])
+
+    status, allowed = case.status, TRANSITIONS.get(case.status, set())
+    may_change = user.has_perm("channels_log.change_case") and case.staff_subject_id != user.pk
+    is_complaint = case.kind == Case.Kind.COMPLAINT
+    actions = []
+    if may_change:
+        if (
+            is_complaint
+            and case.contests_decision
+            and case.support_request_id
+            and any(a.code == "appeal" for a in request_actions(case.support_request, user))
+        ):
+            actions.append(Action("appeal", _("Open the appeal on the committee's decision"), url("appeal"),
+                                  style="warning"))
+        outcome = None
+        if is_complaint and status != S.CLOSED:
+            outcome = Action("outcome", _("Record the outcome"), url("outcome"), title=_("Complaint outcome"))
+        close = reopen = None
+        if S.CLOSED in allowed:
+            close = Action("close", _("Close the case"), url("close"), style="secondary")
+        if status in (S.ANSWERED, S.CLOSED):
+            reopen = Action("reopen", _("Reopen"), url("reopen"), style="secondary")
+        if S.ANSWERED in allowed:
+            actions.append(Action("answer", _("Record the answer"), url("answer"), title=_("Answer the sender")))
+            if status == S.OPEN:
+                actions.append(Action("start", _("Start working on it"), url("start")))
+            actions += [outcome, close]
+        elif status == S.ANSWERED:
+            # A complaint is closed once its outcome is recorded.
+            first = (outcome, close) if is_complaint and not case.outcome else (close, outcome)
+            actions += [*first, reopen]
+        else:
+            actions.append(reopen)
+    if user.has_perm("channels_log.assign_case") and status != S.CLOSED and case.staff_subject_id != user.pk:
+        actions.append(Action("assign", _("Assign"), url("assign")))
+    return [action for action in actions if action is not None]

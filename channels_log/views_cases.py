@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from association.actions import ActionMenu
 from association.pagination import paginate
 from association.permissions import staff_view
 from beneficiaries.models import Beneficiary
@@ -64,14 +65,10 @@ def case_list(request):
 
 def _detail(request, case, *, status=200, **forms):
     user = request.user
-    can_change = user.has_perm(CHANGE_CASE) and case.staff_subject_id != user.pk
     context = {
         "case": case,
         "events": case.events.select_related("actor"),
         "attachments": case.contact.attachments.all(),
-        "can_change": can_change,
-        "can_assign": user.has_perm("channels_log.assign_case"),
-        "transitions": services.TRANSITIONS[case.status],
         "can_open_attachments": user.has_perm(services.ATTACHMENT_PERMISSION),
         "assign_form": forms.get("assign_form") or CaseAssignForm(case=case, initial={"assignee": case.assignee_id}),
         "answer_form": forms.get("answer_form") or CaseAnswerForm(initial={"channel": case.contact.channel_id}),
@@ -84,6 +81,10 @@ def _detail(request, case, *, status=200, **forms):
         "reopen_form": forms.get("reopen_form") or CaseReopenForm(),
         "now": timezone.now(),
     }
+    # What the user may do comes from services.case_actions; each action gets its form (a refused one keeps
+    # its errors and the typed data).
+    action_forms = {code: context.get(f"{code}_form") for code in ("assign", "answer", "outcome", "close", "reopen")}
+    context["actions"] = ActionMenu.of(services.case_actions(case, user), action_forms)
     return render(request, "channels_log/case_detail.html", context, status=status)
 
 

@@ -162,3 +162,16 @@ class RequestFilterForm(forms.Form):
         self.fields["researcher"].label_from_instance = person_name
         for name, field in self.fields.items():
             field.widget.attrs["class"] = "form-check-input" if name == "overdue" else "form-select form-select-sm"
+
+
+class MissingDocumentForm(PortalForm):
+    """One missing document handed in from the request page; its own prefix, as several sit on the page."""
+
+    file = forms.FileField(label=_("File (PDF, JPEG or PNG)"))
+    # Set by the button pressed: «matched against the original» or «upload only».
+    verified = forms.BooleanField(required=False)
+
+    def __init__(self, document_type, *args, **kwargs):
+        kwargs.setdefault("prefix", f"doc-{document_type.pk}")
+        super().__init__(*args, **kwargs)
+        self.document_type = document_type

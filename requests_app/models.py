@@ -58,8 +58,13 @@ class SupportRequest(models.Model):
     )
     decision_window_days = models.PositiveSmallIntegerField(_("decision window (days)"), default=14)
     policy_version = models.ForeignKey(
-        "association.PolicyVersion", on_delete=models.PROTECT, null=True, blank=True, editable=False,
-        related_name="support_requests", verbose_name=_("policy version in force"),
+        "association.PolicyVersion",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="support_requests",
+        verbose_name=_("policy version in force"),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     created_by = models.ForeignKey(
@@ -99,6 +104,11 @@ class SupportRequest(models.Model):
 
     def get_absolute_url(self):
         return reverse("requests_app:detail", kwargs={"pk": self.pk})
+
+    @property
+    def returned_items(self) -> list[str]:
+        """What the beneficiary was asked to bring when the request was returned, while it waits for it."""
+        return self.missing_items if self.status == self.Status.INCOMPLETE else []
 
     @property
     def decidable_from(self):

@@ -15,13 +15,15 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from association.actions import Action
 from association.dates import hijri_year
 from association.roles import Role, has_role
 from association.services import policy_decision_window_days, policy_in_force
@@ -244,19 +246,128 @@ def required_documents_checklist(*, beneficiary, service_type: ServiceType) -> l
     ]
 
 
+def _document_gaps(support_request: SupportRequest) -> list[tuple[object, object]]:
+    """Each required document the request still lacks: (document type, the supplied document awaiting
+    verification or None when nothing was supplied). One query for the types, one for the documents."""
+    required = list(support_request.service_type.required_documents.all())
+    documents: dict[int, list] = {}
+    for document in support_request.beneficiary.documents.filter(document_type__in=required).order_by("-supplied_at"):
+        documents.setdefault(document.document_type_id, []).append(document)
+    gaps = []
+    for document_type in required:
+        supplied = documents.get(document_type.pk, [])
+        if not any(d.verified_at is not None for d in supplied):
+            gaps.append((document_type, supplied[0] if supplied else None))
+    return gaps
+
+
+def _missing_line(document_type, document) -> str:
+    if document is None:
+        return _("%(document)s: not supplied") % {"document": document_type.name}
+    return _("%(document)s: supplied but not verified by staff") % {"document": document_type.name}
+
+
 def missing_items(support_request: SupportRequest) -> list[str]:
     """Exactly what stops the request from being submitted, one line per item."""
-    items = []
-    for item in required_documents_checklist(
-        beneficiary=support_request.beneficiary, service_type=support_request.service_type
-    ):
-        if not item.supplied:
-            items.append(_("%(document)s: not supplied") % {"document": item.document_type.name})
-        elif not item.verified:
-            items.append(_("%(document)s: supplied but not verified by staff") % {"document": item.document_type.name})
+    items = [_missing_line(document_type, document) for document_type, document in _document_gaps(support_request)]
     if not Declaration.objects.filter(support_request=support_request).exists():
         items.append(_("The declaration (إقرار) is not signed"))
     return items
+
+
+# The statuses in which the applicant still completes the request at the desk.
+INTAKE = (S.DRAFT, S.INCOMPLETE)
+
+
+@dataclass(frozen=True)
+class MissingItem:
+    """One line of «still missing» on the request page, with what this user may do about it there."""
+
+    label: str
+    document_type: object = None  # None for the declaration
+    document: object = None  # a supplied document waiting to be verified against the original
+    may_upload: bool = False
+    may_verify: bool = False
+    url: str = ""  # the declaration page, for the declaration line
+    form: object = None  # attached by the view
+
+
+def still_missing(support_request: SupportRequest, user) -> list[MissingItem]:
+    """What the request lacks before it can be submitted, while it is completed at the desk (empty
+    otherwise), each document with whether ``user`` may hand it in or verify it from the request page."""
+    if support_request.status not in INTAKE:
+        return []
+    may_upload = user.has_perm("beneficiaries.add_document")
+    may_verify = user.has_perm("beneficiaries.verify_document")
+    items = [
+        MissingItem(
+            label=_missing_line(document_type, document),
+            document_type=document_type,
+            document=document,
+            may_upload=may_upload and document is None,
+            may_verify=may_verify,
+        )
+        for document_type, document in _document_gaps(support_request)
+    ]
+    if not Declaration.objects.filter(support_request=support_request).exists():
+        may_sign = has_role(user, OFFICER) and user.has_perm("requests_app.process_supportrequest")
+        items.append(
+            MissingItem(
+                label=_("The declaration (إقرار) is not signed"),
+                url=reverse("requests_app:declaration", args=[support_request.pk]) if may_sign else "",
+            )
+        )
+    return items
+
+
+@transaction.atomic
+def request_document_supply(
+    *, support_request: SupportRequest, document_type, uploaded_file, actor, verified: bool = False
+):
+    """A missing document handed in at the desk, from the request page: stored with the registry's upload
+    rule (size, real type) and, when the officer matched it against the original, verified at once.
+    A refused file leaves nothing behind."""
+    from beneficiaries.services import document_add, document_verify
+
+    if not actor.has_perm("beneficiaries.add_document"):
+        raise PermissionDenied
+    if verified and not actor.has_perm("beneficiaries.verify_document"):
+        raise PermissionDenied
+    locked = _intake_locked(support_request, document_type)
+    document = document_add(
+        beneficiary=locked.beneficiary, document_type=document_type, uploaded_file=uploaded_file, actor=actor
+    )
+    if verified:
+        document = document_verify(document=document, actor=actor)
+    return document
+
+
+@transaction.atomic
+def request_document_verify(*, support_request: SupportRequest, document_type, actor):
+    """The officer matched the supplied document against the original, from the request page."""
+    from beneficiaries.services import document_verify
+
+    if not actor.has_perm("beneficiaries.verify_document"):
+        raise PermissionDenied
+    locked = _intake_locked(support_request, document_type)
+    document = locked.beneficiary.documents.filter(document_type=document_type).order_by("-supplied_at", "-pk").first()
+    if document is None:
+        raise ValidationError(_("No %(document)s was supplied yet.") % {"document": document_type.name})
+    return document_verify(document=document, actor=actor)
+
+
+def _intake_locked(support_request: SupportRequest, document_type) -> SupportRequest:
+    locked = _lock(support_request)
+    if locked.status not in INTAKE:
+        raise ValidationError(
+            _("Documents are added from the request page while it is a draft or returned as incomplete."),
+            code="invalid_transition",
+        )
+    if not locked.service_type.required_documents.filter(pk=document_type.pk).exists():
+        raise ValidationError(
+            _("The service of this request does not require %(document)s.") % {"document": document_type.name}
+        )
+    return locked
 
 
 @transaction.atomic
@@ -785,3 +896,120 @@ def reminders_sweep(*, now=None) -> int:
                     context={"due_date": decision_due(support_request).date().isoformat()},
                 )
     return created
+
+
+# ---- what a user may do next ----------------------------------------------------------------------------
+
+
+def request_actions(support_request: SupportRequest, user) -> list[Action]:
+    """The steps ``user`` may take on the request now, the natural next one first — from the lifecycle table
+    and the same rules the services above apply (the assigned researcher, a recusal, the study's author, the
+    one appeal). The request page renders exactly this list."""
+    sr, status = support_request, support_request.status
+
+    def url(name: str) -> str:
+        return reverse(f"requests_app:{name}", args=[sr.pk])
+
+    targets = set(allowed_targets(user, status))
+    withdraw = Action("withdraw", _("Withdraw the request"), url("withdraw"), style="danger")
+    actions: list[Action] = []
+    if status in INTAKE:
+        if has_role(user, OFFICER) and not Declaration.objects.filter(support_request=sr).exists():
+            actions.append(
+                Action(
+                    "declaration",
+                    _("Sign the declaration"),
+                    url("declaration"),
+                    method="get",
+                    hint=_("The applicant signs that the data is correct, before you as witness."),
+                )
+            )
+        if S.SUBMITTED in targets:
+            actions.append(
+                Action(
+                    "submit",
+                    _("Submit the request"),
+                    url("submit"),
+                    hint=_("Submitting checks every required document and the declaration."),
+                )
+            )
+        if S.INCOMPLETE in targets:
+            actions.append(Action("return", _("Return as incomplete"), url("return"), style="warning"))
+    elif status == S.SUBMITTED:
+        if S.IN_RESEARCH in targets:
+            actions.append(Action("refer", _("Refer to social research"), url("refer")))
+        if S.AWAITING_COMMITTEE in targets:
+            actions.append(Action("to_committee", _("Send to the committee (clear case)"), url("to_committee")))
+        if S.INCOMPLETE in targets:
+            actions.append(Action("return", _("Return as incomplete"), url("return"), style="warning"))
+    elif status == S.IN_RESEARCH:
+        study = sr.studies.first()
+        mine = study is not None and (
+            user.is_superuser or (study.researcher_id == user.pk and has_role(user, RESEARCHER))
+        )
+        if mine and study.recommended_at is None:
+            record = Action("study", _("Save the assessment"), url("study"), title=_("Visit and assessment"))
+            if study.assessed_at is None:
+                actions.append(record)
+            else:
+                actions += [
+                    Action(
+                        "recommend",
+                        _("Recommend and send to the committee"),
+                        url("recommend"),
+                        title=_("Recommendation"),
+                    ),
+                    record,
+                ]
+        if S.INCOMPLETE in targets and (user.is_superuser or sr.researcher_id == user.pk):
+            actions.append(Action("return", _("Return as incomplete"), url("return"), style="warning"))
+    elif status == S.AWAITING_COMMITTEE:
+        my_vote = None
+        if has_role(user, *COMMITTEE_ROLES):
+            my_vote = _votes_this_round(sr).filter(member=user).first()
+        recused = my_vote is not None and my_vote.vote == CommitteeVote.Vote.RECUSED
+        vote = decide = None
+        if (
+            has_role(user, *COMMITTEE_ROLES)
+            and not recused
+            and not SocialStudy.objects.filter(support_request=sr, researcher=user).exists()
+        ):
+            vote = Action(
+                "vote",
+                _("Record my vote"),
+                url("vote"),
+                title=_("Your vote"),
+                hint=_("Your vote: %(vote)s") % {"vote": my_vote.get_vote_display()} if my_vote else "",
+            )
+        if S.APPROVED in targets and not recused:
+            decide = Action(
+                "decide",
+                _("Record the decision"),
+                url("decide"),
+                style="success",
+                title=_("Committee decision"),
+                detail_template="requests_app/_decide_detail.html",
+            )
+        # The chair votes first, then records the decision.
+        order = (decide, vote) if my_vote is not None else (vote, decide)
+        actions += [action for action in order if action is not None]
+        if S.IN_RESEARCH in targets:
+            actions.append(Action("refer", _("Refer to social research"), url("refer")))
+    elif status == S.APPROVED:
+        if S.REGISTERED in targets:
+            actions.append(Action("register", _("Register for the service"), url("register")))
+    elif status == S.REJECTED:
+        if S.AWAITING_COMMITTEE in targets and sr.appealed_at is None:
+            actions.append(Action("appeal", _("Record the appeal (once)"), url("appeal")))
+    elif status in (S.REGISTERED, S.SERVICE_DELIVERED) and has_role(user, OFFICER):
+        actions.append(Action("delivery", _("Record the delivery"), url("delivery_new"), title=_("Record a delivery")))
+    if S.CLOSED in targets:
+        close = Action("close", _("Close the request"), url("close"), style="secondary")
+        # After a confirmed receipt closing is what is left to do; before it, another delivery.
+        if status == S.SERVICE_DELIVERED and sr.deliveries.filter(receipt_confirmed=True).exists():
+            actions.insert(0, close)
+        else:
+            actions.append(close)
+    if S.WITHDRAWN in targets:
+        actions.append(withdraw)
+    return actions

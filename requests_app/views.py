@@ -1,5 +1,5 @@
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.contrib import messages
@@ -11,11 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from association.actions import ActionMenu
 from association.pagination import paginate
 from association.pdf import document_kinds
 from association.permissions import staff_view
-from association.roles import Role, has_role
-from beneficiaries.models import Beneficiary, Document
+from beneficiaries.models import Beneficiary, Document, DocumentType
 
 from . import services
 from .forms import (
@@ -24,6 +24,7 @@ from .forms import (
     DeclarationForm,
     DeliveryForm,
     DraftRequestForm,
+    MissingDocumentForm,
     NoteForm,
     OptionalReasonForm,
     ReasonForm,
@@ -190,66 +191,74 @@ def _timeline(support_request: SupportRequest, user) -> list[TimelineEntry]:
     return sorted(entries, key=lambda e: e.at)
 
 
-def _render_detail(request, support_request: SupportRequest, status=200, **bound_forms):
+# The form of each action, by its code; built only for the actions the user is offered.
+ACTION_FORMS = {
+    "return": lambda sr, ctx: NoteForm(prefix="return"),
+    "withdraw": lambda sr, ctx: ReasonForm(prefix="withdraw"),
+    "refer": lambda sr, ctx: ReferForm(prefix="refer"),
+    "to_committee": lambda sr, ctx: OptionalReasonForm(prefix="to_committee"),
+    "study": lambda sr, ctx: StudyForm(instance=ctx["study"], prefix="study"),
+    "recommend": lambda sr, ctx: RecommendForm(prefix="recommend"),
+    "vote": lambda sr, ctx: VoteForm(prefix="vote", initial={"vote": ctx["my_vote"].vote if ctx["my_vote"] else None}),
+    "decide": lambda sr, ctx: DecideForm(prefix="decide"),
+    "appeal": lambda sr, ctx: AppealForm(prefix="appeal"),
+    "delivery": lambda sr, ctx: DeliveryForm(prefix="delivery", initial={"delivered_on": timezone.localdate()}),
+    "close": lambda sr, ctx: OptionalReasonForm(prefix="close"),
+}
+
+
+def _render_detail(request, support_request: SupportRequest, status=200, document_forms=None, **bound_forms):
+    """The request page. What the user may do comes from ``services.request_actions``; each action's form is
+    a fresh one, or the bound one that was just refused (its errors next to its fields, the typed data kept)."""
     user = request.user
-    targets = services.allowed_targets(user, support_request.status)
     current_study = support_request.studies.select_related("researcher", "rule_set").first()
     votes = list(support_request.votes.filter(committee_round=support_request.committee_round).select_related("member"))
-    my_vote = next((v for v in votes if v.member_id == user.pk), None)
     opens = services.decidable_from(support_request)
-    study_is_mine = bool(
-        current_study and current_study.researcher_id == user.pk and support_request.status == S.IN_RESEARCH
-    )
-    can_vote = (
-        support_request.status == S.AWAITING_COMMITTEE
-        and has_role(user, Role.COMMITTEE_MEMBER, Role.COMMITTEE_CHAIR)
-        and not (my_vote and my_vote.vote == CommitteeVote.Vote.RECUSED)
-    )
     decisions = list(support_request.decisions.select_related("chair"))
     context = {
         "support_request": support_request,
-        "checklist": services.required_documents_checklist(
-            beneficiary=support_request.beneficiary, service_type=support_request.service_type
-        ),
-        "missing": services.missing_items(support_request) if support_request.status in (S.DRAFT, S.INCOMPLETE) else [],
-        "declaration": getattr(support_request, "declaration", None),
-        "timeline": _timeline(support_request, request.user),
-        "targets": targets,
         "study": current_study,
-        "study_is_mine": study_is_mine,
-        "votes": votes,
-        "my_vote": my_vote,
-        "votes_cast": sum(1 for v in votes if v.vote != CommitteeVote.Vote.RECUSED),
-        "quorum": services.quorum_required() if support_request.status == S.AWAITING_COMMITTEE else None,
-        "decidable_from": opens,
-        "is_decidable": opens is not None and timezone.now() >= opens,
-        "decisions": decisions,
-        "deliveries": list(support_request.deliveries.select_related("delivered_by")),
-        "can_vote": can_vote,
-        "can_appeal": S.AWAITING_COMMITTEE in targets
-        and support_request.status == S.REJECTED
-        and support_request.appealed_at is None,
-        "can_deliver": support_request.status in (S.REGISTERED, S.SERVICE_DELIVERED)
-        and has_role(user, Role.RELATIONS_OFFICER),
-        "pdfs": [kind for kind in PDF_KINDS if _pdf_available(support_request, kind, decisions)],
-        # Each action form has its own prefix: several sit on one page and their field ids must not collide.
-        "forms": {
-            "return": bound_forms.get("return") or NoteForm(prefix="return"),
-            "withdraw": bound_forms.get("withdraw") or ReasonForm(prefix="withdraw"),
-            "refer": bound_forms.get("refer") or ReferForm(prefix="refer"),
-            "to_committee": bound_forms.get("to_committee") or OptionalReasonForm(prefix="to_committee"),
-            "study": bound_forms.get("study")
-            or (StudyForm(instance=current_study, prefix="study") if study_is_mine else None),
-            "recommend": bound_forms.get("recommend") or RecommendForm(prefix="recommend"),
-            "vote": bound_forms.get("vote")
-            or VoteForm(prefix="vote", initial={"vote": my_vote.vote if my_vote else None}),
-            "decide": bound_forms.get("decide") or DecideForm(prefix="decide"),
-            "appeal": bound_forms.get("appeal") or AppealForm(prefix="appeal"),
-            "delivery": bound_forms.get("delivery")
-            or DeliveryForm(prefix="delivery", initial={"delivered_on": timezone.localdate()}),
-            "close": bound_forms.get("close") or OptionalReasonForm(prefix="close"),
-        },
+        "my_vote": next((v for v in votes if v.member_id == user.pk), None),
     }
+    actions = services.request_actions(support_request, user)
+    forms = {
+        action.code: bound_forms.get(action.code) or ACTION_FORMS[action.code](support_request, context)
+        for action in actions
+        if action.code in ACTION_FORMS
+    }
+    for code, form in bound_forms.items():
+        # Refused, and meanwhile no longer offered (someone else moved the request on): say why anyway.
+        if code not in forms and form is not None:
+            for errors in form.errors.values():
+                for message in errors:
+                    messages.error(request, message)
+    document_forms = document_forms or {}
+    missing = [
+        replace(item, form=document_forms.get(item.document_type.pk) or MissingDocumentForm(item.document_type))
+        if item.document_type is not None
+        else item
+        for item in services.still_missing(support_request, user)
+    ]
+    context.update(
+        {
+            "checklist": services.required_documents_checklist(
+                beneficiary=support_request.beneficiary, service_type=support_request.service_type
+            ),
+            "missing": missing,
+            "declaration": getattr(support_request, "declaration", None),
+            "timeline": _timeline(support_request, request.user),
+            "votes": votes,
+            "votes_cast": sum(1 for v in votes if v.vote != CommitteeVote.Vote.RECUSED),
+            "quorum": services.quorum_required() if "decide" in forms else None,
+            "decidable_from": opens,
+            "is_decidable": opens is not None and timezone.now() >= opens,
+            "decisions": decisions,
+            "deliveries": list(support_request.deliveries.select_related("delivered_by")),
+            "pdfs": [kind for kind in PDF_KINDS if _pdf_available(support_request, kind, decisions)],
+            "actions": ActionMenu.of(actions, forms),
+            "forms": forms,
+        }
+    )
     return render(request, "requests_app/request_detail.html", context, status=status)
 
 
@@ -499,7 +508,7 @@ def request_close(request, pk):
 @staff_view(VIEW, PROCESS)
 def declaration_sign(request, pk):
     support_request = _get_request(pk)
-    if support_request.status not in (S.DRAFT, S.INCOMPLETE) or hasattr(support_request, "declaration"):
+    if "declaration" not in (action.code for action in services.request_actions(support_request, request.user)):
         messages.info(request, _("The declaration cannot be signed at this stage."))
         return redirect(support_request)
     form = DeclarationForm(request.POST or None, request.FILES or None)
@@ -527,6 +536,52 @@ def declaration_sign(request, pk):
         },
         status=400 if form.errors else 200,
     )
+
+
+# ---- missing documents, handed in from the request page -----------------------------------------------
+
+
+@require_POST
+@staff_view(VIEW, "beneficiaries.add_document")
+def document_supply(request, pk, type_pk):
+    support_request = _get_request(pk)
+    document_type = get_object_or_404(DocumentType, pk=type_pk)
+    form = MissingDocumentForm(document_type, request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.request_document_supply(
+                support_request=support_request,
+                document_type=document_type,
+                uploaded_file=form.cleaned_data["file"],
+                verified=form.cleaned_data["verified"],
+                actor=request.user,
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            if form.cleaned_data["verified"]:
+                messages.success(request, _("%(document)s is received and verified.") % {"document": document_type})
+            else:
+                messages.success(request, _("%(document)s is received.") % {"document": document_type})
+            return redirect(support_request.get_absolute_url() + "#missing-items")
+    return _render_detail(request, support_request, status=400, document_forms={document_type.pk: form})
+
+
+@require_POST
+@staff_view(VIEW, "beneficiaries.verify_document")
+def document_verify(request, pk, type_pk):
+    support_request = _get_request(pk)
+    document_type = get_object_or_404(DocumentType, pk=type_pk)
+    try:
+        services.request_document_verify(
+            support_request=support_request, document_type=document_type, actor=request.user
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("%(document)s is verified against the original.") % {"document": document_type})
+    return redirect(support_request.get_absolute_url() + "#missing-items")
 
 
 # ---- documents ------------------------------------------------------------------------------------------

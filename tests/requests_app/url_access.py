@@ -41,6 +41,15 @@ def _draft():
     return {"pk": SupportRequestFactory().pk}
 
 
+def _draft_missing_a_document():
+    from tests.factories import DocumentTypeFactory
+
+    support_request = SupportRequestFactory()
+    document_type = DocumentTypeFactory()
+    support_request.service_type.required_documents.add(document_type)
+    return {"pk": support_request.pk, "type_pk": document_type.pk}
+
+
 def _post(kwargs, roles):
     return {"kwargs": kwargs, "method": "post", "expect": staff(roles)}
 
@@ -54,6 +63,9 @@ URLS = {
     },
     "requests_app:declaration": {"kwargs": _draft, "expect": staff([OFFICER])},
     "requests_app:submit": _post(_draft, [OFFICER]),
+    # As for any document upload (the researcher brings papers from a visit); verifying is the officer's.
+    "requests_app:document_supply": _post(_draft_missing_a_document, [OFFICER, RESEARCHER]),
+    "requests_app:document_verify": _post(_draft_missing_a_document, [OFFICER]),
     "requests_app:return": _post(_in_status("submitted"), [OFFICER]),
     "requests_app:withdraw": _post(_draft, [OFFICER]),
     "requests_app:refer": _post(_in_status("submitted"), [OFFICER, CHAIR]),
