@@ -41,7 +41,7 @@
     }
     canvas.addEventListener("pointerup", stop);
     canvas.addEventListener("pointercancel", stop);
-    canvas.style.touchAction = "none";
+    // touch-action: none (a finger draws instead of scrolling) is in portal.css.
 
     document.querySelectorAll('[data-signature-clear="' + canvas.id + '"]').forEach(function (button) {
       button.addEventListener("click", function () {
