@@ -10,8 +10,18 @@ from hijridate import Gregorian, Hijri
 from .text import to_ascii_digits
 
 HIJRI_MONTHS = [
-    "محرم", "صفر", "ربيع الأول", "ربيع الآخر", "جمادى الأولى", "جمادى الآخرة",
-    "رجب", "شعبان", "رمضان", "شوال", "ذو القعدة", "ذو الحجة",
+    "محرم",
+    "صفر",
+    "ربيع الأول",
+    "ربيع الآخر",
+    "جمادى الأولى",
+    "جمادى الآخرة",
+    "رجب",
+    "شعبان",
+    "رمضان",
+    "شوال",
+    "ذو القعدة",
+    "ذو الحجة",
 ]
 # A year below this is read as Hijri (the Umm al-Qura table covers 1343–1500 AH).
 HIJRI_YEAR_LIMIT = 1600
@@ -28,8 +38,12 @@ def hijri_year(value: dt.date) -> int:
     return to_hijri(value).year
 
 
-def format_hijri(value: dt.date | None) -> str:
-    """``1448-06-12 هـ``: ISO-like order, which reads the same in both directions."""
+HIJRI_MARK = "هـ"
+GREGORIAN_MARK = "م"
+
+
+def hijri_iso(value: dt.date | None) -> str:
+    """``1448-06-12`` (Umm al-Qura), or "" outside the table's years."""
     if value is None:
         return ""
     if isinstance(value, dt.datetime):
@@ -38,7 +52,13 @@ def format_hijri(value: dt.date | None) -> str:
         h = to_hijri(value)
     except (OverflowError, ValueError):
         return ""
-    return f"{h.year:04d}-{h.month:02d}-{h.day:02d} هـ"
+    return f"{h.year:04d}-{h.month:02d}-{h.day:02d}"
+
+
+def format_hijri(value: dt.date | None) -> str:
+    """``1448-06-12 هـ``: year-month-day, drawn left to right as one run (see ``association.bidi``)."""
+    iso = hijri_iso(value)
+    return f"{iso} {HIJRI_MARK}" if iso else ""
 
 
 def format_hijri_long(value: dt.date | None) -> str:
@@ -54,7 +74,7 @@ def format_dual(value: dt.date | None) -> str:
     if isinstance(value, dt.datetime):
         value = value.date()
     hijri = format_hijri(value)
-    gregorian = f"{value:%Y-%m-%d} م"
+    gregorian = f"{value:%Y-%m-%d} {GREGORIAN_MARK}"
     return f"{gregorian} — {hijri}" if hijri else gregorian
 
 

@@ -200,6 +200,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = "Asia/Riyadh"
 USE_TZ = True
+# «1,500.00», not the Arabic locale's «1500,00», wherever Django localises a number (association.numbers).
+FORMAT_MODULE_PATH = ["association.formats"]
 
 STATIC_URL = "/static/"
 # Its own variable: the Docker image collects static files at build time, outside the VAR_DIR volume.

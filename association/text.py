@@ -3,8 +3,13 @@
 ARABIC_INDIC = "٠١٢٣٤٥٦٧٨٩"
 EASTERN_ARABIC_INDIC = "۰۱۲۳۴۵۶۷۸۹"  # Persian/Urdu keyboards send these
 _TO_ASCII = str.maketrans(
-    {**{c: str(i) for i, c in enumerate(ARABIC_INDIC)}, **{c: str(i) for i, c in enumerate(EASTERN_ARABIC_INDIC)},
-     "٫": ".", "٬": ",", "،": ","}
+    {
+        **{c: str(i) for i, c in enumerate(ARABIC_INDIC)},
+        **{c: str(i) for i, c in enumerate(EASTERN_ARABIC_INDIC)},
+        "٫": ".",
+        "٬": ",",
+        "،": ",",
+    }
 )
 _TO_ARABIC = str.maketrans({str(i): c for i, c in enumerate(ARABIC_INDIC)})
 
@@ -26,6 +31,12 @@ def mask(value: str, visible: int = 4) -> str:
     if len(value) <= visible:
         return "•" * len(value)
     return "•" * (len(value) - visible) + value[-visible:]
+
+
+def group_iban(value) -> str:
+    """``SA03 8000 0000 6080 1016 7519``: an IBAN in its printed form (groups of four, ISO 13616)."""
+    compact = "".join(str(value or "").split()).upper()
+    return " ".join(compact[i : i + 4] for i in range(0, len(compact), 4))
 
 
 # What a page, a PDF or a message shows for a person who is not there (a contact the public sent, a

@@ -1,54 +1,121 @@
-"""Template helpers loaded in every template (``builtins``): dates in both calendars, masking, paging."""
+"""Template helpers loaded in every template (``builtins``): dates in both calendars, numbers and amounts,
+left-to-right runs, masking, paging."""
 
 import datetime as dt
-import re
 
 from django import template
 from django.utils import timezone
 
-from association.dates import format_dual, format_hijri
+from association import bidi, numbers
+from association.dates import GREGORIAN_MARK, format_dual, format_hijri
 from association.roles import has_role
+from association.text import group_iban, person_name, to_arabic_digits
 from association.text import mask as mask_text
-from association.text import person_name, to_arabic_digits
 
 register = template.Library()
 
 
-# A left-to-right mark before each date: after an Arabic letter (the «م» of the Gregorian half) the
-# Unicode bidi algorithm turns digits into Arabic numbers, and «1448-06-12» is then drawn in reverse
-# as «12-06-1448», so one line showed its two dates in opposite orders. The mark is invisible.
-_LRM = "\u200e"
-_DATE_RUN = re.compile(r"(\d[\d\-:]*)")
+# Dates, numbers, references and codes: isolated left-to-right runs that never break across lines
+# (``association.bidi``). In a plain-text template (an SMS or e-mail template renders with autoescape
+# off) the same filters give plain text, the same characters without markup.
 
 
-def _ltr_dates(text: str) -> str:
-    return _DATE_RUN.sub(_LRM + r"\1", text)
-
-
-def _as_local_date(value):
-    if isinstance(value, dt.datetime):
-        return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
-    return value
-
-
-@register.filter
-def hijri(value):
+@register.filter(needs_autoescape=True)
+def hijri(value, autoescape=True):
     """``1448-06-12 هـ``"""
-    return _ltr_dates(format_hijri(_as_local_date(value))) if value else ""
+    if not autoescape:
+        return format_hijri(bidi.local_date(value)) if value else ""
+    return bidi.hijri_date(value)
 
 
-@register.filter
-def dual_date(value):
+@register.filter(needs_autoescape=True)
+def gregorian(value, autoescape=True):
+    """``2026-11-22 م``"""
+    if not autoescape:
+        day = bidi.local_date(value) if value else None
+        return f"{day:%Y-%m-%d} {GREGORIAN_MARK}" if day else ""
+    return bidi.gregorian_date(value)
+
+
+@register.filter(needs_autoescape=True)
+def dual_date(value, autoescape=True):
     """Gregorian and Hijri: ``2026-11-22 م — 1448-06-12 هـ``"""
-    return _ltr_dates(format_dual(_as_local_date(value))) if value else ""
+    if not autoescape:
+        return format_dual(bidi.local_date(value)) if value else ""
+    return bidi.dual_date(value)
 
 
-@register.filter
-def dual_datetime(value):
-    if not value:
-        return ""
+@register.filter(needs_autoescape=True)
+def dual_datetime(value, autoescape=True):
+    """``2026-11-22 م — 1448-06-12 هـ 10:30`` in Riyadh time."""
+    if autoescape:
+        return bidi.dual_datetime(value)
+    if not isinstance(value, dt.datetime):
+        return format_dual(value) if value else ""
     local = timezone.localtime(value) if timezone.is_aware(value) else value
-    return _ltr_dates(f"{format_dual(local.date())} {local:%H:%M}")
+    return f"{format_dual(local.date())} {local:%H:%M}"
+
+
+@register.filter(needs_autoescape=True)
+def ltr(value, autoescape=True):
+    """A reference, a number, a phone or a masked ID as one isolated run: ``{{ support_request.number|ltr }}``."""
+    if value is None or value == "":
+        return ""
+    return bidi.ltr(value) if autoescape else str(value)
+
+
+@register.filter(needs_autoescape=True)
+def latin(value, autoescape=True):
+    """Like ``ltr``, for codes that keep Western digits in every document: e-mail and web addresses, handles."""
+    if value is None or value == "":
+        return ""
+    return bidi.ltr(value, latin=True) if autoescape else str(value)
+
+
+@register.filter(needs_autoescape=True)
+def iban(value, autoescape=True):
+    """``SA03 8000 0000 6080 1016 7519``: in groups of four, Western digits, one run."""
+    grouped = group_iban(value)
+    if not grouped:
+        return ""
+    return bidi.ltr(grouped, latin=True) if autoescape else grouped
+
+
+@register.filter(needs_autoescape=True)
+def amount(value, autoescape=True):
+    """``1,500.00 ريال`` (``association.numbers.format_amount``)."""
+    return bidi.amount(value) if autoescape else numbers.format_amount(value)
+
+
+@register.filter(needs_autoescape=True)
+def percent(value, autoescape=True):
+    """``87.5%`` for a share out of 100."""
+    return bidi.percent(value) if autoescape else numbers.format_percent(value)
+
+
+@register.filter(needs_autoescape=True)
+def decimal(value, places=2, autoescape=True):
+    """``{{ hours|decimal:1 }}`` → ``12.5``; ``{{ quantity|decimal }}`` → ``1,250.00``."""
+    places = int(places)
+    return bidi.decimal(value, places) if autoescape else numbers.format_decimal(value, places)
+
+
+@register.filter(needs_autoescape=True)
+def quantity(value, autoescape=True):
+    """``3`` or ``2.5``: a quantity without trailing zeros."""
+    return bidi.quantity(value) if autoescape else numbers.format_quantity(value)
+
+
+@register.simple_tag
+def outline_number(*numbers):
+    """``{% outline_number section_number item_number %}`` → «7.1» (with Arabic-Indic digits «٧-١»)."""
+    return bidi.outline_number(*numbers)
+
+
+@register.filter(needs_autoescape=True)
+def ltr_runs(value, autoescape=True):
+    """Free text with each date, reference or decimal written in it kept whole and in order."""
+    return bidi.ltr_runs(value) if autoescape else str(value or "")
 
 
 @register.filter
