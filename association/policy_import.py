@@ -197,12 +197,52 @@ class PolicyReadError(ValueError):
     """The file is not a readable .txt, .docx or .pdf."""
 
 
+class PolicyTooLarge(PolicyReadError):
+    """The file is refused before being read in full; ``message`` says why, in the user's language."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
 # === readers =======================================================================================
+
+# A policy is a few pages: the two examples have about 120 lines each. These bounds stop a hostile or
+# mistaken upload early (a 326 KB .docx declaring 100,000 paragraphs used to cost minutes of CPU).
+MAX_LINES = 5000
+MAX_PDF_PAGES = 100
+MAX_TEXT_CHARS = 2_000_000
+
+
+def _docx_limits():
+    from .uploads import MB, ZipLimits
+
+    # Its XML parts are parsed whole by python-docx: the largest (document.xml, about 1 MB for a long
+    # policy as Word saves it) is bounded; images add to the total but are not parsed.
+    return ZipLimits(max_total=40 * MB, max_member=5 * MB, max_members=1000, max_ratio=100)
+
+
+def _too_long() -> PolicyTooLarge:
+    from django.utils.translation import gettext as _
+
+    return PolicyTooLarge(
+        _("The file has more than %(limit)s lines of text; a policy document is much shorter. Check that "
+          "this is the right file.") % {"limit": MAX_LINES}
+    )
+
+
+def _bounded(lines: list[str]) -> list[str]:
+    if len(lines) > MAX_LINES:
+        raise _too_long()
+    return lines
 
 
 def read_lines(data: bytes, filename: str) -> tuple[list[str], str]:
     """The file's text as lines, and its format ("txt", "docx" or "pdf"): a PDF's text layer needs
-    repairs, and a .docx line is a whole paragraph while a text line may be a wrapped one."""
+    repairs, and a .docx line is a whole paragraph while a text line may be a wrapped one.
+
+    Raises ``PolicyTooLarge`` (with a message for the user) as soon as the file is found to exceed
+    the bounds above, before or while it is read."""
     name = (filename or "").lower()
     if name.endswith(".docx") or data[:2] == b"PK":
         return _docx_lines(data), "docx"
@@ -221,27 +261,53 @@ def _text_lines(data: bytes) -> list[str]:
             continue
         if encoding == "utf-16" and not _ARABIC.search(text):
             continue
-        return text.splitlines()
+        if len(text) > MAX_TEXT_CHARS:
+            raise _too_long()
+        return _bounded(text.splitlines())
     raise PolicyReadError("the text file is in an unknown encoding")
 
 
 def _docx_lines(data: bytes) -> list[str]:
+    import zipfile
+
+    from django.core.exceptions import ValidationError
+
+    from .uploads import check_zip
+
+    try:
+        check_zip(data, _docx_limits())
+    except ValidationError as exc:
+        raise PolicyTooLarge(" ".join(exc.messages)) from None
+    except zipfile.BadZipFile as exc:
+        raise PolicyReadError(f"not a readable .docx file: {exc}") from exc
     try:
         import docx
+        from docx.enum.style import WD_STYLE_TYPE
         from docx.table import Table
         from docx.text.paragraph import Paragraph
     except ImportError as exc:  # pragma: no cover - python-docx is a pinned dependency
         raise PolicyReadError(str(exc)) from exc
     try:
         document = docx.Document(io.BytesIO(data))
+        # Style names resolved once: python-docx's paragraph.style scans every style of the document for
+        # each paragraph (2 ms a paragraph: minutes for a long file).
+        style_names = {style.style_id: (style.name or "").lower() for style in document.styles}
+        default_style = document.styles.default(WD_STYLE_TYPE.PARAGRAPH)
     except Exception as exc:  # python-docx raises several types for a broken package
         raise PolicyReadError(f"not a readable .docx file: {exc}") from exc
+    default_name = (default_style.name or "").lower() if default_style is not None else ""
 
     lines: list[str] = []
 
+    def add(line: str) -> None:
+        lines.append(line)
+        if len(lines) > MAX_LINES:
+            raise _too_long()
+
     def paragraph_line(paragraph) -> str:
         text = paragraph.text
-        style = (paragraph.style.name or "").lower() if paragraph.style is not None else ""
+        style_id = paragraph._p.style
+        style = style_names.get(style_id, default_name) if style_id else default_name
         ppr = paragraph._p.pPr
         if style.startswith(("heading", "title")) and text.strip():
             return _HEADING_HINT + text
@@ -253,19 +319,19 @@ def _docx_lines(data: bytes) -> list[str]:
         # Letterhead and layout tables: read every cell once, row by row; merged cells repeat in
         # python-docx's row.cells, so each underlying cell is read only the first time.
         # Each cell is an entry of its own (a list item when it sits inside a section).
-        seen = []
+        seen = set()  # the elements themselves: kept alive, lxml hands back the same proxy for each
         for row in table.rows:
             for cell in row.cells:
-                if any(cell._tc is tc for tc in seen):
+                if cell._tc in seen:
                     continue
-                seen.append(cell._tc)
+                seen.add(cell._tc)
                 for block in _blocks(cell):
                     if isinstance(block, Paragraph):
                         line = paragraph_line(block)
-                        lines.append(line if line[:1] in (_HEADING_HINT, _LIST_HINT) else _LIST_HINT + line)
+                        add(line if line[:1] in (_HEADING_HINT, _LIST_HINT) else _LIST_HINT + line)
                     else:
                         walk_table(block)
-                lines.append("")
+                add("")
 
     def _blocks(parent):
         element = parent._tc if hasattr(parent, "_tc") else parent.element.body
@@ -278,7 +344,7 @@ def _docx_lines(data: bytes) -> list[str]:
 
     for block in _blocks(document):
         if isinstance(block, Paragraph):
-            lines.append(paragraph_line(block))
+            add(paragraph_line(block))
         else:
             walk_table(block)
     # A soft line break inside a paragraph is not a new entry: join it.
@@ -286,18 +352,45 @@ def _docx_lines(data: bytes) -> list[str]:
 
 
 def _pdf_lines(data: bytes) -> list[str]:
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    from django.utils.translation import gettext as _
+    from pypdf import PdfReader, apply_configuration
+    from pypdf.errors import PdfReadError, PyPdfError
 
-    try:
-        reader = PdfReader(io.BytesIO(data))
-        pages = [page.extract_text() or "" for page in reader.pages]
-    except (PdfReadError, ValueError, KeyError, TypeError) as exc:
-        raise PolicyReadError(f"not a readable .pdf file: {exc}") from exc
     lines: list[str] = []
-    for text in pages:
-        lines.extend(text.splitlines())
-        lines.append("")
+    # pypdf's own bounds, tightened for a document of a few pages: what one stream may inflate to, how
+    # much work parsing one page's content may take, how large the page tree may be.
+    with apply_configuration(
+        zlib_maximum_output_length=20_000_000,
+        lzw_maximum_output_length=20_000_000,
+        run_length_maximum_output_length=20_000_000,
+        brotli_maximum_output_length=20_000_000,
+        stream_decoding_work_maximum_length=50_000_000,
+        stream_parsing_work_maximum_count=500_000,
+        page_tree_maximum_entries=MAX_PDF_PAGES * 10,
+        page_tree_maximum_page_entries=MAX_PDF_PAGES * 10,
+    ):
+        try:
+            reader = PdfReader(io.BytesIO(data))
+            # The declared count first (one number), then the pages actually found.
+            declared = reader.trailer["/Root"]["/Pages"].get("/Count", 0)
+            if not isinstance(declared, int) or declared > MAX_PDF_PAGES or len(reader.pages) > MAX_PDF_PAGES:
+                raise PolicyTooLarge(
+                    _("The PDF has more than %(limit)s pages; a policy document is much shorter. Check that "
+                      "this is the right file.") % {"limit": MAX_PDF_PAGES}
+                )
+            characters = 0
+            for page in reader.pages:
+                text = page.extract_text() or ""
+                characters += len(text)
+                if characters > MAX_TEXT_CHARS:
+                    raise _too_long()
+                lines.extend(text.splitlines())
+                lines.append("")
+                _bounded(lines)
+        except PolicyReadError:
+            raise
+        except (PdfReadError, PyPdfError, ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
+            raise PolicyReadError(f"not a readable .pdf file: {exc}") from exc
     return lines
 
 

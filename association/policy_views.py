@@ -20,7 +20,7 @@ from .policy_forms import (
     SectionFormSet,
     section_initial,
 )
-from .policy_import import PolicyReadError, parse_file
+from .policy_import import PolicyReadError, PolicyTooLarge, parse_file
 from .roles import Role, has_role
 
 VIEW = "association.view_policyversion"
@@ -212,6 +212,8 @@ def version_import(request):
             extra = dict(Channel.objects.values_list("code", "name_ar"))
             try:
                 parsed = parse_file(upload.read(), upload.name, extra_channels=extra)
+            except PolicyTooLarge as exc:
+                upload_form.add_error("file", exc.message)
             except PolicyReadError:
                 upload_form.add_error("file", _("The file could not be read. Choose a .txt, .docx or .pdf file."))
             else:

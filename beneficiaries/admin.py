@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import CSV, XLSX
 
@@ -46,6 +46,18 @@ class BeneficiaryAdmin(PortalAdminMixin, ImportExportModelAdmin):
         if not search_term:
             return queryset, False
         return search_beneficiaries(queryset, search_term), False
+
+    def get_import_formats(self):
+        # The staff import page's bounded reader and rules: size, rows and columns checked while reading.
+        from .importing import BoundedCSV, BoundedXLSX
+
+        return [BoundedXLSX, BoundedCSV]
+
+    def add_data_read_fail_error_to_form(self, form, e):
+        if isinstance(e, ValidationError):  # the reader's own message (too many rows, too large…)
+            form.add_error("import_file", e.messages)
+        else:
+            super().add_data_read_fail_error_to_form(form, e)
 
     def has_import_permission(self, request):
         return request.user.has_perm("beneficiaries.import_beneficiary")

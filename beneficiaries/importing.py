@@ -3,6 +3,7 @@ the private stash that keeps the file between its preview and the confirmation, 
 The resource is in ``resources.py``; the writes happen in ``services.beneficiary_import``.
 """
 
+import csv
 import re
 import secrets
 import time
@@ -18,6 +19,7 @@ from django.utils.translation import gettext_lazy as _l
 from import_export.formats.base_formats import CSV, XLSX
 from import_export.results import RowResult
 
+from association import spreadsheets
 from association.forms import PortalForm
 from association.private_files import write_private_file
 
@@ -36,6 +38,7 @@ from .resources import (
 FORMATS = {"xlsx": XLSX, "csv": CSV}
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
+MAX_COLUMNS = 50  # the template has 15; extra columns are ignored, but not thousands of them
 
 # --- reading an upload --------------------------------------------------------------------------
 
@@ -47,47 +50,55 @@ def file_format_for(name: str) -> str:
     return suffix
 
 
+def _table(content: bytes, file_format: str) -> tuple[list, list[list]]:
+    """Header and rows, read within the limits (association.spreadsheets: refused by the workbook's
+    declared uncompressed size before anything is inflated, and at row MAX_ROWS + 1 while streaming)."""
+    if file_format == "xlsx":
+        if not content.startswith(b"PK\x03\x04"):
+            raise ValidationError(_("This file is not an Excel workbook (.xlsx)."), code="format")
+        try:
+            return spreadsheets.read_xlsx(content, max_rows=MAX_ROWS, max_columns=MAX_COLUMNS)
+        except ValidationError:
+            raise
+        except Exception:  # openpyxl and zipfile raise many kinds of errors for a damaged workbook
+            raise ValidationError(
+                _("This Excel workbook cannot be read; save it again and retry."), code="format"
+            ) from None
+    for encoding in ("utf-8-sig", "cp1256"):  # Excel saves Arabic CSV files in Windows-1256
+        try:
+            text = content.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise ValidationError(_("This CSV file cannot be read; save it as UTF-8 and retry."), code="format")
+    try:
+        return spreadsheets.read_csv(text, max_rows=MAX_ROWS, max_columns=MAX_COLUMNS)
+    except ValidationError:
+        raise
+    except csv.Error:  # bad quoting, a field longer than the csv module's limit
+        raise ValidationError(
+            _("This CSV file cannot be read; check that every row has the same columns."), code="format"
+        ) from None
+
+
 def read_dataset(content: bytes, file_format: str) -> tablib.Dataset:
     """The file as a dataset, refusing what is not really a workbook or a text file, an empty file,
-    too many rows, or a file without the required columns."""
+    too many rows or columns, or a file without the required columns."""
     if not content:
         raise ValidationError(_("The file is empty."), code="empty")
     if len(content) > MAX_BYTES:
         raise ValidationError(
             _("The file is too large; the limit is %(limit)s MB.") % {"limit": MAX_BYTES // 1048576}, code="size"
         )
-    if file_format == "xlsx":
-        if not content.startswith(b"PK\x03\x04"):
-            raise ValidationError(_("This file is not an Excel workbook (.xlsx)."), code="format")
-        try:
-            dataset = XLSX().create_dataset(content)
-        except Exception:  # openpyxl raises many kinds of errors for a damaged workbook
-            raise ValidationError(
-                _("This Excel workbook cannot be read; save it again and retry."), code="format"
-            ) from None
-    else:
-        for encoding in ("utf-8-sig", "cp1256"):  # Excel saves Arabic CSV files in Windows-1256
-            try:
-                text = content.decode(encoding)
-                break
-            except UnicodeDecodeError:
-                continue
-        else:
-            raise ValidationError(_("This CSV file cannot be read; save it as UTF-8 and retry."), code="format")
-        try:
-            dataset = CSV().create_dataset(text)
-        except Exception:  # tablib raises InvalidDimensions for ragged rows, csv.Error for bad quoting
-            raise ValidationError(
-                _("This CSV file cannot be read; check that every row has the same columns."), code="format"
-            ) from None
-    if not dataset.headers or len(dataset) == 0:
+    headers, rows = _table(content, file_format)
+    if not headers or not rows:
         raise ValidationError(_("The file has no rows under its header."), code="empty")
-    if len(dataset) > MAX_ROWS:
-        raise ValidationError(
-            _("The file has %(count)s rows; import at most %(limit)s at a time.")
-            % {"count": len(dataset), "limit": MAX_ROWS},
-            code="rows",
-        )
+    width = max(len(headers), *(len(row) for row in rows))
+    # Rows are as long as their last filled cell; a column beyond the header has no name (and is ignored).
+    dataset = tablib.Dataset(headers=[*headers, *[""] * (width - len(headers))])
+    for row in rows:
+        dataset.append([*row, *[None] * (width - len(row))])
     aliases = header_aliases()
     present = {aliases.get(header_key(h)) for h in dataset.headers}
     missing = [column_label(name) for name in REQUIRED_COLUMNS if name not in present]
@@ -102,7 +113,20 @@ def read_dataset(content: bytes, file_format: str) -> tablib.Dataset:
 
 def template_workbook() -> bytes:
     """An empty workbook with the column headers, for staff to fill in."""
-    return BeneficiaryResource().export(queryset=Beneficiary.objects.none()).export("xlsx")
+    return spreadsheets.dataset_bytes(BeneficiaryResource().export(queryset=Beneficiary.objects.none()), "xlsx")
+
+
+class BoundedXLSX(XLSX):
+    """The admin's import format: the same bounded reader and rules as the staff import page."""
+
+    def create_dataset(self, in_stream):
+        return read_dataset(in_stream, "xlsx")
+
+
+class BoundedCSV(CSV):
+    def create_dataset(self, in_stream):
+        # The admin decodes text formats first; read_dataset wants the bytes.
+        return read_dataset(in_stream.encode("utf-8") if isinstance(in_stream, str) else in_stream, "csv")
 
 
 # --- the dry run --------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from import_export import resources, widgets
 
+from association import spreadsheets
 from association.dates import parse_date_any
 
 from .models import Beneficiary
@@ -96,10 +97,8 @@ def cell_text(value) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     text = " ".join(str(value).split())
-    # An exported value that was protected against formula injection comes back unprotected.
-    if len(text) > 1 and text[0] == "'" and text[1] in "=+-@":
-        text = text[1:]
-    return text
+    # A csv export protects text that looks like a formula with an apostrophe: it comes back unprotected.
+    return spreadsheets.unescape(text)
 
 
 def _validation_message(exc: ValidationError) -> str:
@@ -107,13 +106,14 @@ def _validation_message(exc: ValidationError) -> str:
 
 
 class TextWidget(widgets.Widget):
+    """Text both ways. Exports go through association.spreadsheets, which keeps text that looks like a
+    formula from ever running as one."""
+
     def clean(self, value, row=None, **kwargs):
         return cell_text(value)
 
     def render(self, value, obj=None, **kwargs):
-        text = "" if value is None else str(value)
-        # A cell starting with = + - @ would run as a formula in a spreadsheet.
-        return "'" + text if text and text[0] in "=+-@" else text
+        return "" if value is None else str(value)
 
 
 class NormalizedWidget(TextWidget):

@@ -266,10 +266,12 @@ def beneficiary_export(*, actor, queryset, file_format: str) -> bytes:
         raise PermissionDenied
     if file_format not in ("xlsx", "csv"):
         raise ValidationError(_("Choose Excel (.xlsx) or CSV."), code="format")
+    from association import spreadsheets
+
     from .resources import BeneficiaryResource
 
     dataset = BeneficiaryResource().export(queryset=queryset)
-    # A byte-order mark lets Excel open an Arabic CSV as UTF-8.
-    content = dataset.export("xlsx") if file_format == "xlsx" else ("\ufeff" + dataset.export("csv")).encode("utf-8")
+    # One writer for every export: text that looks like a formula never runs as one.
+    content = spreadsheets.dataset_bytes(dataset, file_format)
     BulkTransfer.objects.create(kind=BulkTransfer.Kind.EXPORT, user=actor, file_format=file_format, rows=len(dataset))
     return content

@@ -3,13 +3,11 @@ resolution times; the share answered within target. Each figure is one grouped q
 read, never a query per row."""
 
 import datetime as dt
-import io
 import statistics
 
 from django.db.models import Count
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from .models import Case, Channel, ContactEntry
@@ -116,36 +114,18 @@ def build(*, start: dt.date, end: dt.date) -> dict:
 
 
 def to_xlsx(report: dict, *, start: dt.date, end: dt.date) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
+    """Through the one safe writer (association.spreadsheets): channel names are admin-typed text."""
+    from association.spreadsheets import Sheet, xlsx_bytes
 
-    rtl = (get_language() or "ar").startswith("ar")
-    workbook = Workbook()
-
-    def sheet(title, header, rows, first=False):
-        ws = workbook.active if first else workbook.create_sheet()
-        ws.title = title[:31]
-        ws.sheet_view.rightToLeft = rtl
-        ws.append(header)
-        for cell in ws[1]:
-            cell.font = Font(bold=True)
-        for row in rows:
-            ws.append(row)
-        return ws
-
-    sheet(_("Volume"), [_("Month"), _("Channel"), _("Purpose"), _("Contacts")],
-          [[r["month"].strftime("%Y-%m"), str(r["channel"]), str(r["purpose"]), r["count"]] for r in report["volume"]],
-          first=True)
-    sheet(_("By channel"), [_("Channel"), _("Contacts")], [[str(c), n] for c, n in report["by_channel"]])
-    sheet(_("By purpose"), [_("Purpose"), _("Contacts")], [[str(p), n] for p, n in report["by_purpose"]])
-    sheet(_("Response times"), [
-        _("Kind"), _("Cases"), _("Median first response (hours)"), _("Median resolution (hours)"),
-        _("First response within target (%)"), _("Answered within target (%)"),
-    ], [[str(t["kind"]), t["count"], t["median_first_response_hours"], t["median_resolution_hours"],
-         t["first_response_within_target"], t["resolved_within_target"]] for t in report["times"]])
-    info = workbook.create_sheet(_("Period"))
-    info.append([_("From"), start.isoformat()])
-    info.append([_("To"), end.isoformat()])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return xlsx_bytes([
+        Sheet(_("Volume"), [_("Month"), _("Channel"), _("Purpose"), _("Contacts")],
+              [[r["month"].strftime("%Y-%m"), str(r["channel"]), str(r["purpose"]), r["count"]] for r in report["volume"]]),
+        Sheet(_("By channel"), [_("Channel"), _("Contacts")], [[str(c), n] for c, n in report["by_channel"]]),
+        Sheet(_("By purpose"), [_("Purpose"), _("Contacts")], [[str(p), n] for p, n in report["by_purpose"]]),
+        Sheet(_("Response times"), [
+            _("Kind"), _("Cases"), _("Median first response (hours)"), _("Median resolution (hours)"),
+            _("First response within target (%)"), _("Answered within target (%)"),
+        ], [[str(t["kind"]), t["count"], t["median_first_response_hours"], t["median_resolution_hours"],
+             t["first_response_within_target"], t["resolved_within_target"]] for t in report["times"]]),
+        Sheet(_("Period"), (), [[_("From"), start.isoformat()], [_("To"), end.isoformat()]]),
+    ])

@@ -248,6 +248,9 @@ class Invitation(models.Model):
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True, editable=False)
     reminded_at = models.DateTimeField(_("reminded at"), null=True, blank=True, editable=False)
     used_at = models.DateTimeField(_("used at"), null=True, blank=True, editable=False)
+    # Set when the link is answered for a request: "<request id>:<source>". Unique, so a request gets one
+    # answer per source however many invitations staff print for it (surveys.services.response_submit).
+    answered_key = models.CharField(_("request and source answered"), max_length=60, blank=True, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
@@ -261,6 +264,9 @@ class Invitation(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["trigger", "related_key"], condition=~Q(related_key=""), name="invitation_once_per_event"
+            ),
+            models.UniqueConstraint(
+                fields=["answered_key"], condition=~Q(answered_key=""), name="one_answer_per_request_and_source"
             ),
         ]
 
@@ -308,6 +314,8 @@ class Response(models.Model):
         verbose_name=_("channel"),
     )
     language = models.CharField(_("language"), max_length=5, blank=True)
+    # How the answer came in: the link sent by SMS or email, or the printed code handed over in person.
+    collected_via = models.CharField(_("collected via"), max_length=10, choices=SendChannel.choices, blank=True)
     submitted_on = models.DateField(_("submitted on"), db_index=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     is_low = models.BooleanField(_("low score"), default=False)

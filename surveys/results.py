@@ -92,6 +92,15 @@ def breakdown(responses, dimension: str, labels: dict | None = None) -> list[Row
     return result
 
 
+def collection_labels() -> dict:
+    """How an answer came in, for the breakdown; answers recorded before it was kept have no value."""
+    from django.utils.translation import gettext as _
+
+    from .models import SendChannel
+
+    return {**dict(SendChannel.choices), "": _("Not recorded")}
+
+
 def response_rate(*, survey=None, date_from=None, date_to=None, now=None) -> dict:
     """Answered invitations over issued ones (those whose send time has come), in the period they were issued."""
     now = now or timezone.now()

@@ -284,11 +284,16 @@ def invitations_batch(*, survey: Survey, beneficiaries, send_channel: str, actor
 
 @transaction.atomic
 def invitation_in_person(*, survey: Survey, beneficiary=None, support_request=None, actor, now=None) -> Invitation:
-    """A link for a printed QR code, handed over at the desk; never sent by message."""
+    """A link for a printed QR code, handed over at the desk; never sent by message. Several may be printed
+    for one request (a lost sheet), but once one is answered the request has its in-person answer."""
     now = now or timezone.now()
     version = _published(survey)
     if support_request is not None:
         beneficiary = support_request.beneficiary
+        if Invitation.objects.filter(answered_key=answered_key(support_request.pk, Trigger.IN_PERSON)).exists():
+            raise ValidationError(
+                {"request_number": _("The in-person survey of this request has already been answered.")}
+            )
     return _invitation_create(
         version=version, beneficiary=beneficiary, trigger=Trigger.IN_PERSON, send_channel=SendChannel.IN_PERSON,
         scheduled_for=now, actor=actor, support_request=support_request, now=now,
@@ -405,13 +410,29 @@ def _follow_up(*, invitation: Invitation, response: Response) -> None:
     case_open(contact=entry, actor=None, support_request=invitation.support_request)
 
 
+def answered_key(support_request_id: int, trigger: str) -> str:
+    return f"{support_request_id}:{trigger}"
+
+
+def request_already_answered(invitation: Invitation) -> bool:
+    """Another link of the same request and source was answered: this one no longer can be."""
+    if not invitation.support_request_id or invitation.used_at is not None:
+        return False
+    key = answered_key(invitation.support_request_id, invitation.trigger)
+    return Invitation.objects.filter(answered_key=key).exists()
+
+
 def response_submit(*, token: str, answers: dict, language: str = "", now=None) -> Response:
-    """Record the answers for a token, once. ``answers`` maps question id → int, text, or choice ids.
+    """Record the answers for a token, once; and for a request, once per source (``trigger``) whatever
+    the number of invitations printed or sent for it. ``answers`` maps question id → int, text, or
+    choice ids.
 
     The database decides who is first: the row is locked, and the claim is a conditional
-    ``UPDATE … WHERE used_at IS NULL``; a second submission — even at the same instant from another
-    connection — finds nothing to claim. Raises ``Invitation.DoesNotExist`` for an unknown token,
-    ``InvitationUnavailable`` for a used or expired one, ``ValidationError`` for bad answers."""
+    ``UPDATE … WHERE used_at IS NULL`` that also writes the invitation's unique ``answered_key``; a
+    second submission — even at the same instant from another connection, with the same link or another
+    link of the same request — finds nothing to claim or meets the unique constraint. Raises
+    ``Invitation.DoesNotExist`` for an unknown token, ``InvitationUnavailable`` for a used or expired
+    one, or one whose request already answered (``"answered"``), ``ValidationError`` for bad answers."""
     now = now or timezone.now()
     with transaction.atomic():
         invitation = (
@@ -423,9 +444,19 @@ def response_submit(*, token: str, answers: dict, language: str = "", now=None) 
             raise InvitationUnavailable("used")
         if invitation.is_expired(now):
             raise InvitationUnavailable("expired")
+        if request_already_answered(invitation):
+            raise InvitationUnavailable("answered")
+        key = answered_key(invitation.support_request_id, invitation.trigger) if invitation.support_request_id else ""
         version = invitation.version
         _validate_answers(version, answers)
-        if not Invitation.objects.filter(pk=invitation.pk, used_at__isnull=True).update(used_at=now):
+        try:
+            with transaction.atomic():
+                claimed = Invitation.objects.filter(pk=invitation.pk, used_at__isnull=True).update(
+                    used_at=now, answered_key=key
+                )
+        except IntegrityError:  # another link of the same request was answered at the same instant
+            raise InvitationUnavailable("answered") from None
+        if not claimed:
             raise InvitationUnavailable("used")
         anonymous = version.anonymous
         request = invitation.support_request
@@ -438,6 +469,7 @@ def response_submit(*, token: str, answers: dict, language: str = "", now=None) 
             service_type_id=request.service_type_id if request else None,
             channel_id=request.channel_id if request else None,
             language=language[:5],
+            collected_via=invitation.send_channel,
             submitted_on=timezone.localdate(now),
             submitted_at=None if anonymous else now,
             is_low=is_low(version, answers, SurveySettings.load()),

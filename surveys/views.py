@@ -1,4 +1,3 @@
-import io
 from functools import wraps
 
 import qrcode
@@ -15,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from association import spreadsheets
 from association.pagination import paginate
 from association.permissions import staff_view
 from channels_log.models import Channel
@@ -78,6 +78,8 @@ def answer(request, token):
         return render(request, "surveys/public/unavailable.html", {"reason": "used"}, status=410)
     if invitation.is_expired():
         return render(request, "surveys/public/unavailable.html", {"reason": "expired"}, status=410)
+    if services.request_already_answered(invitation):
+        return render(request, "surveys/public/unavailable.html", {"reason": "answered"}, status=410)
     version = invitation.version
     form = ResponseForm(request.POST or None, version=version)
     if request.method == "POST" and form.is_valid():
@@ -319,6 +321,7 @@ def _results_context(request):
         "by_service": results.breakdown(responses, "service_type", service_names),
         "by_channel": results.breakdown(responses, "channel", channel_names),
         "by_trigger": results.breakdown(responses, "trigger", dict(Trigger.choices)),
+        "by_collection": results.breakdown(responses, "collected_via", results.collection_labels()),
         "csat_chart": results.bar_chart(by_month, "csat", low=0, high=100),
         "nps_chart": results.bar_chart(by_month, "nps", low=-100, high=100),
     }
@@ -334,46 +337,43 @@ def results_dashboard(request):
 
 @staff_view("surveys.view_results")
 def results_export(request):
-    from openpyxl import Workbook
-
+    """The dashboard's figures and every answer, through the one safe writer: an answer typed as
+    ``=HYPERLINK(…)`` stays text in the workbook."""
     context = _results_context(request)
-    workbook = Workbook()
-    summary = workbook.active
-    summary.title = _("Summary")[:31]
-    summary.sheet_view.rightToLeft = (get_language() or "ar").startswith("ar")
-    summary.append([_("Breakdown"), _("Group"), _("Responses"), _("CSAT %"), _("NPS")])
     overall = context["overall"]
-    summary.append([_("All"), "", overall.responses, overall.csat, overall.nps])
-    for title, key in ((_("Month"), "by_month"), (_("Request type"), "by_service"),
-                       (_("Channel"), "by_channel"), (_("Source"), "by_trigger")):
-        for row in context[key]:
-            summary.append([title, row.label, row.responses, row.csat, row.nps])
+    summary = [[_("All"), "", overall.responses, overall.csat, overall.nps]]
+    for title, key in ((_("Month"), "by_month"), (_("Request type"), "by_service"), (_("Channel"), "by_channel"),
+                       (_("Source"), "by_trigger"), (_("Collected via"), "by_collection")):
+        summary += [[title, row.label, row.responses, row.csat, row.nps] for row in context[key]]
     rate = context["rate"]
-    summary.append([])
-    summary.append([_("Invitations issued"), rate["issued"], _("Answered"), rate["answered"], rate["rate"]])
-    sheet = workbook.create_sheet(_("Answers")[:31])
-    sheet.sheet_view.rightToLeft = summary.sheet_view.rightToLeft
-    sheet.append([_("Response"), _("Survey"), _("Version"), _("Date"), _("Request type"), _("Channel"),
-                  _("Source"), _("Anonymous"), _("Question"), _("Answer")])
+    summary += [[], [_("Invitations issued"), rate["issued"], _("Answered"), rate["answered"], rate["rate"]]]
     answers = (
         results.Answer.objects.filter(response__in=context["responses"])
         .select_related("question", "response__version__survey", "response__service_type", "response__channel")
         .prefetch_related("choices")
         .order_by("response__submitted_on", "response_id", "question__order")
     )
-    for item in answers.iterator(chunk_size=500):
-        response = item.response
-        value = item.number if item.number is not None else item.text or ", ".join(c.text for c in item.choices.all())
-        sheet.append([
-            response.pk, response.version.survey.name, response.version.number, response.submitted_on,
-            response.service_type.name if response.service_type else "", response.channel.name if response.channel else "",
-            response.get_trigger_display(), _("Yes") if response.is_anonymous else _("No"), item.question.text, value,
-        ])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    download = HttpResponse(
-        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
+
+    def answer_rows():
+        for item in answers.iterator(chunk_size=500):
+            response = item.response
+            value = item.number if item.number is not None else item.text or ", ".join(c.text for c in item.choices.all())
+            yield [
+                response.pk, response.version.survey.name, response.version.number, response.submitted_on,
+                response.service_type.name if response.service_type else "",
+                response.channel.name if response.channel else "", response.get_trigger_display(),
+                response.get_collected_via_display(), _("Yes") if response.is_anonymous else _("No"),
+                item.question.text, value,
+            ]
+
+    content = spreadsheets.xlsx_bytes([
+        spreadsheets.Sheet(_("Summary"), [_("Breakdown"), _("Group"), _("Responses"), _("CSAT %"), _("NPS")], summary),
+        spreadsheets.Sheet(_("Answers"), [
+            _("Response"), _("Survey"), _("Version"), _("Date"), _("Request type"), _("Channel"), _("Source"),
+            _("Collected via"), _("Anonymous"), _("Question"), _("Answer"),
+        ], answer_rows()),
+    ])
+    download = HttpResponse(content, content_type=spreadsheets.XLSX_CONTENT_TYPE)
     download["Content-Disposition"] = f'attachment; filename="survey-results-{timezone.localdate():%Y%m%d}.xlsx"'
     return download
 

@@ -32,19 +32,20 @@ def fixture_data():
     version = survey.published_version()
     rating, score, text = version.questions.all()
     service_a, service_b = ServiceTypeFactory(name="سلة غذائية"), ServiceTypeFactory(name="دعم إيجار")
-    requests = {
-        "a": SupportRequestFactory(beneficiary=consenting_beneficiary(), service_type=service_a,
-                                   channel=Channel.objects.get(code="interview")),
-        "b": SupportRequestFactory(beneficiary=consenting_beneficiary(), service_type=service_b,
-                                   channel=Channel.objects.get(code="phone")),
-    }
+    kinds = {"a": (service_a, Channel.objects.get(code="interview")), "b": (service_b, Channel.objects.get(code="phone"))}
+
+    def new_request(key):
+        # One request per answer: a request gets one in-person answer (test_one_answer_per_request).
+        service_type, channel = kinds[key]
+        return SupportRequestFactory(beneficiary=consenting_beneficiary(), service_type=service_type, channel=channel)
+
     actor = UserFactory()
     for key, month, r, s in FIXTURE:
         at = riyadh(2026, month, 10, 10, 0)
-        invitation = services.invitation_in_person(survey=survey, support_request=requests[key], actor=actor, now=at)
+        invitation = services.invitation_in_person(survey=survey, support_request=new_request(key), actor=actor, now=at)
         services.response_submit(token=invitation.token, answers={rating.pk: r, score.pk: s, text.pk: f"تعليق {r}{s}"}, now=at)
     # One more invitation, never answered: response rate 5 / 6.
-    services.invitation_in_person(survey=survey, support_request=requests["a"], actor=actor, now=riyadh(2026, 11, 1, 9, 0))
+    services.invitation_in_person(survey=survey, support_request=new_request("a"), actor=actor, now=riyadh(2026, 11, 1, 9, 0))
     return {"survey": survey, "a": service_a, "b": service_b}
 
 

@@ -1,0 +1,69 @@
+"""Bounded reading of uploaded files that are parsed (workbooks, .docx policies, PDFs).
+
+A few hundred kilobytes of zip can declare gigabytes of XML: openpyxl and python-docx would inflate
+and parse all of it before any row or paragraph limit is reached. ``check_zip`` reads only the
+archive's directory — every member's declared size, and how tightly it is compressed — and refuses
+before anything is decompressed. The declared sizes bind: Python's ``zipfile`` (which openpyxl and
+python-docx use) stops a member at its declared size and fails its CRC check if the data goes on.
+"""
+
+import io
+import zipfile
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+MB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class ZipLimits:
+    """What an archive may hold once opened: in all, in its largest member (the one a parser holds
+    at once), how many members, and how tightly a member larger than ``ratio_from`` may be
+    compressed (small members of a real file may compress very well)."""
+
+    max_total: int
+    max_member: int | None = None
+    max_members: int = 2000
+    max_ratio: int = 100
+    ratio_from: int = MB
+    # The members a reader parses whole (XML); others (images in a .docx) count only in the total.
+    parsed: tuple[str, ...] = (".xml", ".rels")
+
+
+class UploadTooLarge(ValidationError):
+    """The file is refused before it is read in full: what it would open into exceeds a limit."""
+
+
+def check_zip(content: bytes, limits: ZipLimits) -> None:
+    """Refuse an archive whose members, as declared in its directory, exceed ``limits``.
+
+    Raises ``UploadTooLarge`` (Arabic message for the form) or ``zipfile.BadZipFile`` for a file that
+    is not a zip archive at all."""
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        members = archive.infolist()
+        if len(members) > limits.max_members:
+            raise UploadTooLarge(
+                _("This file holds more than %(limit)s parts; it is not a document the portal can read.")
+                % {"limit": limits.max_members},
+                code="members",
+            )
+        total = 0
+        for member in members:
+            total += member.file_size
+            largest = limits.max_member if member.filename.lower().endswith(limits.parsed) else None
+            for size, limit in ((member.file_size, largest), (total, limits.max_total)):
+                if limit is not None and size > limit:
+                    raise UploadTooLarge(
+                        _("This file opens into more than %(limit)s MB; split it into smaller files or remove "
+                          "unused content.") % {"limit": limit // MB},
+                        code="uncompressed",
+                    )
+            if member.file_size > limits.ratio_from and member.file_size > limits.max_ratio * max(
+                member.compress_size, 1
+            ):
+                raise UploadTooLarge(
+                    _("This file is compressed far more than a real document would be; it is refused."),
+                    code="ratio",
+                )
