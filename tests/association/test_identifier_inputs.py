@@ -182,6 +182,7 @@ def test_editing_accepts_pasted_formats_too(client_for, officer):
         household=[{"relation": "son", "name": "سعد", "national_id": id_formats(MEMBER_ID)[3]}],
     )
     data.pop("consents")
+    data["version"] = str(beneficiary.version)  # the version the edit page was opened at
     response = client_for(officer).post(reverse("beneficiaries:edit", args=[beneficiary.public_id]), data)
     assert response.status_code == 302
     beneficiary.refresh_from_db()
