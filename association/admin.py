@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from .forms import IbanField, PortalModelForm
 from .models import AssociationProfile, BankAccount, OfficialHoliday, PolicySection, PolicyToolLink, PolicyVersion
@@ -20,6 +21,12 @@ class PortalAdminMixin:
             kwargs.pop("widget", None)  # the field's own input, with its generous maxlength
             return db_field.formfield(form_class=field_class, **kwargs)
         return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
+@admin.display(description=_("Number"), ordering="pk")
+def row_number(obj):
+    """A list column for the row's number (``"pk"`` in ``list_display`` would be headed «Pk»)."""
+    return obj.pk
 
 
 class BankAccountInline(PortalAdminMixin, admin.TabularInline):

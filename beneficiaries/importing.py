@@ -155,12 +155,10 @@ def _row_name(values, headers) -> str:
     return " ".join(cell_text(row.get(column_label(n))) for n in ("first_name", "father_name", "family_name")).strip()
 
 
-def import_preview(dataset: tablib.Dataset) -> ImportPreview:
-    """Validate every row without keeping anything: the valid count, and every bad row with its reasons."""
-    resource = BeneficiaryResource()
-    result = resource.import_data(dataset, dry_run=True, use_transactions=True, raise_errors=False)
-    if result.base_errors:
-        raise ValidationError(_("The file could not be checked; nothing was imported."), code="base")
+def row_problems(result, dataset: tablib.Dataset | None = None) -> list[RowProblem]:
+    """The rows of a dry run that will not be imported: their line in the file (the header is line 1),
+    the person's name, and each reason under its Arabic column name. The portal's preview and the
+    admin's import page both show these, so they number and word the rows alike."""
     labels = {name: column_label(name) for name in COLUMNS}
     problems = []
     for invalid in result.invalid_rows:
@@ -168,15 +166,32 @@ def import_preview(dataset: tablib.Dataset) -> ImportPreview:
             (labels.get(key, _("Row")) if key != NON_FIELD_ERRORS else _("Row"), list(messages))
             for key, messages in invalid.error_dict.items()
         ]
-        problems.append(RowProblem(invalid.number + HEADER_LINES, _row_name(invalid.values, dataset.headers), reasons))
-    for number, _errors in result.row_errors():
-        row = dataset[number - 1]
+        # An invalid row's values follow the result's headers (import-export orders them so), not the file's.
+        name = _row_name(invalid.values, result.diff_headers)
+        problems.append(RowProblem(invalid.number + HEADER_LINES, name, reasons))
+    for number, errors in result.row_errors():
+        row = next((error.row for error in errors if error.row is not None), None)
+        if row is None and dataset is not None:
+            row = dict(zip(dataset.headers, dataset[number - 1], strict=False))
+        row = dict(row or {})
         problems.append(
             RowProblem(
-                number + HEADER_LINES, _row_name(row, dataset.headers), [(_("Row"), [_("This row could not be read.")])]
+                number + HEADER_LINES,
+                _row_name(list(row.values()), list(row.keys())),
+                [(_("Row"), [_("This row could not be read.")])],
             )
         )
     problems.sort(key=lambda problem: problem.line)
+    return problems
+
+
+def import_preview(dataset: tablib.Dataset) -> ImportPreview:
+    """Validate every row without keeping anything: the valid count, and every bad row with its reasons."""
+    resource = BeneficiaryResource()
+    result = resource.import_data(dataset, dry_run=True, use_transactions=True, raise_errors=False)
+    if result.base_errors:
+        raise ValidationError(_("The file could not be checked; nothing was imported."), code="base")
+    problems = row_problems(result, dataset)
     # Blank lines (a spreadsheet's untouched rows) are skipped, not counted.
     total = len(dataset) - result.totals[RowResult.IMPORT_TYPE_SKIP]
     return ImportPreview(total=total, valid=result.totals[RowResult.IMPORT_TYPE_NEW], problems=problems)
