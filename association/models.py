@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class AssociationProfile(models.Model):
@@ -124,8 +125,8 @@ class PolicyVersion(models.Model):
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
-        APPROVED = "approved", _("Approved")
-        SUPERSEDED = "superseded", _("Superseded")
+        APPROVED = "approved", pgettext_lazy("policy version status", "Approved")
+        SUPERSEDED = "superseded", pgettext_lazy("policy version status", "Superseded")
 
     # The lifecycle, in one table: status → statuses it may move to.
     TRANSITIONS = {
@@ -236,8 +237,8 @@ class PolicyEvent(models.Model):
         CREATED = "created", _("Created")
         IMPORTED = "imported", _("Imported")
         EDITED = "edited", _("Edited")
-        APPROVED = "approved", _("Approved")
-        SUPERSEDED = "superseded", _("Superseded")
+        APPROVED = "approved", pgettext_lazy("policy event", "Approved")
+        SUPERSEDED = "superseded", pgettext_lazy("policy event", "Superseded")
 
     version = models.ForeignKey(
         PolicyVersion, on_delete=models.PROTECT, related_name="events", verbose_name=_("version")

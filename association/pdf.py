@@ -6,6 +6,12 @@
   licence, the number / date / attachments box, and the contact and bank footer.
 - A ``url_fetcher`` that serves only our own static files and the association's logo; any other
   URL (the network, ``file:`` paths) is refused, so a template can never make the renderer fetch.
+- Numbers, references, dates, amounts and IBANs through the template filters of ``association.bidi``
+  (``|ltr``, ``|dual_date``, ``|amount``, ``|iban``…): isolated left-to-right runs that are drawn in order
+  and never broken across lines. With Arabic-Indic digits (``AssociationProfile.document_digits``) the
+  template renders inside ``association.numbers.digits`` (amounts get «٬» and «٫»), then every other digit
+  of the text is converted, except inside runs marked ``data-digits="latin"`` (IBANs, addresses).
+- The page counter reads «صفحة 1 من 4» (``page_counter_css``).
 
 Apps register printable kinds with ``@document("kind")`` in their ``documents.py``; the
 ``render_document KIND PK -o FILE`` command and the download views find them there.
@@ -13,6 +19,7 @@ Apps register printable kinds with ``@document("kind")`` in their ``documents.py
 
 import base64
 import mimetypes
+import re
 from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -22,9 +29,11 @@ from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.module_loading import autodiscover_modules
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import pgettext
 
-from .dates import format_hijri_long
 from .models import AssociationProfile
+from .numbers import digits
 from .pdf_text import repair_text_layer
 from .text import to_arabic_digits
 
@@ -60,7 +69,7 @@ def _fetch_local(url: str) -> tuple[bytes, str]:
         header, _, payload = url.partition(",")
         return base64.b64decode(payload, validate=True), header[5:].split(";")[0]
     if url.startswith(STATIC_PREFIX):
-        relative = unquote(url[len(STATIC_PREFIX):]).lstrip("/")
+        relative = unquote(url[len(STATIC_PREFIX) :]).lstrip("/")
         if ".." in Path(relative).parts:
             raise FetchRefused(url)
         found = finders.find(relative)
@@ -97,12 +106,14 @@ def render_pdf(template_name: str, context: dict) -> bytes:
         "association": profile,
         "bank_accounts": list(profile.bank_accounts.filter(is_active=True)) if profile.pk and profile.name else [],
         "printed_at": now,
-        "printed_hijri": format_hijri_long(now.date()),
         "arabic_digits": arabic_digits,
+        "page_counter": page_counter_css(arabic_digits=arabic_digits),
         "STATIC": STATIC_PREFIX,
         "LOGO": LOGO_URL if profile.logo else "",
     }
-    html = render_to_string(template_name, {**base, **context})
+    # The number filters (amounts, dates, references) follow the association's digits while rendering.
+    with digits(profile.document_digits):
+        html = render_to_string(template_name, {**base, **context})
     if arabic_digits:
         html = _arabic_digits_in_text(html)
     pdf = HTML(string=html, base_url=str(settings.BASE_DIR), url_fetcher=_url_fetcher()).write_pdf()
@@ -110,27 +121,55 @@ def render_pdf(template_name: str, context: dict) -> bytes:
     return repair_text_layer(pdf)
 
 
+def page_counter_css(*, arabic_digits: bool) -> SafeString:
+    """The CSS ``content`` of the page counter: «صفحة 1 من 4». Words around the counters, not «1 / 4»,
+    which a right-to-left page margin draws as «4 / 1»."""
+    style = ", arabic-indic" if arabic_digits else ""
+    page, of = _css_string(pgettext("page counter", "Page")), _css_string(pgettext("page counter", "of"))
+    return mark_safe(f'{page} " " counter(page{style}) " " {of} " " counter(pages{style})')
+
+
+def _css_string(text: str) -> str:
+    """A CSS string literal; quotes, backslashes and angle brackets escaped (it sits inside <style>)."""
+    return '"' + "".join(c if c.isalnum() or c in " .-" else f"\\{ord(c):x} " for c in str(text)) + '"'
+
+
+_TAG_NAME = re.compile(r"<\s*(/?)\s*([a-zA-Z][a-zA-Z0-9]*)")
+
+
 def _arabic_digits_in_text(html: str) -> str:
-    """Arabic-Indic digits in the text, not inside tags (CSS sizes, URLs and attributes keep ASCII)."""
-    out, inside_tag, in_style = [], False, False
-    i = 0
-    while i < len(html):
-        ch = html[i]
-        if ch == "<":
-            inside_tag = True
-            lowered = html[i : i + 7].lower()
-            if lowered.startswith("<style"):
-                in_style = True
-            elif lowered.startswith("</style"):
-                in_style = False
-        if inside_tag or in_style:
-            out.append(ch)
-        else:
-            out.append(to_arabic_digits(ch))
-        if ch == ">":
-            inside_tag = False
-        i += 1
+    """Arabic-Indic digits in the text, not inside tags (CSS sizes, URLs and attributes keep ASCII), not in
+    ``<style>``, and not inside an element marked ``data-digits="latin"`` (IBANs, e-mail and web addresses)."""
+    out = []
+    in_style = False
+    latin_depth = 0  # open elements inside (and including) a latin-marked one
+    pos = 0
+    for match in re.finditer(r"<[^>]*>", html):
+        text = html[pos : match.start()]
+        out.append(text if in_style or latin_depth else to_arabic_digits(text))
+        tag = match.group()
+        out.append(tag)
+        pos = match.end()
+        name = _TAG_NAME.match(tag)
+        if not name:
+            continue
+        closing, tag_name = name.group(1) == "/", name.group(2).lower()
+        if tag_name == "style":
+            in_style = not closing
+        elif tag_name in _VOID_ELEMENTS or tag.endswith("/>"):
+            continue
+        elif latin_depth:
+            latin_depth += -1 if closing else 1
+        elif not closing and 'data-digits="latin"' in tag:
+            latin_depth = 1
+    tail = html[pos:]
+    out.append(tail if in_style or latin_depth else to_arabic_digits(tail))
     return "".join(out)
+
+
+_VOID_ELEMENTS = frozenset(
+    {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
+)
 
 
 def image_data_url(data: bytes, content_type: str) -> str:

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from .reference import CORE_CHANNELS
@@ -207,15 +207,15 @@ class Case(models.Model):
         FOLLOW_UP = "follow_up", _("Follow-up of a low satisfaction score")
 
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
+        OPEN = "open", pgettext_lazy("case status", "Open")
         IN_PROGRESS = "in_progress", _("In progress")
         ANSWERED = "answered", _("Answered")
-        CLOSED = "closed", _("Closed")
+        CLOSED = "closed", pgettext_lazy("case status", "Closed")
 
     class Outcome(models.TextChoices):
         UPHELD = "upheld", _("Upheld")
         PARTLY_UPHELD = "partly_upheld", _("Partly upheld")
-        REJECTED = "rejected", _("Rejected")
+        REJECTED = "rejected", pgettext_lazy("case outcome", "Rejected")
         REFERRED = "referred", _("Referred to a support request")
 
     reference = models.CharField(_("reference number"), max_length=16, unique=True, editable=False)
@@ -285,11 +285,11 @@ class CaseEvent(models.Model):
     """Append-only history of a case: every status change, assignment, outcome and escalation."""
 
     class Action(models.TextChoices):
-        OPENED = "opened", _("Opened")
+        OPENED = "opened", pgettext_lazy("case event", "Opened")
         ASSIGNED = "assigned", _("Assigned")
         STARTED = "started", _("Work started")
-        ANSWERED = "answered", _("Answered")
-        CLOSED = "closed", _("Closed")
+        ANSWERED = "answered", pgettext_lazy("case event", "Answered")
+        CLOSED = "closed", pgettext_lazy("case event", "Closed")
         REOPENED = "reopened", _("Reopened")
         OUTCOME = "outcome", _("Outcome recorded")
         ESCALATED = "escalated", _("Escalated to the manager")

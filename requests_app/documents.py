@@ -2,11 +2,15 @@
 Each takes the request's pk and returns ``(pdf bytes, file name)``; a missing request raises
 ``SupportRequest.DoesNotExist``, a document that does not exist yet its own ``DoesNotExist``."""
 
+from django.utils.functional import lazy
+from django.utils.safestring import SafeString
+
 from association.pdf import document, image_data_url, render_pdf
 from association.text import person_name
 
 from . import services
 from .models import CommitteeDecision, Declaration, SupportRequest
+from .wording import decision_statement
 
 
 def _request(pk: int) -> SupportRequest:
@@ -51,7 +55,12 @@ def decision_pdf(pk: int) -> tuple[bytes, str]:
     decision = CommitteeDecision.objects.select_related("chair").filter(support_request=support_request).last()
     if decision is None:
         raise CommitteeDecision.DoesNotExist("The committee has not decided on this request.")
-    context = {"support_request": support_request, "decision": decision}
+    context = {
+        "support_request": support_request,
+        "decision": decision,
+        # Worded while the PDF renders, so its numbers follow the document's digits.
+        "statement": lazy(decision_statement, SafeString)(decision, markup=True),
+    }
     return render_pdf("requests_app/pdf/decision.html", context), f"decision-{_slug(support_request)}.pdf"
 
 

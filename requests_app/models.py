@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ServiceType(models.Model):
@@ -35,8 +36,8 @@ class SupportRequest(models.Model):
         INCOMPLETE = "incomplete", _("Incomplete")
         IN_RESEARCH = "in_research", _("In social research")
         AWAITING_COMMITTEE = "awaiting_committee", _("Awaiting the committee")
-        APPROVED = "approved", _("Approved")
-        REJECTED = "rejected", _("Rejected")
+        APPROVED = "approved", pgettext_lazy("request status", "Approved")
+        REJECTED = "rejected", pgettext_lazy("request status", "Rejected")
         REGISTERED = "registered", _("Registered")
         SERVICE_DELIVERED = "service_delivered", _("Service delivered")
         CLOSED = "closed", _("Closed")
@@ -360,8 +361,9 @@ class CommitteeVote(models.Model):
 
 class CommitteeDecision(models.Model):
     class Outcome(models.TextChoices):
-        APPROVED = "approved", _("Approved")
-        REJECTED = "rejected", _("Rejected")
+        # Labels that read as the decision itself: «القرار: الموافقة على الطلب».
+        APPROVED = "approved", pgettext_lazy("decision outcome", "Approved")
+        REJECTED = "rejected", pgettext_lazy("decision outcome", "Rejected")
 
     class GrantKind(models.TextChoices):
         CASH = "cash", _("Cash amount")

@@ -44,6 +44,7 @@ from .models import (
     StatusChange,
     SupportRequest,
 )
+from .wording import decision_statement_lazy
 
 S = SupportRequest.Status
 OFFICER, RESEARCHER = Role.RELATIONS_OFFICER, Role.SOCIAL_RESEARCHER
@@ -769,7 +770,8 @@ def committee_decide(
         key=f"decision_made:{locked.pk}:r{locked.committee_round}",
         support_request=locked,
         beneficiary=locked.beneficiary,
-        context={"outcome": CommitteeDecision.Outcome(outcome).label},
+        # The decision as a sentence («الموافقة على طلبكم رقم … المقدَّم بتاريخ …»), as the letter words it.
+        context={"outcome": decision_statement_lazy(decision)},
     )
     invitation_for_event(trigger="decision_made", beneficiary=locked.beneficiary, support_request=locked, actor=actor)
     return decision

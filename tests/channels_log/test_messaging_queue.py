@@ -105,7 +105,7 @@ def test_lazy_labels_in_the_context_speak_the_message_language():
     with translation.override("en"):
         [message] = message_queue(event="decision_made", key="k-lazy", beneficiary=BeneficiaryFactory(),
                                   context={"outcome": gettext_lazy("English")})
-    assert message.language == "ar" and ": الإنجليزية." in message.body
+    assert message.language == "ar" and "قررت لجنة البحث الإنجليزية." in message.body
 
 
 def test_a_survey_reminder_says_so():
