@@ -45,8 +45,19 @@ def unescape(text: str) -> str:
     return text
 
 
+@dataclass(frozen=True)
+class Number:
+    """A number shown with an Excel number format (``association.numbers.XLSX_*``: «#,##0.00», «0.0"%"»):
+    the cell stays a number that sums and sorts; the reader's Excel draws the separators."""
+
+    value: int | float | Decimal | None
+    number_format: str
+
+
 def _plain(value):
     """A cell value as a spreadsheet type: numbers, dates and booleans kept, everything else text."""
+    if isinstance(value, Number):
+        value = value.value
     if value is None or isinstance(value, (bool, int, float, Decimal, dt.date, dt.time)):
         if isinstance(value, dt.datetime) and timezone.is_aware(value):
             return timezone.localtime(value).replace(tzinfo=None)
@@ -77,8 +88,11 @@ def xlsx_bytes(sheets: Iterable[Sheet], *, rtl: bool | None = None) -> bytes:
     bold = Font(bold=True)
 
     def cell(worksheet, value, header=False):
+        number_format = value.number_format if isinstance(value, Number) else None
         value = _plain(value)
         item = WriteOnlyCell(worksheet, value=value)
+        if number_format and value is not None:
+            item.number_format = number_format
         if isinstance(value, str) and is_formula_like(value):
             # openpyxl made it a formula ("=…"): written as a string it is only ever shown.
             item.data_type = "s"

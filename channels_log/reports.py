@@ -115,7 +115,8 @@ def build(*, start: dt.date, end: dt.date) -> dict:
 
 def to_xlsx(report: dict, *, start: dt.date, end: dt.date) -> bytes:
     """Through the one safe writer (association.spreadsheets): channel names are admin-typed text."""
-    from association.spreadsheets import Sheet, xlsx_bytes
+    from association.numbers import XLSX_DECIMAL, XLSX_PERCENT
+    from association.spreadsheets import Number, Sheet, xlsx_bytes
 
     return xlsx_bytes([
         Sheet(_("Volume"), [_("Month"), _("Channel"), _("Purpose"), _("Contacts")],
@@ -125,7 +126,8 @@ def to_xlsx(report: dict, *, start: dt.date, end: dt.date) -> bytes:
         Sheet(_("Response times"), [
             _("Kind"), _("Cases"), _("Median first response (hours)"), _("Median resolution (hours)"),
             _("First response within target (%)"), _("Answered within target (%)"),
-        ], [[str(t["kind"]), t["count"], t["median_first_response_hours"], t["median_resolution_hours"],
-             t["first_response_within_target"], t["resolved_within_target"]] for t in report["times"]]),
+        ], [[str(t["kind"]), t["count"], Number(t["median_first_response_hours"], XLSX_DECIMAL),
+             Number(t["median_resolution_hours"], XLSX_DECIMAL), Number(t["first_response_within_target"], XLSX_PERCENT),
+             Number(t["resolved_within_target"], XLSX_PERCENT)] for t in report["times"]]),
         Sheet(_("Period"), (), [[_("From"), start.isoformat()], [_("To"), end.isoformat()]]),
     ])

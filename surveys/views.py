@@ -15,6 +15,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from association import spreadsheets
+from association.numbers import XLSX_DECIMAL, XLSX_PERCENT
 from association.pagination import paginate
 from association.permissions import staff_view
 from channels_log.models import Channel
@@ -341,12 +342,18 @@ def results_export(request):
     ``=HYPERLINK(…)`` stays text in the workbook."""
     context = _results_context(request)
     overall = context["overall"]
-    summary = [[_("All"), "", overall.responses, overall.csat, overall.nps]]
+
+    def figures(row):
+        # Numbers stay numbers; the format says how to show them (association.numbers: «87.5%», «-33.3»).
+        return [row.responses, spreadsheets.Number(row.csat, XLSX_PERCENT), spreadsheets.Number(row.nps, XLSX_DECIMAL)]
+
+    summary = [[_("All"), "", *figures(overall)]]
     for title, key in ((_("Month"), "by_month"), (_("Request type"), "by_service"), (_("Channel"), "by_channel"),
                        (_("Source"), "by_trigger"), (_("Collected via"), "by_collection")):
-        summary += [[title, row.label, row.responses, row.csat, row.nps] for row in context[key]]
+        summary += [[title, row.label, *figures(row)] for row in context[key]]
     rate = context["rate"]
-    summary += [[], [_("Invitations issued"), rate["issued"], _("Answered"), rate["answered"], rate["rate"]]]
+    summary += [[], [_("Invitations issued"), rate["issued"], _("Answered"), rate["answered"],
+                     spreadsheets.Number(rate["rate"], XLSX_PERCENT)]]
     answers = (
         results.Answer.objects.filter(response__in=context["responses"])
         .select_related("question", "response__version__survey", "response__service_type", "response__channel")

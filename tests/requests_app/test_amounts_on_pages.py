@@ -82,3 +82,36 @@ def test_survey_results_show_percentages_with_a_decimal_point(fixture_data, mana
     # CSAT 60.0 and response rate 83.3 (see tests/surveys/test_results.py), NPS 0.0.
     assert "60.0%" in text and "83.3%" in text
     assert not re.search(r"\d,\d%", text)
+
+
+def test_exported_percentages_stay_numbers_with_a_number_format(fixture_data, manager, client_for):  # noqa: F811
+    import io
+
+    from openpyxl import load_workbook
+
+    response = client_for(manager).get(reverse("surveys:results_export"), {"survey": fixture_data["survey"].pk})
+    summary = load_workbook(io.BytesIO(response.content))["الملخص"]
+    rows = list(summary.iter_rows(min_row=2))
+    csat, nps = rows[0][3], rows[0][4]
+    assert (csat.value, csat.number_format) == (60.0, '0.0"%"')  # a number Excel shows as «60.0%»
+    assert (nps.value, nps.number_format) == (0.0, "#,##0.0")
+    rate = next(row for row in rows if row[0].value == "الدعوات الصادرة")[4]
+    assert (rate.value, rate.number_format) == (83.3, '0.0"%"')
+
+
+def test_the_spreadsheet_writer_keeps_a_formatted_number_a_number():
+    import io
+
+    from openpyxl import load_workbook
+
+    from association.numbers import XLSX_AMOUNT
+    from association.spreadsheets import Number, Sheet, csv_bytes, xlsx_bytes
+
+    data = xlsx_bytes([Sheet("s", ["amount"], [[Number(Decimal("1500.5"), XLSX_AMOUNT)], [Number(None, XLSX_AMOUNT)]])])
+    sheet = load_workbook(io.BytesIO(data)).active
+    assert sheet["A2"].value == 1500.5 and sheet["A2"].number_format == "#,##0.00"
+    assert sheet["A3"].value is None
+    assert csv_bytes(["amount"], [[Number(Decimal("1500.5"), XLSX_AMOUNT)]]).decode("utf-8-sig").splitlines() == [
+        "amount",
+        "1500.5",
+    ]
