@@ -172,6 +172,10 @@ class PolicyVersion(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # The published PDF, rendered once and served as a file (association.documents.policy_pdf_file);
+    # rendered again when what it shows changes (``pdf_fingerprint``: status, letterhead, layout).
+    pdf = models.FileField(_("PDF"), upload_to="policy/", blank=True, editable=False)
+    pdf_fingerprint = models.CharField(_("PDF fingerprint"), max_length=64, blank=True, editable=False)
 
     class Meta:
         ordering = ["-number"]

@@ -3,13 +3,13 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
-from django.http import HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import services
-from .documents import policy_pdf
+from .documents import policy_pdf, policy_pdf_file, policy_pdf_name
 from .models import PolicyVersion
 from .pagination import paginate
 from .permissions import staff_view
@@ -30,9 +30,13 @@ APPROVE = "association.approve_policyversion"
 PUBLISHED = (PolicyVersion.Status.APPROVED, PolicyVersion.Status.SUPERSEDED)
 
 
-def _pdf_response(pk: int) -> HttpResponse:
-    data, filename = policy_pdf(pk)
-    response = HttpResponse(data, content_type="application/pdf")
+def _pdf_response(version: PolicyVersion) -> HttpResponse:
+    """A published version's stored file (rendered once); a draft, which still changes, rendered now."""
+    filename = policy_pdf_name(version)
+    if version.status in PUBLISHED:
+        response = FileResponse(policy_pdf_file(version).open("rb"), content_type="application/pdf")
+    else:
+        response = HttpResponse(policy_pdf(version.pk)[0], content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{filename}"'
     return response
 
@@ -73,7 +77,7 @@ def public_policy(request):
 
 def public_pdf(request, pk):
     version = get_object_or_404(PolicyVersion, pk=pk, status__in=PUBLISHED)
-    return _pdf_response(version.pk)
+    return _pdf_response(version)
 
 
 # --- staff ----------------------------------------------------------------------------------------
@@ -108,7 +112,7 @@ def version_detail(request, pk):
 @staff_view(VIEW)
 def version_pdf(request, pk):
     version = get_object_or_404(PolicyVersion, pk=pk)
-    return _pdf_response(version.pk)
+    return _pdf_response(version)
 
 
 def _render_editor(request, *, version, form, formset, title, action):

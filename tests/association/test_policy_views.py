@@ -48,13 +48,14 @@ def test_public_page_without_an_approved_policy_says_so(client):
     assert response.context["version"] is None
 
 
-def test_public_pdf_serves_approved_versions_only(client):
+def test_public_pdf_serves_approved_versions_only(client, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
     approved = ApprovedPolicyVersionFactory()
     draft = PolicyVersionFactory()
     response = client.get(reverse("policy:public_pdf", args=[approved.pk]))
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
-    assert response.content.startswith(b"%PDF")
+    assert b"".join(response.streaming_content).startswith(b"%PDF")  # the stored file
     assert client.get(reverse("policy:public_pdf", args=[draft.pk])).status_code == 404
 
 
