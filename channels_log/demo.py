@@ -1,61 +1,115 @@
-"""Demo data for channels_log (shared: each area adds one function and calls it from ``seed``).
-Idempotent: a rerun creates nothing new."""
+"""Demo data for channels_log: a few cases from registered beneficiaries, handled on the days they came in
+(one answered and closed, one answered, one that nobody answered and that was escalated to the manager),
+then every message the demo's own flows queued — receipts, returns, decisions, reminders, escalations,
+answers, survey links — delivered as the worker would have, right after each was queued.
 
-from django.db import transaction
+Idempotent: each case is found again by its beneficiary and subject; a delivered message is not sent twice."""
 
-from requests_app.models import SupportRequest
+import datetime as dt
 
+from django.utils import timezone
 
-def seed(*, users: dict, stdout) -> None:
-    seed_messages(users=users, stdout=stdout)
+from beneficiaries.models import Beneficiary
 
-
-# Every step of one request's life, told to the beneficiary and to the staff concerned.
-DEMO_EVENTS = [
-    ("request_received", "beneficiary", {}),
-    ("request_incomplete", "beneficiary", {"missing": "عقد الإيجار"}),
-    ("decision_window_open", "chair", {}),
-    ("request_overdue", "manager", {"due_date": "—"}),
-    ("escalated", "manager", {"reason": "تجاوز مدة المعالجة"}),
-    ("decision_made", "beneficiary", {"outcome": "قبول الطلب"}),
-    ("survey_invitation", "beneficiary", {"url": "/"}),
-    ("complaint_answered", "beneficiary", {"answer": "تمت معالجة ملاحظتك"}),
-    ("case_escalated", "manager", {"reason": "تجاوز مدة الرد"}),
+# (registry index, kind, channel, subject, body, days ago received, what became of it)
+DEMO_CASES = [
+    (
+        21,
+        "complaint",
+        "interview",
+        "تأخر صرف المساعدة",
+        "راجعت الجمعية ثلاث مرات ولم أعرف سبب تأخر صرف المساعدة الموعودة.",
+        9,
+        "closed",
+    ),
+    (
+        22,
+        "inquiry",
+        "social_media",
+        "مواعيد توزيع السلال الغذائية",
+        "متى يبدأ توزيع السلال الغذائية لهذا الشهر؟ وهل يلزم الحضور شخصيًا؟",
+        3,
+        "answered",
+    ),
+    (
+        23,
+        "complaint",
+        "phone",
+        "لم يرد أحد على اتصالاتي",
+        "اتصلت بالجمعية عدة مرات خلال الأسبوع الماضي ولم يرد أحد، وأحتاج إلى متابعة طلبي.",
+        6,
+        "escalated",
+    ),
 ]
 
 
-def seed_messages(*, users: dict, stdout) -> None:
-    """Queue and deliver (through the configured backends: a file and the console in the embedded mode)
-    one message for every event of a demo request, so the delivery log shows each of them."""
-    from django.conf import settings
+def seed(*, users: dict, stdout) -> None:
+    cases = seed_cases(users=users)
+    delivered = deliver_demo_messages()
+    stdout.write(f"channels_log: {cases} new demo cases; {delivered} demo messages delivered")
 
-    from .messaging import message_deliver, message_queue
-    from .models import MessagePreference, OutgoingMessage
 
-    support_request = SupportRequest.objects.select_related("beneficiary", "service_type").order_by("pk").first()
-    if support_request is None:
-        stdout.write("channels_log: no support request to show messages for")
-        return
-    beneficiary = support_request.beneficiary
-    for name in ("chair", "manager"):
-        user = users[name]
-        if not user.email:
-            user.email = f"{user.username}@demo.invalid"
-            user.save(update_fields=["email"])
-    MessagePreference.objects.get_or_create(beneficiary=beneficiary, defaults={"email": "beneficiary@demo.invalid"})
-    reference = support_request.number or str(support_request.pk)
-    created = []
-    with transaction.atomic():
-        for event, to, extra in DEMO_EVENTS:
-            context = {"reference": reference, "service": str(support_request.service_type),
-                       "support_request": support_request, **extra}
-            if event == "survey_invitation":
-                context["url"] = settings.SITE_URL + "/"
-            target = {"beneficiary": beneficiary} if to == "beneficiary" else {"user": users[to]}
-            key = f"demo-request-{support_request.pk}-{event}"
-            if not OutgoingMessage.objects.filter(group_key=key).exists():
-                created += message_queue(event=event, key=key, context=context, **target)
-    for message in created:
-        if message.status == OutgoingMessage.Status.QUEUED:
-            message_deliver(message_id=message.pk)
-    stdout.write(f"channels_log: {len(created)} demo messages queued and delivered")
+def seed_cases(*, users: dict) -> int:
+    from association.management.commands.seed_demo import demo_clock, demo_day, demo_national_id
+
+    from . import services
+    from .models import Case, Channel
+
+    officer = users["officer"]
+    created = 0
+    for index, kind, channel_code, subject, body, days_ago, outcome in DEMO_CASES:
+        beneficiary = Beneficiary.objects.filter(national_id=demo_national_id(index, resident=index % 6 == 5)).first()
+        if (
+            beneficiary is None
+            or Case.objects.filter(contact__beneficiary=beneficiary, contact__subject=subject).exists()
+        ):
+            continue
+        channel = Channel.objects.get(code=channel_code)
+        with demo_clock(demo_day(days_ago, 10, 15)):
+            case = services.contact_record(
+                actor=officer, channel=channel, purpose=kind, beneficiary=beneficiary, subject=subject, body=body
+            ).case
+        created += 1
+        if outcome == "escalated":
+            # Nobody took it up: the sweep escalated it to the managers once its first-response time passed.
+            with demo_clock(case.first_response_due + dt.timedelta(minutes=10)):
+                services.case_escalate(case_id=case.pk)
+            continue
+        with demo_clock(case.opened_at + dt.timedelta(hours=3)):
+            case = services.case_answer(
+                case=case,
+                response="نعتذر عن التأخير؛ راجعنا طلبك وسيُصرف خلال أسبوع، وسنبلغك برسالة نصية."
+                if kind == "complaint"
+                else "يبدأ التوزيع يوم الأحد القادم في مقر الجمعية، ويمكن أن ينوب عنك أحد أفراد الأسرة بخطاب.",
+                channel=Channel.objects.get(code="phone"),
+                actor=officer,
+            )
+        if outcome == "closed":
+            with demo_clock(case.opened_at + dt.timedelta(days=1)):
+                services.case_set_outcome(case=case, outcome=Case.Outcome.UPHELD, actor=officer, note="تأخر إداري")
+                services.case_close(case=case, actor=officer)
+    return created
+
+
+def deliver_demo_messages() -> int:
+    """Hand every queued message to its gateway as the worker would have, just after it was queued (the
+    demo's history is in the past; the log reads as if the worker had been running)."""
+    from association.management.commands.seed_demo import demo_clock
+
+    from .messaging import message_deliver
+    from .models import OutgoingMessage
+
+    now = timezone.now()
+    queued = list(
+        OutgoingMessage.objects.filter(status=OutgoingMessage.Status.QUEUED)
+        .order_by("created_at", "pk")
+        .values_list("pk", "created_at")
+    )
+    for message_id, queued_at in queued:
+        at = queued_at + dt.timedelta(seconds=20)
+        if at < now:
+            with demo_clock(at):
+                message_deliver(message_id=message_id)
+        else:
+            message_deliver(message_id=message_id)
+    return OutgoingMessage.objects.filter(pk__in=[pk for pk, _at in queued], status=OutgoingMessage.Status.SENT).count()

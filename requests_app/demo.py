@@ -1,9 +1,9 @@
-"""Demo requests in every status of the lifecycle, walked through the real services.
+"""Demo requests in every status of the lifecycle, walked through the real services on the days they
+happened (``demo_clock``): opened, documents handed in and verified, the declaration signed, submitted,
+researched, voted on, decided after the committee's window, registered, delivered, closed — each step
+after the one before, so the demo reads like a real association's file.
 
-Idempotent: each scenario is found again by its beneficiary and description, and skipped. A scenario
-that needs an older submission (so the committee may decide today) is submitted through the service and
-then has its submission moved back in time — the only thing here no service does, because demo history
-cannot wait fourteen days.
+Idempotent: each scenario is found again by its beneficiary and description, and skipped.
 """
 
 import base64
@@ -20,7 +20,7 @@ from beneficiaries.models import Beneficiary
 from channels_log.models import Channel
 
 from . import services
-from .models import EligibilityRule, EligibilityRuleSet, ServiceType, StatusChange, SupportRequest
+from .models import EligibilityRule, EligibilityRuleSet, ServiceType, SupportRequest
 
 S = SupportRequest.Status
 C = EligibilityRule.Criterion
@@ -93,115 +93,134 @@ def _supply_documents(support_request, officer, *, leave_one_missing=False) -> N
         beneficiary_services.document_verify(document=document, actor=officer)
 
 
-def _move_back(support_request, days: int) -> None:
-    """Demo only: the submission (and the steps so far) happened ``days`` ago."""
-    if not days:
-        return
-    delta = dt.timedelta(days=days)
-    SupportRequest.objects.filter(pk=support_request.pk).update(submitted_at=support_request.submitted_at - delta)
-    for change in StatusChange.objects.filter(support_request=support_request):
-        StatusChange.objects.filter(pk=change.pk).update(at=change.at - delta)
-    support_request.refresh_from_db()
+def _timeline(final, days) -> tuple[dt.datetime, dt.datetime | None]:
+    """When the request was opened and submitted: ``days`` since submission, or for one never submitted,
+    opened a few days ago."""
+    now = timezone.now()
+    if days is None:
+        opened_days_ago = {S.DRAFT: 2, S.INCOMPLETE: 6, S.WITHDRAWN: 10}[final]
+        return now - dt.timedelta(days=opened_days_ago, hours=3), None
+    submitted = now - dt.timedelta(days=days, hours=2)
+    return submitted - dt.timedelta(days=1), submitted
 
 
 def _scenario(index, code, final, days, description, users) -> SupportRequest | None:
-    from association.management.commands.seed_demo import demo_national_id
+    from association.management.commands.seed_demo import demo_clock, demo_national_id
 
     beneficiary = Beneficiary.objects.filter(national_id=demo_national_id(index, resident=(index % 6 == 5))).first()
     if beneficiary is None or SupportRequest.objects.filter(beneficiary=beneficiary, description=description).exists():
         return None
-    officer, chair = users["officer"], users["chair"]
+    officer, chair, researcher = users["officer"], users["chair"], users["researcher"]
     members = [users["member1"], users["member2"], users["member3"]]
     channel = Channel.objects.filter(is_active=True).order_by("order", "pk")[index % 8]
-    sr = services.support_request_create_draft(
-        beneficiary=beneficiary,
-        service_type=ServiceType.objects.get(code=code),
-        channel=channel,
-        description=description,
-        actor=officer,
-    )
+    opened, submitted = _timeline(final, days)
+    day = dt.timedelta(days=1)
+
+    with demo_clock(opened):
+        sr = services.support_request_create_draft(
+            beneficiary=beneficiary,
+            service_type=ServiceType.objects.get(code=code),
+            channel=channel,
+            description=description,
+            actor=officer,
+        )
     if final == S.DRAFT:
         return sr
+    # The documents come an hour later (the applicant fetched them from home).
+    with demo_clock(opened + dt.timedelta(hours=1)):
+        _supply_documents(sr, officer, leave_one_missing=final == S.INCOMPLETE)
     if final == S.INCOMPLETE:
-        _supply_documents(sr, officer, leave_one_missing=True)
-        return services.support_request_return_incomplete(
-            support_request=sr, actor=officer, note="إحضار أصل الهوية للمطابقة"
-        )
-    _supply_documents(sr, officer)
-    services.declaration_sign(support_request=sr, actor=officer, signature_data=_png())
+        with demo_clock(opened + day):
+            return services.support_request_return_incomplete(
+                support_request=sr, actor=officer, note="إحضار أصل الهوية للمطابقة"
+            )
+    with demo_clock((submitted or opened + dt.timedelta(hours=2)) - dt.timedelta(minutes=30)):
+        services.declaration_sign(support_request=sr, actor=officer, signature_data=_png())
     if final == S.WITHDRAWN:
-        return services.support_request_withdraw(support_request=sr, actor=officer, reason="حصل المستفيد على عمل")
-    sr = services.support_request_submit(support_request=sr, actor=officer)
-    _move_back(sr, days)
+        with demo_clock(timezone.now() - 3 * day):
+            return services.support_request_withdraw(support_request=sr, actor=officer, reason="حصل المستفيد على عمل")
+    with demo_clock(submitted):
+        sr = services.support_request_submit(support_request=sr, actor=officer)
     if final == S.SUBMITTED:
         return sr
     if final == S.IN_RESEARCH or index == 7:
-        study = services.research_refer(
-            support_request=sr,
-            actor=officer,
-            researcher=users["researcher"],
-            reason="الحالة تحتاج زيارة ميدانية للتحقق من الدخل والسكن",
-        )
-        study = services.study_record(
-            study=study,
-            actor=users["researcher"],
-            data={
-                "visit_date": timezone.localdate() - dt.timedelta(days=max((days or 1) - 2, 0)),
-                "income_sources": "ضمان اجتماعي",
-                "monthly_income": 3200,
-                "monthly_expenses": 3000,
-                "housing": "rented",
-                "household_size": 5,
-                "household_notes": "أم وأربعة أبناء في مدارس",
-            },
-        )
+        with demo_clock(submitted + day):
+            study = services.research_refer(
+                support_request=sr,
+                actor=officer,
+                researcher=researcher,
+                reason="الحالة تحتاج زيارة ميدانية للتحقق من الدخل والسكن",
+            )
+        with demo_clock(submitted + 3 * day):
+            study = services.study_record(
+                study=study,
+                actor=researcher,
+                data={
+                    "visit_date": timezone.localdate(),
+                    "income_sources": "ضمان اجتماعي",
+                    "monthly_income": 3200,
+                    "monthly_expenses": 3000,
+                    "housing": "rented",
+                    "household_size": 5,
+                    "household_notes": "أم وأربعة أبناء في مدارس",
+                },
+            )
         if final == S.IN_RESEARCH:
             return sr
-        services.study_recommend(
-            study=study,
-            actor=users["researcher"],
-            recommendation="approve",
-            reasons="الدخل للفرد دون الحد والسكن بالإيجار",
-        )
+        with demo_clock(submitted + 4 * day):
+            services.study_recommend(
+                study=study,
+                actor=researcher,
+                recommendation="approve",
+                reasons="الدخل للفرد دون الحد والسكن بالإيجار",
+            )
     else:
-        services.support_request_send_to_committee(support_request=sr, actor=officer)
+        with demo_clock(submitted + day):
+            services.support_request_send_to_committee(support_request=sr, actor=officer)
     vote = "reject" if final == S.REJECTED else "approve"
-    for member in members:
-        services.committee_vote(support_request=sr, actor=member, vote=vote, note="")
+    for order, member in enumerate(members):
+        with demo_clock(submitted + 5 * day - dt.timedelta(hours=1) + order * dt.timedelta(minutes=20)):
+            services.committee_vote(support_request=sr, actor=member, vote=vote, note="")
     if final == S.AWAITING_COMMITTEE:
         return sr
+    # The chair decides on the first morning the policy's window allows.
+    decided = services.decidable_from(sr) + dt.timedelta(hours=10)
     outcome = S.REJECTED if final == S.REJECTED else S.APPROVED
-    services.committee_decide(
-        support_request=sr,
-        actor=chair,
-        outcome=outcome,
-        reasons="لا تنطبق شروط الخدمة على الطلب" if outcome == S.REJECTED else "الأسرة مستحقة وفق نتيجة البحث",
-        grant=None
-        if outcome == S.REJECTED
-        else {
-            "grant_kind": "in_kind" if code == "food_basket" else "cash",
-            "grant_amount": None if code == "food_basket" else 1500,
-            "grant_items": "سلة غذائية شهرية" if code == "food_basket" else "",
-            "grant_period_months": 3,
-        },
-    )
+    with demo_clock(decided):
+        services.committee_decide(
+            support_request=sr,
+            actor=chair,
+            outcome=outcome,
+            reasons="لا تنطبق شروط الخدمة على الطلب" if outcome == S.REJECTED else "الأسرة مستحقة وفق نتيجة البحث",
+            grant=None
+            if outcome == S.REJECTED
+            else {
+                "grant_kind": "in_kind" if code == "food_basket" else "cash",
+                "grant_amount": None if code == "food_basket" else 1500,
+                "grant_items": "سلة غذائية شهرية" if code == "food_basket" else "",
+                "grant_period_months": 3,
+            },
+        )
     if final in (S.APPROVED, S.REJECTED):
         return sr
-    services.support_request_register(support_request=sr, actor=officer)
+    with demo_clock(decided + day):
+        services.support_request_register(support_request=sr, actor=officer)
     if final == S.REGISTERED:
         return sr
-    services.delivery_record(
-        support_request=sr,
-        actor=officer,
-        delivered_on=timezone.localdate(),
-        what="الدفعة الأولى",
-        quantity=1,
-        amount=None,
-        receipt_confirmed=final == S.CLOSED,
-        receipt_note="وقّع المستفيد على الاستلام" if final == S.CLOSED else "",
-    )
+    with demo_clock(decided + 3 * day):
+        services.delivery_record(
+            support_request=sr,
+            actor=officer,
+            delivered_on=timezone.localdate(),
+            what="الدفعة الأولى",
+            quantity=1,
+            amount=None,
+            receipt_confirmed=final == S.CLOSED,
+            receipt_note="وقّع المستفيد على الاستلام" if final == S.CLOSED else "",
+        )
     if final == S.CLOSED:
-        services.support_request_close(support_request=sr, actor=officer, reason="اكتمل تقديم الخدمة")
+        with demo_clock(decided + 5 * day):
+            services.support_request_close(support_request=sr, actor=officer, reason="اكتمل تقديم الخدمة")
     return sr
 
 
@@ -209,4 +228,6 @@ def _scenario(index, code, final, days, description, users) -> SupportRequest | 
 def seed(*, users: dict, stdout) -> None:
     _rule_sets()
     created = [sr for scenario in SCENARIOS if (sr := _scenario(*scenario, users)) is not None]
+    # Today's sweep: the chairs hear of requests that became decidable, the managers of overdue ones.
+    services.reminders_sweep()
     stdout.write(f"Support requests: {len(created)} new demo requests across the lifecycle.")

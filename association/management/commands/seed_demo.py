@@ -1,5 +1,6 @@
 """Demo data for the embedded mode: idempotent (a rerun changes nothing), prints the logins."""
 
+import contextlib
 import datetime as dt
 import importlib
 import importlib.util
@@ -9,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 from stdnum import luhn
 
 from association.models import AssociationProfile, BankAccount, OfficialHoliday
@@ -23,8 +25,9 @@ from requests_app.services import support_request_create_draft
 DEMO_PASSWORD = "demo12345"
 
 # Each app adds its demo data in ``<app>/demo.py``: ``seed(*, users: dict, stdout) -> None``,
-# idempotent. They run in this order after the core data (association, users, registry).
-DEMO_MODULES = ["association.demo", "requests_app.demo", "channels_log.demo", "surveys.demo"]
+# idempotent. They run in this order after the core data (association, users, registry); channels_log
+# comes last because it also delivers the messages the others' flows queued.
+DEMO_MODULES = ["association.demo", "requests_app.demo", "surveys.demo", "channels_log.demo"]
 
 USERS = [
     # username, first name, last name, role (None = superuser)
@@ -68,6 +71,28 @@ def demo_national_id(index: int, resident: bool = False) -> str:
     return base + luhn.calc_check_digit(base)
 
 
+@contextlib.contextmanager
+def demo_clock(at: dt.datetime):
+    """Play a piece of demo history on the day it happened: the real services run with the clock set to
+    ``at`` (ticking on from there), so every row they write is dated as it would be, and every rule they
+    check on the way — the committee's window, a case's working-day targets — holds as it would have.
+    Demo loading only; the portal and the tests keep the real clock."""
+    import time_machine
+
+    if at > timezone.now():
+        raise ValueError(f"demo history cannot happen in the future ({at:%Y-%m-%d %H:%M})")
+    with time_machine.travel(at, tick=True):
+        yield
+
+
+def demo_day(days_ago: int, hour: int, minute: int = 0) -> dt.datetime:
+    """``hour:minute`` Riyadh time, ``days_ago`` days before today (at least one: today's hours may be ahead)."""
+    if days_ago < 1:
+        raise ValueError("demo_day is for earlier days; use an offset from now for today")
+    day = timezone.localdate() - dt.timedelta(days=days_ago)
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, minute)))
+
+
 def demo_iban(bank_code: str, account: int) -> str:
     from schwifty import IBAN
 
@@ -79,7 +104,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--no-logins", action="store_true", help="do not list the demo logins (run_embedded lists them once the site answers)"
+            "--no-logins",
+            action="store_true",
+            help="do not list the demo logins (run_embedded lists them once the site answers)",
         )
 
     @transaction.atomic
@@ -118,8 +145,13 @@ class Command(BaseCommand):
             profile.save()
         if not profile.bank_accounts.exists():
             for order, (code, purpose) in enumerate([("80", "الزكاة"), ("10", "التبرعات العامة")]):
-                account = BankAccount(profile=profile, iban=demo_iban(code, 6080101675 + order), purpose=purpose,
-                                      account_name=profile.name, order=order)
+                account = BankAccount(
+                    profile=profile,
+                    iban=demo_iban(code, 6080101675 + order),
+                    purpose=purpose,
+                    account_name=profile.name,
+                    order=order,
+                )
                 account.clean()
                 account.save()
         for date, name in [(dt.date(2027, 2, 22), "يوم التأسيس"), (dt.date(2026, 9, 23), "اليوم الوطني")]:
@@ -132,7 +164,13 @@ class Command(BaseCommand):
         for username, first, last, role in USERS:
             user = User.objects.filter(username=username).first()
             if user is None:
-                user = User(username=username, first_name=first, last_name=last, email=f"{username}@example.org")
+                user = User(
+                    username=username,
+                    first_name=first,
+                    last_name=last,
+                    email=f"{username}@example.org",
+                    date_joined=timezone.now() - dt.timedelta(days=365),
+                )  # staff long before the demo's history
                 user.set_password(DEMO_PASSWORD)
                 if role is None:
                     user.is_staff = user.is_superuser = True
@@ -178,23 +216,40 @@ class Command(BaseCommand):
                 "health_notes": "سكري من النوع الثاني" if i % 5 == 0 else "",
             }
             household = [
-                {"relation": "son" if k % 2 == 0 else "daughter", "name": f"ابن/ابنة رقم {k + 1}",
-                 "birth_date": dt.date(2005 + k, 3, 1), "monthly_income": 0}
+                {
+                    "relation": "son" if k % 2 == 0 else "daughter",
+                    "name": f"ابن/ابنة رقم {k + 1}",
+                    "birth_date": dt.date(2005 + k, 3, 1),
+                    "monthly_income": 0,
+                }
                 for k in range(i % 4)
             ]
-            beneficiary = beneficiary_services.beneficiary_register(
-                actor=officer, data=data, household=household,
-                consents=[Consent.Purpose.DATA_PROCESSING, Consent.Purpose.CONTACT, Consent.Purpose.SURVEYS],
-                confirm_duplicate=True,
-            )
-            created += 1
-            contact_record(
-                actor=officer, channel=channels[i % len(channels)], purpose=ContactEntry.Purpose.SERVICE_REQUEST,
-                beneficiary=beneficiary, subject="طلب مساعدة", body="حضر المستفيد واستفسر عن خدمات الجمعية.",
-            )
-            if i % 4 == 0:
-                support_request_create_draft(
-                    beneficiary=beneficiary, service_type=ServiceType.objects.get(code="food_basket"),
-                    channel=channels[i % len(channels)], description="طلب سلة غذائية شهرية للأسرة.", actor=officer,
+            # Registered over the weeks before the demo's requests were opened (one every day or so).
+            with demo_clock(demo_day(70 - i, 9 + i % 5, 10 * (i % 6))):
+                beneficiary = beneficiary_services.beneficiary_register(
+                    actor=officer,
+                    data=data,
+                    household=household,
+                    consents=[Consent.Purpose.DATA_PROCESSING, Consent.Purpose.CONTACT, Consent.Purpose.SURVEYS],
+                    confirm_duplicate=True,
                 )
+                created += 1
+                contact_record(
+                    actor=officer,
+                    channel=channels[i % len(channels)],
+                    purpose=ContactEntry.Purpose.SERVICE_REQUEST,
+                    beneficiary=beneficiary,
+                    subject="طلب مساعدة",
+                    body="حضر المستفيد واستفسر عن خدمات الجمعية.",
+                )
+            if i % 4 == 0:
+                # Came back yesterday to ask for a food basket: the draft waits for the documents.
+                with demo_clock(demo_day(1, 9 + i // 4)):
+                    support_request_create_draft(
+                        beneficiary=beneficiary,
+                        service_type=ServiceType.objects.get(code="food_basket"),
+                        channel=channels[i % len(channels)],
+                        description="طلب سلة غذائية شهرية للأسرة.",
+                        actor=officer,
+                    )
         return created
