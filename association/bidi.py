@@ -41,7 +41,7 @@ from .numbers import (
     format_quantity,
     to_decimal,
 )
-from .text import to_arabic_digits
+from .text import MASK_BULLET, to_arabic_digits
 
 _DIGIT_GROUP = re.compile(r"[0-9\u0660-\u0669][0-9\u0660-\u0669\u066b\u066c]*")
 # A date, a reference, a time or a decimal written in free text («1446/03/05 هـ», «3/12», «10:30»), with the
@@ -61,7 +61,8 @@ def ltr(value, *, latin: bool = False) -> SafeString:
     if latin:
         return format_html('<bdi dir="ltr" class="ltr-run" data-digits="latin">{}</bdi>', text)
     if arabic_indic():
-        text = to_arabic_digits(text)
+        # A masking bullet beside an Arabic-Indic zero (٠, itself a dot) would read as one more zero.
+        text = to_arabic_digits(text).replace(MASK_BULLET, "*")
         groups = list(_DIGIT_GROUP.finditer(text))
         if len(groups) > 1 or (groups and groups[0].group() != text):
             return mark_safe(f'<bdi dir="ltr" class="ltr-run">{_isolate_groups(text)}</bdi>')

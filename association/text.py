@@ -23,14 +23,17 @@ def to_arabic_digits(value: str) -> str:
     return value.translate(_TO_ARABIC) if value else value
 
 
+MASK_BULLET = "•"
+
+
 def mask(value: str, visible: int = 4) -> str:
     """Show only the last ``visible`` characters: national IDs, IBANs and mobiles in lists."""
     if not value:
         return ""
     value = str(value)
     if len(value) <= visible:
-        return "•" * len(value)
-    return "•" * (len(value) - visible) + value[-visible:]
+        return MASK_BULLET * len(value)
+    return MASK_BULLET * (len(value) - visible) + value[-visible:]
 
 
 def group_iban(value) -> str:

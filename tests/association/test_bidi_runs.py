@@ -68,6 +68,13 @@ def test_with_arabic_indic_digits_each_group_of_digits_is_isolated():
     assert html == ('<bdi dir="ltr" class="ltr-run"><bdi dir="ltr">١٤٤٨</bdi>-<bdi dir="ltr">٠٠٠٠٠٥</bdi></bdi>')
 
 
+def test_with_arabic_indic_digits_a_masked_number_is_masked_with_stars():
+    """«••••••٠٠٩٨»: the bullets would read as more Arabic-Indic zeros (٠ is a dot)."""
+    with digits(ARABIC_INDIC_DIGITS):
+        assert strip_tags(str(bidi.ltr("••••••0098"))) == "******٠٠٩٨"
+    assert strip_tags(str(bidi.ltr("••••••0098"))) == "••••••0098"
+
+
 def test_free_text_keeps_its_dates_whole_and_escapes_the_rest():
     html = str(bidi.ltr_runs("اعتُمدت في 1446/03/05 هـ الموافق 2024-09-08 م <script>، ورقم A1-2 ومن 10:30"))
     assert '<span class="ltr-unit"><bdi dir="ltr" class="ltr-run">1446/03/05</bdi> هـ</span>' in html

@@ -179,6 +179,8 @@ def test_request_documents_read_in_order(kind, decided, digits):
     # The masked ID reads as it is masked: the dots, then the last four digits.
     if kind in ("acknowledgment", "declaration"):
         masked = _d(decided.beneficiary.national_id_masked, digits)
+        if digits == "arabic_indic":
+            masked = masked.replace("•", "*")  # a bullet beside ٠ would read as another zero
         if not any(masked in line for _page, line in lines):
             problems.append(f"the masked ID is not drawn as {masked}")
     assert not problems, "\n".join(problems)
