@@ -53,7 +53,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     ],
     Role.SOCIAL_RESEARCHER: [
         *_READ_REGISTRY,
-        "beneficiaries.view_sensitive",
+        # Only the people whose case they are assigned to (beneficiaries.services.sensitive_access_allowed).
+        "beneficiaries.view_assigned_sensitive",
         *_crud("beneficiaries.document", "add"),
         *_crud("channels_log.contactentry", "add"),
         *_crud("channels_log.case", "view", "change"),

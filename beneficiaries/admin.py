@@ -1,20 +1,103 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseRedirect
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import CSV, XLSX
 
 from association.admin import PortalAdminMixin
-from association.forms import IbanField, MobileField, NationalIdField
+from association.admin_search import PrivateSearchAdminMixin
+from association.forms import IbanField, MobileField, NationalIdField, PortalModelForm
+from association.text import mask
 
 from . import services
-from .models import Beneficiary, BulkTransfer, Consent, Document, DocumentType, HouseholdMember, SensitiveAccess
+from .forms import BENEFICIARY_MASKED, mask_recorded_values, masked_values
+from .models import (
+    Beneficiary,
+    BeneficiaryChange,
+    BulkTransfer,
+    Consent,
+    Document,
+    DocumentType,
+    HouseholdMember,
+    SensitiveAccess,
+)
 from .resources import BeneficiaryResource
 
 
-class HouseholdInline(PortalAdminMixin, admin.TabularInline):
+class BeneficiaryAdminForm(PortalModelForm):
+    """The portal's edit rules in admin: recorded ID, IBAN and notes masked (left empty they are kept),
+    the version the form was opened at, and the save through ``services.beneficiary_update``."""
+
+    # Not named "version": admin builds the form from model field names, and the model's is not editable.
+    opened_version = forms.IntegerField(widget=forms.HiddenInput)
+    actor = None  # set by BeneficiaryAdmin.get_form
+    remove_iban = forms.BooleanField(label=_("Remove the recorded IBAN"), required=False)
+    remove_health_notes = forms.BooleanField(label=_("Remove the recorded health notes"), required=False)
+    remove_disability_notes = forms.BooleanField(label=_("Remove the recorded disability notes"), required=False)
+
+    class Meta:
+        model = Beneficiary
+        fields = list(services.PROFILE_FIELDS)
+        field_classes = {"national_id": NationalIdField, "mobile": MobileField, "iban": IbanField}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.masked = []
+        self.fields["opened_version"].initial = self.instance.version
+        labels = {name: field.label for name, field in self.fields.items() if name.startswith("remove_")}
+        mask_recorded_values(self, self.instance, BENEFICIARY_MASKED)
+        for name, label in labels.items():  # admin's fieldset lists each box: each keeps its own label
+            self.fields[name].label = label
+
+    def clean(self):
+        cleaned = super().clean()
+        # The service checks both again under the row lock; here they become errors on the page.
+        if cleaned.get("opened_version") is not None:
+            try:
+                services.beneficiary_check_version(
+                    beneficiary=self.instance, expected_version=cleaned["opened_version"], actor=self.actor
+                )
+            except services.EditConflict as exc:
+                self.add_error(None, exc)
+        national_id = cleaned.get("national_id")
+        if national_id and Beneficiary.objects.exclude(pk=self.instance.pk).filter(national_id=national_id).exists():
+            self.add_error("national_id", _("A beneficiary with this ID number is already registered."))
+        return cleaned
+
+    def validate_unique(self):
+        pass  # checked in clean() and by the service
+
+    def profile_data(self) -> dict:
+        # Not ``Meta.fields``: admin builds a subclass whose Meta lists its whole fieldset.
+        values = {name: self.cleaned_data[name] for name in services.PROFILE_FIELDS if name in self.cleaned_data}
+        return masked_values(self, values)
+
+
+class HouseholdInline(admin.TabularInline):
+    """Read here, masked; the household is edited on the portal's edit page (conflict check, history)."""
+
     model = HouseholdMember
-    identifier_fields = {"national_id": NationalIdField}
     extra = 0
+    fields = ["relation", "name", "masked_id", "birth_date", "monthly_income", "health_recorded"]
+    readonly_fields = fields
+    can_delete = False
+
+    @admin.display(description=_("national ID / Iqama"))
+    def masked_id(self, obj):
+        return obj.national_id and mask(obj.national_id)
+
+    @admin.display(description=_("health notes"), boolean=True)
+    def health_recorded(self, obj):
+        return bool(obj.health_notes)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 class ConsentInline(admin.TabularInline):
@@ -24,28 +107,45 @@ class ConsentInline(admin.TabularInline):
 
 
 @admin.register(Beneficiary)
-class BeneficiaryAdmin(PortalAdminMixin, ImportExportModelAdmin):
+class BeneficiaryAdmin(PrivateSearchAdminMixin, ImportExportModelAdmin):
+    """Search by POST (an ID or mobile never in a URL); edits through the portal's service, so they are
+    checked for conflicts and written to the file's history; registering is the portal's job (consent)."""
+
     # Import and export through the same resource as the staff import page (which is the main path).
     resource_classes = [BeneficiaryResource]
-    identifier_fields = {"national_id": NationalIdField, "mobile": MobileField, "iban": IbanField}
+    form = BeneficiaryAdminForm
     import_formats = [XLSX, CSV]
     export_formats = [XLSX, CSV]
     list_display = ["full_name", "masked_id", "city", "created_at"]
     list_filter = ["id_type", "gender", "city"]
     search_fields = ["name_normalized", "=national_id", "=mobile"]
-    readonly_fields = ["public_id", "id_type", "bank_name", "created_by"]
+    readonly_fields = ["public_id", "portal_link", "id_type", "bank_name", "created_by"]
+    fields = [
+        "public_id", "portal_link", "national_id", "id_type", "first_name", "father_name", "grandfather_name",
+        "family_name", "gender", "birth_date", "nationality", "marital_status", "mobile", "city", "district",
+        "iban", "remove_iban", "bank_name", "health_notes", "remove_health_notes", "disability_notes",
+        "remove_disability_notes", "created_by", "opened_version",
+    ]
     inlines = [HouseholdInline, ConsentInline]
+
+    @admin.display(description=_("Name"), ordering="family_name")
+    def full_name(self, obj):
+        return obj.full_name
 
     @admin.display(description=Beneficiary._meta.get_field("national_id").verbose_name)
     def masked_id(self, obj):
         return obj.national_id_masked
 
-    def get_search_results(self, request, queryset, search_term):
+    @admin.display(description=_("On the portal"))
+    def portal_link(self, obj):
+        return format_html(
+            '<a href="{}">{}</a>', obj.get_absolute_url(), _("Open the file (showing a value in full is recorded)")
+        )
+
+    def get_private_search_results(self, request, queryset, term):
         from .search import search_beneficiaries
 
-        if not search_term:
-            return queryset, False
-        return search_beneficiaries(queryset, search_term), False
+        return search_beneficiaries(queryset, term), False
 
     def get_import_formats(self):
         # The staff import page's bounded reader and rules: size, rows and columns checked while reading.
@@ -58,6 +158,31 @@ class BeneficiaryAdmin(PortalAdminMixin, ImportExportModelAdmin):
             form.add_error("import_file", e.messages)
         else:
             super().add_data_read_fail_error_to_form(form, e)
+
+    def has_add_permission(self, request):
+        return False
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.actor = request.user  # a class made for this request: its clean() checks conflicts for them
+        return form
+
+    def save_model(self, request, obj, form, change):
+        # ``obj`` holds the form's values, masked fields emptied: the service re-reads the row under lock.
+        updated = services.beneficiary_update(
+            beneficiary=obj, actor=request.user, expected_version=form.cleaned_data["opened_version"],
+            data=form.profile_data(),
+        )
+        obj.refresh_from_db()
+        return updated
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ValidationError as exc:
+            # The form checked the same rules a moment before; another save came in between.
+            self.message_user(request, " ".join(exc.messages), level=messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
 
     def has_import_permission(self, request):
         return request.user.has_perm("beneficiaries.import_beneficiary")
@@ -91,6 +216,24 @@ class DocumentAdmin(PortalAdminMixin, admin.ModelAdmin):
 class SensitiveAccessAdmin(admin.ModelAdmin):
     list_display = ["at", "user", "beneficiary", "field", "item"]
     list_select_related = ["user", "beneficiary"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(BeneficiaryChange)
+class BeneficiaryChangeAdmin(admin.ModelAdmin):
+    """Append-only history of edits; shown in full on each beneficiary's page."""
+
+    list_display = ["at", "beneficiary", "actor", "version"]
+    list_select_related = ["beneficiary", "actor"]
+    raw_id_fields = ["beneficiary"]
 
     def has_add_permission(self, request):
         return False

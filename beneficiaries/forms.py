@@ -3,8 +3,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from association.forms import IbanField, MobileField, NationalIdField, PortalForm, PortalModelForm
+from association.text import mask, person_name
 
-from .models import Beneficiary, Consent, DocumentType, HouseholdMember
+from .models import Beneficiary, Consent, DocumentType, HouseholdMember, SensitiveAccess
 
 
 class SearchForm(forms.Form):
@@ -46,9 +47,13 @@ class BeneficiaryForm(PortalModelForm):
 
     def __init__(self, *args, editing=False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.masked = []
         if editing:
             del self.fields["consents"]
             del self.fields["confirm_duplicate"]
+            # The version the form was opened at: the service refuses the save if the file changed since.
+            self.fields["version"] = forms.IntegerField(widget=forms.HiddenInput, initial=self.instance.version)
+            mask_recorded_values(self, self.instance, BENEFICIARY_MASKED)
 
     def clean_consents(self):
         consents = self.cleaned_data.get("consents") or []
@@ -61,7 +66,53 @@ class BeneficiaryForm(PortalModelForm):
         pass
 
     def profile_data(self) -> dict:
-        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+        """The cleaned profile; a masked value the user did not retype (or remove) is left out: kept."""
+        return masked_values(self, {name: self.cleaned_data[name] for name in self.Meta.fields})
+
+
+# Editing never shows a recorded ID, IBAN or note in full (that would be an unlogged reveal): the input
+# is empty with the masked value as its placeholder; left empty it keeps the value, typed it replaces
+# it, and an optional value has a "remove" box. The "Show" button beside it is the logged reveal.
+BENEFICIARY_MASKED = {
+    "national_id": _("Leave empty to keep the recorded number; type a new one to replace it."),
+    "iban": _("Leave empty to keep the recorded IBAN; type a new one to replace it."),
+    "health_notes": _("Leave empty to keep the recorded notes; what you write here replaces them."),
+    "disability_notes": _("Leave empty to keep the recorded notes; what you write here replaces them."),
+}
+MEMBER_MASKED = {
+    "national_id": _("Leave empty to keep the recorded number; type a new one to replace it."),
+    "health_notes": _("Leave empty to keep the recorded notes; what you write here replaces them."),
+}
+NOTES_RECORDED = _("Notes are recorded (confidential)")
+
+
+def mask_recorded_values(form, instance, masked: dict) -> None:
+    """Configure ``form`` so the recorded values of ``masked`` fields are never rendered."""
+    for name, help_text in masked.items():
+        value = getattr(instance, name, "") if instance is not None else ""
+        if not value:
+            continue  # nothing recorded: an ordinary empty input
+        field = form.fields[name]
+        field.required = False
+        field.help_text = help_text
+        form.initial[name] = ""
+        is_notes = isinstance(field.widget, forms.Textarea) or name.endswith("_notes")
+        field.widget.attrs["placeholder"] = str(NOTES_RECORDED) if is_notes else mask(value)
+        form.masked.append(name)
+        if instance._meta.get_field(name).blank:  # optional: it may be removed
+            form.fields[f"remove_{name}"] = forms.BooleanField(label=_("Remove the recorded value"), required=False)
+
+
+def masked_values(form, values: dict) -> dict:
+    """``values`` with each masked field left out unless retyped (kept) or removed (empty)."""
+    for name in form.masked:
+        if values.get(name):
+            continue
+        if form.cleaned_data.get(f"remove_{name}"):
+            values[name] = ""
+        else:
+            values.pop(name, None)
+    return values
 
 
 class HouseholdMemberForm(PortalModelForm):
@@ -71,13 +122,54 @@ class HouseholdMemberForm(PortalModelForm):
         field_classes = {"national_id": NationalIdField}
         widgets = {"health_notes": forms.TextInput()}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, recorded=None, **kwargs):
+        """``recorded``: the beneficiary's members by id, when editing; the row of a recorded member
+        masks its ID and health notes."""
         super().__init__(*args, **kwargs)
         # The calendars hint is shown once above the rows, not under every row's date.
         self.fields["birth_date"].help_text = ""
+        self.masked = []
+        self.fields["member"] = forms.IntegerField(required=False, widget=forms.HiddenInput)
+        self.member_id = self._member_id()
+        self.recorded = (recorded or {}).get(self.member_id)
+        mask_recorded_values(self, self.recorded, MEMBER_MASKED)
+
+    def _member_id(self) -> int | None:
+        raw = self.data.get(self.add_prefix("member")) if self.is_bound else self.initial.get("member")
+        try:
+            return int(raw) if raw not in (None, "") else None
+        except (TypeError, ValueError):
+            return None
+
+    def row(self) -> dict:
+        """What the service needs: the values, and ``id`` when the row is a recorded member."""
+        values = masked_values(self, {name: self.cleaned_data[name] for name in self.Meta.fields})
+        if self.member_id is not None:
+            values["id"] = self.member_id
+        return values
 
 
-HouseholdFormSet = forms.formset_factory(HouseholdMemberForm, extra=2, max_num=30, validate_max=True)
+class BaseHouseholdFormSet(forms.BaseFormSet):
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].label = _("Remove this member from the household")
+
+
+# A recorded member is removed with its row's box (a new row is simply left empty).
+HouseholdFormSet = forms.formset_factory(
+    HouseholdMemberForm, formset=BaseHouseholdFormSet, extra=2, max_num=30, validate_max=True,
+    can_delete=True, can_delete_extra=False,
+)
+
+
+def household_initial(members) -> list[dict]:
+    """The edit form's rows for recorded members: never their ID or health notes (masked)."""
+    return [
+        {"member": m.pk, "relation": m.relation, "name": m.name, "birth_date": m.birth_date,
+         "monthly_income": m.monthly_income}
+        for m in members
+    ]
 
 
 def household_rows(formset) -> list[dict]:
@@ -85,11 +177,7 @@ def household_rows(formset) -> list[dict]:
 
     Not ``form.has_changed()``: when editing, a member left as it was is unchanged yet must be kept.
     A blank extra row has empty ``cleaned_data`` (Django skips validating it)."""
-    return [
-        {k: v for k, v in form.cleaned_data.items() if k != "DELETE"}
-        for form in formset.forms
-        if form.cleaned_data and not form.cleaned_data.get("DELETE")
-    ]
+    return [form.row() for form in formset.forms if form.cleaned_data and not form.cleaned_data.get("DELETE")]
 
 
 class DocumentForm(PortalForm):
@@ -102,3 +190,41 @@ class DocumentForm(PortalForm):
         self.fields["document_type"].queryset = DocumentType.objects.filter(is_active=True)
 
 
+
+
+class AccessLogFilterForm(PortalForm):
+    """Filters of the sensitive-data access log (GET: none of them is sensitive; the person is given
+    by their opaque id, from their page)."""
+
+    beneficiary = forms.UUIDField(required=False, widget=forms.HiddenInput)
+    user = forms.ModelChoiceField(label=_("Staff member"), queryset=None, required=False)
+    field = forms.ChoiceField(label=_("What was seen"), required=False)
+    start = forms.DateField(label=_("From"), required=False)
+    end = forms.DateField(label=_("To"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from django.contrib.auth import get_user_model
+
+        # Only people who appear in the log: the list stays short and names no one else.
+        users = get_user_model().objects.filter(
+            pk__in=SensitiveAccess.objects.values("user_id").distinct()
+        ).order_by("first_name", "last_name", "username")
+        self.fields["user"].queryset = users
+        self.fields["user"].label_from_instance = person_name
+        self.fields["field"].choices = [("", _("Everything")), *SensitiveAccess.Field.choices]
+        for name in ("start", "end"):
+            self.fields[name].help_text = ""
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("start") and cleaned.get("end") and cleaned["start"] > cleaned["end"]:
+            self.add_error("end", _("The end date is before the start date."))
+        return cleaned
+
+    def filters(self) -> dict:
+        """The filters that are valid (a wrong one is shown as an error and ignored)."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        return {name: value for name, value in self.cleaned_data.items() if value not in (None, "")}

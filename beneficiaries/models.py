@@ -3,6 +3,7 @@
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -53,6 +54,9 @@ class Beneficiary(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
         related_name="+", verbose_name=_("registered by"),
     )
+    # Bumped by every saved edit (profile or household): an edit form carries the version it was
+    # opened at, and an edit made from an older one is refused instead of reverting the newer.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -60,6 +64,10 @@ class Beneficiary(models.Model):
         verbose_name_plural = _("beneficiaries")
         permissions = [
             ("view_sensitive", _("Can reveal a beneficiary's full ID, IBAN and health notes")),
+            (
+                "view_assigned_sensitive",
+                _("Can reveal the full ID, IBAN, health notes and documents of beneficiaries assigned to them"),
+            ),
             ("import_beneficiary", _("Can import beneficiaries from a file")),
             ("export_beneficiary", _("Can export beneficiaries with their full data")),
         ]
@@ -240,6 +248,8 @@ class SensitiveAccess(models.Model):
         DOCUMENT = "document", _("Document file")
         # A file that came with a contact (channels_log); the caller may have no file of their own.
         CONTACT_ATTACHMENT = "contact_attachment", _("Contact attachment")
+        # A household member's ID and health notes; ``item`` names the member.
+        HOUSEHOLD = "household", _("Household member's ID and health notes")
 
     beneficiary = models.ForeignKey(
         Beneficiary, on_delete=models.CASCADE, null=True, blank=True, related_name="sensitive_accesses",
@@ -251,9 +261,10 @@ class SensitiveAccess(models.Model):
     at = models.DateTimeField(_("at"), auto_now_add=True)
 
     class Meta:
-        ordering = ["-at"]
+        ordering = ["-at", "-pk"]
         verbose_name = _("sensitive data access")
         verbose_name_plural = _("sensitive data accesses")
+        indexes = [models.Index(fields=["at"], name="sensitive_access_at_idx")]
 
     def __str__(self):
         return f"{self.user} → {self.beneficiary} ({self.get_field_display()})"
@@ -265,6 +276,7 @@ class BulkTransfer(models.Model):
     class Kind(models.TextChoices):
         IMPORT = "import", _("Import")
         EXPORT = "export", _("Export")
+        ACCESS_LOG = "access_log", _("Export of the sensitive-data access log")
 
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("user"))
@@ -281,3 +293,65 @@ class BulkTransfer(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} — {self.user} ({self.rows})"
+
+
+class BeneficiaryChange(models.Model):
+    """Append-only: one saved edit of a beneficiary's file — who, when, and each field from what to what.
+
+    ``changes`` is a list of entries: ``{"field", "old", "new"}`` for the profile; with ``"member"``
+    (the member's name) for a household member's field; ``{"member", "action": "added"|"removed"}``
+    for a member added or removed. A sensitive field (ID, IBAN, health or disability notes) is
+    recorded as changed with ``"sensitive": true`` and no values.
+    """
+
+    beneficiary = models.ForeignKey(
+        Beneficiary, on_delete=models.CASCADE, related_name="changes", verbose_name=_("beneficiary")
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("changed by")
+    )
+    at = models.DateTimeField(_("changed at"))
+    version = models.PositiveIntegerField(_("version"))
+    changes = models.JSONField(_("changes"), default=list)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("beneficiary data change")
+        verbose_name_plural = _("beneficiary data changes")
+        constraints = [
+            models.UniqueConstraint(fields=["beneficiary", "version"], name="one_change_per_beneficiary_version"),
+        ]
+
+    def __str__(self):
+        return f"{self.beneficiary} v{self.version}"
+
+    def entries(self) -> list[dict]:
+        """The changes ready to show: ``label``, ``old`` and ``new`` as display text, ``sensitive``,
+        ``member`` and ``action``."""
+        return [_change_entry(entry) for entry in self.changes]
+
+
+_MEMBER_ACTIONS = {"added": _("added"), "removed": _("removed")}
+
+
+def _change_entry(entry: dict) -> dict:
+    model = HouseholdMember if entry.get("member") is not None else Beneficiary
+    label, old, new = "", entry.get("old"), entry.get("new")
+    if entry.get("field"):
+        try:
+            field = model._meta.get_field(entry["field"])
+        except FieldDoesNotExist:  # a field removed since: its name is all there is
+            label = entry["field"]
+        else:
+            label = field.verbose_name
+            if field.choices:
+                names = dict(field.flatchoices)
+                old, new = names.get(old, old), names.get(new, new)
+    return {
+        "label": label,
+        "old": old if old not in (None, "") else "—",
+        "new": new if new not in (None, "") else "—",
+        "sensitive": bool(entry.get("sensitive")),
+        "member": entry.get("member"),
+        "action": _MEMBER_ACTIONS.get(entry.get("action"), ""),
+    }

@@ -1,5 +1,9 @@
 """Every write to the registry that has a rule."""
 
+import datetime as dt
+from collections.abc import Callable
+from decimal import Decimal
+
 import filetype
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -8,7 +12,19 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import Beneficiary, BulkTransfer, Consent, Document, DocumentType, HouseholdMember, SensitiveAccess
+from association.dates import format_dual
+from association.text import person_name
+
+from .models import (
+    Beneficiary,
+    BeneficiaryChange,
+    BulkTransfer,
+    Consent,
+    Document,
+    DocumentType,
+    HouseholdMember,
+    SensitiveAccess,
+)
 from .search import normalize_arabic
 from .validators import bank_name_for_iban
 
@@ -83,27 +99,164 @@ def beneficiary_register(
     return beneficiary
 
 
+# --- editing a file: conflicts and history ------------------------------------------------------
+
+# The profile fields an edit may change, and those that are never written in clear into the history.
+PROFILE_FIELDS = (
+    "national_id", "first_name", "father_name", "grandfather_name", "family_name", "gender", "birth_date",
+    "nationality", "marital_status", "mobile", "city", "district", "iban", "health_notes", "disability_notes",
+)
+SENSITIVE_FIELDS = frozenset({"national_id", "iban", "health_notes", "disability_notes"})
+MEMBER_FIELDS = ("relation", "name", "national_id", "birth_date", "monthly_income", "health_notes")
+MEMBER_SENSITIVE_FIELDS = frozenset({"national_id", "health_notes"})
+
+
+class EditConflict(ValidationError):
+    """The file changed since the edit form was opened: nothing was saved.
+
+    ``changes`` are the edits made since (newest first), ``current_version`` the version to open the
+    form at again."""
+
+    def __init__(self, *, changes: list[BeneficiaryChange], current_version: int):
+        latest = changes[0] if changes else None
+        if latest is not None:
+            message = _(
+                "%(person)s changed this file at %(time)s, after you opened this form. Nothing was saved: "
+                "check their changes below, then save again."
+            ) % {"person": person_name(latest.actor), "time": _when(latest.at)}
+        else:
+            message = _("This file changed after you opened this form. Nothing was saved: check it, then save again.")
+        super().__init__(message, code="conflict")
+        self.changes = changes
+        self.current_version = current_version
+
+
+def _when(moment: dt.datetime) -> str:
+    local = timezone.localtime(moment)
+    return f"{format_dual(local.date())} {local:%H:%M}"
+
+
+def _history_value(value):
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return f"{value:.2f}"  # amounts as the pages show them: 1500 and 1500.00 are one value
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def _field_change(field: str, old, new, *, sensitive: bool, member: str | None = None) -> dict:
+    entry = {"field": field}
+    if member is not None:
+        entry["member"] = member
+    if sensitive:
+        entry["sensitive"] = True  # changed, but neither value is written down
+    else:
+        entry["old"], entry["new"] = _history_value(old), _history_value(new)
+    return entry
+
+
+def _apply(instance, values: dict, fields, sensitive: frozenset, *, member: str | None = None) -> list[dict]:
+    """Set ``values`` on ``instance``; the history entries of what really changed."""
+    changes = []
+    for field in fields:
+        if field not in values:
+            continue  # left out: kept as it is (a masked sensitive field the user did not retype)
+        old, new = getattr(instance, field), values[field]
+        if old != new:
+            changes.append(_field_change(field, old, new, sensitive=field in sensitive, member=member))
+            setattr(instance, field, new)
+    return changes
+
+
+def _household_apply(beneficiary: Beneficiary, rows: list[dict]) -> list[dict]:
+    """Make the household what ``rows`` say: a row with ``id`` updates that member, a row without one
+    adds a member, a member no row names is removed. Returns the history entries."""
+    members = {member.pk: member for member in beneficiary.household.select_for_update().order_by("pk")}
+    listed = [row["id"] for row in rows if row.get("id")]
+    if any(pk not in members for pk in listed) or len(set(listed)) != len(listed):
+        raise ValidationError(
+            {"household": _("The household list changed while you were editing it; open the page again.")}
+        )
+    changes = []
+    for pk in sorted(set(members) - set(listed)):
+        member = members[pk]
+        changes.append({"member": member.name, "action": "removed"})
+        member.delete()
+    for row in rows:
+        values = {field: row[field] for field in MEMBER_FIELDS if field in row}
+        if row.get("id"):
+            member = members[row["id"]]
+            label = member.name
+            member_changes = _apply(member, values, MEMBER_FIELDS, MEMBER_SENSITIVE_FIELDS, member=label)
+            if member_changes:
+                member.full_clean(exclude=["beneficiary"])
+                member.save()
+                changes.extend(member_changes)
+        else:
+            member = HouseholdMember(beneficiary=beneficiary, **values)
+            member.full_clean(exclude=["beneficiary"])
+            member.save()
+            changes.append({"member": member.name, "action": "added"})
+    return changes
+
+
+def beneficiary_check_version(*, beneficiary: Beneficiary, expected_version: int, actor) -> None:
+    """Raise ``EditConflict`` if someone else saved the file after ``expected_version`` (``beneficiary_update``
+    calls it under the row lock). The actor's own later saves are no conflict: the same form sent again
+    (a retry, the back button) is not refused as if a colleague had saved in between."""
+    current = Beneficiary.objects.filter(pk=beneficiary.pk).values_list("version", flat=True).first()
+    if current is None or current == expected_version:
+        return
+    since = BeneficiaryChange.objects.filter(beneficiary_id=beneficiary.pk, version__gt=expected_version)
+    if since.count() == current - expected_version and not since.exclude(actor=actor).exists():
+        return
+    changes = list(since.select_related("actor").order_by("-version")[:20])
+    raise EditConflict(changes=changes, current_version=current)
+
+
 @transaction.atomic
-def beneficiary_update(*, beneficiary: Beneficiary, actor, data: dict, household: list[dict] | None = None) -> Beneficiary:
-    """Update the profile (and, when given, replace the household list)."""
-    beneficiary = Beneficiary.objects.select_for_update().get(pk=beneficiary.pk)
-    if data.get("national_id") and Beneficiary.objects.exclude(pk=beneficiary.pk).filter(
+def beneficiary_update(
+    *, beneficiary: Beneficiary, actor, expected_version: int, data: dict, household: list[dict] | None = None
+) -> Beneficiary:
+    """Save an edit of the profile and, when ``household`` is given, of the household list.
+
+    ``expected_version`` is the version the edit form was opened at: if anyone saved the file since,
+    nothing is saved and ``EditConflict`` says who and when. ``data`` holds cleaned profile values; a
+    field left out keeps its value (how a masked ID, IBAN or note the officer did not retype stays as
+    it is). Household rows are described at ``_household_apply``. Every saved edit bumps the version
+    and writes one ``BeneficiaryChange``; an edit that changes nothing writes nothing.
+    """
+    if not actor.has_perm("beneficiaries.change_beneficiary"):
+        raise PermissionDenied
+    unknown = set(data) - set(PROFILE_FIELDS)
+    if unknown:
+        raise ValueError(f"not editable here: {sorted(unknown)}")
+    now = timezone.now()
+    # Under the row lock two saves are taken one after the other: the second sees the first's version.
+    locked = Beneficiary.objects.select_for_update().get(pk=beneficiary.pk)
+    beneficiary_check_version(beneficiary=locked, expected_version=expected_version, actor=actor)
+    if data.get("national_id") and Beneficiary.objects.exclude(pk=locked.pk).filter(
         national_id=data["national_id"]
     ).exists():
         raise _duplicate_id_error()
-    for field, value in data.items():
-        setattr(beneficiary, field, value)
-    beneficiary.bank_name = bank_name_for_iban(beneficiary.iban)
+    changes = _apply(locked, data, PROFILE_FIELDS, SENSITIVE_FIELDS)
+    if household is not None:
+        changes.extend(_household_apply(locked, household))
+    if not changes:
+        return locked
+    locked.bank_name = bank_name_for_iban(locked.iban)
+    locked.full_clean(validate_unique=False, validate_constraints=False)
+    locked.version += 1
     try:
+        # A savepoint so that a concurrent registration of the same ID becomes a field error.
         with transaction.atomic():
-            beneficiary.save()
+            locked.save()
     except IntegrityError:
         raise _duplicate_id_error() from None
-    if household is not None:
-        beneficiary.household.all().delete()
-        for member in household:
-            HouseholdMember.objects.create(beneficiary=beneficiary, **member)
-    return beneficiary
+    BeneficiaryChange.objects.create(beneficiary=locked, actor=actor, at=now, version=locked.version, changes=changes)
+    return locked
 
 
 @transaction.atomic
@@ -186,16 +339,79 @@ def document_verify(*, document: Document, actor) -> Document:
     return document
 
 
+# --- who may see sensitive data -----------------------------------------------------------------
+
+# Checks ``(user, beneficiary) -> bool`` saying that ``user`` works on that person's case. Apps above
+# the registry register theirs in ``AppConfig.ready`` (requests_app: the request's social researcher).
+_ASSIGNMENT_CHECKS: list[Callable] = []
+
+
+def sensitive_assignment_register(check: Callable) -> None:
+    """Add a check of assignment (idempotent: registering the same function twice keeps one)."""
+    if check not in _ASSIGNMENT_CHECKS:
+        _ASSIGNMENT_CHECKS.append(check)
+
+
+def sensitive_access_allowed(*, actor, beneficiary: Beneficiary | None) -> bool:
+    """May ``actor`` see this person's sensitive data in full (ID, IBAN, notes, documents, attachments)?
+
+    ``view_sensitive`` (relations officers, managers, admins): anyone's. ``view_assigned_sensitive``
+    (social researchers): only the people whose case they are assigned to. A file that belongs to no
+    registered person (``beneficiary`` None) needs ``view_sensitive``.
+    """
+    if not actor.is_authenticated:
+        return False
+    if actor.has_perm("beneficiaries.view_sensitive"):
+        return True
+    if beneficiary is None or not actor.has_perm("beneficiaries.view_assigned_sensitive"):
+        return False
+    return any(check(actor, beneficiary) for check in _ASSIGNMENT_CHECKS)
+
+
 def sensitive_reveal(*, beneficiary: Beneficiary | None, field: str, actor, item: str = "") -> None:
     """Record that ``actor`` saw a sensitive field in full or opened a file (``item`` says which); refuse
-    those without the permission. Only a contact attachment may belong to no registered beneficiary."""
-    if not actor.has_perm("beneficiaries.view_sensitive"):
+    those who may not (``sensitive_access_allowed``). Only a contact attachment may belong to no
+    registered beneficiary."""
+    if not sensitive_access_allowed(actor=actor, beneficiary=beneficiary):
         raise PermissionDenied
     if field not in SensitiveAccess.Field.values:
         raise ValidationError(_("Unknown field."))
     if beneficiary is None and field != SensitiveAccess.Field.CONTACT_ATTACHMENT:
         raise ValidationError(_("Unknown field."))
     SensitiveAccess.objects.create(beneficiary=beneficiary, user=actor, field=field, item=item[:100])
+
+
+ACCESS_LOG_PERMISSION = "beneficiaries.view_sensitiveaccess"
+
+
+@transaction.atomic
+def sensitive_access_export(*, actor, filters: dict) -> bytes:
+    """The access log (as filtered on the review page) as a workbook; exporting it is itself logged."""
+    if not actor.has_perm(ACCESS_LOG_PERMISSION):
+        raise PermissionDenied
+    from association.spreadsheets import Sheet, xlsx_bytes
+
+    from .selectors import sensitive_access_list
+
+    count = 0
+
+    def rows():
+        nonlocal count
+        for access in sensitive_access_list(filters=filters).iterator(chunk_size=2000):
+            count += 1
+            person = access.beneficiary
+            yield [
+                access.at, person_name(access.user), access.user.get_username(), access.get_field_display(),
+                access.item, person.full_name if person else "", person.national_id_masked if person else "",
+            ]
+
+    header = [_("At"), _("Staff member"), _("Username"), _("What was seen"), _("Item"), _("Beneficiary"),
+              _("ID (last digits)")]
+    content = xlsx_bytes([Sheet(_("Access log"), header, rows())])
+    BulkTransfer.objects.create(
+        kind=BulkTransfer.Kind.ACCESS_LOG, user=actor, file_format="xlsx", file_name="access-log.xlsx", rows=count
+    )
+    return content
 
 
 # --- bulk import and export (the resource and the file handling live in importing.py) ----------

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_access
 
 app_name = "beneficiaries"
 
@@ -17,6 +17,10 @@ urlpatterns = [
     path("beneficiaries/<uuid:public_id>/", views.beneficiary_detail, name="detail"),
     path("beneficiaries/<uuid:public_id>/edit/", views.beneficiary_edit, name="edit"),
     path("beneficiaries/<uuid:public_id>/reveal/<str:field>/", views.reveal, name="reveal"),
+    path("beneficiaries/<uuid:public_id>/household/<int:pk>/reveal/", views.reveal_member, name="reveal_member"),
+    path("beneficiaries/<uuid:public_id>/history/", views.beneficiary_history, name="history"),
+    path("beneficiaries/access-log/", views_access.access_log, name="access_log"),
+    path("beneficiaries/access-log/export/", views_access.access_log_export, name="access_log_export"),
     path("beneficiaries/<uuid:public_id>/documents/", views.document_upload, name="document_upload"),
     path("documents/<int:pk>/verify/", views.document_verify, name="document_verify"),
     path("documents/<int:pk>/file/", views.document_file, name="document_file"),

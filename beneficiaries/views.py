@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
@@ -11,11 +11,12 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 from import_export.formats.base_formats import XLSX
 
+from association.http import no_store
 from association.pagination import PAGE_SIZE, paginate
 from association.permissions import staff_view
 
 from . import importing, services
-from .forms import BeneficiaryForm, DocumentForm, HouseholdFormSet, SearchForm, household_rows
+from .forms import BeneficiaryForm, DocumentForm, HouseholdFormSet, SearchForm, household_initial, household_rows
 from .models import Beneficiary, Document, SensitiveAccess
 from .search import search_beneficiaries
 
@@ -79,6 +80,7 @@ def beneficiary_list(request):
     return render(request, template, context)
 
 
+@no_store  # a form sent back with an error carries the ID and IBAN just typed
 @staff_view(VIEW, "beneficiaries.add_beneficiary")
 def beneficiary_register(request):
     duplicates = []
@@ -110,32 +112,62 @@ def beneficiary_register(request):
     )
 
 
+@no_store
 @staff_view(VIEW, "beneficiaries.change_beneficiary")
 def beneficiary_edit(request, public_id):
+    """Edit the profile and household. Recorded IDs, IBAN and notes stay masked (see ``BeneficiaryForm``);
+    a save from a form opened before someone else's save is refused, with their changes shown."""
     beneficiary = _beneficiary(public_id)
-    initial_household = list(
-        beneficiary.household.values("relation", "name", "national_id", "birth_date", "monthly_income", "health_notes")
-    )
+    members = list(beneficiary.household.order_by("pk"))
+    formset_kwargs = {"prefix": "household", "initial": household_initial(members),
+                      "form_kwargs": {"recorded": {m.pk: m for m in members}}}
+    # The form works on its own copy: the page's title and "Show" buttons keep the recorded values.
+    editable = Beneficiary.objects.get(pk=beneficiary.pk)
+    conflict = None
     if request.method == "POST":
-        form = BeneficiaryForm(request.POST, instance=beneficiary, editing=True)
-        household = HouseholdFormSet(request.POST, prefix="household", initial=initial_household)
+        form = BeneficiaryForm(request.POST, instance=editable, editing=True)
+        household = HouseholdFormSet(request.POST, **formset_kwargs)
         if form.is_valid() and household.is_valid():
             try:
                 services.beneficiary_update(
-                    beneficiary=beneficiary, actor=request.user,
-                    data=form.profile_data(), household=household_rows(household) if household.has_changed() else None,
+                    beneficiary=beneficiary, actor=request.user, expected_version=form.cleaned_data["version"],
+                    data=form.profile_data(), household=household_rows(household),
                 )
-            except ValidationError as exc:
+            except services.EditConflict as exc:
+                # Nothing was saved; the entries stay. The form now carries the current version, so
+                # saving again (after checking the changes listed) is a decision, not an accident.
+                conflict = exc
+                data = request.POST.copy()
+                data["version"] = str(exc.current_version)
+                form = BeneficiaryForm(data, instance=Beneficiary.objects.get(pk=beneficiary.pk), editing=True)
+                form.is_valid()
                 form.add_error(None, exc)
+            except ValidationError as exc:
+                _add_errors(form, household, exc)
             else:
                 messages.success(request, _("The changes are saved."))
                 return redirect(beneficiary)
     else:
-        form = BeneficiaryForm(instance=beneficiary, editing=True)
-        household = HouseholdFormSet(prefix="household", initial=initial_household)
+        form = BeneficiaryForm(instance=editable, editing=True)
+        household = HouseholdFormSet(**formset_kwargs)
     return render(
-        request, "beneficiaries/form.html", {"form": form, "household": household, "beneficiary": beneficiary}
+        request, "beneficiaries/form.html",
+        {"form": form, "household": household, "beneficiary": beneficiary, "conflict": conflict,
+         "can_reveal": services.sensitive_access_allowed(actor=request.user, beneficiary=beneficiary)},
+        status=409 if conflict else 200,
     )
+
+
+def _add_errors(form, household, exc: ValidationError) -> None:
+    """A service error next to its field; household errors above the household rows."""
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc)
+        return
+    for field, errors in exc.error_dict.items():
+        if field == "household":
+            household._non_form_errors.extend(ValidationError(errors).messages)
+        else:
+            form.add_error(field if field in form.fields else None, errors)
 
 
 def _detail_context(request, beneficiary, document_form=None) -> dict:
@@ -152,7 +184,9 @@ def _detail_context(request, beneficiary, document_form=None) -> dict:
         .select_related("channel", "recorded_by")[:20],
         "outgoing_messages": beneficiary.outgoing_messages.visible_to(request.user)[:20],
         "document_form": document_form or DocumentForm(),
-        "can_reveal": request.user.has_perm("beneficiaries.view_sensitive"),
+        "can_reveal": services.sensitive_access_allowed(actor=request.user, beneficiary=beneficiary),
+        "changes": list(beneficiary.changes.select_related("actor")[: CHANGES_ON_PAGE + 1]),
+        "changes_on_page": CHANGES_ON_PAGE,
     }
 
 
@@ -162,17 +196,42 @@ def beneficiary_detail(request, public_id):
     return render(request, "beneficiaries/detail.html", _detail_context(request, beneficiary))
 
 
+# The detail page lists this many edits; the history page has them all, a page at a time.
+CHANGES_ON_PAGE = 10
+REVEALABLE = (SensitiveAccess.Field.NATIONAL_ID, SensitiveAccess.Field.IBAN, SensitiveAccess.Field.HEALTH)
+
+
+@no_store
 @require_POST
-@staff_view(VIEW, "beneficiaries.view_sensitive")
+@staff_view(VIEW)
 def reveal(request, public_id, field):
-    """Show one sensitive field in full, and log that this user saw it."""
+    """Show one sensitive field in full, and log that this user saw it (the service says who may)."""
     beneficiary = _beneficiary(public_id)
-    if field not in SensitiveAccess.Field.values or field in (
-        SensitiveAccess.Field.DOCUMENT, SensitiveAccess.Field.CONTACT_ATTACHMENT
-    ):
+    if field not in REVEALABLE:
         raise Http404
     services.sensitive_reveal(beneficiary=beneficiary, field=field, actor=request.user)
     return render(request, "beneficiaries/_revealed.html", {"beneficiary": beneficiary, "field": field})
+
+
+@no_store
+@require_POST
+@staff_view(VIEW, "beneficiaries.view_householdmember")
+def reveal_member(request, public_id, pk):
+    """A household member's ID and health notes in full, logged like the beneficiary's own."""
+    beneficiary = _beneficiary(public_id)
+    member = get_object_or_404(beneficiary.household, pk=pk)
+    services.sensitive_reveal(
+        beneficiary=beneficiary, field=SensitiveAccess.Field.HOUSEHOLD, actor=request.user, item=member.name
+    )
+    return render(request, "beneficiaries/_member_revealed.html", {"member": member})
+
+
+@staff_view(VIEW)
+def beneficiary_history(request, public_id):
+    """Every saved edit of the file: who changed which field from what to what (sensitive: changed)."""
+    beneficiary = _beneficiary(public_id)
+    page = paginate(request, beneficiary.changes.select_related("actor"))
+    return render(request, "beneficiaries/history.html", {"beneficiary": beneficiary, "page": page})
 
 
 @require_POST
@@ -203,14 +262,14 @@ def document_verify(request, pk):
     return redirect(document.beneficiary.get_absolute_url() + "#documents")
 
 
+@no_store
 @staff_view(VIEW, "beneficiaries.view_document")
 def document_file(request, pk):
     """Serve a document through the app (never a public media URL), logging the access."""
-    document = get_object_or_404(Document.objects.select_related("beneficiary"), pk=pk)
-    if not request.user.has_perm("beneficiaries.view_sensitive"):
-        raise PermissionDenied
-    SensitiveAccess.objects.create(
-        beneficiary=document.beneficiary, user=request.user, field=SensitiveAccess.Field.DOCUMENT
+    document = get_object_or_404(Document.objects.select_related("beneficiary", "document_type"), pk=pk)
+    services.sensitive_reveal(
+        beneficiary=document.beneficiary, field=SensitiveAccess.Field.DOCUMENT, actor=request.user,
+        item=f"{document.document_type} #{document.pk}",
     )
     try:
         handle = document.file.open("rb")
@@ -218,7 +277,6 @@ def document_file(request, pk):
         raise Http404 from None
     response = FileResponse(handle, content_type=document.content_type)
     response["Content-Disposition"] = f'inline; filename="document-{document.pk}"'
-    response["Cache-Control"] = "no-store"
     return response
 
 
@@ -337,6 +395,7 @@ def import_template(request):
     return response
 
 
+@no_store
 @require_POST
 @staff_view(*services.EXPORT_PERMISSIONS)
 def beneficiary_export(request):

@@ -4,6 +4,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from association.admin import PortalAdminMixin
+from association.admin_search import PrivateSearchAdminMixin
 from association.forms import MobileField
 
 from .models import Case, CaseEvent, Channel, ContactAttachment, ContactEntry, ResponseTarget
@@ -64,8 +65,9 @@ class CaseEventInline(admin.TabularInline):
 
 
 @admin.register(Case)
-class CaseAdmin(PortalAdminMixin, admin.ModelAdmin):
-    """Read-only: every change to a case goes through its services (the staff pages)."""
+class CaseAdmin(PrivateSearchAdminMixin, PortalAdminMixin, admin.ModelAdmin):
+    """Read-only: every change to a case goes through its services (the staff pages). Searched by POST:
+    a sender's mobile never lands in a URL."""
 
     list_display = ["reference", "kind", "status", "opened_at", "assignee", "resolution_due", "escalated_at"]
     list_filter = ["kind", "status", "outcome"]

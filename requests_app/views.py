@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from association.actions import ActionMenu
+from association.http import no_store
 from association.pagination import paginate
 from association.pdf import document_kinds
 from association.permissions import staff_view
@@ -597,6 +598,7 @@ def _pdf_available(support_request, kind, decisions) -> bool:
     return bool(decisions) or support_request.status == S.AWAITING_COMMITTEE
 
 
+@no_store  # the request's documents carry the person's data
 @staff_view(VIEW)
 def request_pdf(request, pk, kind):
     if kind not in PDF_KINDS:

@@ -10,7 +10,10 @@ def household_management(total: int, initial: int = 0) -> dict:
     }
 
 
-EMPTY_ROW = {"relation": "", "name": "", "national_id": "", "birth_date": "", "monthly_income": "0", "health_notes": ""}
+EMPTY_ROW = {
+    "member": "", "relation": "", "name": "", "national_id": "", "birth_date": "", "monthly_income": "0",
+    "health_notes": "",
+}
 
 
 def household_rows(rows: list[dict], extra: int = 2, initial: int = 0) -> dict:
@@ -33,5 +36,30 @@ def registration_post(n: int = 1, household: list[dict] = (), **overrides) -> di
         "health_notes": "", "disability_notes": "", "consents": ["data_processing", "contact"],
     }
     data.update(household_rows(household, extra=2))
+    data.update(overrides)
+    return data
+
+
+def edit_post(beneficiary, household: list[dict] | None = None, extra: int = 2, **overrides) -> dict:
+    """The edit form as the browser sends it back untouched: the version it was opened at, every plain
+    field as shown, and the masked ID, IBAN and notes empty (kept). ``household`` rows default to the
+    recorded members, each with its ``member`` id and masked fields empty."""
+    data = {
+        "version": str(beneficiary.version),
+        "national_id": "", "first_name": beneficiary.first_name, "father_name": beneficiary.father_name,
+        "grandfather_name": beneficiary.grandfather_name, "family_name": beneficiary.family_name,
+        "gender": beneficiary.gender, "birth_date": beneficiary.birth_date.isoformat(),
+        "nationality": beneficiary.nationality, "marital_status": beneficiary.marital_status,
+        "mobile": beneficiary.mobile_local, "city": beneficiary.city, "district": beneficiary.district,
+        "iban": "", "health_notes": "", "disability_notes": "",
+    }
+    if household is None:
+        household = [
+            {"member": str(m.pk), "relation": m.relation, "name": m.name,
+             "birth_date": m.birth_date.isoformat() if m.birth_date else "", "monthly_income": str(m.monthly_income)}
+            for m in beneficiary.household.order_by("pk")
+        ]
+    initial = sum(1 for row in household if row.get("member"))
+    data.update(household_rows([{"member": "", **row} for row in household], extra=extra, initial=initial))
     data.update(overrides)
     return data

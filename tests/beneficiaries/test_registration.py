@@ -11,7 +11,7 @@ from beneficiaries import services
 from beneficiaries.models import Beneficiary, Consent, HouseholdMember
 from tests.factories import BeneficiaryFactory, valid_national_id
 
-from .forms_data import household_rows, registration_post
+from .forms_data import edit_post, registration_post
 
 pytestmark = pytest.mark.django_db
 
@@ -61,7 +61,9 @@ def test_same_id_is_a_field_error_on_the_register_page(client_for, officer):
 def test_changing_an_id_to_another_persons_is_a_field_error(officer):
     first, second = BeneficiaryFactory(), BeneficiaryFactory()
     with pytest.raises(ValidationError) as info:
-        services.beneficiary_update(beneficiary=second, actor=officer, data={"national_id": first.national_id})
+        services.beneficiary_update(
+            beneficiary=second, actor=officer, expected_version=second.version, data={"national_id": first.national_id}
+        )
     assert list(info.value.error_dict) == ["national_id"]
     second.refresh_from_db()
     assert second.national_id != first.national_id
@@ -209,34 +211,23 @@ def test_a_database_error_midway_rolls_back_the_whole_registration(officer):
 
 def test_editing_one_household_member_keeps_the_others(client_for, officer):
     beneficiary = BeneficiaryFactory()
-    HouseholdMember.objects.create(beneficiary=beneficiary, relation="son", name="الابن الأول", monthly_income=0)
-    HouseholdMember.objects.create(beneficiary=beneficiary, relation="daughter", name="البنت", monthly_income=0)
-    data = registration_post(
-        national_id=beneficiary.national_id, mobile=beneficiary.mobile_local, first_name=beneficiary.first_name,
-        family_name=beneficiary.family_name, household=[
-            {"relation": "son", "name": "الابن الأول — معدل", "monthly_income": "0"},
-            {"relation": "daughter", "name": "البنت", "monthly_income": "0.00"},
-        ],
-    )
-    data.update(household_rows(data_rows := [
-        {"relation": "son", "name": "الابن الأول — معدل", "monthly_income": "0"},
-        {"relation": "daughter", "name": "البنت", "monthly_income": "0.00"},
-    ], extra=2, initial=2))
-    assert data_rows
+    son = HouseholdMember.objects.create(beneficiary=beneficiary, relation="son", name="الابن الأول", monthly_income=0)
+    daughter = HouseholdMember.objects.create(beneficiary=beneficiary, relation="daughter", name="البنت", monthly_income=0)
+    data = edit_post(beneficiary, household=[
+        {"member": str(son.pk), "relation": "son", "name": "الابن الأول — معدل", "monthly_income": "0"},
+        {"member": str(daughter.pk), "relation": "daughter", "name": "البنت", "monthly_income": "0.00"},
+    ])
     response = client_for(officer).post(reverse("beneficiaries:edit", args=[beneficiary.public_id]), data)
     assert response.status_code == 302, response.context and response.context["form"].errors
-    assert list(beneficiary.household.order_by("pk").values_list("name", flat=True)) == ["الابن الأول — معدل", "البنت"]
+    assert list(beneficiary.household.order_by("pk").values_list("pk", "name")) == [
+        (son.pk, "الابن الأول — معدل"), (daughter.pk, "البنت"),
+    ]
 
 
 def test_editing_without_touching_the_household_keeps_it(client_for, officer):
     beneficiary = BeneficiaryFactory()
     member = HouseholdMember.objects.create(beneficiary=beneficiary, relation="son", name="سعد", monthly_income=0)
-    data = registration_post(
-        national_id=beneficiary.national_id, mobile=beneficiary.mobile_local, first_name=beneficiary.first_name,
-        family_name=beneficiary.family_name, city="الدرعية",
-        household=[{"relation": "son", "name": "سعد", "monthly_income": "0.00"}],
-    )
-    data.update(household_rows([{"relation": "son", "name": "سعد", "monthly_income": "0.00"}], extra=2, initial=1))
+    data = edit_post(beneficiary, city="الدرعية")
     response = client_for(officer).post(reverse("beneficiaries:edit", args=[beneficiary.public_id]), data)
     assert response.status_code == 302
     beneficiary.refresh_from_db()

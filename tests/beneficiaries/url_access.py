@@ -20,9 +20,20 @@ def _document():
     return {"pk": document.pk}
 
 
+def _member():
+    from beneficiaries.models import HouseholdMember
+
+    member = HouseholdMember.objects.create(
+        beneficiary=BeneficiaryFactory(), relation="son", name="سعد", national_id="1000000008"
+    )
+    return {"public_id": member.beneficiary.public_id, "pk": member.pk}
+
+
 INTAKE = [R.RELATIONS_OFFICER]
 READERS = ALL_ROLES
-SENSITIVE = [R.RELATIONS_OFFICER, R.SOCIAL_RESEARCHER, R.MANAGER]
+# A social researcher sees the sensitive data of assigned people only (none here):
+# tests/beneficiaries/test_assigned_access.py covers the assigned case.
+SENSITIVE = [R.RELATIONS_OFFICER, R.MANAGER]
 IMPORTERS = [R.RELATIONS_OFFICER, R.MANAGER]
 
 URLS = {
@@ -34,6 +45,10 @@ URLS = {
     "beneficiaries:reveal": {
         "kwargs": lambda: {**_beneficiary(), "field": "national_id"}, "method": "post", "expect": staff(SENSITIVE),
     },
+    "beneficiaries:reveal_member": {"kwargs": _member, "method": "post", "expect": staff(SENSITIVE)},
+    "beneficiaries:history": {"kwargs": _beneficiary, "expect": staff(READERS)},
+    "beneficiaries:access_log": {"expect": staff([R.MANAGER])},
+    "beneficiaries:access_log_export": {"method": "post", "expect": staff([R.MANAGER])},
     "beneficiaries:document_upload": {
         "kwargs": _beneficiary, "method": "post", "expect": staff([R.RELATIONS_OFFICER, R.SOCIAL_RESEARCHER]),
     },

@@ -1,0 +1,47 @@
+"""The managers' review of who saw sensitive data: the access log, filtered, paginated, exported."""
+
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from association.http import no_store
+from association.pagination import paginate
+from association.permissions import staff_view
+from association.spreadsheets import XLSX_CONTENT_TYPE
+
+from . import services
+from .forms import AccessLogFilterForm
+from .models import Beneficiary
+from .selectors import sensitive_access_list
+
+
+def _filtered(data):
+    form = AccessLogFilterForm(data or None)
+    filters = form.filters()
+    person = None
+    if filters.get("beneficiary"):
+        person = Beneficiary.objects.filter(public_id=filters["beneficiary"]).first()
+    return form, filters, person
+
+
+@staff_view(services.ACCESS_LOG_PERMISSION)
+def access_log(request):
+    form, filters, person = _filtered(request.GET)
+    page = paginate(request, sensitive_access_list(filters=filters))
+    return render(
+        request, "beneficiaries/access_log.html", {"form": form, "page": page, "person": person, "filters": filters}
+    )
+
+
+@no_store
+@require_POST
+@staff_view(services.ACCESS_LOG_PERMISSION)
+def access_log_export(request):
+    """The rows the page shows (its filters travel in the POST body), as a workbook; logged."""
+    _form, filters, _person = _filtered(request.POST)
+    content = services.sensitive_access_export(actor=request.user, filters=filters)
+    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="access-log-{stamp}.xlsx"'
+    return response
