@@ -101,20 +101,28 @@ def _check_attachment(uploaded_file) -> str:
 
 
 # Opening a contact's attachment is an access to sensitive data, exactly like a beneficiary's document.
-ATTACHMENT_PERMISSION = "beneficiaries.view_sensitive"
+
+
+def contact_attachment_allowed(*, actor, contact: ContactEntry) -> bool:
+    """May ``actor`` open this contact's attachments? The documents' rule
+    (``beneficiaries.services.sensitive_access_allowed``) for the caller's file; a caller with no file
+    needs the sensitive-data permission itself."""
+    from beneficiaries.services import sensitive_access_allowed
+
+    return actor is not None and sensitive_access_allowed(actor=actor, beneficiary=contact.beneficiary)
 
 
 def contact_attachment_open(*, attachment: ContactAttachment, actor):
-    """Open an attachment's file for ``actor``: refused without the sensitive-data permission, and logged
-    in the same access log as documents (``beneficiaries.services.sensitive_reveal``), with the caller's
-    file when they have one. The caller must already have been allowed to see the contact
-    (``ContactAttachment.objects.visible_to``). Raises ``Http404`` when the file is missing."""
+    """Open an attachment's file for ``actor``: refused (``PermissionDenied``) to whoever may not see the
+    caller's sensitive data, and logged in the same access log as documents
+    (``beneficiaries.services.sensitive_reveal``). The caller must already have been allowed to see the
+    contact (``ContactAttachment.objects.visible_to``). Raises ``Http404`` when the file is missing."""
     from django.http import Http404
 
     from beneficiaries.models import SensitiveAccess
     from beneficiaries.services import sensitive_reveal
 
-    if actor is None or not actor.has_perm(ATTACHMENT_PERMISSION):
+    if actor is None:
         raise PermissionDenied
     sensitive_reveal(
         beneficiary=attachment.contact.beneficiary, field=SensitiveAccess.Field.CONTACT_ATTACHMENT, actor=actor,

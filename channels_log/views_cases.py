@@ -69,7 +69,7 @@ def _detail(request, case, *, status=200, **forms):
         "case": case,
         "events": case.events.select_related("actor"),
         "attachments": case.contact.attachments.all(),
-        "can_open_attachments": user.has_perm(services.ATTACHMENT_PERMISSION),
+        "can_open_attachments": services.contact_attachment_allowed(actor=user, contact=case.contact),
         "assign_form": forms.get("assign_form") or CaseAssignForm(case=case, initial={"assignee": case.assignee_id}),
         "answer_form": forms.get("answer_form") or CaseAnswerForm(initial={"channel": case.contact.channel_id}),
         "outcome_form": forms.get("outcome_form") or CaseOutcomeForm(initial={
@@ -186,15 +186,15 @@ def contact_detail(request, pk):
         "entry": entry,
         "case": Case.objects.visible_to(request.user).filter(contact=entry).first(),
         "attachments": entry.attachments.all(),
-        "can_open_attachments": request.user.has_perm(services.ATTACHMENT_PERMISSION),
+        "can_open_attachments": services.contact_attachment_allowed(actor=request.user, contact=entry),
         "corrections": entry.corrections.visible_to(request.user).select_related("recorded_by"),
     })
 
 
-@staff_view("channels_log.view_contactentry", services.ATTACHMENT_PERMISSION)
+@staff_view("channels_log.view_contactentry")
 def attachment_file(request, pk):
     """Serve an attachment through the app (never a public media URL), like a beneficiary's document:
-    the sensitive-data permission, an access-log row, and no copy kept by the browser or a proxy."""
+    the documents' access rule, an access-log row, and no copy kept by the browser or a proxy."""
     attachment = get_object_or_404(
         ContactAttachment.objects.visible_to(request.user).select_related("contact__beneficiary"), pk=pk
     )

@@ -260,3 +260,23 @@ def test_the_complaint_about_staff_choice_lists_names_not_usernames(officer):
     assert choices[str(bare.pk)] == "temp.user"
     assert "r.qahtani" not in choices.values()
     assert Group.objects.filter(name="social_researcher").exists()
+
+
+def test_a_researcher_opens_the_attachments_of_the_people_assigned_to_them_only(client, officer, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    assigned, other = UserFactory(role="social_researcher"), UserFactory(role="social_researcher")
+    beneficiary = BeneficiaryFactory()
+    SupportRequestFactory(beneficiary=beneficiary, researcher=assigned)
+    entry = make_contact(actor=officer, beneficiary=beneficiary, attachments=[png_upload()])
+    url = reverse("channels_log:attachment", args=[entry.attachments.get().pk])
+    detail = reverse("channels_log:contact_detail", args=[entry.pk])
+
+    client.force_login(other)
+    assert client.get(url).status_code == 403
+    assert url not in client.get(detail).content.decode()
+    assert not SensitiveAccess.objects.exists()
+
+    client.force_login(assigned)
+    assert url in client.get(detail).content.decode()
+    assert client.get(url).status_code == 200
+    assert SensitiveAccess.objects.get().user == assigned

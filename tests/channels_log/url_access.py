@@ -33,10 +33,9 @@ URLS = {
     "channels_log:list": {"expect": staff(ALL_ROLES)},
     "channels_log:new": {"expect": staff([Role.RELATIONS_OFFICER, Role.SOCIAL_RESEARCHER])},
     "channels_log:contact_detail": {"kwargs": _contact, "expect": staff(ALL_ROLES)},
-    # Opening a file needs the sensitive-data permission, like a beneficiary's document.
-    "channels_log:attachment": {
-        "kwargs": _attachment, "expect": staff([Role.RELATIONS_OFFICER, Role.SOCIAL_RESEARCHER, Role.MANAGER]),
-    },
+    # Opening a file follows the documents' rule: the sensitive-data permission (a researcher only for the
+    # people assigned to them; this caller has no file at all).
+    "channels_log:attachment": {"kwargs": _attachment, "expect": staff([Role.RELATIONS_OFFICER, Role.MANAGER])},
     "channels_log:case_list": {"expect": staff(CASE_HANDLERS)},
     "channels_log:case_detail": {"kwargs": _case, "expect": staff(CASE_HANDLERS)},
     "channels_log:case_assign": {
