@@ -96,3 +96,15 @@ def test_the_public_throttle_counts_each_client_behind_the_proxy(settings):
     # ...while another person behind the same proxy is not affected.
     assert behind_proxy.post(url, data, HTTP_X_FORWARDED_FOR=OTHER_CLIENT).status_code == 302
     cache.clear()
+
+
+def test_compose_trusts_exactly_its_one_proxy_and_env_example_documents_the_setting():
+    from pathlib import Path
+
+    import yaml
+
+    base = Path(__file__).resolve().parents[2]
+    compose = yaml.safe_load((base / "docker-compose.yml").read_text())
+    assert str(compose["services"]["web"]["environment"]["TRUSTED_PROXIES"]) == "1"
+    assert len([name for name, service in compose["services"].items() if "80:80" in service.get("ports", [])]) == 1
+    assert any(line.startswith("TRUSTED_PROXIES=") for line in (base / ".env.example").read_text().splitlines())
