@@ -108,3 +108,21 @@ def test_compose_trusts_exactly_its_one_proxy_and_env_example_documents_the_sett
     assert str(compose["services"]["web"]["environment"]["TRUSTED_PROXIES"]) == "1"
     assert len([name for name, service in compose["services"].items() if "80:80" in service.get("ports", [])]) == 1
     assert any(line.startswith("TRUSTED_PROXIES=") for line in (base / ".env.example").read_text().splitlines())
+
+
+def test_no_other_code_reads_the_client_address_itself():
+    """One helper: a throttle or a log that read REMOTE_ADDR or X-Forwarded-For itself would be wrong
+    behind a proxy (or trust a forged header)."""
+    import re
+    from pathlib import Path
+
+    base = Path(__file__).resolve().parents[2]
+    reading = re.compile(r"""["'](REMOTE_ADDR|HTTP_X_FORWARDED_FOR)["']""")
+    apps = ("association", "beneficiaries", "channels_log", "requests_app", "surveys", "programs", "selfservice")
+    readers = [
+        str(path.relative_to(base))
+        for app in apps
+        for path in (base / app).rglob("*.py")
+        if reading.search(path.read_text())
+    ]
+    assert readers == ["association/client.py"]
