@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from . import services
 from .documents import policy_pdf, policy_pdf_file, policy_pdf_name
+from .form_tokens import once_per_form
 from .models import PolicyVersion
 from .pagination import paginate
 from .permissions import staff_view
@@ -153,6 +154,7 @@ def version_edit(request, pk):
 
 @require_POST
 @staff_view(VIEW, ADD, roles=(Role.MANAGER,))
+@once_per_form
 def version_new_draft(request, pk):
     source = get_object_or_404(PolicyVersion, pk=pk)
     try:
@@ -186,6 +188,7 @@ def version_approve(request, pk):
 
 
 @staff_view(VIEW, ADD, roles=(Role.MANAGER,))
+@once_per_form
 def version_import(request):
     """Upload → parsed preview to correct → save as a draft. The preview carries everything in the
     form, so nothing is stored until the manager saves."""

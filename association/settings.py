@@ -330,6 +330,9 @@ CELERY_BEAT_SCHEDULE["channels_log.sweep_messages"] = {
 CELERY_BEAT_SCHEDULE["channels_log.escalate_overdue_cases"] = {
     "task": "channels_log.tasks.escalate_overdue_cases", "schedule": 15 * 60.0,
 }
+CELERY_BEAT_SCHEDULE["association.form_tokens_sweep"] = {
+    "task": "association.tasks.form_tokens_sweep", "schedule": 24 * 3600.0,
+}
 
 LOGGING = {
     "version": 1,

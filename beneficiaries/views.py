@@ -11,6 +11,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 from import_export.formats.base_formats import XLSX
 
+from association.form_tokens import once_per_form
 from association.http import no_store
 from association.pagination import PAGE_SIZE, paginate
 from association.permissions import staff_view
@@ -82,6 +83,7 @@ def beneficiary_list(request):
 
 @no_store  # a form sent back with an error carries the ID and IBAN just typed
 @staff_view(VIEW, "beneficiaries.add_beneficiary")
+@once_per_form
 def beneficiary_register(request):
     duplicates = []
     if request.method == "POST":
@@ -236,6 +238,7 @@ def beneficiary_history(request, public_id):
 
 @require_POST
 @staff_view(VIEW, "beneficiaries.add_document")
+@once_per_form
 def document_upload(request, public_id):
     beneficiary = _beneficiary(public_id)
     form = DocumentForm(request.POST, request.FILES)

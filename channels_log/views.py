@@ -4,6 +4,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from association.form_tokens import once_per_form
 from association.pagination import paginate
 from association.permissions import staff_view
 from beneficiaries.models import Beneficiary
@@ -14,6 +15,7 @@ from .models import Channel, ContactEntry
 
 
 @staff_view("channels_log.add_contactentry")
+@once_per_form
 def contact_new(request):
     """Record a contact; from a beneficiary's file (``?beneficiary=<public id>``) or for an unregistered caller."""
     beneficiary = None

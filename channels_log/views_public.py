@@ -8,6 +8,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from association.form_tokens import once_per_form
+
 from . import services
 from .forms import PublicCaseForm, PublicStatusForm
 from .throttle import throttle_posts
@@ -18,6 +20,7 @@ HONEYPOT = "website"
 
 @never_cache
 @throttle_posts()
+@once_per_form
 def contact_public(request):
     data = request.POST or None
     # The honeypot field is hidden from people and filled in by bots. A bot is answered exactly as a

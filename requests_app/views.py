@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from association.actions import ActionMenu
+from association.form_tokens import once_per_form
 from association.http import no_store
 from association.pagination import paginate
 from association.pdf import document_kinds
@@ -60,6 +61,7 @@ def _get_request(pk) -> SupportRequest:
 
 
 @staff_view(VIEW, "requests_app.add_supportrequest")
+@once_per_form
 def request_new(request, public_id):
     """Start a request draft for a beneficiary, with the chosen service's document checklist."""
     beneficiary = get_object_or_404(Beneficiary, public_id=public_id)
@@ -478,6 +480,7 @@ def request_register(request, pk):
 
 @require_POST
 @staff_view(VIEW, PROCESS)
+@once_per_form
 def delivery_new(request, pk):
     return _step(
         request,
@@ -507,6 +510,7 @@ def request_close(request, pk):
 
 
 @staff_view(VIEW, PROCESS)
+@once_per_form
 def declaration_sign(request, pk):
     support_request = _get_request(pk)
     if "declaration" not in (action.code for action in services.request_actions(support_request, request.user)):
@@ -544,6 +548,7 @@ def declaration_sign(request, pk):
 
 @require_POST
 @staff_view(VIEW, "beneficiaries.add_document")
+@once_per_form
 def document_supply(request, pk, type_pk):
     support_request = _get_request(pk)
     document_type = get_object_or_404(DocumentType, pk=type_pk)

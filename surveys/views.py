@@ -15,6 +15,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from association import spreadsheets
+from association.form_tokens import once_per_form
 from association.numbers import XLSX_DECIMAL, XLSX_PERCENT
 from association.pagination import paginate
 from association.permissions import staff_view
@@ -111,6 +112,7 @@ def survey_list(request):
 
 
 @staff_view("surveys.add_survey")
+@once_per_form
 def survey_new(request):
     form = SurveyCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -171,6 +173,7 @@ def version_edit(request, pk):
 
 @staff_view("surveys.change_survey")
 @require_POST
+@once_per_form
 def question_add(request, pk):
     version = get_object_or_404(SurveyVersion, pk=pk)
     form = QuestionForm(request.POST)
@@ -253,6 +256,7 @@ def invitation_list(request):
 
 
 @staff_view("surveys.add_invitation")
+@once_per_form
 def invitation_batch(request):
     form = BatchForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -270,6 +274,7 @@ def invitation_batch(request):
 
 
 @staff_view("surveys.add_invitation")
+@once_per_form
 def invitation_in_person(request):
     form = InPersonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -401,6 +406,7 @@ def action_list(request):
 
 
 @staff_view("surveys.add_improvementaction")
+@once_per_form
 def action_new(request):
     initial = {}
     if request.GET.get("survey", "").isdigit():

@@ -145,3 +145,16 @@ def page_url(context, page_number):
     query = context["request"].GET.copy()
     query["page"] = page_number
     return "?" + query.urlencode()
+
+
+@register.simple_tag(takes_context=True)
+def form_token(context, form=None):
+    """``{% form_token form %}`` inside a creating ``<form method="post">``: the one-time token that lets
+    the server create one record however many times the form is sent (association.form_tokens)."""
+    from django.utils.html import format_html
+
+    from association import form_tokens
+
+    return format_html(
+        '<input type="hidden" name="{}" value="{}">', form_tokens.FIELD, form_tokens.token_for(context["request"], form)
+    )

@@ -39,3 +39,40 @@ document.addEventListener("click", function (event) {
     done();
   }
 });
+
+// A form is sent once: while a POST form is on its way its submit buttons are disabled, and a second
+// submit is ignored. (The server creates one record however often a form arrives: its one-time token,
+// association.form_tokens; this spares the user the doubt.) htmx forms are left to htmx. The buttons come
+// back after a while, for forms that answer with a download and stay on the page, and when the browser
+// restores the page from its back-forward cache.
+(function () {
+  const BUTTONS = 'button[type="submit"], button:not([type]), input[type="submit"]';
+  const release = function (form) {
+    delete form.dataset.submitting;
+    form.querySelectorAll(BUTTONS).forEach(function (button) {
+      button.disabled = false;
+      button.removeAttribute("aria-busy");
+    });
+  };
+  document.addEventListener("submit", function (event) {
+    const form = event.target;
+    if (event.defaultPrevented || (form.getAttribute("method") || "get").toLowerCase() !== "post") return;
+    if (form.hasAttribute("hx-post") || form.hasAttribute("data-hx-post")) return;
+    if (form.dataset.submitting) {
+      event.preventDefault();
+      return;
+    }
+    form.dataset.submitting = "1";
+    // After this event: the button that was clicked must still be sent with the form (its name/value).
+    setTimeout(function () {
+      form.querySelectorAll(BUTTONS).forEach(function (button) {
+        button.disabled = true;
+        button.setAttribute("aria-busy", "true");
+      });
+    }, 0);
+    setTimeout(function () { release(form); }, 10000);
+  });
+  window.addEventListener("pageshow", function (event) {
+    if (event.persisted) document.querySelectorAll("form[data-submitting]").forEach(release);
+  });
+})();

@@ -1,0 +1,10 @@
+"""Thin Celery tasks of the association app."""
+
+from celery import shared_task
+
+from . import form_tokens
+
+
+@shared_task
+def form_tokens_sweep() -> int:
+    return form_tokens.sweep()
