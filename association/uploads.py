@@ -1,4 +1,5 @@
-"""Bounded reading of uploaded files that are parsed (workbooks, .docx policies, PDFs).
+"""Bounded reading of uploaded files that are parsed (workbooks, .docx policies, PDFs, images drawn
+into PDFs).
 
 A few hundred kilobytes of zip can declare gigabytes of XML: openpyxl and python-docx would inflate
 and parse all of it before any row or paragraph limit is reached. ``check_zip`` reads only the
@@ -15,6 +16,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 MB = 1024 * 1024
+# Images are decoded when a PDF embeds them (a signed declaration's scan or on-screen signature). An A4
+# page scanned at 600 dpi is 35 million pixels; a few hundred kilobytes of PNG can declare billions.
+MAX_IMAGE_PIXELS = 36_000_000
 
 
 @dataclass(frozen=True)
@@ -56,8 +60,11 @@ def check_zip(content: bytes, limits: ZipLimits) -> None:
             for size, limit in ((member.file_size, largest), (total, limits.max_total)):
                 if limit is not None and size > limit:
                     raise UploadTooLarge(
-                        _("This file opens into more than %(limit)s MB; split it into smaller files or remove "
-                          "unused content.") % {"limit": limit // MB},
+                        _(
+                            "This file opens into more than %(limit)s MB; split it into smaller files or remove "
+                            "unused content."
+                        )
+                        % {"limit": limit // MB},
                         code="uncompressed",
                     )
             if member.file_size > limits.ratio_from and member.file_size > limits.max_ratio * max(
@@ -67,3 +74,28 @@ def check_zip(content: bytes, limits: ZipLimits) -> None:
                     _("This file is compressed far more than a real document would be; it is refused."),
                     code="ratio",
                 )
+
+
+def check_image_pixels(data: bytes, *, max_pixels: int = MAX_IMAGE_PIXELS) -> None:
+    """Refuse an image whose declared size (read from its header; nothing is decoded) exceeds
+    ``max_pixels``. A header that cannot be read is left to the caller's own checks (decoding such a
+    file fails at once, it costs nothing)."""
+    import warnings
+
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as image:
+                width, height = image.size
+    except Image.DecompressionBombError:  # Pillow's own limit, far above ours
+        width, height = max_pixels + 1, 1
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
+        return
+    if width * height > max_pixels:
+        raise UploadTooLarge(
+            _("This image is too large to be printed: the limit is %(limit)s million pixels.")
+            % {"limit": max_pixels // 1_000_000},
+            code="pixels",
+        )

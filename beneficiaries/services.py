@@ -305,6 +305,16 @@ def uploaded_file_check(uploaded_file, *, field: str = "file") -> str:
         raise ValidationError(
             {field: _("Only PDF, JPEG or PNG files are accepted; this file's content is not one of them.")}
         )
+    if content_type.startswith("image/"):  # a signed scan is drawn into the declaration's PDF
+        from association.uploads import check_image_pixels
+
+        uploaded_file.seek(0)
+        try:
+            check_image_pixels(uploaded_file.read())
+        except ValidationError as exc:
+            raise ValidationError({field: exc.messages}) from None
+        finally:
+            uploaded_file.seek(0)
     return content_type
 
 

@@ -502,6 +502,12 @@ def _signature_from_data_url(data_url: str) -> bytes:
         raise ValidationError({"signature_data": _("The on-screen signature is not a PNG image.")})
     if len(data) > SIGNATURE_MAX_BYTES:
         raise ValidationError({"signature_data": _("The on-screen signature is too large.")})
+    from association.uploads import check_image_pixels
+
+    try:
+        check_image_pixels(data)  # the declaration's PDF decodes it
+    except ValidationError:
+        raise ValidationError({"signature_data": _("The on-screen signature is too large.")}) from None
     return data
 
 

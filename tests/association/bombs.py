@@ -32,8 +32,9 @@ def _workbook() -> bytes:
 
 
 def _sheet(rows_xml: str) -> bytes:
-    return (f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{MAIN}"><sheetData>{rows_xml}'
-            "</sheetData></worksheet>").encode()
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{MAIN}"><sheetData>{rows_xml}</sheetData></worksheet>'
+    ).encode()
 
 
 def _row(number: int | None, values: list[str]) -> str:
@@ -98,3 +99,17 @@ def pdf_pages(count: int) -> bytes:
     buffer = io.BytesIO()
     writer.write(buffer)
     return buffer.getvalue()
+
+
+def png_pixels(width: int, height: int) -> bytes:
+    """A PNG whose header declares ``width`` × ``height`` one-bit pixels, with a few rows of data: a few
+    hundred bytes that a decoder would inflate into width × height / 8 bytes (or far more once converted)."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    rows = zlib.compress(b"\x00" + b"\x00" * ((width + 7) // 8) * 4)
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", rows) + chunk(b"IEND", b"")

@@ -186,3 +186,48 @@ def test_a_long_but_real_policy_still_reads_quickly():
     of CPU once style names are resolved once, not per paragraph (it was 2 ms a paragraph)."""
     parsed = _timed("policy of 2,000 paragraphs", lambda: parse_file(bombs.docx_paragraphs(2000), "policy.docx"))
     assert parsed.title
+
+
+# --- images drawn into PDFs (a signed declaration's scan or on-screen signature) ------------------
+
+PIXELS_MESSAGE = "This image is too large to be printed: the limit is %(limit)s million pixels."
+
+
+def test_an_image_declaring_billions_of_pixels_is_refused_as_a_document(client_for, officer):
+    from beneficiaries.models import Document
+    from tests.factories import BeneficiaryFactory, DocumentTypeFactory
+
+    beneficiary = BeneficiaryFactory()
+    content = bombs.png_pixels(60_000, 60_000)
+    assert len(content) < 64 * 1024
+    response = _timed(
+        "document upload of a 3.6-billion-pixel PNG",
+        lambda: client_for(officer).post(
+            reverse("beneficiaries:document_upload", args=[beneficiary.public_id]),
+            {"document_type": DocumentTypeFactory().pk, "file": SimpleUploadedFile("scan.png", content)},
+        ),
+    )
+    assert response.status_code == 400
+    assert _arabic(PIXELS_MESSAGE, limit=36) in response.content.decode()
+    assert not Document.objects.exists()
+
+
+def test_an_on_screen_signature_declaring_billions_of_pixels_is_refused(officer):
+    import base64
+
+    from django.core.exceptions import ValidationError
+
+    from requests_app import services
+    from tests.factories import SupportRequestFactory
+
+    support_request = SupportRequestFactory(created_by=officer)
+    data_url = "data:image/png;base64," + base64.b64encode(bombs.png_pixels(40_000, 40_000)).decode()
+    with pytest.raises(ValidationError) as refused:
+        services.declaration_sign(support_request=support_request, actor=officer, signature_data=data_url)
+    assert "signature_data" in refused.value.message_dict
+
+
+def test_a_real_scan_size_image_is_accepted():
+    from association.uploads import check_image_pixels
+
+    check_image_pixels(bombs.png_pixels(4960, 7016))  # A4 at 600 dpi
