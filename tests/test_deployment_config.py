@@ -160,6 +160,14 @@ def test_the_https_header_is_trusted_in_compose_because_its_proxy_sets_it():
     assert environment["DEBUG"] == "0"
 
 
+def test_compose_trusts_exactly_the_proxies_it_runs():
+    """One proxy service in front of gunicorn: one X-Forwarded-For entry to trust, not zero (every client
+    would share the proxy's address in the lockout and the throttles), not two (a client could forge one)."""
+    proxies = [name for name, svc in COMPOSE["services"].items() if svc.get("ports")]
+    environment = _portal_services()["web"]["environment"]
+    assert int(environment["TRUSTED_PROXIES"]) == len(proxies) == 1
+
+
 # --- production settings refuse to start unsafe --------------------------------------------------
 
 
