@@ -13,6 +13,7 @@ from association.forms import IbanField, MobileField, NationalIdField, PortalMod
 from association.text import mask
 
 from . import services
+from .admin_import import ImportPreviewAdminMixin
 from .forms import BENEFICIARY_MASKED, mask_recorded_values, masked_values
 from .models import (
     Beneficiary,
@@ -107,7 +108,7 @@ class ConsentInline(admin.TabularInline):
 
 
 @admin.register(Beneficiary)
-class BeneficiaryAdmin(PrivateSearchAdminMixin, ImportExportModelAdmin):
+class BeneficiaryAdmin(PrivateSearchAdminMixin, ImportPreviewAdminMixin, ImportExportModelAdmin):
     """Search by POST (an ID or mobile never in a URL); edits through the portal's service, so they are
     checked for conflicts and written to the file's history; registering is the portal's job (consent)."""
 
