@@ -21,6 +21,8 @@ class AssociationConfig(AppConfig):
     verbose_name = _("Association")
 
     def ready(self):
+        from . import lookups  # noqa: F401 — integer __in lookups that leave out-of-range numbers out
+
         # Runs after every migrate so permissions of models added later reach the role groups.
         post_migrate.connect(_sync_roles, sender=self, dispatch_uid="association.sync_roles")
         # The embedded database holds people's data: readable by the portal's own user only.

@@ -3,7 +3,9 @@
 - Every numeric input and every date input accepts Arabic-Indic digits (٠–٩): their widgets turn
   them into ASCII before the field cleans the value, so the field's own validation stays Django's.
 - A date field accepts Gregorian or Umm al-Qura Hijri (``DualDateField``).
-- ``PortalFormMixin`` applies both to any form, including ModelForms and admin forms.
+- ``PortalFormMixin`` applies both to any form, including ModelForms and admin forms, and keeps every
+  integer within its database column's range (``bound_to_column``): a huge number is an error next to
+  the field, not an overflow.
 - National IDs, mobiles and IBANs are typed or pasted as people write them (grouped, with +966 or
   00966, Arabic-Indic digits): ``NationalIdField``, ``MobileField`` and ``IbanField`` normalise first and
   only then check the length, and their inputs never cut what is pasted.
@@ -12,7 +14,9 @@
 import datetime as dt
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import connection
 from django.utils.translation import gettext_lazy as _
 
 from .dates import format_hijri, parse_date_any
@@ -168,7 +172,38 @@ class PortalFormMixin:
             elif isinstance(field, (forms.IntegerField, forms.DecimalField, forms.FloatField)):
                 attrs = {k: v for k, v in field.widget.attrs.items() if k not in ("step",)}
                 # DecimalField and FloatField subclass IntegerField: test for them, not for IntegerField.
-                field.widget = NumericInput(attrs, decimal=isinstance(field, (forms.DecimalField, forms.FloatField)))
+                decimal = isinstance(field, (forms.DecimalField, forms.FloatField))
+                field.widget = NumericInput(attrs, decimal=decimal)
+                if not decimal:
+                    bound_to_column(field, integer_column_type(self, name))
+
+
+def integer_column_type(form, name: str) -> str:
+    """The kind of integer column a form's number goes to: the model field's in a ModelForm, else the
+    widest (a number of a plain form reaches lookups and services, never a narrower column unchecked)."""
+    model = getattr(getattr(form, "_meta", None), "model", None)
+    if model is not None:
+        try:
+            internal_type = model._meta.get_field(name).get_internal_type()
+        except FieldDoesNotExist:
+            pass
+        else:
+            if internal_type.endswith(("IntegerField", "AutoField")):
+                return internal_type
+    return "BigIntegerField"
+
+
+def bound_to_column(field: forms.IntegerField, internal_type: str) -> None:
+    """Keep an integer field within what its database column holds: a larger number is a clear error next
+    to the field, never an overflow (SQLite cannot bind an integer past 64 bits; PostgreSQL refuses a value
+    past the column's range)."""
+    low, high = connection.ops.integer_field_range(internal_type)
+    if high is not None and (field.max_value is None or field.max_value > high):
+        field.max_value = high
+        field.validators.append(MaxValueValidator(high, message=_("This number is too large.")))
+    if low is not None and (field.min_value is None or field.min_value < low):
+        field.min_value = low
+        field.validators.append(MinValueValidator(low, message=_("This number is too small.")))
 
 
 class PortalForm(PortalFormMixin, forms.Form):

@@ -104,7 +104,12 @@ class BaseSectionFormSet(forms.BaseFormSet):
         return result
 
 
-SectionFormSet = forms.formset_factory(PolicySectionForm, formset=BaseSectionFormSet, extra=1, can_delete=True)
+# A forged row count builds at most MAX_SECTIONS rows (Django's default would build 2,000).
+MAX_SECTIONS = 300
+SectionFormSet = forms.formset_factory(
+    PolicySectionForm, formset=BaseSectionFormSet, extra=1, can_delete=True,
+    max_num=MAX_SECTIONS, absolute_max=MAX_SECTIONS, validate_max=True,
+)
 
 
 def section_initial(sections) -> list[dict]:
