@@ -44,6 +44,19 @@ SETTINGS_VARS = _reads(BASE / "association" / "settings.py")
 TEST_VARS = _reads(BASE / "tests" / "services.py")  # REQUIRE_SERVICES, CHROMIUM_PATH
 COMPOSE_TEXT = (BASE / "docker-compose.yml").read_text(encoding="utf-8")
 COMPOSE = yaml.safe_load(COMPOSE_TEXT)
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """PyYAML keeps the last of two equal keys; docker compose refuses the file."""
+
+    def construct_mapping(self, node, deep=False):
+        keys = [key.value for key, _value in node.value if key.tag != "tag:yaml.org,2002:merge"]
+        duplicates = sorted({str(k) for k in keys if keys.count(k) > 1})
+        if duplicates:
+            raise yaml.constructor.ConstructorError(None, None, f"duplicate keys {duplicates}", node.start_mark)
+        return super().construct_mapping(node, deep=deep)
+
+
 COMPOSE_INTERPOLATED = set(_INTERPOLATION.findall(COMPOSE_TEXT))
 
 
@@ -65,6 +78,10 @@ def test_the_scan_finds_the_settings_variables():
         "STATIC_ROOT",
     } <= SETTINGS_VARS
     assert {"REQUIRE_SERVICES", "CHROMIUM_PATH"} <= TEST_VARS
+
+
+def test_compose_has_no_key_twice():
+    yaml.load(COMPOSE_TEXT, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
 
 
 def test_compose_has_web_worker_beat_postgres_and_redis():
