@@ -7,8 +7,8 @@ it. For a POST form:
 1. each payload goes into every field the person types or picks in, all at once (in batches that stay
    under Django's upload limit): a field's own cleaning runs whatever the other fields hold, so one
    request per payload reaches every field's validation;
-2. each payload goes into each hidden field and the submit button alone (a view may branch on them
-   before validating anything);
+2. each payload goes into each hidden field, check box and the submit button alone (a view may branch
+   on them before validating anything, and a junk choice in the batch may stop it before it reads them);
 3. when the form, filled in plausibly, is accepted (it redirects), the payloads a field's validation
    may let through (numbers that fit the input but no column, text too long for a column or blank to
    the eye) go into each field alone with the others valid, so the junk reaches the service behind the
@@ -240,7 +240,9 @@ def sweep(client, actor: str, work: Plan) -> SweepResult:
         kinds = {name: f.kind for name, f in by_name.items()}
         names = [name for name in kinds if name not in NOT_SWEPT]
         typed = [name for name in names if kinds[name] not in ("hidden", "file")]
-        control = _first_rows_only([name for name in names if kinds[name] == "hidden"])
+        # Hidden fields and check boxes (often ids: rows to act on) alone too: a junk choice elsewhere in
+        # the batch would stop the view before it reads them.
+        control = _first_rows_only([name for name in names if kinds[name] in ("hidden", "checkbox")])
         control += [form.button[0]] if form.button else []
         files = [name for name in names if kinds[name] == "file"]
         result.fields += len(set(names) | set(control))
