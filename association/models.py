@@ -139,14 +139,14 @@ class PolicyVersion(models.Model):
     title = models.CharField(_("title"), max_length=300)
     association_name = models.CharField(_("association named in the document"), max_length=200, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
-    channels = models.JSONField(
-        _("channels"), default=list, blank=True, help_text=_("Channel codes the policy names.")
-    )
+    channels = models.JSONField(_("channels"), default=list, blank=True, help_text=_("Channel codes the policy names."))
     tools = models.JSONField(
         _("tools"), default=list, blank=True, help_text=_("Tools available to the relations officer.")
     )
     decision_window_days = models.PositiveSmallIntegerField(
-        _("decision window (days)"), null=True, blank=True,
+        _("decision window (days)"),
+        null=True,
+        blank=True,
         help_text=_("The research committee answers no earlier than this many days after submission."),
     )
     # Board approval: proposed on a draft (e.g. read by the import), confirmed when approved.
@@ -158,16 +158,28 @@ class PolicyVersion(models.Model):
     signatory_title = models.CharField(_("signatory title"), max_length=200, blank=True)
     approved_at = models.DateTimeField(_("approval recorded at"), null=True, blank=True, db_index=True)
     approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("approval recorded by"),
     )
     based_on = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="derived",
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="derived",
         verbose_name=_("based on version"),
     )
     source_name = models.CharField(_("imported from"), max_length=255, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("created by"),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -251,7 +263,11 @@ class PolicyEvent(models.Model):
     old_status = models.CharField(_("old status"), max_length=20, blank=True)
     new_status = models.CharField(_("new status"), max_length=20, blank=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("by"),
     )
     note = models.CharField(_("note"), max_length=300, blank=True)
@@ -272,7 +288,11 @@ class PolicyToolLink(models.Model):
     name = models.CharField(_("tool"), max_length=200)
     name_normalized = models.CharField(max_length=200, unique=True, editable=False)
     document_type = models.ForeignKey(
-        "beneficiaries.DocumentType", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        "beneficiaries.DocumentType",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("document type"),
     )
     url = models.CharField(
@@ -299,8 +319,16 @@ def policy_tool_key(name: str) -> str:
 
 
 _ORDINAL_WORDS = ["", "الأول", "الثاني", "الثالث", "الرابع", "الخامس", "السادس", "السابع", "الثامن", "التاسع", "العاشر"]
-_TENS_WORDS = {2: "العشرون", 3: "الثلاثون", 4: "الأربعون", 5: "الخمسون", 6: "الستون", 7: "السبعون", 8: "الثمانون",
-               9: "التسعون"}
+_TENS_WORDS = {
+    2: "العشرون",
+    3: "الثلاثون",
+    4: "الأربعون",
+    5: "الخمسون",
+    6: "الستون",
+    7: "السبعون",
+    8: "الثمانون",
+    9: "التسعون",
+}
 
 
 def arabic_ordinal(number: int) -> str:
@@ -323,7 +351,11 @@ class FormSubmission(models.Model):
 
     token = models.CharField(_("token"), max_length=100, unique=True)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("user"),
     )
     path = models.CharField(_("path"), max_length=300)

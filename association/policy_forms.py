@@ -23,15 +23,22 @@ class PolicyVersionForm(PortalForm):
     title = forms.CharField(label=_("Title"), max_length=300)
     association_name = forms.CharField(label=_("Association named in the document"), max_length=200, required=False)
     channels = forms.MultipleChoiceField(
-        label=_("Channels"), required=False, widget=forms.CheckboxSelectMultiple,
+        label=_("Channels"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
         help_text=_("On approval these become the active channels of the contact log."),
     )
     tools = forms.CharField(
-        label=_("Tools"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
+        label=_("Tools"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("One tool per line."),
     )
     decision_window_days = forms.IntegerField(
-        label=_("Decision window (days)"), required=False, min_value=1, max_value=365,
+        label=_("Decision window (days)"),
+        required=False,
+        min_value=1,
+        max_value=365,
         help_text=_("Empty means the default of 14 days."),
     )
     board_meeting = forms.IntegerField(label=_("Board meeting (ordinal)"), required=False, min_value=1, max_value=999)
@@ -69,11 +76,15 @@ class PolicySectionForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=PolicySection.Kind.choices)
     heading = forms.CharField(label=_("Heading"), max_length=300, required=False)
     paragraphs = forms.CharField(
-        label=_("Paragraphs"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("Paragraphs"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("One paragraph per line."),
     )
     items = forms.CharField(
-        label=_("List items"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
+        label=_("List items"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("One item per line."),
     )
 
@@ -107,8 +118,13 @@ class BaseSectionFormSet(forms.BaseFormSet):
 # A forged row count builds at most MAX_SECTIONS rows (Django's default would build 2,000).
 MAX_SECTIONS = 300
 SectionFormSet = forms.formset_factory(
-    PolicySectionForm, formset=BaseSectionFormSet, extra=1, can_delete=True,
-    max_num=MAX_SECTIONS, absolute_max=MAX_SECTIONS, validate_max=True,
+    PolicySectionForm,
+    formset=BaseSectionFormSet,
+    extra=1,
+    can_delete=True,
+    max_num=MAX_SECTIONS,
+    absolute_max=MAX_SECTIONS,
+    validate_max=True,
 )
 
 

@@ -33,7 +33,15 @@ from beneficiaries.search import normalize_arabic
 from .text import to_ascii_digits
 
 SECTION_KINDS = (
-    "preamble", "general_goal", "detailed_goals", "practices", "channels", "tools", "procedure", "approval", "other",
+    "preamble",
+    "general_goal",
+    "detailed_goals",
+    "practices",
+    "channels",
+    "tools",
+    "procedure",
+    "approval",
+    "other",
 )
 DEFAULT_APPROVAL_HEADING = "اعتماد مجلس الإدارة"
 DEFAULT_PRACTICES_HEADING = "الممارسات"
@@ -81,7 +89,13 @@ _HEADINGS = [
     ("approval", re.compile(r"^(?:اعتماد (?:مجلس الاداره|السياسه|المجلس)|الاعتماد|قرار (?:مجلس الاداره|الاعتماد))"), 8),
     ("channels", re.compile(r"^(?:ال)?قنوات\b"), 12),
     ("tools", re.compile(r"^(?:ال)?ادوات\b"), 14),
-    ("procedure", re.compile(r"^(?:و?يتم التعامل مع|(?:ال)?اجراءات التعامل|(?:ال)?يه التعامل|(?:ال)?اليه التعامل|(?:ال)?اليات التعامل|(?:ال)?اجراءات تقديم الخدمه)"), 16),
+    (
+        "procedure",
+        re.compile(
+            r"^(?:و?يتم التعامل مع|(?:ال)?اجراءات التعامل|(?:ال)?يه التعامل|(?:ال)?اليه التعامل|(?:ال)?اليات التعامل|(?:ال)?اجراءات تقديم الخدمه)"
+        ),
+        16,
+    ),
     ("detailed_goals", re.compile(r"^(?:ال)?اهداف(?: (?:التفصيليه|الفرعيه|الخاصه|التفصيل))?$"), 4),
     ("general_goal", re.compile(r"^(?:ال)?هدف (?:العام|الرئيسي|الرئيس)$"), 4),
     ("preamble", re.compile(r"^(?:ال)?(?:تمهيد|مقدمه)$"), 2),
@@ -92,13 +106,39 @@ _TOC_ENTRY = re.compile(r"(?:\.{3,}|…{2,}|\t|الاشاره المرجعيه|�
 
 # --- channels: code → keywords on normalised text (checked in this order) ------------------------
 CHANNEL_KEYWORDS: list[tuple[str, tuple[str, ...]]] = [
-    ("social_media", ("تواصل الاجتماعي", "التواصل الاجتماعي", "منصات التواصل", "شبكات التواصل", "وسائل التواصل",
-                      "تويتر", "سناب", "انستقرام", "انستجرام", "واتساب", "واتس اب", "فيسبوك")),
+    (
+        "social_media",
+        (
+            "تواصل الاجتماعي",
+            "التواصل الاجتماعي",
+            "منصات التواصل",
+            "شبكات التواصل",
+            "وسائل التواصل",
+            "تويتر",
+            "سناب",
+            "انستقرام",
+            "انستجرام",
+            "واتساب",
+            "واتس اب",
+            "فيسبوك",
+        ),
+    ),
     ("help_request", ("طلب المساعده", "طلبات المساعده", "طلب مساعده", "طلبات الدعم", "طلب الدعم")),
     ("volunteering", ("تطوع",)),
     ("representative", ("مندوب", "مناديب", "المكاتب الفرعيه", "الفروع", "فروع الجمعيه")),
-    ("website", ("الموقع الالكتروني", "موقع الجمعيه", "الموقع الرسمي", "البوابه الالكترونيه", "المنصه الالكترونيه",
-                 "الموقع", "بوابه", "موقع")),
+    (
+        "website",
+        (
+            "الموقع الالكتروني",
+            "موقع الجمعيه",
+            "الموقع الرسمي",
+            "البوابه الالكترونيه",
+            "المنصه الالكترونيه",
+            "الموقع",
+            "بوابه",
+            "موقع",
+        ),
+    ),
     ("phone", ("هاتف", "اتصال", "جوال", "الرقم الموحد", "مركز الاتصال")),
     ("letter", ("خطاب", "مراسل", "البريد", "المكاتبات")),
     ("interview", ("مقابل", "الحضور", "زياره المقر", "الاستقبال")),
@@ -106,45 +146,126 @@ CHANNEL_KEYWORDS: list[tuple[str, tuple[str, ...]]] = [
 
 # --- numbers in words ------------------------------------------------------------------------------
 _ORDINAL_UNITS = {
-    "اول": 1, "اولي": 1, "حادي": 1, "ثاني": 2, "ثانيه": 2, "ثالث": 3, "ثالثه": 3, "رابع": 4, "رابعه": 4,
-    "خامس": 5, "خامسه": 5, "سادس": 6, "سادسه": 6, "سابع": 7, "سابعه": 7, "ثامن": 8, "ثامنه": 8,
-    "تاسع": 9, "تاسعه": 9, "عاشر": 10, "عاشره": 10,
+    "اول": 1,
+    "اولي": 1,
+    "حادي": 1,
+    "ثاني": 2,
+    "ثانيه": 2,
+    "ثالث": 3,
+    "ثالثه": 3,
+    "رابع": 4,
+    "رابعه": 4,
+    "خامس": 5,
+    "خامسه": 5,
+    "سادس": 6,
+    "سادسه": 6,
+    "سابع": 7,
+    "سابعه": 7,
+    "ثامن": 8,
+    "ثامنه": 8,
+    "تاسع": 9,
+    "تاسعه": 9,
+    "عاشر": 10,
+    "عاشره": 10,
 }
-_TENS = {"عشرون": 20, "عشرين": 20, "ثلاثون": 30, "ثلاثين": 30, "اربعون": 40, "اربعين": 40,
-         "خمسون": 50, "خمسين": 50}
+_TENS = {"عشرون": 20, "عشرين": 20, "ثلاثون": 30, "ثلاثين": 30, "اربعون": 40, "اربعين": 40, "خمسون": 50, "خمسين": 50}
 _CARDINALS = {
-    "واحد": 1, "يوم واحد": 1, "اثنين": 2, "اثنان": 2, "ثلاث": 3, "ثلاثه": 3, "اربع": 4, "اربعه": 4, "خمس": 5,
-    "خمسه": 5, "ست": 6, "سته": 6, "سبع": 7, "سبعه": 7, "ثمان": 8, "ثمانيه": 8, "تسع": 9, "تسعه": 9, "عشر": 10,
-    "عشره": 10, "خمسه عشر": 15, "خمس عشره": 15, "عشرين": 20, "عشرون": 20, "ثلاثين": 30, "ثلاثون": 30,
+    "واحد": 1,
+    "يوم واحد": 1,
+    "اثنين": 2,
+    "اثنان": 2,
+    "ثلاث": 3,
+    "ثلاثه": 3,
+    "اربع": 4,
+    "اربعه": 4,
+    "خمس": 5,
+    "خمسه": 5,
+    "ست": 6,
+    "سته": 6,
+    "سبع": 7,
+    "سبعه": 7,
+    "ثمان": 8,
+    "ثمانيه": 8,
+    "تسع": 9,
+    "تسعه": 9,
+    "عشر": 10,
+    "عشره": 10,
+    "خمسه عشر": 15,
+    "خمس عشره": 15,
+    "عشرين": 20,
+    "عشرون": 20,
+    "ثلاثين": 30,
+    "ثلاثون": 30,
 }
 _DURATION = re.compile(
     r"(?:\(?\s*(?P<num>\d{1,3})\s*\)?\s*|(?P<word>" + "|".join(sorted(_CARDINALS, key=len, reverse=True)) + r")\s+)?"
     r"(?P<unit>اسبوعين|اسبوعا|اسابيع|اسبوع|يومين|يوما|ايام|يوم|شهرين|شهرا|اشهر|شهور|شهر)"
 )
 _UNIT_DAYS = {"اسبوعين": 14, "يومين": 2, "شهرين": 60}
-_UNIT_MULTIPLIER = {"اسبوعا": 7, "اسابيع": 7, "اسبوع": 7, "يوما": 1, "ايام": 1, "يوم": 1, "شهرا": 30, "اشهر": 30,
-                    "شهور": 30, "شهر": 30}
+_UNIT_MULTIPLIER = {
+    "اسبوعا": 7,
+    "اسابيع": 7,
+    "اسبوع": 7,
+    "يوما": 1,
+    "ايام": 1,
+    "يوم": 1,
+    "شهرا": 30,
+    "اشهر": 30,
+    "شهور": 30,
+    "شهر": 30,
+}
 _WINDOW_CONTEXT = re.compile(r"(?:لا تقل عن|لا يقل عن|لا تقل|خلال|مده|في غضون|بعد مضي|بعد)")
 _DECISION_WORDS = ("لجنه", "الرد", "قبول", "رفض", "البت", "دراسه", "القرار")
 
 # --- dates -------------------------------------------------------------------------------------
 _DATE = re.compile(r"(\d{1,4})\s*[/\-.]\s*(\d{1,2})\s*[/\-.]\s*(\d{1,4})\s*(هـ|ه|م|AH|AD)?(?![\w/])")
 _HIJRI_MONTHS = {
-    "محرم": 1, "صفر": 2, "ربيع الاول": 3, "ربيع الاخر": 4, "ربيع الثاني": 4, "جمادي الاولي": 5, "جمادي الاول": 5,
-    "جمادي الاخره": 6, "جمادي الثانيه": 6, "جمادي الاخر": 6, "رجب": 7, "شعبان": 8, "رمضان": 9, "شوال": 10,
-    "ذو القعده": 11, "ذي القعده": 11, "ذو الحجه": 12, "ذي الحجه": 12,
+    "محرم": 1,
+    "صفر": 2,
+    "ربيع الاول": 3,
+    "ربيع الاخر": 4,
+    "ربيع الثاني": 4,
+    "جمادي الاولي": 5,
+    "جمادي الاول": 5,
+    "جمادي الاخره": 6,
+    "جمادي الثانيه": 6,
+    "جمادي الاخر": 6,
+    "رجب": 7,
+    "شعبان": 8,
+    "رمضان": 9,
+    "شوال": 10,
+    "ذو القعده": 11,
+    "ذي القعده": 11,
+    "ذو الحجه": 12,
+    "ذي الحجه": 12,
 }
 _GREGORIAN_MONTHS = {
-    "يناير": 1, "فبراير": 2, "مارس": 3, "ابريل": 4, "مايو": 5, "يونيو": 6, "يوليو": 7, "اغسطس": 8,
-    "سبتمبر": 9, "اكتوبر": 10, "نوفمبر": 11, "ديسمبر": 12,
+    "يناير": 1,
+    "فبراير": 2,
+    "مارس": 3,
+    "ابريل": 4,
+    "مايو": 5,
+    "يونيو": 6,
+    "يوليو": 7,
+    "اغسطس": 8,
+    "سبتمبر": 9,
+    "اكتوبر": 10,
+    "نوفمبر": 11,
+    "ديسمبر": 12,
 }
 _MONTH_NAME_DATE = re.compile(
-    r"(\d{1,2})\s+(" + "|".join(sorted({**_HIJRI_MONTHS, **_GREGORIAN_MONTHS}, key=len, reverse=True))
+    r"(\d{1,2})\s+("
+    + "|".join(sorted({**_HIJRI_MONTHS, **_GREGORIAN_MONTHS}, key=len, reverse=True))
     + r")\s+(\d{4})\s*(هـ|ه|م)?"
 )
 _SIGNATORY_TITLES = (
-    "نائب رئيس مجلس الاداره", "رئيس مجلس الاداره", "رئيس المجلس", "المدير التنفيذي", "امين الصندوق",
-    "المشرف العام", "رئيس الجمعيه",
+    "نائب رئيس مجلس الاداره",
+    "رئيس مجلس الاداره",
+    "رئيس المجلس",
+    "المدير التنفيذي",
+    "امين الصندوق",
+    "المشرف العام",
+    "رئيس الجمعيه",
 )
 # Keywords are compared with normalised text (ئ → ي, ة → ه…): fold them the same way once.
 _SIGNATORY_TITLES = tuple(normalize_arabic(t) for t in _SIGNATORY_TITLES)
@@ -226,8 +347,11 @@ def _too_long() -> PolicyTooLarge:
     from django.utils.translation import gettext as _
 
     return PolicyTooLarge(
-        _("The file has more than %(limit)s lines of text; a policy document is much shorter. Check that "
-          "this is the right file.") % {"limit": MAX_LINES}
+        _(
+            "The file has more than %(limit)s lines of text; a policy document is much shorter. Check that "
+            "this is the right file."
+        )
+        % {"limit": MAX_LINES}
     )
 
 
@@ -375,8 +499,11 @@ def _pdf_lines(data: bytes) -> list[str]:
             declared = reader.trailer["/Root"]["/Pages"].get("/Count", 0)
             if not isinstance(declared, int) or declared > MAX_PDF_PAGES or len(reader.pages) > MAX_PDF_PAGES:
                 raise PolicyTooLarge(
-                    _("The PDF has more than %(limit)s pages; a policy document is much shorter. Check that "
-                      "this is the right file.") % {"limit": MAX_PDF_PAGES}
+                    _(
+                        "The PDF has more than %(limit)s pages; a policy document is much shorter. Check that "
+                        "this is the right file."
+                    )
+                    % {"limit": MAX_PDF_PAGES}
                 )
             characters = 0
             for page in reader.pages:
@@ -432,7 +559,7 @@ def _strip_numbering(text: str) -> tuple[str, bool]:
         match = _BULLET.match(text)
         if not match or match.end() == 0:
             break
-        rest = text[match.end():]
+        rest = text[match.end() :]
         # "1442 هـ" or "14 يوما" at the start of a sentence are not list numbers.
         if re.match(r"^\s*(?:هـ|ه\b|م\b|يوم|ايام|أيام)", rest):
             break
@@ -501,7 +628,8 @@ def parse_policy(
     # when the document has a table of contents).
     counts = Counter(norm for _h, raw, norm in prepared if norm)
     repeated = {
-        norm for norm, n in counts.items()
+        norm
+        for norm, n in counts.items()
         if (n >= 3 or (n >= 2 and len(norm.split()) >= 6)) and _heading_kind(_strip_numbering(norm)[0]) is None
     }
 
@@ -551,7 +679,9 @@ def parse_policy(
         if "ممارسات" in norm and re.search(r"(?:ما يلي|كما يلي|التاليه?|الاتيه?)\s*[:：.\-]*\s*$", norm):
             match = re.search(r"(ال)?ممارسات.*?(?=\s+(?:وذلك|عن طريق|من خلال|ما يلي|كما يلي|التاليه?)\b|$)", last)
             heading = match.group(0) if match else DEFAULT_PRACTICES_HEADING
-            heading = re.sub(r"\s*(?:[اآ]لتالية|[اآ]لتالي|[اآ]لآتية|[اآ]لاتية|[اآ]لآتي|[اآ]لاتي)?\s*[:：.\-]*\s*$", "", heading)
+            heading = re.sub(
+                r"\s*(?:[اآ]لتالية|[اآ]لتالي|[اآ]لآتية|[اآ]لاتية|[اآ]لآتي|[اآ]لاتي)?\s*[:：.\-]*\s*$", "", heading
+            )
             heading = heading.strip(" :.-") or DEFAULT_PRACTICES_HEADING
             if not heading.startswith("ال"):
                 heading = "ال" + heading
@@ -650,9 +780,11 @@ def _looks_like_free_heading(body: str, after_gap: bool) -> bool:
 
 
 def _starts_approval(norm: str) -> bool:
-    return bool(re.match(r"^(?:تم|وتم|تمت|اعتمد|اعتمدت)\s+(?:اعتماد|الموافقه|اقرار)?", norm)) and (
-        "اعتماد" in norm or "اعتمد" in norm
-    ) and ("مجلس" in norm or "الاداره" in norm)
+    return (
+        bool(re.match(r"^(?:تم|وتم|تمت|اعتمد|اعتمدت)\s+(?:اعتماد|الموافقه|اقرار)?", norm))
+        and ("اعتماد" in norm or "اعتمد" in norm)
+        and ("مجلس" in norm or "الاداره" in norm)
+    )
 
 
 def _item_text(text: str) -> str:
@@ -714,7 +846,7 @@ def _decision_window(sections: list[ParsedSection]) -> int | None:
             if not any(w in norm for w in _DECISION_WORDS):
                 continue
             for context in _WINDOW_CONTEXT.finditer(norm):
-                days = _duration_days(norm[context.end(): context.end() + 40])
+                days = _duration_days(norm[context.end() : context.end() + 40])
                 if days:
                     return days
     return None
@@ -828,7 +960,9 @@ def _signatory(texts: list[str]) -> tuple[str | None, str | None]:
     """(name, title) from the approval block: «رئيس مجلس الإدارة / أ. محمد …», «الاسم: …»."""
     for index, text in enumerate(texts):
         norm = _norm(text)
-        label = re.search(r"(?:^|\s)(?:الاسم|اسم المعتمد|المعتمد)\s*[:：]\s*(.+?)(?=\s+(?:الصف[ةه]|المنصب|التوقيع)|$)", text)
+        label = re.search(
+            r"(?:^|\s)(?:الاسم|اسم المعتمد|المعتمد)\s*[:：]\s*(.+?)(?=\s+(?:الصف[ةه]|المنصب|التوقيع)|$)", text
+        )
         if label:
             name = _clean_name(label.group(1))
             title_match = re.search(r"(?:الصفة|الصفه|المنصب)\s*[:：]\s*(.+?)(?=\s+(?:التوقيع|الاسم)\b|$)", text)
@@ -883,11 +1017,16 @@ def _board_approval(sections: list[ParsedSection], full_text: str) -> dict:
     if match:
         meeting = _ordinal(re.sub(r"(?:مجلس الاداره|لمجلس الاداره|مجلس|رقم)", " ", match.group(1)))
     session = None
-    match = re.search(r"(?:^|\s)(?:ب|في\s)?(?:جلسته|الجلسه|جلسه)\s+(.{0,40}?)(?=\s+(?:المنعقد|بتاريخ|في\s)|[،,.]|$)", norm)
+    match = re.search(
+        r"(?:^|\s)(?:ب|في\s)?(?:جلسته|الجلسه|جلسه)\s+(.{0,40}?)(?=\s+(?:المنعقد|بتاريخ|في\s)|[،,.]|$)", norm
+    )
     if match:
         session = _ordinal(re.sub(r"رقم", " ", match.group(1)))
     decision = None
-    match = re.search(r"(?:رقم القرار|قرار(?:ه)?\s*(?:مجلس الاداره\s*)?(?:رقم|ذي الرقم)?)\s*[:：(]?\s*\(?\s*([0-9][0-9/\-.]*[0-9]|[0-9])", norm)
+    match = re.search(
+        r"(?:رقم القرار|قرار(?:ه)?\s*(?:مجلس الاداره\s*)?(?:رقم|ذي الرقم)?)\s*[:：(]?\s*\(?\s*([0-9][0-9/\-.]*[0-9]|[0-9])",
+        norm,
+    )
     if match:
         decision = match.group(1)
     gregorian, hijri = _dates(joined)

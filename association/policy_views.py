@@ -86,9 +86,11 @@ def public_pdf(request, pk):
 
 @staff_view(VIEW)
 def version_list(request):
-    queryset = PolicyVersion.objects.select_related("approved_by", "created_by").annotate(
-        section_count=Count("sections")
-    ).order_by("-number")
+    queryset = (
+        PolicyVersion.objects.select_related("approved_by", "created_by")
+        .annotate(section_count=Count("sections"))
+        .order_by("-number")
+    )
     return render(request, "association/policy/list.html", {"page": paginate(request, queryset)})
 
 
@@ -147,8 +149,12 @@ def version_edit(request, pk):
         form = PolicyVersionForm(initial=PolicyVersionForm.initial_for(version))
         formset = SectionFormSet(initial=section_initial(version.sections.all()), prefix="sections")
     return _render_editor(
-        request, version=version, form=form, formset=formset,
-        title=_("Edit draft version %(number)s") % {"number": version.number}, action=request.path,
+        request,
+        version=version,
+        form=form,
+        formset=formset,
+        title=_("Edit draft version %(number)s") % {"number": version.number},
+        action=request.path,
     )
 
 
@@ -180,7 +186,9 @@ def version_approve(request, pk):
             except ValidationError as exc:
                 _form_errors_to_messages(request, exc, form)
             else:
-                messages.success(request, _("Version %(number)s is approved and now in force.") % {"number": version.number})
+                messages.success(
+                    request, _("Version %(number)s is approved and now in force.") % {"number": version.number}
+                )
                 return redirect("policy:detail", pk=version.pk)
     else:
         form = PolicyApproveForm(initial=PolicyVersionForm.initial_for(version))
@@ -204,13 +212,17 @@ def version_import(request):
         if form.is_valid() and formset.is_valid():
             try:
                 version = services.policy_create_draft(
-                    data=form.cleaned_data, sections=formset.sections(), actor=request.user,
+                    data=form.cleaned_data,
+                    sections=formset.sections(),
+                    actor=request.user,
                     source_name=source_name or "import",
                 )
             except ValidationError as exc:
                 _form_errors_to_messages(request, exc, form)
             else:
-                messages.success(request, _("Draft version %(number)s was created from the file.") % {"number": version.number})
+                messages.success(
+                    request, _("Draft version %(number)s was created from the file.") % {"number": version.number}
+                )
                 return redirect("policy:detail", pk=version.pk)
     elif request.method == "POST":
         upload_form = PolicyImportForm(request.POST, request.FILES)

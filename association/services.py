@@ -74,9 +74,7 @@ def _clean_channels(codes) -> list[str]:
     known = set(Channel.objects.filter(code__in=codes).values_list("code", flat=True))
     unknown = [code for code in codes if code not in known]
     if unknown:
-        raise ValidationError(
-            {"channels": _("Unknown channel codes: %(codes)s.") % {"codes": ", ".join(unknown)}}
-        )
+        raise ValidationError({"channels": _("Unknown channel codes: %(codes)s.") % {"codes": ", ".join(unknown)}})
     return list(dict.fromkeys(codes))
 
 
@@ -108,8 +106,17 @@ def _write_sections(version: PolicyVersion, sections: list[dict]) -> None:
 
 
 _VERSION_FIELDS = (
-    "title", "association_name", "channels", "tools", "decision_window_days", "board_meeting", "board_session",
-    "decision_number", "approval_date", "signatory_name", "signatory_title",
+    "title",
+    "association_name",
+    "channels",
+    "tools",
+    "decision_window_days",
+    "board_meeting",
+    "board_session",
+    "decision_number",
+    "approval_date",
+    "signatory_name",
+    "signatory_title",
 )
 
 
@@ -181,8 +188,14 @@ def policy_update_draft(*, version: PolicyVersion, data: dict, sections: list[di
 def policy_new_draft(*, source: PolicyVersion, actor) -> PolicyVersion:
     """A draft copy of ``source`` (usually the approved version) to edit; board approval data is not copied."""
     data = {name: getattr(source, name) for name in _VERSION_FIELDS}
-    data.update(board_meeting=None, board_session=None, decision_number="", approval_date=None,
-                signatory_name="", signatory_title="")
+    data.update(
+        board_meeting=None,
+        board_session=None,
+        decision_number="",
+        approval_date=None,
+        signatory_name="",
+        signatory_title="",
+    )
     sections = [
         {"kind": s.kind, "heading": s.heading, "paragraphs": list(s.paragraphs), "items": list(s.items)}
         for s in source.sections.all()
@@ -272,8 +285,12 @@ def policy_approve(
         old.status = PolicyVersion.Status.SUPERSEDED
         old.save(update_fields=["status", "updated_at"])
         PolicyEvent.objects.create(
-            version=old, action=PolicyEvent.Action.SUPERSEDED, old_status=PolicyVersion.Status.APPROVED,
-            new_status=PolicyVersion.Status.SUPERSEDED, actor=actor, at=now,
+            version=old,
+            action=PolicyEvent.Action.SUPERSEDED,
+            old_status=PolicyVersion.Status.APPROVED,
+            new_status=PolicyVersion.Status.SUPERSEDED,
+            actor=actor,
+            at=now,
             note=_("Superseded by version %(number)s.") % {"number": version.number},
         )
 
@@ -288,8 +305,12 @@ def policy_approve(
     version.approved_by = actor
     version.save()
     PolicyEvent.objects.create(
-        version=version, action=PolicyEvent.Action.APPROVED, old_status=PolicyVersion.Status.DRAFT,
-        new_status=PolicyVersion.Status.APPROVED, actor=actor, at=now,
+        version=version,
+        action=PolicyEvent.Action.APPROVED,
+        old_status=PolicyVersion.Status.DRAFT,
+        new_status=PolicyVersion.Status.APPROVED,
+        actor=actor,
+        at=now,
     )
 
     # The approved policy's channel list is the registry's active set.

@@ -320,19 +320,24 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Periodic sweeps, in code. Each finds in the database what is due, so a lost broker loses nothing.
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {}
 CELERY_BEAT_SCHEDULE["requests_app.reminders_sweep"] = {
-    "task": "requests_app.tasks.requests_reminders_sweep", "schedule": 15 * 60.0,
+    "task": "requests_app.tasks.requests_reminders_sweep",
+    "schedule": 15 * 60.0,
 }
 CELERY_BEAT_SCHEDULE["surveys.sweep_survey_invitations"] = {
-    "task": "surveys.tasks.sweep_survey_invitations", "schedule": 15 * 60.0,
+    "task": "surveys.tasks.sweep_survey_invitations",
+    "schedule": 15 * 60.0,
 }
 CELERY_BEAT_SCHEDULE["channels_log.sweep_messages"] = {
-    "task": "channels_log.tasks.sweep_messages", "schedule": float(MESSAGING_SWEEP_SECONDS),
+    "task": "channels_log.tasks.sweep_messages",
+    "schedule": float(MESSAGING_SWEEP_SECONDS),
 }
 CELERY_BEAT_SCHEDULE["channels_log.escalate_overdue_cases"] = {
-    "task": "channels_log.tasks.escalate_overdue_cases", "schedule": 15 * 60.0,
+    "task": "channels_log.tasks.escalate_overdue_cases",
+    "schedule": 15 * 60.0,
 }
 CELERY_BEAT_SCHEDULE["association.form_tokens_sweep"] = {
-    "task": "association.tasks.form_tokens_sweep", "schedule": 24 * 3600.0,
+    "task": "association.tasks.form_tokens_sweep",
+    "schedule": 24 * 3600.0,
 }
 
 LOGGING = {
@@ -341,5 +346,10 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}, "weasyprint": {"level": "ERROR"}, "fontTools": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
+        "weasyprint": {"level": "ERROR"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

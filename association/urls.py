@@ -23,4 +23,3 @@ urlpatterns = [
     path("policy/", include("association.policy_urls")),
     path("", include("surveys.urls")),
 ]
-

@@ -38,7 +38,9 @@ def add_working_days(start: dt.datetime, days: int) -> dt.datetime:
         day = current.date()
         while not is_working_day(day, holidays):
             day += dt.timedelta(days=1)
-        current = current.replace(year=day.year, month=day.month, day=day.day, hour=23, minute=59, second=59, microsecond=0)
+        current = current.replace(
+            year=day.year, month=day.month, day=day.day, hour=23, minute=59, second=59, microsecond=0
+        )
         days -= 1
     while days > 0:
         current += dt.timedelta(days=1)

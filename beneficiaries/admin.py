@@ -122,10 +122,30 @@ class BeneficiaryAdmin(PrivateSearchAdminMixin, ImportPreviewAdminMixin, ImportE
     search_fields = ["name_normalized", "=national_id", "=mobile"]
     readonly_fields = ["public_id", "portal_link", "id_type", "bank_name", "created_by"]
     fields = [
-        "public_id", "portal_link", "national_id", "id_type", "first_name", "father_name", "grandfather_name",
-        "family_name", "gender", "birth_date", "nationality", "marital_status", "mobile", "city", "district",
-        "iban", "remove_iban", "bank_name", "health_notes", "remove_health_notes", "disability_notes",
-        "remove_disability_notes", "created_by", "opened_version",
+        "public_id",
+        "portal_link",
+        "national_id",
+        "id_type",
+        "first_name",
+        "father_name",
+        "grandfather_name",
+        "family_name",
+        "gender",
+        "birth_date",
+        "nationality",
+        "marital_status",
+        "mobile",
+        "city",
+        "district",
+        "iban",
+        "remove_iban",
+        "bank_name",
+        "health_notes",
+        "remove_health_notes",
+        "disability_notes",
+        "remove_disability_notes",
+        "created_by",
+        "opened_version",
     ]
     inlines = [HouseholdInline, ConsentInline]
 
@@ -171,7 +191,9 @@ class BeneficiaryAdmin(PrivateSearchAdminMixin, ImportPreviewAdminMixin, ImportE
     def save_model(self, request, obj, form, change):
         # ``obj`` holds the form's values, masked fields emptied: the service re-reads the row under lock.
         updated = services.beneficiary_update(
-            beneficiary=obj, actor=request.user, expected_version=form.cleaned_data["opened_version"],
+            beneficiary=obj,
+            actor=request.user,
+            expected_version=form.cleaned_data["opened_version"],
             data=form.profile_data(),
         )
         obj.refresh_from_db()

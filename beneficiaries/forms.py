@@ -34,9 +34,21 @@ class BeneficiaryForm(PortalModelForm):
     class Meta:
         model = Beneficiary
         fields = [
-            "national_id", "first_name", "father_name", "grandfather_name", "family_name", "gender",
-            "birth_date", "nationality", "marital_status", "mobile", "city", "district", "iban",
-            "health_notes", "disability_notes",
+            "national_id",
+            "first_name",
+            "father_name",
+            "grandfather_name",
+            "family_name",
+            "gender",
+            "birth_date",
+            "nationality",
+            "marital_status",
+            "mobile",
+            "city",
+            "district",
+            "iban",
+            "health_notes",
+            "disability_notes",
         ]
         # Normalised before any length rule: pasted grouped values are never cut.
         field_classes = {"national_id": NationalIdField, "mobile": MobileField, "iban": IbanField}
@@ -159,16 +171,27 @@ class BaseHouseholdFormSet(forms.BaseFormSet):
 # A recorded member is removed with its row's box (a new row is simply left empty). absolute_max: a
 # forged row count builds at most 30 rows (Django's default would build 1,030 and take seconds).
 HouseholdFormSet = forms.formset_factory(
-    HouseholdMemberForm, formset=BaseHouseholdFormSet, extra=2, max_num=30, absolute_max=30, validate_max=True,
-    can_delete=True, can_delete_extra=False,
+    HouseholdMemberForm,
+    formset=BaseHouseholdFormSet,
+    extra=2,
+    max_num=30,
+    absolute_max=30,
+    validate_max=True,
+    can_delete=True,
+    can_delete_extra=False,
 )
 
 
 def household_initial(members) -> list[dict]:
     """The edit form's rows for recorded members: never their ID or health notes (masked)."""
     return [
-        {"member": m.pk, "relation": m.relation, "name": m.name, "birth_date": m.birth_date,
-         "monthly_income": m.monthly_income}
+        {
+            "member": m.pk,
+            "relation": m.relation,
+            "name": m.name,
+            "birth_date": m.birth_date,
+            "monthly_income": m.monthly_income,
+        }
         for m in members
     ]
 
@@ -191,8 +214,6 @@ class DocumentForm(PortalForm):
         self.fields["document_type"].queryset = DocumentType.objects.filter(is_active=True)
 
 
-
-
 class AccessLogFilterForm(PortalForm):
     """Filters of the sensitive-data access log (GET: none of them is sensitive; the person is given
     by their opaque id, from their page)."""
@@ -208,9 +229,11 @@ class AccessLogFilterForm(PortalForm):
         from django.contrib.auth import get_user_model
 
         # Only people who appear in the log: the list stays short and names no one else.
-        users = get_user_model().objects.filter(
-            pk__in=SensitiveAccess.objects.values("user_id").distinct()
-        ).order_by("first_name", "last_name", "username")
+        users = (
+            get_user_model()
+            .objects.filter(pk__in=SensitiveAccess.objects.values("user_id").distinct())
+            .order_by("first_name", "last_name", "username")
+        )
         self.fields["user"].queryset = users
         self.fields["user"].label_from_instance = person_name
         self.fields["field"].choices = [("", _("Everything")), *SensitiveAccess.Field.choices]

@@ -51,8 +51,12 @@ class Beneficiary(models.Model):
     created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-        related_name="+", verbose_name=_("registered by"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("registered by"),
     )
     # Bumped by every saved edit (profile or household): an edit form carries the version it was
     # opened at, and an edit made from an older one is refused instead of reverting the newer.
@@ -180,8 +184,12 @@ class Document(models.Model):
     )
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
     verified_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-        related_name="+", verbose_name=_("verified by"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("verified by"),
     )
 
     class Meta:
@@ -218,8 +226,13 @@ class Consent(models.Model):
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
     # Set when the consent came with a bulk import file: the file's declaration is its source.
     source_import = models.ForeignKey(
-        "BulkTransfer", on_delete=models.PROTECT, null=True, blank=True, editable=False,
-        related_name="consents", verbose_name=_("imported with"),
+        "BulkTransfer",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="consents",
+        verbose_name=_("imported with"),
     )
 
     class Meta:
@@ -252,10 +265,16 @@ class SensitiveAccess(models.Model):
         HOUSEHOLD = "household", _("Household member's ID and health notes")
 
     beneficiary = models.ForeignKey(
-        Beneficiary, on_delete=models.CASCADE, null=True, blank=True, related_name="sensitive_accesses",
+        Beneficiary,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="sensitive_accesses",
         verbose_name=_("beneficiary"),
     )
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("user"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("user")
+    )
     field = models.CharField(_("field"), max_length=20, choices=Field.choices)
     item = models.CharField(_("item"), max_length=100, blank=True, help_text=_("Which file, when a file was opened."))
     at = models.DateTimeField(_("at"), auto_now_add=True)
@@ -279,7 +298,9 @@ class BulkTransfer(models.Model):
         ACCESS_LOG = "access_log", _("Export of the sensitive-data access log")
 
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("user"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("user")
+    )
     at = models.DateTimeField(_("at"), auto_now_add=True)
     file_format = models.CharField(_("file format"), max_length=10)
     file_name = models.CharField(_("file name"), max_length=200, blank=True)

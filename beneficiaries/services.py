@@ -75,11 +75,11 @@ def beneficiary_register(
     if Beneficiary.objects.filter(national_id=data["national_id"]).exists():
         raise _duplicate_id_error()
     if not confirm_duplicate:
-        full_name = " ".join(
-            data.get(k, "") for k in ("first_name", "father_name", "grandfather_name", "family_name")
-        )
+        full_name = " ".join(data.get(k, "") for k in ("first_name", "father_name", "grandfather_name", "family_name"))
         matches = list(
-            beneficiary_find_duplicates(mobile=data.get("mobile"), full_name=full_name, birth_date=data.get("birth_date"))
+            beneficiary_find_duplicates(
+                mobile=data.get("mobile"), full_name=full_name, birth_date=data.get("birth_date")
+            )
         )
         if matches:
             raise PossibleDuplicate(matches)
@@ -103,8 +103,21 @@ def beneficiary_register(
 
 # The profile fields an edit may change, and those that are never written in clear into the history.
 PROFILE_FIELDS = (
-    "national_id", "first_name", "father_name", "grandfather_name", "family_name", "gender", "birth_date",
-    "nationality", "marital_status", "mobile", "city", "district", "iban", "health_notes", "disability_notes",
+    "national_id",
+    "first_name",
+    "father_name",
+    "grandfather_name",
+    "family_name",
+    "gender",
+    "birth_date",
+    "nationality",
+    "marital_status",
+    "mobile",
+    "city",
+    "district",
+    "iban",
+    "health_notes",
+    "disability_notes",
 )
 SENSITIVE_FIELDS = frozenset({"national_id", "iban", "health_notes", "disability_notes"})
 MEMBER_FIELDS = ("relation", "name", "national_id", "birth_date", "monthly_income", "health_notes")
@@ -237,9 +250,10 @@ def beneficiary_update(
     # Under the row lock two saves are taken one after the other: the second sees the first's version.
     locked = Beneficiary.objects.select_for_update().get(pk=beneficiary.pk)
     beneficiary_check_version(beneficiary=locked, expected_version=expected_version, actor=actor)
-    if data.get("national_id") and Beneficiary.objects.exclude(pk=locked.pk).filter(
-        national_id=data["national_id"]
-    ).exists():
+    if (
+        data.get("national_id")
+        and Beneficiary.objects.exclude(pk=locked.pk).filter(national_id=data["national_id"]).exists()
+    ):
         raise _duplicate_id_error()
     changes = _apply(locked, data, PROFILE_FIELDS, SENSITIVE_FIELDS)
     if household is not None:
@@ -272,9 +286,10 @@ def consent_set(*, beneficiary: Beneficiary, purpose: str, given: bool, actor) -
             consent.save(update_fields=["given_at", "withdrawn_at", "recorded_by"])
         return consent
     if consent is not None and consent.withdrawn_at is None:
-        if purpose == Consent.Purpose.DATA_PROCESSING and beneficiary.requests.exclude(
-            status__in=["closed", "withdrawn", "rejected"]
-        ).exists():
+        if (
+            purpose == Consent.Purpose.DATA_PROCESSING
+            and beneficiary.requests.exclude(status__in=["closed", "withdrawn", "rejected"]).exists()
+        ):
             raise ValidationError(_("Consent to data processing cannot be withdrawn while a request is open."))
         consent.withdrawn_at = now
         consent.save(update_fields=["withdrawn_at"])
@@ -295,8 +310,10 @@ def uploaded_file_check(uploaded_file, *, field: str = "file") -> str:
     ``field``."""
     if uploaded_file.size > settings.DOCUMENT_MAX_BYTES:
         raise ValidationError(
-            {field: _("The file is too large (%(size)s MB); the limit is %(limit)s MB.")
-             % {"size": round(uploaded_file.size / 1048576, 1), "limit": settings.DOCUMENT_MAX_BYTES // 1048576}}
+            {
+                field: _("The file is too large (%(size)s MB); the limit is %(limit)s MB.")
+                % {"size": round(uploaded_file.size / 1048576, 1), "limit": settings.DOCUMENT_MAX_BYTES // 1048576}
+            }
         )
     if uploaded_file.size == 0:
         raise ValidationError({field: _("The file is empty.")})
@@ -319,7 +336,9 @@ def uploaded_file_check(uploaded_file, *, field: str = "file") -> str:
 
 
 @transaction.atomic
-def document_add(*, beneficiary: Beneficiary, document_type: DocumentType, uploaded_file, actor, note: str = "") -> Document:
+def document_add(
+    *, beneficiary: Beneficiary, document_type: DocumentType, uploaded_file, actor, note: str = ""
+) -> Document:
     """Store a supplied document after checking its real type (from its bytes) and its size."""
     content_type = uploaded_file_check(uploaded_file)
     document = Document(
@@ -411,12 +430,24 @@ def sensitive_access_export(*, actor, filters: dict) -> bytes:
             count += 1
             person = access.beneficiary
             yield [
-                access.at, person_name(access.user), access.user.get_username(), access.get_field_display(),
-                access.item, person.full_name if person else "", person.national_id_masked if person else "",
+                access.at,
+                person_name(access.user),
+                access.user.get_username(),
+                access.get_field_display(),
+                access.item,
+                person.full_name if person else "",
+                person.national_id_masked if person else "",
             ]
 
-    header = [_("At"), _("Staff member"), _("Username"), _("What was seen"), _("Item"), _("Beneficiary"),
-              _("ID (last digits)")]
+    header = [
+        _("At"),
+        _("Staff member"),
+        _("Username"),
+        _("What was seen"),
+        _("Item"),
+        _("Beneficiary"),
+        _("ID (last digits)"),
+    ]
     content = xlsx_bytes([Sheet(_("Access log"), header, rows())])
     BulkTransfer.objects.create(
         kind=BulkTransfer.Kind.ACCESS_LOG, user=actor, file_format="xlsx", file_name="access-log.xlsx", rows=count
@@ -437,13 +468,20 @@ def beneficiary_import_record(
     import as its source. Called by the resource inside the import's own transaction."""
     now = timezone.now()
     transfer = BulkTransfer.objects.create(
-        kind=BulkTransfer.Kind.IMPORT, user=actor, file_format=file_format[:10], file_name=file_name[:200],
-        rows=len(beneficiaries), rejected_rows=rejected_rows,
+        kind=BulkTransfer.Kind.IMPORT,
+        user=actor,
+        file_format=file_format[:10],
+        file_name=file_name[:200],
+        rows=len(beneficiaries),
+        rejected_rows=rejected_rows,
     )
     Consent.objects.bulk_create(
         Consent(
-            beneficiary=beneficiary, purpose=Consent.Purpose.DATA_PROCESSING, given_at=now,
-            recorded_by=actor, source_import=transfer,
+            beneficiary=beneficiary,
+            purpose=Consent.Purpose.DATA_PROCESSING,
+            given_at=now,
+            recorded_by=actor,
+            source_import=transfer,
         )
         for beneficiary in beneficiaries
     )
@@ -468,8 +506,13 @@ def beneficiary_import(*, actor, content: bytes, file_name: str, expected_rows: 
     resource = BeneficiaryResource()
     with transaction.atomic():
         result = resource.import_data(
-            dataset, dry_run=False, use_transactions=True, raise_errors=False,
-            user=actor, file_name=file_name, file_format=file_format,
+            dataset,
+            dry_run=False,
+            use_transactions=True,
+            raise_errors=False,
+            user=actor,
+            file_name=file_name,
+            file_format=file_format,
         )
         if result.has_errors() or resource.transfer is None:
             raise ValidationError(
@@ -477,8 +520,11 @@ def beneficiary_import(*, actor, content: bytes, file_name: str, expected_rows: 
             )
         if resource.transfer.rows != expected_rows or expected_rows == 0:
             raise ValidationError(
-                _("The file now has %(count)s valid rows instead of the %(expected)s you confirmed; nothing was "
-                  "imported. Check the preview again.") % {"count": resource.transfer.rows, "expected": expected_rows},
+                _(
+                    "The file now has %(count)s valid rows instead of the %(expected)s you confirmed; nothing was "
+                    "imported. Check the preview again."
+                )
+                % {"count": resource.transfer.rows, "expected": expected_rows},
                 code="changed",
             )
     return resource.transfer

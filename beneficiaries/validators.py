@@ -21,6 +21,7 @@ def strip_separators(value: str) -> str:
     """Remove what people type or paste between digits: spaces, dashes, dots, brackets, bidi marks."""
     return _SEPARATORS.sub("", value)
 
+
 # SAMA bank codes (IBAN positions 5–6): Arabic name and BIC. Public facts; schwifty's Saudi
 # registry has the banks' BICs and names but not these codes.
 SAUDI_BANKS = {
@@ -53,9 +54,7 @@ def normalize_national_id(value) -> str:
             code="length",
         )
     if digits[0] not in "12":
-        raise ValidationError(
-            _("The ID number must start with 1 (citizen) or 2 (resident)."), code="first_digit"
-        )
+        raise ValidationError(_("The ID number must start with 1 (citizen) or 2 (resident)."), code="first_digit")
     if not luhn.is_valid(digits):
         raise ValidationError(
             _("This ID number is not valid (its check digit does not match); check it against the card."),
@@ -87,9 +86,7 @@ def normalize_mobile(value) -> str:
         raise ValidationError(_("This is not a valid mobile number."), code="invalid") from None
     national = str(number.national_number)
     if number.country_code != 966 or len(national) != 9 or not national.startswith("5"):
-        raise ValidationError(
-            _("Enter a Saudi mobile number such as 05XXXXXXXX."), code="not_saudi_mobile"
-        )
+        raise ValidationError(_("Enter a Saudi mobile number such as 05XXXXXXXX."), code="not_saudi_mobile")
     if not phonenumbers.is_valid_number(number):
         raise ValidationError(_("This Saudi mobile number does not exist."), code="invalid")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)

@@ -55,14 +55,20 @@ def _search(request, queryset):
 def desk(request):
     """The relations officer's intake desk: search first, then open or register."""
     form, query, results = _search(request, _list_queryset())
-    context = {"form": form, "query": query, "page": results, "search_url": reverse("beneficiaries:desk"),
-               "search_target": "#search-results"}
+    context = {
+        "form": form,
+        "query": query,
+        "page": results,
+        "search_url": reverse("beneficiaries:desk"),
+        "search_target": "#search-results",
+    }
     if request.htmx:
         return render(request, "beneficiaries/_search_results.html", context)
     from channels_log.models import ContactEntry
 
     context["recent_contacts"] = (
-        ContactEntry.objects.visible_to(request.user).filter(recorded_by=request.user)
+        ContactEntry.objects.visible_to(request.user)
+        .filter(recorded_by=request.user)
         .select_related("channel", "beneficiary")[:8]
     )
     context["recent_beneficiaries"] = Beneficiary.objects.filter(created_by=request.user).order_by("-created_at")[:8]
@@ -75,8 +81,13 @@ def beneficiary_list(request):
     form, query, page = _search(request, _list_queryset())
     if not query:
         page = paginate(request, _list_queryset())
-    context = {"form": form, "query": query, "page": page, "search_url": reverse("beneficiaries:list"),
-               "search_target": "#list"}
+    context = {
+        "form": form,
+        "query": query,
+        "page": page,
+        "search_url": reverse("beneficiaries:list"),
+        "search_target": "#list",
+    }
     template = "beneficiaries/_list_table.html" if request.htmx else "beneficiaries/list.html"
     return render(request, template, context)
 
@@ -109,9 +120,7 @@ def beneficiary_register(request):
     else:
         form = BeneficiaryForm(initial={"nationality": "سعودي"})
         household = HouseholdFormSet(prefix="household")
-    return render(
-        request, "beneficiaries/form.html", {"form": form, "household": household, "duplicates": duplicates}
-    )
+    return render(request, "beneficiaries/form.html", {"form": form, "household": household, "duplicates": duplicates})
 
 
 @no_store
@@ -121,8 +130,11 @@ def beneficiary_edit(request, public_id):
     a save from a form opened before someone else's save is refused, with their changes shown."""
     beneficiary = _beneficiary(public_id)
     members = list(beneficiary.household.order_by("pk"))
-    formset_kwargs = {"prefix": "household", "initial": household_initial(members),
-                      "form_kwargs": {"recorded": {m.pk: m for m in members}}}
+    formset_kwargs = {
+        "prefix": "household",
+        "initial": household_initial(members),
+        "form_kwargs": {"recorded": {m.pk: m for m in members}},
+    }
     # The form works on its own copy: the page's title and "Show" buttons keep the recorded values.
     editable = Beneficiary.objects.get(pk=beneficiary.pk)
     conflict = None
@@ -132,8 +144,11 @@ def beneficiary_edit(request, public_id):
         if form.is_valid() and household.is_valid():
             try:
                 services.beneficiary_update(
-                    beneficiary=beneficiary, actor=request.user, expected_version=form.cleaned_data["version"],
-                    data=form.profile_data(), household=household_rows(household),
+                    beneficiary=beneficiary,
+                    actor=request.user,
+                    expected_version=form.cleaned_data["version"],
+                    data=form.profile_data(),
+                    household=household_rows(household),
                 )
             except services.EditConflict as exc:
                 # Nothing was saved; the entries stay. The form now carries the current version, so
@@ -153,9 +168,15 @@ def beneficiary_edit(request, public_id):
         form = BeneficiaryForm(instance=editable, editing=True)
         household = HouseholdFormSet(**formset_kwargs)
     return render(
-        request, "beneficiaries/form.html",
-        {"form": form, "household": household, "beneficiary": beneficiary, "conflict": conflict,
-         "can_reveal": services.sensitive_access_allowed(actor=request.user, beneficiary=beneficiary)},
+        request,
+        "beneficiaries/form.html",
+        {
+            "form": form,
+            "household": household,
+            "beneficiary": beneficiary,
+            "conflict": conflict,
+            "can_reveal": services.sensitive_access_allowed(actor=request.user, beneficiary=beneficiary),
+        },
         status=409 if conflict else 200,
     )
 
@@ -182,7 +203,8 @@ def _detail_context(request, beneficiary, document_form=None) -> dict:
         "consents": beneficiary.consents.all(),
         "requests": beneficiary.requests.select_related("service_type", "channel")[:20],
         # A complaint about the viewer (its entry, corrections, answer and messages) is not shown to them.
-        "contacts": ContactEntry.objects.visible_to(request.user).filter(beneficiary=beneficiary)
+        "contacts": ContactEntry.objects.visible_to(request.user)
+        .filter(beneficiary=beneficiary)
         .select_related("channel", "recorded_by")[:20],
         "outgoing_messages": beneficiary.outgoing_messages.visible_to(request.user)[:20],
         "document_form": document_form or DocumentForm(),
@@ -245,8 +267,11 @@ def document_upload(request, public_id):
     if form.is_valid():
         try:
             services.document_add(
-                beneficiary=beneficiary, actor=request.user, document_type=form.cleaned_data["document_type"],
-                uploaded_file=form.cleaned_data["file"], note=form.cleaned_data["note"],
+                beneficiary=beneficiary,
+                actor=request.user,
+                document_type=form.cleaned_data["document_type"],
+                uploaded_file=form.cleaned_data["file"],
+                note=form.cleaned_data["note"],
             )
         except ValidationError as exc:
             form.add_error(None, exc)
@@ -271,7 +296,9 @@ def document_file(request, pk):
     """Serve a document through the app (never a public media URL), logging the access."""
     document = get_object_or_404(Document.objects.select_related("beneficiary", "document_type"), pk=pk)
     services.sensitive_reveal(
-        beneficiary=document.beneficiary, field=SensitiveAccess.Field.DOCUMENT, actor=request.user,
+        beneficiary=document.beneficiary,
+        field=SensitiveAccess.Field.DOCUMENT,
+        actor=request.user,
         item=f"{document.document_type} #{document.pk}",
     )
     try:
@@ -375,9 +402,8 @@ def import_confirm(request):
     _discard_import(request)
     messages.success(
         request,
-        ngettext(
-            "%(count)s beneficiary is imported.", "%(count)s beneficiaries are imported.", transfer.rows
-        ) % {"count": transfer.rows},
+        ngettext("%(count)s beneficiary is imported.", "%(count)s beneficiaries are imported.", transfer.rows)
+        % {"count": transfer.rows},
     )
     return redirect("beneficiaries:list")
 

@@ -50,8 +50,13 @@ class MessagePreferenceAdmin(PortalAdminMixin, admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         messaging.message_preference_set(
-            beneficiary=obj.beneficiary, actor=request.user, sms_enabled=obj.sms_enabled, email=obj.email,
-            email_enabled=obj.email_enabled, language=obj.language, opt_out_non_essential=obj.opt_out_non_essential,
+            beneficiary=obj.beneficiary,
+            actor=request.user,
+            sms_enabled=obj.sms_enabled,
+            email=obj.email,
+            email_enabled=obj.email_enabled,
+            language=obj.language,
+            opt_out_non_essential=obj.opt_out_non_essential,
         )
 
 

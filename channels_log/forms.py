@@ -28,7 +28,8 @@ class ContactForm(PortalModelForm):
             del self.fields["contact_name"]
             del self.fields["contact_mobile"]
             self.fields["support_request"] = forms.ModelChoiceField(
-                label=_("Support request"), required=False,
+                label=_("Support request"),
+                required=False,
                 queryset=SupportRequest.objects.filter(beneficiary=beneficiary).select_related("service_type"),
             )
             self.fields["contests_decision"] = forms.BooleanField(
@@ -36,11 +37,15 @@ class ContactForm(PortalModelForm):
             )
         # Listed by name (``person_name``), never by username.
         self.fields["staff_subject"] = UserChoiceField(
-            label=_("Complaint about a staff member"), required=False, queryset=staff_users(),
+            label=_("Complaint about a staff member"),
+            required=False,
+            queryset=staff_users(),
             help_text=_("The complaint will never be assigned to this member."),
         )
         self.fields["attachment"] = forms.FileField(
-            label=_("Attachment"), required=False, help_text=_("PDF, JPEG or PNG."),
+            label=_("Attachment"),
+            required=False,
+            help_text=_("PDF, JPEG or PNG."),
         )
 
     def validate_unique(self):
@@ -56,8 +61,10 @@ class ContactForm(PortalModelForm):
 def staff_users():
     """Active users holding one of the portal's roles."""
     return (
-        get_user_model().objects.filter(is_active=True, groups__name__in=[r.value for r in Role])
-        .distinct().order_by("first_name", "last_name", "username")
+        get_user_model()
+        .objects.filter(is_active=True, groups__name__in=[r.value for r in Role])
+        .distinct()
+        .order_by("first_name", "last_name", "username")
     )
 
 
@@ -67,9 +74,10 @@ class UserChoiceField(forms.ModelChoiceField):
 
 
 class CaseAssignForm(PortalForm):
-    assignee = UserChoiceField(label=_("Assign to"), queryset=staff_users().filter(
-        groups__name__in=[Role.RELATIONS_OFFICER, Role.SOCIAL_RESEARCHER, Role.MANAGER]
-    ))
+    assignee = UserChoiceField(
+        label=_("Assign to"),
+        queryset=staff_users().filter(groups__name__in=[Role.RELATIONS_OFFICER, Role.SOCIAL_RESEARCHER, Role.MANAGER]),
+    )
 
     def __init__(self, *args, case=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -86,7 +94,9 @@ class CaseAnswerForm(PortalForm):
 class CaseOutcomeForm(PortalForm):
     outcome = forms.ChoiceField(label=_("Outcome"), choices=[("", "---------"), *Case.Outcome.choices])
     request_number = forms.CharField(
-        label=_("Support request number"), required=False, max_length=20,
+        label=_("Support request number"),
+        required=False,
+        max_length=20,
         help_text=_("Required when the complaint is referred to a support request."),
     )
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
@@ -117,23 +127,30 @@ PUBLIC_BODY_MAX = 3000
 class PublicCaseForm(PortalForm):
     # Only what the public may send: a follow-up is opened by the portal itself, never offered here.
     kind = forms.ChoiceField(
-        label=_("What would you like to send?"), widget=forms.RadioSelect,
+        label=_("What would you like to send?"),
+        widget=forms.RadioSelect,
         choices=[(kind.value, kind.label) for kind in PUBLIC_KINDS],
     )
     name = forms.CharField(label=_("Your name"), max_length=200)
     mobile = MobileField(label=_("Mobile"), widget=forms.TextInput(attrs={"autocomplete": "tel"}))
     subject = forms.CharField(label=_("Subject"), max_length=200)
     body = forms.CharField(
-        label=_("Details"), widget=forms.Textarea(attrs={"rows": 6, "maxlength": PUBLIC_BODY_MAX}),
+        label=_("Details"),
+        widget=forms.Textarea(attrs={"rows": 6, "maxlength": PUBLIC_BODY_MAX}),
         max_length=PUBLIC_BODY_MAX,
-        error_messages={"max_length": _("Please keep the details within %(limit_value)d characters (you wrote %(show_value)d).")},
+        error_messages={
+            "max_length": _("Please keep the details within %(limit_value)d characters (you wrote %(show_value)d).")
+        },
     )
     sms_updates = forms.BooleanField(
-        label=_("Send me an SMS when my message is answered"), required=False, initial=True,
+        label=_("Send me an SMS when my message is answered"),
+        required=False,
+        initial=True,
     )
     # Honeypot: hidden from people, filled in by bots.
     website = forms.CharField(
-        label=_("Leave this field empty"), required=False,
+        label=_("Leave this field empty"),
+        required=False,
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
 
@@ -146,7 +163,8 @@ class PublicCaseForm(PortalForm):
 
 class PublicStatusForm(PortalForm):
     reference = forms.CharField(
-        label=_("Reference number"), max_length=16,
+        label=_("Reference number"),
+        max_length=16,
         widget=forms.TextInput(attrs={"dir": "ltr", "autocomplete": "off"}),
     )
     mobile = MobileField(label=_("Mobile"))

@@ -94,9 +94,7 @@ def _render(text: str, context: dict) -> str:
 
 
 def _template_for(event: str, channel: str, language: str) -> MessageTemplate | None:
-    templates = {
-        t.language: t for t in MessageTemplate.objects.filter(event=event, channel=channel, is_active=True)
-    }
+    templates = {t.language: t for t in MessageTemplate.objects.filter(event=event, channel=channel, is_active=True)}
     return templates.get(language) or templates.get("ar") or templates.get("en")
 
 
@@ -180,9 +178,20 @@ def message_queue(
     rows = []
     for channel, address in targets or [(MessageChannel.EMAIL if user else MessageChannel.SMS, "")]:
         row = OutgoingMessage(
-            key=f"{key}:{channel}", group_key=key, event=event, channel=channel, language=language,
-            essential=essential, beneficiary=beneficiary, user=user, support_request=support_request, case=case,
-            recipient=address, created_at=now, next_attempt_at=now, dispatched_at=now,
+            key=f"{key}:{channel}",
+            group_key=key,
+            event=event,
+            channel=channel,
+            language=language,
+            essential=essential,
+            beneficiary=beneficiary,
+            user=user,
+            support_request=support_request,
+            case=case,
+            recipient=address,
+            created_at=now,
+            next_attempt_at=now,
+            dispatched_at=now,
         )
         template = _template_for(event, channel, language) if targets else None
         if not targets:
@@ -205,7 +214,10 @@ def message_queue(
             for row in rows:
                 row.save()
                 DeliveryLogEntry.objects.create(
-                    message=row, at=now, status=row.status, detail=row.last_error,
+                    message=row,
+                    at=now,
+                    status=row.status,
+                    detail=row.last_error,
                 )
                 created.append(row)
     except IntegrityError:
@@ -238,8 +250,13 @@ def dispatch(message_ids: list[int]) -> None:
 
 def _log(message: OutgoingMessage, status: str, *, at, detail: str = "", provider_id: str = "", actor=None):
     DeliveryLogEntry.objects.create(
-        message=message, at=at, status=status, attempt=message.attempts, detail=detail[:2000],
-        provider_id=provider_id, actor=actor,
+        message=message,
+        at=at,
+        status=status,
+        attempt=message.attempts,
+        detail=detail[:2000],
+        provider_id=provider_id,
+        actor=actor,
     )
 
 
@@ -352,7 +369,13 @@ def message_retry(*, message: OutgoingMessage, actor) -> OutgoingMessage:
 
 
 def message_preference_set(
-    *, beneficiary, actor, sms_enabled: bool, email: str, email_enabled: bool, language: str,
+    *,
+    beneficiary,
+    actor,
+    sms_enabled: bool,
+    email: str,
+    email_enabled: bool,
+    language: str,
     opt_out_non_essential: bool,
 ) -> MessagePreference:
     """Record how a beneficiary wants to be told (staff record it on the beneficiary's request)."""

@@ -95,30 +95,51 @@ class ContactEntry(models.Model):
     direction = models.CharField(_("direction"), max_length=3, choices=Direction.choices, default=Direction.INCOMING)
     purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose.choices)
     beneficiary = models.ForeignKey(
-        "beneficiaries.Beneficiary", on_delete=models.PROTECT, null=True, blank=True,
-        related_name="contacts", verbose_name=_("beneficiary"),
+        "beneficiaries.Beneficiary",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="contacts",
+        verbose_name=_("beneficiary"),
     )
     contact_name = models.CharField(_("contact name"), max_length=200, blank=True)
     contact_mobile = models.CharField(_("contact mobile"), max_length=13, blank=True)
     subject = models.CharField(_("subject"), max_length=200, blank=True)
     body = models.TextField(_("details"), blank=True)
     support_request = models.ForeignKey(
-        "requests_app.SupportRequest", on_delete=models.PROTECT, null=True, blank=True,
-        related_name="contacts", verbose_name=_("support request"),
+        "requests_app.SupportRequest",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="contacts",
+        verbose_name=_("support request"),
     )
     corrects = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="corrections",
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="corrections",
         verbose_name=_("corrects entry"),
     )
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-        related_name="+", verbose_name=_("recorded by"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
     )
     # The staff member a complaint is about; copied to its corrections and to the answer logged for it,
     # so that ``visible_to`` hides the whole thread from that member.
     staff_subject = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-        related_name="+", verbose_name=_("about staff member"), editable=False,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("about staff member"),
+        editable=False,
     )
     created_at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
 
@@ -175,10 +196,17 @@ class ResponseTarget(models.Model):
 
     DEFAULTS = {"inquiry": (1, 1), "complaint": (1, 5), "suggestion": (2, 10), "follow_up": (2, 5)}
 
-    kind = models.CharField(_("kind"), max_length=20, unique=True, choices=[
-        ("inquiry", _("Inquiry")), ("complaint", _("Complaint")), ("suggestion", _("Suggestion")),
-        ("follow_up", _("Follow-up of a low satisfaction score")),
-    ])
+    kind = models.CharField(
+        _("kind"),
+        max_length=20,
+        unique=True,
+        choices=[
+            ("inquiry", _("Inquiry")),
+            ("complaint", _("Complaint")),
+            ("suggestion", _("Suggestion")),
+            ("follow_up", _("Follow-up of a low satisfaction score")),
+        ],
+    )
     first_response_days = models.PositiveSmallIntegerField(_("first response within (working days)"))
     resolution_days = models.PositiveSmallIntegerField(_("resolution within (working days)"))
 
@@ -229,15 +257,27 @@ class Case(models.Model):
     # Copied from the contact (or the beneficiary's file) so the sender can look the case up.
     mobile = models.CharField(_("mobile"), max_length=13, blank=True)
     assignee = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="assigned_cases",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assigned_cases",
         verbose_name=_("assignee"),
     )
     staff_subject = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="complaints_about",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="complaints_about",
         verbose_name=_("staff member complained about"),
     )
     support_request = models.ForeignKey(
-        "requests_app.SupportRequest", on_delete=models.PROTECT, null=True, blank=True, related_name="cases",
+        "requests_app.SupportRequest",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
         verbose_name=_("support request"),
     )
     contests_decision = models.BooleanField(_("contests the committee's decision"), default=False)
@@ -300,7 +340,12 @@ class CaseEvent(models.Model):
     old_status = models.CharField(_("from"), max_length=20, choices=Case.Status.choices, blank=True)
     new_status = models.CharField(_("to"), max_length=20, choices=Case.Status.choices, blank=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("by")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
     )
     note = models.TextField(_("note"), blank=True)
     at = models.DateTimeField(_("at"), db_index=True)
@@ -358,7 +403,9 @@ class MessageTemplate(models.Model):
         verbose_name = _("message template")
         verbose_name_plural = _("message templates")
         constraints = [
-            models.UniqueConstraint(fields=["event", "channel", "language"], name="one_template_per_event_channel_lang"),
+            models.UniqueConstraint(
+                fields=["event", "channel", "language"], name="one_template_per_event_channel_lang"
+            ),
         ]
 
     def __str__(self):
@@ -370,7 +417,9 @@ class MessagePreference(models.Model):
     mobile, in Arabic, non-essential messages allowed."""
 
     beneficiary = models.OneToOneField(
-        "beneficiaries.Beneficiary", on_delete=models.CASCADE, related_name="message_preference",
+        "beneficiaries.Beneficiary",
+        on_delete=models.CASCADE,
+        related_name="message_preference",
         verbose_name=_("beneficiary"),
     )
     sms_enabled = models.BooleanField(_("SMS to the mobile"), default=True)
@@ -378,12 +427,17 @@ class MessagePreference(models.Model):
     email_enabled = models.BooleanField(_("email"), default=True)
     language = models.CharField(_("language"), max_length=2, choices=MessageLanguage.choices, default="ar")
     opt_out_non_essential = models.BooleanField(
-        _("no non-essential messages"), default=False,
+        _("no non-essential messages"),
+        default=False,
         help_text=_("Surveys and reminders are not sent. Request status and decisions always are."),
     )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("recorded by"),
     )
 
@@ -425,19 +479,35 @@ class OutgoingMessage(models.Model):
     language = models.CharField(_("language"), max_length=2, choices=MessageLanguage.choices)
     essential = models.BooleanField(_("essential"), default=True)
     beneficiary = models.ForeignKey(
-        "beneficiaries.Beneficiary", on_delete=models.PROTECT, null=True, blank=True,
-        related_name="outgoing_messages", verbose_name=_("beneficiary"),
+        "beneficiaries.Beneficiary",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="outgoing_messages",
+        verbose_name=_("beneficiary"),
     )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-        related_name="outgoing_messages", verbose_name=_("staff user"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="outgoing_messages",
+        verbose_name=_("staff user"),
     )
     support_request = models.ForeignKey(
-        "requests_app.SupportRequest", on_delete=models.PROTECT, null=True, blank=True,
-        related_name="outgoing_messages", verbose_name=_("support request"),
+        "requests_app.SupportRequest",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="outgoing_messages",
+        verbose_name=_("support request"),
     )
     case = models.ForeignKey(
-        "Case", on_delete=models.PROTECT, null=True, blank=True, related_name="outgoing_messages",
+        "Case",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="outgoing_messages",
         verbose_name=_("case"),
     )
     recipient = models.CharField(_("recipient"), max_length=254, blank=True)
@@ -481,7 +551,11 @@ class DeliveryLogEntry(models.Model):
     detail = models.TextField(_("detail"), blank=True)
     provider_id = models.CharField(_("provider id"), max_length=200, blank=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("by"),
     )
 

@@ -90,14 +90,18 @@ def build(*, start: dt.date, end: dt.date) -> dict:
     by_month: dict[dt.date, int] = {}
     for month, channel_id, purpose, n in volume_rows:
         month = month.date() if isinstance(month, dt.datetime) else month
-        volume.append({"month": month, "channel": channels[channel_id], "purpose": purposes.get(purpose, purpose), "count": n})
+        volume.append(
+            {"month": month, "channel": channels[channel_id], "purpose": purposes.get(purpose, purpose), "count": n}
+        )
         by_channel[channel_id] = by_channel.get(channel_id, 0) + n
         by_purpose[purpose] = by_purpose.get(purpose, 0) + n
         by_month[month] = by_month.get(month, 0) + n
     case_rows = list(
         Case.objects.filter(opened_at__gte=low, opened_at__lt=high)
         .order_by("-opened_at")
-        .values_list("kind", "opened_at", "first_response_at", "answered_at", "first_response_due", "resolution_due")[:MAX_CASES]
+        .values_list("kind", "opened_at", "first_response_at", "answered_at", "first_response_due", "resolution_due")[
+            :MAX_CASES
+        ]
     )
     times = [{"kind": _("All"), **_time_figures([r[1:] for r in case_rows], now)}]
     for value, label in Case.Kind.choices:
@@ -118,16 +122,40 @@ def to_xlsx(report: dict, *, start: dt.date, end: dt.date) -> bytes:
     from association.numbers import XLSX_DECIMAL, XLSX_PERCENT
     from association.spreadsheets import Number, Sheet, xlsx_bytes
 
-    return xlsx_bytes([
-        Sheet(_("Volume"), [_("Month"), _("Channel"), _("Purpose"), _("Contacts")],
-              [[r["month"].strftime("%Y-%m"), str(r["channel"]), str(r["purpose"]), r["count"]] for r in report["volume"]]),
-        Sheet(_("By channel"), [_("Channel"), _("Contacts")], [[str(c), n] for c, n in report["by_channel"]]),
-        Sheet(_("By purpose"), [_("Purpose"), _("Contacts")], [[str(p), n] for p, n in report["by_purpose"]]),
-        Sheet(_("Response times"), [
-            _("Kind"), _("Cases"), _("Median first response (hours)"), _("Median resolution (hours)"),
-            _("First response within target (%)"), _("Answered within target (%)"),
-        ], [[str(t["kind"]), t["count"], Number(t["median_first_response_hours"], XLSX_DECIMAL),
-             Number(t["median_resolution_hours"], XLSX_DECIMAL), Number(t["first_response_within_target"], XLSX_PERCENT),
-             Number(t["resolved_within_target"], XLSX_PERCENT)] for t in report["times"]]),
-        Sheet(_("Period"), (), [[_("From"), start.isoformat()], [_("To"), end.isoformat()]]),
-    ])
+    return xlsx_bytes(
+        [
+            Sheet(
+                _("Volume"),
+                [_("Month"), _("Channel"), _("Purpose"), _("Contacts")],
+                [
+                    [r["month"].strftime("%Y-%m"), str(r["channel"]), str(r["purpose"]), r["count"]]
+                    for r in report["volume"]
+                ],
+            ),
+            Sheet(_("By channel"), [_("Channel"), _("Contacts")], [[str(c), n] for c, n in report["by_channel"]]),
+            Sheet(_("By purpose"), [_("Purpose"), _("Contacts")], [[str(p), n] for p, n in report["by_purpose"]]),
+            Sheet(
+                _("Response times"),
+                [
+                    _("Kind"),
+                    _("Cases"),
+                    _("Median first response (hours)"),
+                    _("Median resolution (hours)"),
+                    _("First response within target (%)"),
+                    _("Answered within target (%)"),
+                ],
+                [
+                    [
+                        str(t["kind"]),
+                        t["count"],
+                        Number(t["median_first_response_hours"], XLSX_DECIMAL),
+                        Number(t["median_resolution_hours"], XLSX_DECIMAL),
+                        Number(t["first_response_within_target"], XLSX_PERCENT),
+                        Number(t["resolved_within_target"], XLSX_PERCENT),
+                    ]
+                    for t in report["times"]
+                ],
+            ),
+            Sheet(_("Period"), (), [[_("From"), start.isoformat()], [_("To"), end.isoformat()]]),
+        ]
+    )

@@ -46,9 +46,20 @@ def system_channel(code: str) -> Channel:
 
 @transaction.atomic
 def contact_record(
-    *, actor, channel: Channel, purpose: str, direction: str = ContactEntry.Direction.INCOMING,
-    beneficiary=None, contact_name: str = "", contact_mobile: str = "", subject: str = "", body: str = "",
-    support_request=None, corrects: ContactEntry | None = None, attachments=(), staff_subject=None,
+    *,
+    actor,
+    channel: Channel,
+    purpose: str,
+    direction: str = ContactEntry.Direction.INCOMING,
+    beneficiary=None,
+    contact_name: str = "",
+    contact_mobile: str = "",
+    subject: str = "",
+    body: str = "",
+    support_request=None,
+    corrects: ContactEntry | None = None,
+    attachments=(),
+    staff_subject=None,
     contests_decision: bool = False,
 ) -> ContactEntry:
     """Log one interaction. A contact without a registered beneficiary must say who it was.
@@ -76,15 +87,27 @@ def contact_record(
     # A correction repeats what it corrects: it stays hidden from the member the original is about.
     hidden_from = corrects.staff_subject if corrects is not None and corrects.staff_subject_id else staff_subject
     entry = ContactEntry.objects.create(
-        channel=channel, purpose=purpose, direction=direction, beneficiary=beneficiary,
-        contact_name=contact_name, contact_mobile=contact_mobile, subject=subject, body=body,
-        support_request=support_request, corrects=corrects, recorded_by=actor, staff_subject=hidden_from,
+        channel=channel,
+        purpose=purpose,
+        direction=direction,
+        beneficiary=beneficiary,
+        contact_name=contact_name,
+        contact_mobile=contact_mobile,
+        subject=subject,
+        body=body,
+        support_request=support_request,
+        corrects=corrects,
+        recorded_by=actor,
+        staff_subject=hidden_from,
     )
     for uploaded_file in attachments:
         _store_attachment(contact=entry, uploaded_file=uploaded_file, actor=actor)
     if purpose in CASE_KINDS and direction == ContactEntry.Direction.INCOMING and corrects is None:
         case_open(
-            contact=entry, actor=actor, staff_subject=staff_subject, support_request=support_request,
+            contact=entry,
+            actor=actor,
+            staff_subject=staff_subject,
+            support_request=support_request,
             contests_decision=contests_decision,
         )
     elif contests_decision:
@@ -93,6 +116,7 @@ def contact_record(
 
 
 # --- Attachments ---
+
 
 def _check_attachment(uploaded_file) -> str:
     from beneficiaries.services import uploaded_file_check
@@ -125,7 +149,9 @@ def contact_attachment_open(*, attachment: ContactAttachment, actor):
     if actor is None:
         raise PermissionDenied
     sensitive_reveal(
-        beneficiary=attachment.contact.beneficiary, field=SensitiveAccess.Field.CONTACT_ATTACHMENT, actor=actor,
+        beneficiary=attachment.contact.beneficiary,
+        field=SensitiveAccess.Field.CONTACT_ATTACHMENT,
+        actor=actor,
         item=f"contact {attachment.contact_id} / attachment {attachment.pk}",
     )
     try:
@@ -139,8 +165,11 @@ def _store_attachment(*, contact: ContactEntry, uploaded_file, actor) -> Contact
 
     content_type = _check_attachment(uploaded_file)
     attachment = ContactAttachment(
-        contact=contact, original_name=(uploaded_file.name or "")[:200], content_type=content_type,
-        size=uploaded_file.size, uploaded_by=actor,
+        contact=contact,
+        original_name=(uploaded_file.name or "")[:200],
+        content_type=content_type,
+        size=uploaded_file.size,
+        uploaded_by=actor,
     )
     attachment.file.save(f"upload.{ALLOWED_DOCUMENT_TYPES[content_type]}", uploaded_file, save=False)
     attachment.save()
@@ -192,7 +221,9 @@ def _event(case: Case, action: str, *, actor, at, old_status: str = "", new_stat
 
 
 @transaction.atomic
-def case_open(*, contact: ContactEntry, actor, staff_subject=None, support_request=None, contests_decision=False) -> Case:
+def case_open(
+    *, contact: ContactEntry, actor, staff_subject=None, support_request=None, contests_decision=False
+) -> Case:
     """Open the case for an incoming inquiry, complaint or suggestion — or a follow-up the surveys app
     asks for — with due dates from its target. A case the portal opens itself (``actor=None``: the
     public form, a survey follow-up) goes to the duty officer (``case_duty_officer``)."""
@@ -207,9 +238,16 @@ def case_open(*, contact: ContactEntry, actor, staff_subject=None, support_reque
     first_days, resolution_days = ResponseTarget.days_for(kind)
     mobile = contact.contact_mobile or (contact.beneficiary.mobile if contact.beneficiary_id else "")
     case = Case.objects.create(
-        reference=_new_reference(), kind=kind, contact=contact, mobile=mobile, staff_subject=staff_subject,
-        support_request=support_request, contests_decision=contests_decision, opened_at=now,
-        first_response_due=add_working_days(now, first_days), resolution_due=add_working_days(now, resolution_days),
+        reference=_new_reference(),
+        kind=kind,
+        contact=contact,
+        mobile=mobile,
+        staff_subject=staff_subject,
+        support_request=support_request,
+        contests_decision=contests_decision,
+        opened_at=now,
+        first_response_due=add_working_days(now, first_days),
+        resolution_due=add_working_days(now, resolution_days),
     )
     _event(case, CaseEvent.Action.OPENED, actor=actor, at=now, new_status=case.status)
     if actor is None:
@@ -333,10 +371,17 @@ def case_answer(*, case: Case, response: str, channel: Channel, actor) -> Case:
     case.save(update_fields=["status", "response", "response_channel", "answered_at", "first_response_at", "assignee"])
     contact = case.contact
     ContactEntry.objects.create(
-        channel=channel, direction=ContactEntry.Direction.OUTGOING, purpose=contact.purpose,
-        beneficiary=contact.beneficiary, contact_name=contact.contact_name, contact_mobile=contact.contact_mobile,
-        subject=_("Answer to %(reference)s") % {"reference": case.reference}, body=response,
-        support_request=case.support_request, recorded_by=actor, staff_subject=case.staff_subject,
+        channel=channel,
+        direction=ContactEntry.Direction.OUTGOING,
+        purpose=contact.purpose,
+        beneficiary=contact.beneficiary,
+        contact_name=contact.contact_name,
+        contact_mobile=contact.contact_mobile,
+        subject=_("Answer to %(reference)s") % {"reference": case.reference},
+        body=response,
+        support_request=case.support_request,
+        recorded_by=actor,
+        staff_subject=case.staff_subject,
     )
     _notify_answer(case, case.events.filter(action=CaseEvent.Action.ANSWERED).count())
     return case
@@ -364,7 +409,13 @@ def case_set_outcome(*, case: Case, outcome: str, actor, note: str = "", support
     case.outcome_note = note
     case.support_request = support_request
     case.save(update_fields=["outcome", "outcome_note", "support_request"])
-    _event(case, CaseEvent.Action.OUTCOME, actor=actor, at=timezone.now(), note=f"{Case.Outcome(outcome).label}. {note}".strip())
+    _event(
+        case,
+        CaseEvent.Action.OUTCOME,
+        actor=actor,
+        at=timezone.now(),
+        note=f"{Case.Outcome(outcome).label}. {note}".strip(),
+    )
     return case
 
 
@@ -385,9 +436,7 @@ def case_close(*, case: Case, actor, note: str = "") -> Case:
         # Imported here: surveys opens follow-up contacts through this module.
         from surveys.services import invitation_for_event
 
-        invitation_for_event(
-            trigger="complaint_closed", beneficiary=case.contact.beneficiary, case=case, actor=actor
-        )
+        invitation_for_event(trigger="complaint_closed", beneficiary=case.contact.beneficiary, case=case, actor=actor)
     return case
 
 
@@ -407,6 +456,7 @@ def case_reopen(*, case: Case, actor, reason: str) -> Case:
 
 
 # --- Escalation: overdue cases go to the manager, once ---
+
 
 def _overdue_q(now) -> Q:
     return Q(status__in=[S.OPEN, S.IN_PROGRESS]) & (
@@ -456,12 +506,16 @@ def _notify_escalation(case: Case) -> None:
         "case": case,
         "reference": case.reference,
         "url": settings.SITE_URL.rstrip("/") + case.get_absolute_url(),
-        "reason": _("%(kind)s received %(date)s") % {
-            "kind": case.get_kind_display(), "date": timezone.localtime(case.opened_at).strftime("%Y-%m-%d %H:%M"),
+        "reason": _("%(kind)s received %(date)s")
+        % {
+            "kind": case.get_kind_display(),
+            "date": timezone.localtime(case.opened_at).strftime("%Y-%m-%d %H:%M"),
         },
     }
     for manager in escalation_recipients(case):
-        message_queue(event="case_escalated", key=f"case_escalated:{case.pk}:{manager.pk}", user=manager, context=context)
+        message_queue(
+            event="case_escalated", key=f"case_escalated:{case.pk}:{manager.pk}", user=manager, context=context
+        )
 
 
 def _notify_answer(case: Case, answer_number: int) -> None:
@@ -479,17 +533,22 @@ def _notify_answer(case: Case, answer_number: int) -> None:
     url = settings.SITE_URL.rstrip("/") + reverse("channels_log:public_status")
     if case.contact.beneficiary_id is not None:
         message_queue(
-            event="complaint_answered", key=key, beneficiary=case.contact.beneficiary,
+            event="complaint_answered",
+            key=key,
+            beneficiary=case.contact.beneficiary,
             context={"case": case, "reference": case.reference, "answer": case.response, "url": url},
         )
     elif case.sms_updates and case.mobile:
         message_queue(
-            event="complaint_answered", key=key, mobile=case.mobile,
+            event="complaint_answered",
+            key=key,
+            mobile=case.mobile,
             context={"case": case, "reference": case.reference, "url": url},
         )
 
 
 # --- A complaint that contests a committee decision opens the appeal ---
+
 
 @transaction.atomic
 def case_appeal_open(*, case: Case, actor) -> Case:
@@ -510,17 +569,21 @@ def case_appeal_open(*, case: Case, actor) -> Case:
 
 # --- The public site ---
 
+
 @transaction.atomic
-def case_submit_public(
-    *, kind: str, name: str, mobile: str, subject: str, body: str, sms_updates: bool = True
-) -> Case:
+def case_submit_public(*, kind: str, name: str, mobile: str, subject: str, body: str, sms_updates: bool = True) -> Case:
     """An inquiry, complaint or suggestion sent from the website's contact form (no login). It arrives
     through the website whatever channels the policy lists, and goes to the duty officer."""
     if kind not in PUBLIC_KINDS:
         raise ValidationError({"kind": _("Choose an inquiry, a complaint or a suggestion.")})
     entry = contact_record(
-        actor=None, channel=system_channel("website"), purpose=kind, contact_name=name, contact_mobile=mobile,
-        subject=subject, body=body,
+        actor=None,
+        channel=system_channel("website"),
+        purpose=kind,
+        contact_name=name,
+        contact_mobile=mobile,
+        subject=subject,
+        body=body,
     )
     case = entry.case
     if sms_updates and case.mobile:
@@ -539,6 +602,7 @@ def case_find_for_sender(*, reference: str, mobile: str) -> Case | None:
 
 
 # --- What a user may do next on a case ---
+
 
 def case_actions(case: Case, user) -> list:
     """The steps ``user`` may take on the case now, the natural next one first — from ``TRANSITIONS`` and
@@ -563,8 +627,9 @@ def case_actions(case: Case, user) -> list:
             and case.support_request_id
             and any(a.code == "appeal" for a in request_actions(case.support_request, user))
         ):
-            actions.append(Action("appeal", _("Open the appeal on the committee's decision"), url("appeal"),
-                                  style="warning"))
+            actions.append(
+                Action("appeal", _("Open the appeal on the committee's decision"), url("appeal"), style="warning")
+            )
         outcome = None
         if is_complaint and status != S.CLOSED:
             outcome = Action("outcome", _("Record the outcome"), url("outcome"), title=_("Complaint outcome"))

@@ -43,30 +43,41 @@ def surveys_available() -> bool:
 def beneficiary_timeline(*, beneficiary, user) -> list[TimelineItem]:
     items: list[TimelineItem] = []
     contacts = (
-        ContactEntry.objects.visible_to(user).filter(beneficiary=beneficiary)
+        ContactEntry.objects.visible_to(user)
+        .filter(beneficiary=beneficiary)
         .select_related("channel", "recorded_by", "case")[:PER_SOURCE_LIMIT]
     )
     for entry in contacts:
         case = getattr(entry, "case", None)
-        items.append(TimelineItem(
-            at=entry.created_at, source="contact",
-            title=f"{entry.get_purpose_display()} · {entry.channel} · {entry.get_direction_display()}",
-            detail=entry.subject, url=case.get_absolute_url() if case else "",
-            badge=f"{case.reference} · {case.get_status_display()}" if case else "",
-        ))
+        items.append(
+            TimelineItem(
+                at=entry.created_at,
+                source="contact",
+                title=f"{entry.get_purpose_display()} · {entry.channel} · {entry.get_direction_display()}",
+                detail=entry.subject,
+                url=case.get_absolute_url() if case else "",
+                badge=f"{case.reference} · {case.get_status_display()}" if case else "",
+            )
+        )
     changes = (
         StatusChange.objects.filter(support_request__beneficiary=beneficiary)
         .select_related("support_request")
         .order_by("-at", "-pk")[:PER_SOURCE_LIMIT]
     )
     for change in changes:
-        items.append(TimelineItem(
-            at=change.at, source="request",
-            title=_("Request %(request)s: %(status)s") % {
-                "request": change.support_request, "status": change.get_new_status_display(),
-            },
-            detail=change.reason, url=change.support_request.get_absolute_url(),
-        ))
+        items.append(
+            TimelineItem(
+                at=change.at,
+                source="request",
+                title=_("Request %(request)s: %(status)s")
+                % {
+                    "request": change.support_request,
+                    "status": change.get_new_status_display(),
+                },
+                detail=change.reason,
+                url=change.support_request.get_absolute_url(),
+            )
+        )
     Invitation = _survey_model("Invitation")
     if Invitation is not None:
         invitations = (
@@ -75,27 +86,38 @@ def beneficiary_timeline(*, beneficiary, user) -> list[TimelineItem]:
             .order_by("-created_at")[:PER_SOURCE_LIMIT]
         )
         for invitation in invitations:
-            items.append(TimelineItem(
-                at=invitation.sent_at or invitation.created_at, source="survey",
-                title=_("Survey invitation: %(survey)s") % {"survey": invitation.version},
-            ))
+            items.append(
+                TimelineItem(
+                    at=invitation.sent_at or invitation.created_at,
+                    source="survey",
+                    title=_("Survey invitation: %(survey)s") % {"survey": invitation.version},
+                )
+            )
             response = getattr(invitation, "response", None)
             if response is not None and not response.is_anonymous:
                 answered = response.submitted_at or timezone.make_aware(
                     dt.datetime.combine(response.submitted_on, dt.time(12))
                 )
-                items.append(TimelineItem(
-                    at=answered, source="survey", title=_("Survey answered: %(survey)s") % {"survey": response.version},
-                    badge=_("Low score") if response.is_low else "",
-                ))
+                items.append(
+                    TimelineItem(
+                        at=answered,
+                        source="survey",
+                        title=_("Survey answered: %(survey)s") % {"survey": response.version},
+                        badge=_("Low score") if response.is_low else "",
+                    )
+                )
     # Outgoing messages (issue 7): every message told to the beneficiary, with its delivery status.
     can_open = user.has_perm("channels_log.view_outgoingmessage")
     for message in beneficiary.outgoing_messages.visible_to(user).order_by("-created_at", "-pk")[:PER_SOURCE_LIMIT]:
-        items.append(TimelineItem(
-            at=message.sent_at or message.created_at, source="message",
-            title=f"{message.get_event_display()} · {message.get_channel_display()}",
-            detail=message.body, url=reverse("channels_log:message_detail", args=[message.pk]) if can_open else "",
-            badge=message.get_status_display(),
-        ))
+        items.append(
+            TimelineItem(
+                at=message.sent_at or message.created_at,
+                source="message",
+                title=f"{message.get_event_display()} · {message.get_channel_display()}",
+                detail=message.body,
+                url=reverse("channels_log:message_detail", args=[message.pk]) if can_open else "",
+                badge=message.get_status_display(),
+            )
+        )
     items.sort(key=lambda item: item.at, reverse=True)
     return items

@@ -25,7 +25,8 @@ urlpatterns = [
     path("messages/<int:pk>/", views_messages.message_detail, name="message_detail"),
     path("messages/<int:pk>/retry/", views_messages.message_retry, name="message_retry"),
     path(
-        "beneficiaries/<uuid:public_id>/message-preferences/", views_messages.message_preferences,
+        "beneficiaries/<uuid:public_id>/message-preferences/",
+        views_messages.message_preferences,
         name="message_preferences",
     ),
     path("contact/", views_public.contact_public, name="public_contact"),

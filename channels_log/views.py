@@ -32,8 +32,10 @@ def contact_new(request):
         )
     initial = {}
     if corrects is not None:
-        initial = {f: getattr(corrects, f) for f in (
-            "channel_id", "direction", "purpose", "contact_name", "contact_mobile", "subject", "body")}
+        initial = {
+            f: getattr(corrects, f)
+            for f in ("channel_id", "direction", "purpose", "contact_name", "contact_mobile", "subject", "body")
+        }
         initial["channel"] = initial.pop("channel_id")
     form = ContactForm(request.POST or None, request.FILES or None, beneficiary=beneficiary, initial=initial)
     if request.method == "POST" and form.is_valid():

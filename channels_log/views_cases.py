@@ -32,7 +32,12 @@ CHANGE_CASE = "channels_log.change_case"
 def visible_cases(user):
     """Cases the user may see (``Case.objects.visible_to``: never a complaint about themselves)."""
     return Case.objects.visible_to(user).select_related(
-        "contact__channel", "contact__beneficiary", "assignee", "staff_subject", "response_channel", "support_request",
+        "contact__channel",
+        "contact__beneficiary",
+        "assignee",
+        "staff_subject",
+        "response_channel",
+        "support_request",
     )
 
 
@@ -53,14 +58,18 @@ def case_list(request):
         queryset = queryset.filter(services._overdue_q(timezone.now()))
     if request.GET.get("mine"):
         queryset = queryset.filter(assignee=request.user)
-    return render(request, "channels_log/case_list.html", {
-        "page": paginate(request, queryset),
-        "statuses": Case.Status.choices,
-        "kinds": Case.Kind.choices,
-        "selected_status": status,
-        "selected_kind": kind,
-        "now": timezone.now(),
-    })
+    return render(
+        request,
+        "channels_log/case_list.html",
+        {
+            "page": paginate(request, queryset),
+            "statuses": Case.Status.choices,
+            "kinds": Case.Kind.choices,
+            "selected_status": status,
+            "selected_kind": kind,
+            "now": timezone.now(),
+        },
+    )
 
 
 def _detail(request, case, *, status=200, **forms):
@@ -72,11 +81,14 @@ def _detail(request, case, *, status=200, **forms):
         "can_open_attachments": services.contact_attachment_allowed(actor=user, contact=case.contact),
         "assign_form": forms.get("assign_form") or CaseAssignForm(case=case, initial={"assignee": case.assignee_id}),
         "answer_form": forms.get("answer_form") or CaseAnswerForm(initial={"channel": case.contact.channel_id}),
-        "outcome_form": forms.get("outcome_form") or CaseOutcomeForm(initial={
-            "outcome": case.outcome or None,
-            "request_number": case.support_request.number if case.support_request else "",
-            "note": case.outcome_note,
-        }),
+        "outcome_form": forms.get("outcome_form")
+        or CaseOutcomeForm(
+            initial={
+                "outcome": case.outcome or None,
+                "request_number": case.support_request.number if case.support_request else "",
+                "note": case.outcome_note,
+            }
+        ),
         "close_form": forms.get("close_form") or CaseCloseForm(),
         "reopen_form": forms.get("reopen_form") or CaseReopenForm(),
         "now": timezone.now(),
@@ -114,9 +126,14 @@ def _apply(request, case, form_name, form, action, success):
 def case_assign(request, pk):
     case = _case(request, pk)
     form = CaseAssignForm(request.POST, case=case)
-    return _apply(request, case, "assign_form", form,
-                  lambda d: services.case_assign(case=case, assignee=d["assignee"], actor=request.user),
-                  _("The case is assigned."))
+    return _apply(
+        request,
+        case,
+        "assign_form",
+        form,
+        lambda d: services.case_assign(case=case, assignee=d["assignee"], actor=request.user),
+        _("The case is assigned."),
+    )
 
 
 @require_POST
@@ -137,9 +154,14 @@ def case_start(request, pk):
 def case_answer(request, pk):
     case = _case(request, pk)
     form = CaseAnswerForm(request.POST)
-    return _apply(request, case, "answer_form", form,
-                  lambda d: services.case_answer(case=case, response=d["response"], channel=d["channel"], actor=request.user),
-                  _("The answer is recorded."))
+    return _apply(
+        request,
+        case,
+        "answer_form",
+        form,
+        lambda d: services.case_answer(case=case, response=d["response"], channel=d["channel"], actor=request.user),
+        _("The answer is recorded."),
+    )
 
 
 @require_POST
@@ -147,11 +169,16 @@ def case_answer(request, pk):
 def case_outcome(request, pk):
     case = _case(request, pk)
     form = CaseOutcomeForm(request.POST)
-    return _apply(request, case, "outcome_form", form,
-                  lambda d: services.case_set_outcome(
-                      case=case, outcome=d["outcome"], note=d["note"], support_request=d["request_number"],
-                      actor=request.user),
-                  _("The outcome is recorded."))
+    return _apply(
+        request,
+        case,
+        "outcome_form",
+        form,
+        lambda d: services.case_set_outcome(
+            case=case, outcome=d["outcome"], note=d["note"], support_request=d["request_number"], actor=request.user
+        ),
+        _("The outcome is recorded."),
+    )
 
 
 @require_POST
@@ -159,9 +186,14 @@ def case_outcome(request, pk):
 def case_close(request, pk):
     case = _case(request, pk)
     form = CaseCloseForm(request.POST)
-    return _apply(request, case, "close_form", form,
-                  lambda d: services.case_close(case=case, note=d["note"], actor=request.user),
-                  _("The case is closed."))
+    return _apply(
+        request,
+        case,
+        "close_form",
+        form,
+        lambda d: services.case_close(case=case, note=d["note"], actor=request.user),
+        _("The case is closed."),
+    )
 
 
 @require_POST
@@ -169,12 +201,18 @@ def case_close(request, pk):
 def case_reopen(request, pk):
     case = _case(request, pk)
     form = CaseReopenForm(request.POST)
-    return _apply(request, case, "reopen_form", form,
-                  lambda d: services.case_reopen(case=case, reason=d["reason"], actor=request.user),
-                  _("The case is reopened."))
+    return _apply(
+        request,
+        case,
+        "reopen_form",
+        form,
+        lambda d: services.case_reopen(case=case, reason=d["reason"], actor=request.user),
+        _("The case is reopened."),
+    )
 
 
 # --- Contacts and attachments ---
+
 
 @staff_view("channels_log.view_contactentry")
 def contact_detail(request, pk):
@@ -182,13 +220,17 @@ def contact_detail(request, pk):
     entry = get_object_or_404(
         visible.select_related("channel", "beneficiary", "recorded_by", "corrects", "support_request"), pk=pk
     )
-    return render(request, "channels_log/contact_detail.html", {
-        "entry": entry,
-        "case": Case.objects.visible_to(request.user).filter(contact=entry).first(),
-        "attachments": entry.attachments.all(),
-        "can_open_attachments": services.contact_attachment_allowed(actor=request.user, contact=entry),
-        "corrections": entry.corrections.visible_to(request.user).select_related("recorded_by"),
-    })
+    return render(
+        request,
+        "channels_log/contact_detail.html",
+        {
+            "entry": entry,
+            "case": Case.objects.visible_to(request.user).filter(contact=entry).first(),
+            "attachments": entry.attachments.all(),
+            "can_open_attachments": services.contact_attachment_allowed(actor=request.user, contact=entry),
+            "corrections": entry.corrections.visible_to(request.user).select_related("recorded_by"),
+        },
+    )
 
 
 @staff_view("channels_log.view_contactentry")
@@ -208,16 +250,24 @@ def attachment_file(request, pk):
 
 # --- Beneficiary timeline ---
 
+
 @staff_view("beneficiaries.view_beneficiary", "channels_log.view_contactentry")
 def beneficiary_timeline(request, public_id):
     beneficiary = get_object_or_404(Beneficiary, public_id=public_id)
     items = timeline.beneficiary_timeline(beneficiary=beneficiary, user=request.user)
-    return render(request, "channels_log/timeline.html", {
-        "beneficiary": beneficiary, "page": paginate(request, items), "surveys_included": timeline.surveys_available(),
-    })
+    return render(
+        request,
+        "channels_log/timeline.html",
+        {
+            "beneficiary": beneficiary,
+            "page": paginate(request, items),
+            "surveys_included": timeline.surveys_available(),
+        },
+    )
 
 
 # --- Reports ---
+
 
 def _period(request):
     form = ReportPeriodForm(request.GET or None)
@@ -231,9 +281,16 @@ def _period(request):
 @staff_view("channels_log.view_case_reports")
 def case_reports(request):
     form, start, end = _period(request)
-    return render(request, "channels_log/reports.html", {
-        "form": form, "start": start, "end": end, "report": reports.build(start=start, end=end),
-    })
+    return render(
+        request,
+        "channels_log/reports.html",
+        {
+            "form": form,
+            "start": start,
+            "end": end,
+            "report": reports.build(start=start, end=end),
+        },
+    )
 
 
 @staff_view("channels_log.view_case_reports")

@@ -105,6 +105,8 @@ def message_preferences(request, public_id):
         messages.success(request, _("The message preferences are saved."))
         return redirect(beneficiary.get_absolute_url() + "#messages")
     return render(
-        request, "channels_log/messages/preferences.html", {"form": form, "beneficiary": beneficiary},
+        request,
+        "channels_log/messages/preferences.html",
+        {"form": form, "beneficiary": beneficiary},
         status=400 if form.errors else 200,
     )

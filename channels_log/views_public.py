@@ -38,7 +38,11 @@ def contact_public(request):
         data = form.cleaned_data
         try:
             case = services.case_submit_public(
-                kind=data["kind"], name=data["name"], mobile=data["mobile"], subject=data["subject"], body=data["body"],
+                kind=data["kind"],
+                name=data["name"],
+                mobile=data["mobile"],
+                subject=data["subject"],
+                body=data["body"],
                 sms_updates=data["sms_updates"],
             )
         except ValidationError as exc:
@@ -69,7 +73,9 @@ def contact_public_status(request):
     case = None
     not_found = False
     if request.method == "POST" and form.is_valid():
-        case = services.case_find_for_sender(reference=form.cleaned_data["reference"], mobile=form.cleaned_data["mobile"])
+        case = services.case_find_for_sender(
+            reference=form.cleaned_data["reference"], mobile=form.cleaned_data["mobile"]
+        )
         not_found = case is None
         if not_found:
             # Same answer whichever of the two is wrong: nothing to learn by guessing.

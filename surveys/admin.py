@@ -105,7 +105,17 @@ class TriggerRuleAdmin(PortalAdminMixin, admin.ModelAdmin):
 
 @admin.register(Invitation)
 class InvitationAdmin(PortalAdminMixin, admin.ModelAdmin):
-    list_display = [row_number, "version", "trigger", "send_channel", "scheduled_for", "sent_at", "reminded_at", "used_at", "expires_at"]
+    list_display = [
+        row_number,
+        "version",
+        "trigger",
+        "send_channel",
+        "scheduled_for",
+        "sent_at",
+        "reminded_at",
+        "used_at",
+        "expires_at",
+    ]
     list_filter = ["trigger", "send_channel"]
     list_select_related = ["version__survey"]
     # The token is a secret: never shown in lists or search.
@@ -121,7 +131,16 @@ class InvitationAdmin(PortalAdminMixin, admin.ModelAdmin):
 
 @admin.register(Response)
 class ResponseAdmin(admin.ModelAdmin):
-    list_display = [row_number, "version", "submitted_on", "trigger", "service_type", "channel", "is_anonymous", "is_low"]
+    list_display = [
+        row_number,
+        "version",
+        "submitted_on",
+        "trigger",
+        "service_type",
+        "channel",
+        "is_anonymous",
+        "is_low",
+    ]
     list_filter = ["is_anonymous", "is_low", "trigger"]
     list_select_related = ["version__survey", "service_type", "channel"]
 

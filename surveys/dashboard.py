@@ -12,7 +12,9 @@ def home_context(user) -> dict:
     if not user.has_perm("surveys.view_improvementaction"):
         return {"improvement_actions": None}
     actions = (
-        ImprovementAction.objects.filter(status__in=[ImprovementAction.Status.OPEN, ImprovementAction.Status.IN_PROGRESS])
+        ImprovementAction.objects.filter(
+            status__in=[ImprovementAction.Status.OPEN, ImprovementAction.Status.IN_PROGRESS]
+        )
         .select_related("owner")
         .order_by("due_date", "pk")[:PANEL_SIZE]
     )

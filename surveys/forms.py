@@ -11,11 +11,14 @@ from .models import ImprovementAction, Question, SendChannel, Survey, SurveyVers
 
 
 class SurveyCreateForm(PortalForm):
-    code = forms.SlugField(label=_("Code"), max_length=40, help_text=_("Latin letters, digits and dashes, e.g. after-service."))
+    code = forms.SlugField(
+        label=_("Code"), max_length=40, help_text=_("Latin letters, digits and dashes, e.g. after-service.")
+    )
     name_ar = forms.CharField(label=_("Arabic name"), max_length=200)
     name_en = forms.CharField(label=_("English name"), max_length=200, required=False)
     anonymous = forms.BooleanField(
-        label=_("Anonymous responses"), required=False,
+        label=_("Anonymous responses"),
+        required=False,
         help_text=_("Responses keep no link to the beneficiary, and a low score opens no follow-up."),
     )
 
@@ -29,7 +32,9 @@ class VersionForm(PortalModelForm):
 
 class QuestionForm(PortalModelForm):
     choices_text = forms.CharField(
-        label=_("Choices"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("Choices"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Choice questions only: one choice a line, “Arabic | English”."),
     )
 
@@ -41,7 +46,8 @@ class QuestionForm(PortalModelForm):
 class BatchForm(PortalForm):
     survey = forms.ModelChoiceField(label=_("Survey"), queryset=Survey.objects.none())
     send_channel = forms.ChoiceField(
-        label=_("Send by"), choices=[(SendChannel.SMS, SendChannel.SMS.label), (SendChannel.EMAIL, SendChannel.EMAIL.label)]
+        label=_("Send by"),
+        choices=[(SendChannel.SMS, SendChannel.SMS.label), (SendChannel.EMAIL, SendChannel.EMAIL.label)],
     )
     service_type = forms.ModelChoiceField(
         label=_("Beneficiaries with a request of type"), queryset=ServiceType.objects.all(), required=False
@@ -66,7 +72,9 @@ class BatchForm(PortalForm):
 class InPersonForm(PortalForm):
     survey = forms.ModelChoiceField(label=_("Survey"), queryset=Survey.objects.none())
     request_number = forms.CharField(
-        label=_("Support request number"), max_length=20, required=False,
+        label=_("Support request number"),
+        max_length=20,
+        required=False,
         help_text=_("Optional: links the answers to the request's service and channel."),
     )
 
@@ -102,19 +110,26 @@ class ActionStatusForm(PortalForm):
 
 
 class ResultsFilterForm(PortalForm):
-    survey = forms.ModelChoiceField(label=_("Survey"), queryset=Survey.objects.all(), required=False,
-                                    empty_label=_("All surveys"))
+    survey = forms.ModelChoiceField(
+        label=_("Survey"), queryset=Survey.objects.all(), required=False, empty_label=_("All surveys")
+    )
     date_from = DualDateField(label=_("From"), required=False, help_text="")
     date_to = DualDateField(label=_("To"), required=False, help_text="")
-    service_type = forms.ModelChoiceField(label=_("Request type"), queryset=ServiceType.objects.all(), required=False,
-                                          empty_label=_("All request types"))
-    channel = forms.ModelChoiceField(label=_("Channel"), queryset=Channel.objects.all(), required=False,
-                                     empty_label=_("All channels"))
+    service_type = forms.ModelChoiceField(
+        label=_("Request type"), queryset=ServiceType.objects.all(), required=False, empty_label=_("All request types")
+    )
+    channel = forms.ModelChoiceField(
+        label=_("Channel"), queryset=Channel.objects.all(), required=False, empty_label=_("All channels")
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
-            css = "form-select form-select-sm" if isinstance(field, forms.ModelChoiceField) else "form-control form-control-sm"
+            css = (
+                "form-select form-select-sm"
+                if isinstance(field, forms.ModelChoiceField)
+                else "form-control form-control-sm"
+            )
             field.widget.attrs["class"] = css
 
 

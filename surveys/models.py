@@ -24,7 +24,11 @@ class Survey(models.Model):
     name_en = models.CharField(_("English name"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("created by"),
     )
 
@@ -64,14 +68,20 @@ class SurveyVersion(models.Model):
     intro_ar = models.TextField(_("Arabic introduction"), blank=True)
     intro_en = models.TextField(_("English introduction"), blank=True)
     anonymous = models.BooleanField(
-        _("anonymous"), default=False,
+        _("anonymous"),
+        default=False,
         help_text=_("Responses keep no link to the beneficiary, and a low score opens no follow-up."),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True, editable=False)
     published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
-        editable=False, verbose_name=_("published by"),
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("published by"),
     )
 
     class Meta:
@@ -211,7 +221,9 @@ class TriggerRule(models.Model):
         Survey, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("survey")
     )
     send_channel = models.CharField(
-        _("sent by"), max_length=10, choices=[(SendChannel.SMS, SendChannel.SMS.label), (SendChannel.EMAIL, SendChannel.EMAIL.label)],
+        _("sent by"),
+        max_length=10,
+        choices=[(SendChannel.SMS, SendChannel.SMS.label), (SendChannel.EMAIL, SendChannel.EMAIL.label)],
         default=SendChannel.SMS,
     )
 
@@ -233,13 +245,21 @@ class Invitation(models.Model):
         SurveyVersion, on_delete=models.PROTECT, related_name="invitations", verbose_name=_("survey version")
     )
     beneficiary = models.ForeignKey(
-        "beneficiaries.Beneficiary", on_delete=models.PROTECT, null=True, blank=True, related_name="survey_invitations",
+        "beneficiaries.Beneficiary",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="survey_invitations",
         verbose_name=_("beneficiary"),
     )
     trigger = models.CharField(_("source"), max_length=20, choices=Trigger.choices)
     related_key = models.CharField(_("related event"), max_length=60, blank=True)
     support_request = models.ForeignKey(
-        "requests_app.SupportRequest", on_delete=models.PROTECT, null=True, blank=True, related_name="survey_invitations",
+        "requests_app.SupportRequest",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="survey_invitations",
         verbose_name=_("support request"),
     )
     send_channel = models.CharField(_("sent by"), max_length=10, choices=SendChannel.choices, default=SendChannel.SMS)
@@ -253,7 +273,11 @@ class Invitation(models.Model):
     answered_key = models.CharField(_("request and source answered"), max_length=60, blank=True, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("created by"),
     )
 
@@ -296,21 +320,37 @@ class Response(models.Model):
         SurveyVersion, on_delete=models.PROTECT, related_name="responses", verbose_name=_("survey version")
     )
     invitation = models.OneToOneField(
-        Invitation, on_delete=models.PROTECT, null=True, blank=True, related_name="response",
+        Invitation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="response",
         verbose_name=_("invitation"),
     )
     is_anonymous = models.BooleanField(_("anonymous"), default=False)
     trigger = models.CharField(_("source"), max_length=20, choices=Trigger.choices)
     support_request = models.ForeignKey(
-        "requests_app.SupportRequest", on_delete=models.PROTECT, null=True, blank=True, related_name="survey_responses",
+        "requests_app.SupportRequest",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="survey_responses",
         verbose_name=_("support request"),
     )
     service_type = models.ForeignKey(
-        "requests_app.ServiceType", on_delete=models.PROTECT, null=True, blank=True, related_name="survey_responses",
+        "requests_app.ServiceType",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="survey_responses",
         verbose_name=_("request type"),
     )
     channel = models.ForeignKey(
-        "channels_log.Channel", on_delete=models.PROTECT, null=True, blank=True, related_name="survey_responses",
+        "channels_log.Channel",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="survey_responses",
         verbose_name=_("channel"),
     )
     language = models.CharField(_("language"), max_length=5, blank=True)
@@ -320,7 +360,11 @@ class Response(models.Model):
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     is_low = models.BooleanField(_("low score"), default=False)
     follow_up = models.ForeignKey(
-        "channels_log.ContactEntry", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        "channels_log.ContactEntry",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("follow-up"),
     )
 
@@ -332,7 +376,12 @@ class Response(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(is_anonymous=False)
-                | Q(invitation__isnull=True, support_request__isnull=True, submitted_at__isnull=True, follow_up__isnull=True),
+                | Q(
+                    invitation__isnull=True,
+                    support_request__isnull=True,
+                    submitted_at__isnull=True,
+                    follow_up__isnull=True,
+                ),
                 name="anonymous_response_unlinked",
             ),
         ]
@@ -385,11 +434,19 @@ class ImprovementAction(models.Model):
         Survey, on_delete=models.PROTECT, null=True, blank=True, related_name="actions", verbose_name=_("survey")
     )
     service_type = models.ForeignKey(
-        "requests_app.ServiceType", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        "requests_app.ServiceType",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("request type"),
     )
     channel = models.ForeignKey(
-        "channels_log.Channel", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        "channels_log.Channel",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("channel"),
     )
     finding = models.TextField(_("finding"))
@@ -430,7 +487,12 @@ class AuditEntry(models.Model):
 
     at = models.DateTimeField(_("at"), db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("by")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
     )
     action = models.CharField(_("action"), max_length=40)
     object_type = models.CharField(_("object type"), max_length=40)

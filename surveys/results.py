@@ -130,21 +130,31 @@ def bar_chart(rows: list[Row], metric: str, *, low: float, high: float, width: i
     bars = []
     for i, (label, value) in enumerate(points):
         y_value = top + plot_h * (high - value) / (high - low)
-        bars.append({
-            "label": label,
-            "value": value,
-            "x": round(side + i * slot + (slot - bar_w) / 2, 1),
-            "y": round(min(y_value, zero_y), 1),
-            "w": round(bar_w, 1),
-            "h": round(max(abs(zero_y - y_value), 1), 1),
-            "cx": round(side + i * slot + slot / 2, 1),
-            "negative": value < 0,
-            "ty": round(y_value + 12 if value < 0 else y_value - 4, 1),
-        })
+        bars.append(
+            {
+                "label": label,
+                "value": value,
+                "x": round(side + i * slot + (slot - bar_w) / 2, 1),
+                "y": round(min(y_value, zero_y), 1),
+                "w": round(bar_w, 1),
+                "h": round(max(abs(zero_y - y_value), 1), 1),
+                "cx": round(side + i * slot + slot / 2, 1),
+                "negative": value < 0,
+                "ty": round(y_value + 12 if value < 0 else y_value - 4, 1),
+            }
+        )
     return {
-        "bars": bars, "width": width, "height": height, "zero_y": round(zero_y, 1), "top": top,
-        "bottom_y": top + plot_h, "label_y": height - bottom + 16, "side": side, "tick_x": side - 4,
-        "high": high, "low": low,
+        "bars": bars,
+        "width": width,
+        "height": height,
+        "zero_y": round(zero_y, 1),
+        "top": top,
+        "bottom_y": top + plot_h,
+        "label_y": height - bottom + 16,
+        "side": side,
+        "tick_x": side - 4,
+        "high": high,
+        "low": low,
     }
 
 

@@ -40,8 +40,14 @@ class InvitationUnavailable(Exception):
 
 def _audit(*, actor, action: str, obj, at=None, old: str = "", new: str = "", note: str = "") -> AuditEntry:
     return AuditEntry.objects.create(
-        at=at or timezone.now(), actor=actor if getattr(actor, "is_authenticated", False) else None,
-        action=action, object_type=obj._meta.model_name, object_id=obj.pk, old_value=old, new_value=new, note=note,
+        at=at or timezone.now(),
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        action=action,
+        object_type=obj._meta.model_name,
+        object_id=obj.pk,
+        old_value=old,
+        new_value=new,
+        note=note,
     )
 
 
@@ -54,15 +60,30 @@ def new_token() -> str:
 
 
 @transaction.atomic
-def survey_create(*, code: str, name_ar: str, name_en: str = "", title_ar: str = "", title_en: str = "",
-                  intro_ar: str = "", intro_en: str = "", anonymous: bool = False, actor) -> Survey:
+def survey_create(
+    *,
+    code: str,
+    name_ar: str,
+    name_en: str = "",
+    title_ar: str = "",
+    title_en: str = "",
+    intro_ar: str = "",
+    intro_en: str = "",
+    anonymous: bool = False,
+    actor,
+) -> Survey:
     """A survey and its first draft version."""
     if Survey.objects.filter(code=code).exists():
         raise ValidationError({"code": _("A survey with this code exists already.")})
     survey = Survey.objects.create(code=code, name_ar=name_ar, name_en=name_en, created_by=actor)
     version = SurveyVersion.objects.create(
-        survey=survey, number=1, title_ar=title_ar or name_ar, title_en=title_en or name_en,
-        intro_ar=intro_ar, intro_en=intro_en, anonymous=anonymous,
+        survey=survey,
+        number=1,
+        title_ar=title_ar or name_ar,
+        title_en=title_en or name_en,
+        intro_ar=intro_ar,
+        intro_en=intro_en,
+        anonymous=anonymous,
     )
     _audit(actor=actor, action="survey_created", obj=survey)
     _audit(actor=actor, action="version_created", obj=version, new=SurveyVersion.Status.DRAFT)
@@ -77,8 +98,16 @@ def _locked_draft(version: SurveyVersion) -> SurveyVersion:
 
 
 @transaction.atomic
-def version_update(*, version: SurveyVersion, title_ar: str, title_en: str = "", intro_ar: str = "",
-                   intro_en: str = "", anonymous: bool = False, actor) -> SurveyVersion:
+def version_update(
+    *,
+    version: SurveyVersion,
+    title_ar: str,
+    title_en: str = "",
+    intro_ar: str = "",
+    intro_en: str = "",
+    anonymous: bool = False,
+    actor,
+) -> SurveyVersion:
     version = _locked_draft(version)
     version.title_ar, version.title_en = title_ar, title_en
     version.intro_ar, version.intro_en = intro_ar, intro_en
@@ -101,8 +130,16 @@ def parse_choices(text: str) -> list[tuple[str, str]]:
 
 
 @transaction.atomic
-def question_add(*, version: SurveyVersion, kind: str, text_ar: str, text_en: str = "", required: bool = True,
-                 choices_text: str = "", actor) -> Question:
+def question_add(
+    *,
+    version: SurveyVersion,
+    kind: str,
+    text_ar: str,
+    text_en: str = "",
+    required: bool = True,
+    choices_text: str = "",
+    actor,
+) -> Question:
     version = _locked_draft(version)
     choices = parse_choices(choices_text)
     if kind in Question.CHOICE_KINDS and len(choices) < 2:
@@ -111,7 +148,11 @@ def question_add(*, version: SurveyVersion, kind: str, text_ar: str, text_en: st
         raise ValidationError({"choices_text": _("Only choice questions have choices.")})
     last = version.questions.aggregate(m=Max("order"))["m"]
     question = Question.objects.create(
-        version=version, kind=kind, text_ar=text_ar, text_en=text_en, required=required,
+        version=version,
+        kind=kind,
+        text_ar=text_ar,
+        text_en=text_en,
+        required=required,
         order=0 if last is None else last + 1,
     )
     Choice.objects.bulk_create(
@@ -162,14 +203,26 @@ def version_publish(*, version: SurveyVersion, actor) -> SurveyVersion:
     for previous in SurveyVersion.objects.filter(survey_id=version.survey_id, status=SurveyVersion.Status.PUBLISHED):
         previous.status = SurveyVersion.Status.RETIRED
         previous.save(update_fields=["status"])
-        _audit(actor=actor, action="version_retired", obj=previous, at=now,
-               old=SurveyVersion.Status.PUBLISHED, new=SurveyVersion.Status.RETIRED)
+        _audit(
+            actor=actor,
+            action="version_retired",
+            obj=previous,
+            at=now,
+            old=SurveyVersion.Status.PUBLISHED,
+            new=SurveyVersion.Status.RETIRED,
+        )
     version.status = SurveyVersion.Status.PUBLISHED
     version.published_at = now
     version.published_by = actor
     version.save(update_fields=["status", "published_at", "published_by"])
-    _audit(actor=actor, action="version_published", obj=version, at=now,
-           old=SurveyVersion.Status.DRAFT, new=SurveyVersion.Status.PUBLISHED)
+    _audit(
+        actor=actor,
+        action="version_published",
+        obj=version,
+        at=now,
+        old=SurveyVersion.Status.DRAFT,
+        new=SurveyVersion.Status.PUBLISHED,
+    )
     return version
 
 
@@ -182,19 +235,29 @@ def version_new_draft(*, survey: Survey, actor) -> SurveyVersion:
         return draft
     source = versions[0]
     draft = SurveyVersion.objects.create(
-        survey=survey, number=source.number + 1, title_ar=source.title_ar, title_en=source.title_en,
-        intro_ar=source.intro_ar, intro_en=source.intro_en, anonymous=source.anonymous,
+        survey=survey,
+        number=source.number + 1,
+        title_ar=source.title_ar,
+        title_en=source.title_en,
+        intro_ar=source.intro_ar,
+        intro_en=source.intro_en,
+        anonymous=source.anonymous,
     )
     for question in source.questions.prefetch_related("choices"):
         copy = Question.objects.create(
-            version=draft, order=question.order, kind=question.kind, text_ar=question.text_ar,
-            text_en=question.text_en, required=question.required,
+            version=draft,
+            order=question.order,
+            kind=question.kind,
+            text_ar=question.text_ar,
+            text_en=question.text_en,
+            required=question.required,
         )
         Choice.objects.bulk_create(
             Choice(question=copy, order=c.order, text_ar=c.text_ar, text_en=c.text_en) for c in question.choices.all()
         )
-    _audit(actor=actor, action="version_created", obj=draft, new=SurveyVersion.Status.DRAFT,
-           note=f"from v{source.number}")
+    _audit(
+        actor=actor, action="version_created", obj=draft, new=SurveyVersion.Status.DRAFT, note=f"from v{source.number}"
+    )
     return draft
 
 
@@ -214,20 +277,30 @@ def _published(survey: Survey) -> SurveyVersion:
     return version
 
 
-def _invitation_create(*, version, beneficiary, trigger, send_channel, scheduled_for, actor, related_key="",
-                       support_request=None, now=None) -> Invitation:
+def _invitation_create(
+    *, version, beneficiary, trigger, send_channel, scheduled_for, actor, related_key="", support_request=None, now=None
+) -> Invitation:
     now = now or timezone.now()
     validity = SurveySettings.load().valid_days
     invitation = Invitation.objects.create(
-        token=new_token(), version=version, beneficiary=beneficiary, trigger=trigger, related_key=related_key,
-        support_request=support_request, send_channel=send_channel, scheduled_for=scheduled_for,
-        expires_at=max(scheduled_for, now) + dt.timedelta(days=validity), created_by=actor,
+        token=new_token(),
+        version=version,
+        beneficiary=beneficiary,
+        trigger=trigger,
+        related_key=related_key,
+        support_request=support_request,
+        send_channel=send_channel,
+        scheduled_for=scheduled_for,
+        expires_at=max(scheduled_for, now) + dt.timedelta(days=validity),
+        created_by=actor,
     )
     _audit(actor=actor, action="invitation_created", obj=invitation, at=now, new=trigger)
     return invitation
 
 
-def invitation_for_event(*, trigger: str, beneficiary, support_request=None, case=None, actor=None) -> Invitation | None:
+def invitation_for_event(
+    *, trigger: str, beneficiary, support_request=None, case=None, actor=None
+) -> Invitation | None:
     """Called by the request workflow (``service_delivered``, ``decision_made``) and the complaints
     workflow (``complaint_closed``). Reads the admin's trigger rule; returns the invitation, the one
     already made for this event, or ``None`` when the trigger is off, has no published survey, or the
@@ -256,9 +329,15 @@ def invitation_for_event(*, trigger: str, beneficiary, support_request=None, cas
         # A savepoint: the caller's transaction survives a concurrent duplicate.
         with transaction.atomic():
             return _invitation_create(
-                version=version, beneficiary=beneficiary, trigger=trigger, related_key=related_key,
-                support_request=support_request, send_channel=rule.send_channel,
-                scheduled_for=now + dt.timedelta(days=rule.delay_days), actor=actor, now=now,
+                version=version,
+                beneficiary=beneficiary,
+                trigger=trigger,
+                related_key=related_key,
+                support_request=support_request,
+                send_channel=rule.send_channel,
+                scheduled_for=now + dt.timedelta(days=rule.delay_days),
+                actor=actor,
+                now=now,
             )
     except IntegrityError:
         # Two workers raced on the same event: the unique constraint kept one invitation.
@@ -275,10 +354,18 @@ def invitations_batch(*, survey: Survey, beneficiaries, send_channel: str, actor
     for beneficiary in beneficiaries:
         if not _consents_to_surveys(beneficiary):
             continue
-        created.append(_invitation_create(
-            version=version, beneficiary=beneficiary, trigger=Trigger.BATCH, send_channel=send_channel,
-            scheduled_for=now, actor=actor, now=now, related_key=f"batch:{batch_key}:{beneficiary.pk}",
-        ))
+        created.append(
+            _invitation_create(
+                version=version,
+                beneficiary=beneficiary,
+                trigger=Trigger.BATCH,
+                send_channel=send_channel,
+                scheduled_for=now,
+                actor=actor,
+                now=now,
+                related_key=f"batch:{batch_key}:{beneficiary.pk}",
+            )
+        )
     return created
 
 
@@ -295,14 +382,22 @@ def invitation_in_person(*, survey: Survey, beneficiary=None, support_request=No
                 {"request_number": _("The in-person survey of this request has already been answered.")}
             )
     return _invitation_create(
-        version=version, beneficiary=beneficiary, trigger=Trigger.IN_PERSON, send_channel=SendChannel.IN_PERSON,
-        scheduled_for=now, actor=actor, support_request=support_request, now=now,
+        version=version,
+        beneficiary=beneficiary,
+        trigger=Trigger.IN_PERSON,
+        send_channel=SendChannel.IN_PERSON,
+        scheduled_for=now,
+        actor=actor,
+        support_request=support_request,
+        now=now,
     )
 
 
 def _sendable(queryset, now):
     return queryset.filter(
-        used_at__isnull=True, expires_at__gt=now, beneficiary__isnull=False,
+        used_at__isnull=True,
+        expires_at__gt=now,
+        beneficiary__isnull=False,
         send_channel__in=[SendChannel.SMS, SendChannel.EMAIL],
     )
 
@@ -311,9 +406,12 @@ def _sendable(queryset, now):
 def invitation_send(*, invitation_id: int, now=None) -> bool:
     """Send one due invitation. Re-read under lock so two sweeps cannot both send it."""
     now = now or timezone.now()
-    invitation = _sendable(Invitation.objects.select_for_update(), now).filter(
-        pk=invitation_id, sent_at__isnull=True, scheduled_for__lte=now
-    ).select_related("version", "beneficiary").first()
+    invitation = (
+        _sendable(Invitation.objects.select_for_update(), now)
+        .filter(pk=invitation_id, sent_at__isnull=True, scheduled_for__lte=now)
+        .select_related("version", "beneficiary")
+        .first()
+    )
     if invitation is None:
         return False
     invitation.sent_at = now
@@ -328,9 +426,12 @@ def invitation_remind(*, invitation_id: int, now=None) -> bool:
     """The one reminder: only for a sent, unanswered, unexpired link, and never twice."""
     now = now or timezone.now()
     after = dt.timedelta(days=SurveySettings.load().reminder_after_days)
-    invitation = _sendable(Invitation.objects.select_for_update(), now).filter(
-        pk=invitation_id, sent_at__lte=now - after, reminded_at__isnull=True
-    ).select_related("version", "beneficiary").first()
+    invitation = (
+        _sendable(Invitation.objects.select_for_update(), now)
+        .filter(pk=invitation_id, sent_at__lte=now - after, reminded_at__isnull=True)
+        .select_related("version", "beneficiary")
+        .first()
+    )
     if invitation is None:
         return False
     invitation.reminded_at = now
@@ -366,11 +467,16 @@ def _validate_answers(version: SurveyVersion, answers: dict) -> None:
         if question.kind in Question.RANGES:
             low, high = Question.RANGES[question.kind]
             if not isinstance(value, int) or not low <= value <= high:
-                errors[question.field_name] = _("Choose a value between %(low)s and %(high)s.") % {"low": low, "high": high}
+                errors[question.field_name] = _("Choose a value between %(low)s and %(high)s.") % {
+                    "low": low,
+                    "high": high,
+                }
         elif question.kind in Question.CHOICE_KINDS:
             picked = value if isinstance(value, (list, tuple)) else [value]
             valid = {c.pk for c in question.choices.all()}
-            if not {getattr(c, "pk", c) for c in picked} <= valid or (question.kind == Question.Kind.SINGLE and len(picked) != 1):
+            if not {getattr(c, "pk", c) for c in picked} <= valid or (
+                question.kind == Question.Kind.SINGLE and len(picked) != 1
+            ):
                 errors[question.field_name] = _("Choose from the listed answers.")
     if errors:
         raise ValidationError(errors)
@@ -397,11 +503,16 @@ def _follow_up(*, invitation: Invitation, response: Response) -> None:
         return
     # The answer came through the site whatever channels the policy lists: the follow-up is never dropped.
     entry = contact_record(
-        actor=None, channel=system_channel("website"), purpose=ContactEntry.Purpose.FOLLOW_UP,
-        direction=ContactEntry.Direction.INCOMING, beneficiary=invitation.beneficiary,
+        actor=None,
+        channel=system_channel("website"),
+        purpose=ContactEntry.Purpose.FOLLOW_UP,
+        direction=ContactEntry.Direction.INCOMING,
+        beneficiary=invitation.beneficiary,
         support_request=invitation.support_request,
         subject=_("Low satisfaction score: please follow up"),
-        body=_("Survey “%(survey)s” (version %(number)s) was answered with a low score. Contact the beneficiary to understand and improve.")
+        body=_(
+            "Survey “%(survey)s” (version %(number)s) was answered with a low score. Contact the beneficiary to understand and improve."
+        )
         % {"survey": invitation.version.title_ar, "number": invitation.version.number},
     )
     response.follow_up = entry
@@ -480,7 +591,8 @@ def response_submit(*, token: str, answers: dict, language: str = "", now=None) 
             if question is None or value in (None, "", [], ()):
                 continue
             answer = Answer.objects.create(
-                response=response, question=question,
+                response=response,
+                question=question,
                 number=value if question.kind in Question.RANGES else None,
                 text=value if question.kind == Question.Kind.TEXT else "",
             )
@@ -506,8 +618,9 @@ def improvement_action_create(*, data: dict, actor) -> ImprovementAction:
 
 
 @transaction.atomic
-def improvement_action_update(*, action: ImprovementAction, data: dict, status: str | None = None,
-                              actor) -> ImprovementAction:
+def improvement_action_update(
+    *, action: ImprovementAction, data: dict, status: str | None = None, actor
+) -> ImprovementAction:
     """Edit the action's content and, when asked, move it along ``ImprovementAction.TRANSITIONS``."""
     now = timezone.now()
     action = ImprovementAction.objects.select_for_update().get(pk=action.pk)
@@ -517,10 +630,16 @@ def improvement_action_update(*, action: ImprovementAction, data: dict, status: 
     old = action.status
     if status and status != old:
         if status not in ImprovementAction.TRANSITIONS.get(old, set()):
-            raise ValidationError({"status": _("An action cannot go from “%(old)s” to “%(new)s”.") % {
-                "old": ImprovementAction.Status(old).label, "new": ImprovementAction.Status(status).label}})
+            raise ValidationError(
+                {
+                    "status": _("An action cannot go from “%(old)s” to “%(new)s”.")
+                    % {"old": ImprovementAction.Status(old).label, "new": ImprovementAction.Status(status).label}
+                }
+            )
         action.status = status
-        action.closed_at = now if status in (ImprovementAction.Status.DONE, ImprovementAction.Status.CANCELLED) else None
+        action.closed_at = (
+            now if status in (ImprovementAction.Status.DONE, ImprovementAction.Status.CANCELLED) else None
+        )
         changed += ["status", "closed_at"]
     if not changed:
         return action

@@ -69,9 +69,7 @@ def private_page(view):
 @csrf_exempt
 @private_page
 def answer(request, token):
-    invitation = (
-        Invitation.objects.select_related("version").filter(token=token).first() if len(token) <= 64 else None
-    )
+    invitation = Invitation.objects.select_related("version").filter(token=token).first() if len(token) <= 64 else None
     if invitation is None:
         return render(request, "surveys/public/unknown.html", status=404)
     if request.GET.get("done") == "1" and invitation.is_used:
@@ -94,7 +92,11 @@ def answer(request, token):
                 form.add_error(field if field in form.fields else None, errors)
         else:
             lang = request.GET.get("lang")
-            return redirect(invitation.get_absolute_url() + "?done=1" + (f"&lang={lang}" if lang in dict(settings.LANGUAGES) else ""))
+            return redirect(
+                invitation.get_absolute_url()
+                + "?done=1"
+                + (f"&lang={lang}" if lang in dict(settings.LANGUAGES) else "")
+            )
     return render(request, "surveys/public/answer.html", {"version": version, "form": form})
 
 
@@ -136,9 +138,11 @@ def survey_detail(request, pk):
 
 
 def _version_page(request, version, *, version_form=None, question_form=None, status=200):
-    version = SurveyVersion.objects.select_related("survey").prefetch_related(
-        Prefetch("questions", queryset=Question.objects.prefetch_related("choices"))
-    ).get(pk=version.pk)
+    version = (
+        SurveyVersion.objects.select_related("survey")
+        .prefetch_related(Prefetch("questions", queryset=Question.objects.prefetch_related("choices")))
+        .get(pk=version.pk)
+    )
     can_edit = version.is_editable and request.user.has_perm("surveys.change_survey")
     context = {
         "version": version,
@@ -252,7 +256,9 @@ def invitation_list(request):
         queryset = queryset.filter(used_at__isnull=False)
     elif state == "expired":
         queryset = queryset.filter(used_at__isnull=True, expires_at__lte=now)
-    return render(request, "surveys/invitation_list.html", {"page": paginate(request, queryset), "state": state, "now": now})
+    return render(
+        request, "surveys/invitation_list.html", {"page": paginate(request, queryset), "state": state, "now": now}
+    )
 
 
 @staff_view("surveys.add_invitation")
@@ -262,13 +268,17 @@ def invitation_batch(request):
     if request.method == "POST" and form.is_valid():
         try:
             created = services.invitations_batch(
-                survey=form.cleaned_data["survey"], beneficiaries=list(form.beneficiaries()),
-                send_channel=form.cleaned_data["send_channel"], actor=request.user,
+                survey=form.cleaned_data["survey"],
+                beneficiaries=list(form.beneficiaries()),
+                send_channel=form.cleaned_data["send_channel"],
+                actor=request.user,
             )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            messages.success(request, _("%(count)s invitations are created; the next sweep sends them.") % {"count": len(created)})
+            messages.success(
+                request, _("%(count)s invitations are created; the next sweep sends them.") % {"count": len(created)}
+            )
             return redirect("surveys:invitations")
     return render(request, "surveys/invitation_batch.html", {"form": form})
 
@@ -280,7 +290,9 @@ def invitation_in_person(request):
     if request.method == "POST" and form.is_valid():
         try:
             invitation = services.invitation_in_person(
-                survey=form.cleaned_data["survey"], support_request=form.cleaned_data["request_number"], actor=request.user
+                survey=form.cleaned_data["survey"],
+                support_request=form.cleaned_data["request_number"],
+                actor=request.user,
             )
         except ValidationError as exc:
             form.add_error(None, exc)
@@ -353,12 +365,25 @@ def results_export(request):
         return [row.responses, spreadsheets.Number(row.csat, XLSX_PERCENT), spreadsheets.Number(row.nps, XLSX_DECIMAL)]
 
     summary = [[_("All"), "", *figures(overall)]]
-    for title, key in ((_("Month"), "by_month"), (_("Request type"), "by_service"), (_("Channel"), "by_channel"),
-                       (_("Source"), "by_trigger"), (_("Collected via"), "by_collection")):
+    for title, key in (
+        (_("Month"), "by_month"),
+        (_("Request type"), "by_service"),
+        (_("Channel"), "by_channel"),
+        (_("Source"), "by_trigger"),
+        (_("Collected via"), "by_collection"),
+    ):
         summary += [[title, row.label, *figures(row)] for row in context[key]]
     rate = context["rate"]
-    summary += [[], [_("Invitations issued"), rate["issued"], _("Answered"), rate["answered"],
-                     spreadsheets.Number(rate["rate"], XLSX_PERCENT)]]
+    summary += [
+        [],
+        [
+            _("Invitations issued"),
+            rate["issued"],
+            _("Answered"),
+            rate["answered"],
+            spreadsheets.Number(rate["rate"], XLSX_PERCENT),
+        ],
+    ]
     answers = (
         results.Answer.objects.filter(response__in=context["responses"])
         .select_related("question", "response__version__survey", "response__service_type", "response__channel")
@@ -369,22 +394,47 @@ def results_export(request):
     def answer_rows():
         for item in answers.iterator(chunk_size=500):
             response = item.response
-            value = item.number if item.number is not None else item.text or ", ".join(c.text for c in item.choices.all())
+            value = (
+                item.number if item.number is not None else item.text or ", ".join(c.text for c in item.choices.all())
+            )
             yield [
-                response.pk, response.version.survey.name, response.version.number, response.submitted_on,
+                response.pk,
+                response.version.survey.name,
+                response.version.number,
+                response.submitted_on,
                 response.service_type.name if response.service_type else "",
-                response.channel.name if response.channel else "", response.get_trigger_display(),
-                response.get_collected_via_display(), _("Yes") if response.is_anonymous else _("No"),
-                item.question.text, value,
+                response.channel.name if response.channel else "",
+                response.get_trigger_display(),
+                response.get_collected_via_display(),
+                _("Yes") if response.is_anonymous else _("No"),
+                item.question.text,
+                value,
             ]
 
-    content = spreadsheets.xlsx_bytes([
-        spreadsheets.Sheet(_("Summary"), [_("Breakdown"), _("Group"), _("Responses"), _("CSAT %"), _("NPS")], summary),
-        spreadsheets.Sheet(_("Answers"), [
-            _("Response"), _("Survey"), _("Version"), _("Date"), _("Request type"), _("Channel"), _("Source"),
-            _("Collected via"), _("Anonymous"), _("Question"), _("Answer"),
-        ], answer_rows()),
-    ])
+    content = spreadsheets.xlsx_bytes(
+        [
+            spreadsheets.Sheet(
+                _("Summary"), [_("Breakdown"), _("Group"), _("Responses"), _("CSAT %"), _("NPS")], summary
+            ),
+            spreadsheets.Sheet(
+                _("Answers"),
+                [
+                    _("Response"),
+                    _("Survey"),
+                    _("Version"),
+                    _("Date"),
+                    _("Request type"),
+                    _("Channel"),
+                    _("Source"),
+                    _("Collected via"),
+                    _("Anonymous"),
+                    _("Question"),
+                    _("Answer"),
+                ],
+                answer_rows(),
+            ),
+        ]
+    )
     download = HttpResponse(content, content_type=spreadsheets.XLSX_CONTENT_TYPE)
     download["Content-Disposition"] = f'attachment; filename="survey-results-{timezone.localdate():%Y%m%d}.xlsx"'
     return download
@@ -399,10 +449,16 @@ def action_list(request):
     status = request.GET.get("status")
     if status in ImprovementAction.Status.values:
         queryset = queryset.filter(status=status)
-    return render(request, "surveys/action_list.html", {
-        "page": paginate(request, queryset), "statuses": ImprovementAction.Status.choices, "selected": status,
-        "today": timezone.localdate(),
-    })
+    return render(
+        request,
+        "surveys/action_list.html",
+        {
+            "page": paginate(request, queryset),
+            "statuses": ImprovementAction.Status.choices,
+            "selected": status,
+            "today": timezone.localdate(),
+        },
+    )
 
 
 @staff_view("surveys.add_improvementaction")
@@ -428,10 +484,15 @@ def action_edit(request, pk):
         messages.success(request, _("The improvement action is saved."))
         return redirect("surveys:actions")
     allowed = ImprovementAction.TRANSITIONS.get(action.status, set())
-    return render(request, "surveys/action_form.html", {
-        "form": form, "action": action,
-        "next_statuses": [(value, label) for value, label in ImprovementAction.Status.choices if value in allowed],
-    })
+    return render(
+        request,
+        "surveys/action_form.html",
+        {
+            "form": form,
+            "action": action,
+            "next_statuses": [(value, label) for value, label in ImprovementAction.Status.choices if value in allowed],
+        },
+    )
 
 
 @staff_view("surveys.change_improvementaction")
@@ -441,7 +502,9 @@ def action_status(request, pk):
     form = ActionStatusForm(request.POST)
     if form.is_valid():
         try:
-            services.improvement_action_update(action=action, data={}, status=form.cleaned_data["status"], actor=request.user)
+            services.improvement_action_update(
+                action=action, data={}, status=form.cleaned_data["status"], actor=request.user
+            )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:

@@ -10,6 +10,7 @@ from .factories import UserFactory
 # ordinary synchronous test code.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
+
 def pytest_collection_modifyitems(items):
     """Every test that commits for real (live server, threads, a worker) gets serialized rollback.
 

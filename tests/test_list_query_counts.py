@@ -21,8 +21,11 @@ def _contacts(n):
     channels = list(Channel.objects.all())
     for i in range(n):
         ContactEntry.objects.create(
-            channel=channels[i % len(channels)], purpose="inquiry", beneficiary=BeneficiaryFactory(),
-            recorded_by=UserFactory(), subject=f"موضوع {i}",
+            channel=channels[i % len(channels)],
+            purpose="inquiry",
+            beneficiary=BeneficiaryFactory(),
+            recorded_by=UserFactory(),
+            subject=f"موضوع {i}",
         )
 
 

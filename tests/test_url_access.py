@@ -34,7 +34,11 @@ def _declared() -> dict:
 def _walk(patterns, namespace=""):
     for pattern in patterns:
         if isinstance(pattern, URLResolver):
-            inner = f"{namespace}:{pattern.namespace}" if namespace and pattern.namespace else (pattern.namespace or namespace)
+            inner = (
+                f"{namespace}:{pattern.namespace}"
+                if namespace and pattern.namespace
+                else (pattern.namespace or namespace)
+            )
             yield from _walk(pattern.url_patterns, inner)
         elif isinstance(pattern, URLPattern) and pattern.name:
             yield f"{namespace}:{pattern.name}" if namespace else pattern.name
@@ -54,7 +58,9 @@ def test_every_url_is_in_the_table():
 
 def test_every_entry_names_every_actor():
     for name, entry in DECLARED.items():
-        assert set(entry["expect"]) == set(ACTORS), f"{name}: expectations for {sorted(set(ACTORS) - set(entry['expect']))} missing"
+        assert set(entry["expect"]) == set(ACTORS), (
+            f"{name}: expectations for {sorted(set(ACTORS) - set(entry['expect']))} missing"
+        )
 
 
 def _actor_user(actor):

@@ -24,13 +24,24 @@ class PolicyVersionFactory(factory.django.DjangoModelFactory):
     def sections(obj, create, extracted, **kwargs):
         if not create:
             return
-        for order, (kind, heading, items) in enumerate(extracted or [
-            ("preamble", "تمهيد", []),
-            ("channels", "القنوات المستخدمة للتواصل مع المستفيدين", ["المقابلة", "الاتصال الهاتفي", "الموقع الإلكتروني"]),
-            ("procedure", "ويتم التعامل مع المستفيد بالشكل التالي", ["الرد خلال مدة لا تقل عن أسبوعين"]),
-        ]):
+        for order, (kind, heading, items) in enumerate(
+            extracted
+            or [
+                ("preamble", "تمهيد", []),
+                (
+                    "channels",
+                    "القنوات المستخدمة للتواصل مع المستفيدين",
+                    ["المقابلة", "الاتصال الهاتفي", "الموقع الإلكتروني"],
+                ),
+                ("procedure", "ويتم التعامل مع المستفيد بالشكل التالي", ["الرد خلال مدة لا تقل عن أسبوعين"]),
+            ]
+        ):
             PolicySection.objects.create(
-                version=obj, order=order, kind=kind, heading=heading, items=items,
+                version=obj,
+                order=order,
+                kind=kind,
+                heading=heading,
+                items=items,
                 paragraphs=["تضع الجمعية هذه السياسة لتنظيم علاقتها بالمستفيدين."] if kind == "preamble" else [],
             )
 

@@ -97,7 +97,13 @@ def test_each_role_group_holds_exactly_the_table_permissions(role):
 def test_the_relations_officer_may_register_and_reveal_but_not_vote():
     officer = UserFactory(role=Role.RELATIONS_OFFICER)
     member = UserFactory(role=Role.COMMITTEE_MEMBER)
-    assert officer.has_perms(["beneficiaries.add_beneficiary", "beneficiaries.view_sensitive",
-                              "channels_log.add_contactentry", "requests_app.add_supportrequest"])
+    assert officer.has_perms(
+        [
+            "beneficiaries.add_beneficiary",
+            "beneficiaries.view_sensitive",
+            "channels_log.add_contactentry",
+            "requests_app.add_supportrequest",
+        ]
+    )
     assert not member.has_perm("beneficiaries.add_beneficiary")
     assert not member.has_perm("beneficiaries.view_sensitive")

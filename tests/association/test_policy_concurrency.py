@@ -43,8 +43,12 @@ def test_two_approvals_at_once_leave_one_version_approved(manager, make_user):
 
     def approve(version, actor):
         return lambda: services.policy_approve(
-            version=version, actor=actor, board_meeting=1, approval_date=dt.date(2024, 1, 1),
-            signatory_name="أ. سعد", signatory_title="رئيس مجلس الإدارة",
+            version=version,
+            actor=actor,
+            board_meeting=1,
+            approval_date=dt.date(2024, 1, 1),
+            signatory_name="أ. سعد",
+            signatory_title="رئيس مجلس الإدارة",
         )
 
     results = _run_at_once([approve(first, manager), approve(second, second_manager)])
@@ -59,7 +63,9 @@ def test_two_drafts_created_at_once_get_different_numbers(manager):
 
     def create(title):
         return lambda: services.policy_create_draft(
-            data={"title": title}, sections=[{"kind": "preamble", "heading": "تمهيد", "items": ["نص"]}], actor=manager,
+            data={"title": title},
+            sections=[{"kind": "preamble", "heading": "تمهيد", "items": ["نص"]}],
+            actor=manager,
         )
 
     results = _run_at_once([create("أ"), create("ب"), create("ج")])

@@ -20,7 +20,16 @@ from association.policy_import import (
 
 SEEDS = Path(settings.BASE_DIR).parent / "shared" / "seeds"
 DEMO = Path(settings.BASE_DIR) / "association" / "fixtures" / "demo_policy.txt"
-ALL_CHANNELS = ["interview", "phone", "social_media", "letter", "help_request", "volunteering", "website", "representative"]
+ALL_CHANNELS = [
+    "interview",
+    "phone",
+    "social_media",
+    "letter",
+    "help_request",
+    "volunteering",
+    "website",
+    "representative",
+]
 SEED_TOOLS = ["اللائحة الأساسية للجمعية", "دليل خدمات البحث الاجتماعي", "دليل سياسة الدعم للمستفيدين", "طلب دعم مستفيد"]
 
 
@@ -49,7 +58,14 @@ def test_first_example_reads_channels_tools_window_and_an_unfilled_approval():
     assert parsed.decision_window_days == 14
     assert parsed.association.startswith("جمعية حياة")
     assert _kinds(parsed) == [
-        "preamble", "general_goal", "detailed_goals", "practices", "channels", "tools", "procedure", "approval",
+        "preamble",
+        "general_goal",
+        "detailed_goals",
+        "practices",
+        "channels",
+        "tools",
+        "procedure",
+        "approval",
     ]
     # The letterhead between pages (الرقم/التاريخ, IBANs, spaced phone) is gone; the procedure is whole.
     procedure = _section(parsed, "procedure").items
@@ -57,7 +73,11 @@ def test_first_example_reads_channels_tools_window_and_an_unfilled_approval():
     assert not any("SA78" in item or "الرقم" in item for s in parsed.sections for item in s.items)
     # Its approval block has empty dates: nothing is invented.
     assert parsed.as_json()["board_approval"] == {
-        "meeting": None, "decision_number": None, "date_gregorian": None, "date_hijri": None, "signatory": None,
+        "meeting": None,
+        "decision_number": None,
+        "date_gregorian": None,
+        "date_hijri": None,
+        "signatory": None,
     }
 
 
@@ -139,7 +159,14 @@ def test_a_variant_layout_with_other_numbering_colons_and_letterhead():
     assert parsed.association == "جمعية رعاية الأسرة بالقرية"
     assert parsed.title == "سياسة العلاقة مع المستفيدين"
     assert _kinds(parsed) == [
-        "preamble", "general_goal", "detailed_goals", "other", "channels", "tools", "procedure", "approval",
+        "preamble",
+        "general_goal",
+        "detailed_goals",
+        "other",
+        "channels",
+        "tools",
+        "procedure",
+        "approval",
     ]
     assert _section(parsed, "preamble").items[0].startswith("تنظم جمعية")
     assert _section(parsed, "detailed_goals").items == ["تقليل زمن الانتظار", "توضيح الحقوق والواجبات"]
@@ -255,8 +282,19 @@ def test_dates_in_year_first_and_day_first_orders_and_both_digit_sets():
 
 @pytest.mark.parametrize(
     ("words", "number"),
-    [("الأول", 1), ("الثاني", 2), ("الثالث", 3), ("الخامس", 5), ("العاشر", 10), ("الحادي عشر", 11),
-     ("الثاني عشر", 12), ("العشرون", 20), ("الخامس والعشرين", 25), ("(7)", 7), ("رقم ٩", 9)],
+    [
+        ("الأول", 1),
+        ("الثاني", 2),
+        ("الثالث", 3),
+        ("الخامس", 5),
+        ("العاشر", 10),
+        ("الحادي عشر", 11),
+        ("الثاني عشر", 12),
+        ("العشرون", 20),
+        ("الخامس والعشرين", 25),
+        ("(7)", 7),
+        ("رقم ٩", 9),
+    ],
 )
 def test_meeting_ordinals(words, number):
     assert _ordinal(words) == number
@@ -374,7 +412,13 @@ def test_import_policy_json_prints_the_contract_and_saves_nothing(tmp_path):
     call_command("import_policy", str(path), "--json", stdout=out)
     data = json.loads(out.getvalue())
     assert set(data) == {
-        "association", "title", "sections", "channels", "tools", "decision_window_days", "board_approval",
+        "association",
+        "title",
+        "sections",
+        "channels",
+        "tools",
+        "decision_window_days",
+        "board_approval",
     }
     assert set(data["board_approval"]) == {"meeting", "decision_number", "date_gregorian", "date_hijri", "signatory"}
     assert all(set(s) == {"kind", "heading", "items"} for s in data["sections"])
@@ -401,14 +445,16 @@ def test_import_policy_creates_a_draft_with_its_audit_row(manager):
 
 
 def test_several_channels_in_one_line_and_an_item_that_looks_like_a_heading():
-    parsed = parse_policy([
-        "قنوات التواصل:",
-        "- المقابلة، الاتصال الهاتفي، البريد.",
-        "- قنوات التواصل الاجتماعي",
-        "- مندوبو الجمعية",
-        "الأدوات:",
-        "- نموذج الطلب",
-    ])
+    parsed = parse_policy(
+        [
+            "قنوات التواصل:",
+            "- المقابلة، الاتصال الهاتفي، البريد.",
+            "- قنوات التواصل الاجتماعي",
+            "- مندوبو الجمعية",
+            "الأدوات:",
+            "- نموذج الطلب",
+        ]
+    )
     assert [s.kind for s in parsed.sections] == ["channels", "tools"]
     assert parsed.channels == ["interview", "phone", "letter", "social_media", "representative"]
 

@@ -28,8 +28,12 @@ def _pages(data: bytes) -> list[str]:
 
 def _version():
     return ApprovedPolicyVersionFactory(
-        title="سياسة تنظيم العلاقة مع المستفيدين", sections=SECTIONS, board_meeting=4, decision_number="77",
-        approval_date=dt.date(2023, 8, 26), signatory_name="أ. سعد بن علي",
+        title="سياسة تنظيم العلاقة مع المستفيدين",
+        sections=SECTIONS,
+        board_meeting=4,
+        decision_number="77",
+        approval_date=dt.date(2023, 8, 26),
+        signatory_name="أ. سعد بن علي",
     )
 
 
@@ -97,21 +101,43 @@ def test_a_printed_policy_imports_back():
 
     sections = [
         ("preamble", "تمهيد", []),
-        ("channels", "القنوات المستخدمة للتواصل مع المستفيدين", [
-            "المقابلة", "الاتصالات الهاتفية", "وسائل التواصل الاجتماعي", "الخطابات", "خدمات طلب المساعدة",
-            "خدمة التطوع", "الموقع الإلكتروني للجمعية", "مناديب الجمعية",
-        ]),
+        (
+            "channels",
+            "القنوات المستخدمة للتواصل مع المستفيدين",
+            [
+                "المقابلة",
+                "الاتصالات الهاتفية",
+                "وسائل التواصل الاجتماعي",
+                "الخطابات",
+                "خدمات طلب المساعدة",
+                "خدمة التطوع",
+                "الموقع الإلكتروني للجمعية",
+                "مناديب الجمعية",
+            ],
+        ),
         ("tools", "الأدوات المتاحة لموظف علاقات المستفيدين", ["نماذج الاستقبال", "سجل الشكاوى"]),
-        ("procedure", "ويتم التعامل مع المستفيد بالشكل التالي", [
-            "استقبال المستفيد", "يرد على الطلب بالقبول أو الرفض خلال مدة لا تقل عن ثلاثة أسابيع",
-        ]),
+        (
+            "procedure",
+            "ويتم التعامل مع المستفيد بالشكل التالي",
+            [
+                "استقبال المستفيد",
+                "يرد على الطلب بالقبول أو الرفض خلال مدة لا تقل عن ثلاثة أسابيع",
+            ],
+        ),
     ]
     version = ApprovedPolicyVersionFactory(sections=sections)
     data, _name = document_kinds()["policy"](version.pk)
     parsed = parse_file(data, "policy.pdf")
     assert [s.kind for s in parsed.sections][:4] == ["preamble", "channels", "tools", "procedure"]
     assert parsed.channels == [
-        "interview", "phone", "social_media", "letter", "help_request", "volunteering", "website", "representative",
+        "interview",
+        "phone",
+        "social_media",
+        "letter",
+        "help_request",
+        "volunteering",
+        "website",
+        "representative",
     ]
     assert parsed.tools == ["نماذج الاستقبال", "سجل الشكاوى"]
     assert parsed.decision_window_days == 21

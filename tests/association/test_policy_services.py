@@ -20,8 +20,12 @@ pytestmark = pytest.mark.django_db
 
 def _approve(version, actor, **overrides):
     data = {
-        "board_meeting": 2, "board_session": 1, "decision_number": "5/3", "approval_date": dt.date(2024, 1, 10),
-        "signatory_name": "أ. سعد بن علي", "signatory_title": "رئيس مجلس الإدارة",
+        "board_meeting": 2,
+        "board_session": 1,
+        "decision_number": "5/3",
+        "approval_date": dt.date(2024, 1, 10),
+        "signatory_name": "أ. سعد بن علي",
+        "signatory_title": "رئيس مجلس الإدارة",
     }
     return services.policy_approve(version=version, actor=actor, **{**data, **overrides})
 
@@ -94,8 +98,10 @@ def test_editing_an_approved_version_means_a_new_draft(manager):
     assert (draft.board_meeting, draft.approval_date, draft.signatory_name) == (None, None, "")
 
     services.policy_update_draft(
-        version=draft, data={"decision_window_days": 30},
-        sections=[{"kind": "procedure", "heading": "الإجراءات", "paragraphs": [], "items": ["خطوة"]}], actor=manager,
+        version=draft,
+        data={"decision_window_days": 30},
+        sections=[{"kind": "procedure", "heading": "الإجراءات", "paragraphs": [], "items": ["خطوة"]}],
+        actor=manager,
     )
     draft.refresh_from_db()
     assert draft.decision_window_days == 30
@@ -119,7 +125,8 @@ def test_unknown_channel_codes_are_refused(manager):
     with pytest.raises(ValidationError) as error:
         services.policy_create_draft(
             data={"title": "سياسة", "channels": ["pigeon"]},
-            sections=[{"kind": "other", "heading": "تمهيد", "items": ["نص"]}], actor=manager,
+            sections=[{"kind": "other", "heading": "تمهيد", "items": ["نص"]}],
+            actor=manager,
         )
     assert "channels" in error.value.message_dict
     assert not PolicyVersion.objects.exists()
@@ -129,7 +136,9 @@ def test_a_draft_needs_a_section_and_a_title(manager):
     with pytest.raises(ValidationError):
         services.policy_create_draft(data={"title": "سياسة"}, sections=[], actor=manager)
     with pytest.raises(ValidationError):
-        services.policy_create_draft(data={"title": " "}, sections=[{"heading": "تمهيد", "items": ["نص"]}], actor=manager)
+        services.policy_create_draft(
+            data={"title": " "}, sections=[{"heading": "تمهيد", "items": ["نص"]}], actor=manager
+        )
     assert not PolicyVersion.objects.exists()
 
 

@@ -26,7 +26,9 @@ def _client(client, user):
 
 
 def test_public_page_shows_the_version_in_force_and_lists_older_ones(client):
-    old = ApprovedPolicyVersionFactory(status=PolicyVersion.Status.SUPERSEDED, approved_at=dt.datetime(2020, 1, 1, tzinfo=dt.UTC))
+    old = ApprovedPolicyVersionFactory(
+        status=PolicyVersion.Status.SUPERSEDED, approved_at=dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
+    )
     current = ApprovedPolicyVersionFactory(title="سياسة العلاقة المعتمدة", decision_number="9/4")
     PolicyVersionFactory(title="مسودة لم تعتمد")
 
@@ -87,14 +89,28 @@ def test_detail_shows_tools_channels_and_actions_for_the_manager(client, manager
 
 def _editor_post(version=None, **overrides):
     data = {
-        "title": "سياسة معدلة", "association_name": "", "channels": ["interview", "website"], "tools": "أداة أولى\nأداة ثانية",
-        "decision_window_days": "٢١", "board_meeting": "", "board_session": "", "decision_number": "",
-        "approval_date": "", "signatory_name": "", "signatory_title": "",
-        "sections-TOTAL_FORMS": "2", "sections-INITIAL_FORMS": "0", "sections-MIN_NUM_FORMS": "0",
+        "title": "سياسة معدلة",
+        "association_name": "",
+        "channels": ["interview", "website"],
+        "tools": "أداة أولى\nأداة ثانية",
+        "decision_window_days": "٢١",
+        "board_meeting": "",
+        "board_session": "",
+        "decision_number": "",
+        "approval_date": "",
+        "signatory_name": "",
+        "signatory_title": "",
+        "sections-TOTAL_FORMS": "2",
+        "sections-INITIAL_FORMS": "0",
+        "sections-MIN_NUM_FORMS": "0",
         "sections-MAX_NUM_FORMS": "1000",
-        "sections-0-kind": "preamble", "sections-0-heading": "تمهيد", "sections-0-paragraphs": "نص التمهيد",
+        "sections-0-kind": "preamble",
+        "sections-0-heading": "تمهيد",
+        "sections-0-paragraphs": "نص التمهيد",
         "sections-0-items": "",
-        "sections-1-kind": "channels", "sections-1-heading": "القنوات", "sections-1-paragraphs": "",
+        "sections-1-kind": "channels",
+        "sections-1-heading": "القنوات",
+        "sections-1-paragraphs": "",
         "sections-1-items": "المقابلة\nالموقع",
     }
     data.update(overrides)
@@ -141,8 +157,14 @@ def test_manager_approves_through_the_form_with_a_hijri_date(client, manager):
     draft = PolicyVersionFactory(channels=["interview", "phone"])
     response = _client(client, manager).post(
         reverse("policy:approve", args=[draft.pk]),
-        {"board_meeting": "٢", "board_session": "1", "decision_number": "12/3", "approval_date": "1445-02-10 هـ",
-         "signatory_name": "أ. سعد", "signatory_title": "رئيس مجلس الإدارة"},
+        {
+            "board_meeting": "٢",
+            "board_session": "1",
+            "decision_number": "12/3",
+            "approval_date": "1445-02-10 هـ",
+            "signatory_name": "أ. سعد",
+            "signatory_title": "رئيس مجلس الإدارة",
+        },
     )
     assert response.status_code == 302
     draft.refresh_from_db()
@@ -196,7 +218,11 @@ def test_import_shows_a_preview_then_saves_the_corrected_draft(client, manager):
     response = client.post(reverse("policy:import"), data)
     version = PolicyVersion.objects.get()
     assert response.url == reverse("policy:detail", args=[version.pk])
-    assert (version.title, version.decision_window_days, version.source_name) == ("سياسة مستوردة", 15, "demo_policy.txt")
+    assert (version.title, version.decision_window_days, version.source_name) == (
+        "سياسة مستوردة",
+        15,
+        "demo_policy.txt",
+    )
 
 
 def test_import_refuses_other_file_types_with_a_field_error(client, manager):

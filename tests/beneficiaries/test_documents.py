@@ -31,9 +31,10 @@ def _upload(client, beneficiary, content, name="scan.pdf", document_type=None):
     )
 
 
-@pytest.mark.parametrize(("content", "name", "kind"), [(PDF, "scan.pdf", "application/pdf"),
-                                                       (PNG, "photo.png", "image/png"),
-                                                       (JPEG, "photo.JPG", "image/jpeg")])
+@pytest.mark.parametrize(
+    ("content", "name", "kind"),
+    [(PDF, "scan.pdf", "application/pdf"), (PNG, "photo.png", "image/png"), (JPEG, "photo.JPG", "image/jpeg")],
+)
 def test_a_real_pdf_or_image_is_received(client_for, officer, content, name, kind):
     beneficiary = BeneficiaryFactory()
     response = _upload(client_for(officer), beneficiary, content, name)
@@ -59,8 +60,9 @@ def test_a_file_over_the_limit_is_refused(officer, settings):
     beneficiary = BeneficiaryFactory()
     big = SimpleUploadedFile("big.pdf", PDF + b"0" * 2048)
     with pytest.raises(ValidationError) as info:
-        services.document_add(beneficiary=beneficiary, document_type=DocumentTypeFactory(), uploaded_file=big,
-                              actor=officer)
+        services.document_add(
+            beneficiary=beneficiary, document_type=DocumentTypeFactory(), uploaded_file=big, actor=officer
+        )
     assert list(info.value.error_dict) == ["file"]
     assert not Document.objects.exists()
 
@@ -72,8 +74,12 @@ def test_an_empty_file_is_refused(client_for, officer):
 
 def _stored_document(officer):
     beneficiary = BeneficiaryFactory()
-    return services.document_add(beneficiary=beneficiary, document_type=DocumentTypeFactory(),
-                                 uploaded_file=SimpleUploadedFile("a.pdf", PDF), actor=officer)
+    return services.document_add(
+        beneficiary=beneficiary,
+        document_type=DocumentTypeFactory(),
+        uploaded_file=SimpleUploadedFile("a.pdf", PDF),
+        actor=officer,
+    )
 
 
 def test_the_file_is_served_by_the_guarded_view_and_the_access_is_logged(client_for, officer):

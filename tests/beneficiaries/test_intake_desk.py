@@ -45,13 +45,24 @@ def test_desk_search_then_register_then_contact_then_draft(client_for, officer):
 
     # 4. Record the contact: channel, purpose, notes.
     phone = Channel.objects.get(code="phone")
-    response = client.post(contact_url, {
-        "channel": phone.pk, "direction": "in", "purpose": "inquiry", "subject": "استفسار عن السلة الغذائية",
-        "body": "اتصل يسأل عن موعد التوزيع.",
-    })
+    response = client.post(
+        contact_url,
+        {
+            "channel": phone.pk,
+            "direction": "in",
+            "purpose": "inquiry",
+            "subject": "استفسار عن السلة الغذائية",
+            "body": "اتصل يسأل عن موعد التوزيع.",
+        },
+    )
     assert response.status_code == 302, response.context and response.context["form"].errors
     entry = ContactEntry.objects.get()
-    assert (entry.beneficiary, entry.channel, entry.purpose, entry.recorded_by) == (beneficiary, phone, "inquiry", officer)
+    assert (entry.beneficiary, entry.channel, entry.purpose, entry.recorded_by) == (
+        beneficiary,
+        phone,
+        "inquiry",
+        officer,
+    )
     assert entry.body == "اتصل يسأل عن موعد التوزيع."
 
     # 5. Start a draft: the page lists the service's required documents as a checklist.
@@ -61,14 +72,21 @@ def test_desk_search_then_register_then_contact_then_draft(client_for, officer):
     rent.required_documents.set([id_copy, lease])
     page = client.get(draft_url).content.decode()
     assert "دعم إيجار" in page and "صورة الهوية" in page and "عقد الإيجار" in page
-    response = client.post(draft_url, {
-        "service_type": rent.pk, "channel": Channel.objects.get(code="interview").pk,
-        "description": "الأسرة متأخرة في سداد الإيجار ثلاثة أشهر.",
-    })
+    response = client.post(
+        draft_url,
+        {
+            "service_type": rent.pk,
+            "channel": Channel.objects.get(code="interview").pk,
+            "description": "الأسرة متأخرة في سداد الإيجار ثلاثة أشهر.",
+        },
+    )
     support_request = SupportRequest.objects.get()
     assert response.status_code == 302 and response["Location"] == support_request.get_absolute_url()
     assert (support_request.beneficiary, support_request.status, support_request.created_by) == (
-        beneficiary, SupportRequest.Status.DRAFT, officer)
+        beneficiary,
+        SupportRequest.Status.DRAFT,
+        officer,
+    )
     change = StatusChange.objects.get(support_request=support_request)
     assert (change.old_status, change.new_status, change.actor) == ("", "draft", officer)
     detail = client.get(support_request.get_absolute_url()).content.decode()
@@ -78,8 +96,16 @@ def test_desk_search_then_register_then_contact_then_draft(client_for, officer):
 def test_a_contact_form_with_errors_keeps_what_was_typed(client_for, officer):
     beneficiary = BeneficiaryFactory()
     url = f"{reverse('channels_log:new')}?beneficiary={beneficiary.public_id}"
-    response = client_for(officer).post(url, {"channel": Channel.objects.get(code="phone").pk, "direction": "in",
-                                              "purpose": "", "subject": "موضوع مكتوب", "body": "تفاصيل مكتوبة"})
+    response = client_for(officer).post(
+        url,
+        {
+            "channel": Channel.objects.get(code="phone").pk,
+            "direction": "in",
+            "purpose": "",
+            "subject": "موضوع مكتوب",
+            "body": "تفاصيل مكتوبة",
+        },
+    )
     assert response.status_code == 200
     assert "purpose" in response.context["form"].errors
     html = response.content.decode()
@@ -90,8 +116,10 @@ def test_a_contact_form_with_errors_keeps_what_was_typed(client_for, officer):
 def test_a_draft_form_with_errors_keeps_what_was_typed(client_for, officer):
     beneficiary = BeneficiaryFactory()
     ServiceTypeFactory()
-    response = client_for(officer).post(reverse("requests_app:new", args=[beneficiary.public_id]),
-                                        {"service_type": "", "channel": "", "description": "وصف الطلب المكتوب"})
+    response = client_for(officer).post(
+        reverse("requests_app:new", args=[beneficiary.public_id]),
+        {"service_type": "", "channel": "", "description": "وصف الطلب المكتوب"},
+    )
     assert response.status_code == 200
     assert {"service_type", "channel"} <= set(response.context["form"].errors)
     assert "وصف الطلب المكتوب" in response.content.decode()
@@ -105,6 +133,11 @@ def test_a_draft_for_a_service_no_longer_offered_is_refused(officer):
 
     closed = ServiceTypeFactory(is_active=False)
     with pytest.raises(ValidationError):
-        support_request_create_draft(beneficiary=BeneficiaryFactory(), service_type=closed,
-                                     channel=Channel.objects.get(code="letter"), description="x", actor=officer)
+        support_request_create_draft(
+            beneficiary=BeneficiaryFactory(),
+            service_type=closed,
+            channel=Channel.objects.get(code="letter"),
+            description="x",
+            actor=officer,
+        )
     assert not SupportRequest.objects.exists()

@@ -20,15 +20,24 @@ REGISTER = reverse("beneficiaries:register")
 
 def _data(n=1, **overrides) -> dict:
     data = {
-        "national_id": valid_national_id(80000000 + n), "first_name": "فاطمة", "father_name": "علي",
-        "grandfather_name": "حمد", "family_name": "القحطاني", "gender": "female", "birth_date": dt.date(1990, 1, 2),
-        "nationality": "سعودي", "marital_status": "widowed", "mobile": f"+96656{n:07d}", "city": "الخرج",
+        "national_id": valid_national_id(80000000 + n),
+        "first_name": "فاطمة",
+        "father_name": "علي",
+        "grandfather_name": "حمد",
+        "family_name": "القحطاني",
+        "gender": "female",
+        "birth_date": dt.date(1990, 1, 2),
+        "nationality": "سعودي",
+        "marital_status": "widowed",
+        "mobile": f"+96656{n:07d}",
+        "city": "الخرج",
     }
     data.update(overrides)
     return data
 
 
 # --- the same ID ---------------------------------------------------------------------------------
+
 
 def test_same_id_is_refused_by_the_database():
     existing = BeneficiaryFactory()
@@ -41,7 +50,9 @@ def test_same_id_is_a_field_error_at_the_service(officer):
     existing = BeneficiaryFactory()
     with pytest.raises(ValidationError) as info:
         services.beneficiary_register(
-            actor=officer, data=_data(national_id=existing.national_id), consents=["data_processing"],
+            actor=officer,
+            data=_data(national_id=existing.national_id),
+            consents=["data_processing"],
             confirm_duplicate=True,
         )
     assert list(info.value.error_dict) == ["national_id"]
@@ -71,6 +82,7 @@ def test_changing_an_id_to_another_persons_is_a_field_error(officer):
 
 # --- possible duplicates -------------------------------------------------------------------------
 
+
 def test_same_mobile_asks_for_confirmation(officer):
     existing = BeneficiaryFactory(mobile="+966561234567")
     with pytest.raises(services.PossibleDuplicate) as info:
@@ -81,22 +93,40 @@ def test_same_mobile_asks_for_confirmation(officer):
 
 def test_same_normalised_name_and_birth_date_asks_for_confirmation(officer):
     existing = BeneficiaryFactory(
-        first_name="أحمد", father_name="عبدالله", grandfather_name="سعد", family_name="الشمري",
+        first_name="أحمد",
+        father_name="عبدالله",
+        grandfather_name="سعد",
+        family_name="الشمري",
         birth_date=dt.date(1975, 6, 1),
     )
     # Another spelling of the same name (no hamza, tatweel, a kasra), another mobile and ID.
-    data = _data(first_name="احمد", father_name="عبدالـلـه", grandfather_name="سِعد", family_name="الشمري",
-                 birth_date=dt.date(1975, 6, 1))
+    data = _data(
+        first_name="احمد",
+        father_name="عبدالـلـه",
+        grandfather_name="سِعد",
+        family_name="الشمري",
+        birth_date=dt.date(1975, 6, 1),
+    )
     with pytest.raises(services.PossibleDuplicate) as info:
         services.beneficiary_register(actor=officer, data=data, consents=["data_processing"])
     assert info.value.matches == [existing]
 
 
 def test_same_name_with_another_birth_date_is_not_a_duplicate(officer):
-    BeneficiaryFactory(first_name="أحمد", father_name="عبدالله", grandfather_name="سعد", family_name="الشمري",
-                       birth_date=dt.date(1975, 6, 1))
-    data = _data(first_name="أحمد", father_name="عبدالله", grandfather_name="سعد", family_name="الشمري",
-                 birth_date=dt.date(1976, 6, 1))
+    BeneficiaryFactory(
+        first_name="أحمد",
+        father_name="عبدالله",
+        grandfather_name="سعد",
+        family_name="الشمري",
+        birth_date=dt.date(1975, 6, 1),
+    )
+    data = _data(
+        first_name="أحمد",
+        father_name="عبدالله",
+        grandfather_name="سعد",
+        family_name="الشمري",
+        birth_date=dt.date(1976, 6, 1),
+    )
     beneficiary = services.beneficiary_register(actor=officer, data=data, consents=["data_processing"])
     assert beneficiary.pk and Beneficiary.objects.count() == 2
 
@@ -130,11 +160,23 @@ def test_register_page_shows_similar_records_then_registers_once_confirmed(clien
 
 # --- registration, household, consent ------------------------------------------------------------
 
+
 def test_registering_with_household_creates_the_person_household_and_consents(client_for, officer):
     household = [
-        {"relation": "son", "name": "سعد أحمد", "national_id": "", "birth_date": "1431-01-01 هـ", "monthly_income": "٠"},
-        {"relation": "spouse", "name": "نورة", "national_id": valid_national_id(90000001), "birth_date": "1988-02-03",
-         "monthly_income": "١٢٠٠٫٥٠"},
+        {
+            "relation": "son",
+            "name": "سعد أحمد",
+            "national_id": "",
+            "birth_date": "1431-01-01 هـ",
+            "monthly_income": "٠",
+        },
+        {
+            "relation": "spouse",
+            "name": "نورة",
+            "national_id": valid_national_id(90000001),
+            "birth_date": "1988-02-03",
+            "monthly_income": "١٢٠٠٫٥٠",
+        },
     ]
     response = client_for(officer).post(REGISTER, registration_post(3, household=household))
     beneficiary = Beneficiary.objects.get()
@@ -170,8 +212,9 @@ def test_a_consent_sent_twice_is_recorded_once(client_for, officer):
 
 
 def test_a_form_with_errors_keeps_what_was_typed_and_shows_messages_at_the_fields(client_for, officer):
-    data = registration_post(national_id="1234567890", mobile="0112345678", birth_date="1410-13-40 هـ",
-                             first_name="عبدالرحمن")
+    data = registration_post(
+        national_id="1234567890", mobile="0112345678", birth_date="1410-13-40 هـ", first_name="عبدالرحمن"
+    )
     response = client_for(officer).post(REGISTER, data)
     assert response.status_code == 200
     errors = response.context["form"].errors
@@ -188,8 +231,13 @@ def test_a_form_with_errors_keeps_what_was_typed_and_shows_messages_at_the_field
 def test_a_bad_household_row_leaves_no_beneficiary_row(client_for, officer):
     household = [
         {"relation": "son", "name": "سعد", "national_id": "", "birth_date": "2010-01-01", "monthly_income": "0"},
-        {"relation": "daughter", "name": "هند", "national_id": "1111111111", "birth_date": "2012-01-01",
-         "monthly_income": "abc"},
+        {
+            "relation": "daughter",
+            "name": "هند",
+            "national_id": "1111111111",
+            "birth_date": "2012-01-01",
+            "monthly_income": "abc",
+        },
     ]
     response = client_for(officer).post(REGISTER, registration_post(household=household))
     assert response.status_code == 200
@@ -212,15 +260,21 @@ def test_a_database_error_midway_rolls_back_the_whole_registration(officer):
 def test_editing_one_household_member_keeps_the_others(client_for, officer):
     beneficiary = BeneficiaryFactory()
     son = HouseholdMember.objects.create(beneficiary=beneficiary, relation="son", name="الابن الأول", monthly_income=0)
-    daughter = HouseholdMember.objects.create(beneficiary=beneficiary, relation="daughter", name="البنت", monthly_income=0)
-    data = edit_post(beneficiary, household=[
-        {"member": str(son.pk), "relation": "son", "name": "الابن الأول — معدل", "monthly_income": "0"},
-        {"member": str(daughter.pk), "relation": "daughter", "name": "البنت", "monthly_income": "0.00"},
-    ])
+    daughter = HouseholdMember.objects.create(
+        beneficiary=beneficiary, relation="daughter", name="البنت", monthly_income=0
+    )
+    data = edit_post(
+        beneficiary,
+        household=[
+            {"member": str(son.pk), "relation": "son", "name": "الابن الأول — معدل", "monthly_income": "0"},
+            {"member": str(daughter.pk), "relation": "daughter", "name": "البنت", "monthly_income": "0.00"},
+        ],
+    )
     response = client_for(officer).post(reverse("beneficiaries:edit", args=[beneficiary.public_id]), data)
     assert response.status_code == 302, response.context and response.context["form"].errors
     assert list(beneficiary.household.order_by("pk").values_list("pk", "name")) == [
-        (son.pk, "الابن الأول — معدل"), (daughter.pk, "البنت"),
+        (son.pk, "الابن الأول — معدل"),
+        (daughter.pk, "البنت"),
     ]
 
 

@@ -17,10 +17,20 @@ def _found(query) -> list:
 @pytest.fixture
 def people():
     return {
-        "ahmad": BeneficiaryFactory(first_name="أحمد", father_name="عبدالله", grandfather_name="سعد",
-                                    family_name="العتيبي", mobile="+966551112233"),
-        "aisha": BeneficiaryFactory(first_name="عائشة", father_name="إبراهيم", grandfather_name="علي",
-                                    family_name="الشمري", mobile="+966561112244"),
+        "ahmad": BeneficiaryFactory(
+            first_name="أحمد",
+            father_name="عبدالله",
+            grandfather_name="سعد",
+            family_name="العتيبي",
+            mobile="+966551112233",
+        ),
+        "aisha": BeneficiaryFactory(
+            first_name="عائشة",
+            father_name="إبراهيم",
+            grandfather_name="علي",
+            family_name="الشمري",
+            mobile="+966561112244",
+        ),
     }
 
 
@@ -50,8 +60,10 @@ def test_search_by_last_digits_of_the_id(people):
     assert people["ahmad"] in _found(people["ahmad"].national_id[-5:])
 
 
-@pytest.mark.parametrize("typed", ["0551112233", "551112233", "+966551112233", "00966551112233", "966 55 111 2233",
-                                   "٠٥٥١١١٢٢٣٣", "055-111-2233"])
+@pytest.mark.parametrize(
+    "typed",
+    ["0551112233", "551112233", "+966551112233", "00966551112233", "966 55 111 2233", "٠٥٥١١١٢٢٣٣", "055-111-2233"],
+)
 def test_search_by_mobile_in_any_format(people, typed):
     assert _found(typed) == [people["ahmad"]]
 

@@ -21,8 +21,10 @@ def person():
 
 def test_lists_show_only_the_last_four_digits(client_for, officer, person):
     client = client_for(officer)
-    for response in [client.get(reverse("beneficiaries:list")),
-                     client.post(reverse("beneficiaries:desk"), {"q": person.family_name})]:
+    for response in [
+        client.get(reverse("beneficiaries:list")),
+        client.post(reverse("beneficiaries:desk"), {"q": person.family_name}),
+    ]:
         html = response.content.decode()
         assert person.full_name in html
         assert person.national_id not in html
@@ -39,12 +41,17 @@ def test_the_file_page_masks_id_iban_and_health_notes(client_for, officer, perso
 
 
 def test_urls_carry_the_opaque_id_never_the_national_id(person):
-    for url in [person.get_absolute_url(), reverse("beneficiaries:edit", args=[person.public_id]),
-                reverse("requests_app:new", args=[person.public_id])]:
+    for url in [
+        person.get_absolute_url(),
+        reverse("beneficiaries:edit", args=[person.public_id]),
+        reverse("requests_app:new", args=[person.public_id]),
+    ]:
         assert str(person.public_id) in url and person.national_id not in url
 
 
-@pytest.mark.parametrize(("field", "shown"), [("national_id", "national_id"), ("iban", "iban"), ("health", "health_notes")])
+@pytest.mark.parametrize(
+    ("field", "shown"), [("national_id", "national_id"), ("iban", "iban"), ("health", "health_notes")]
+)
 def test_revealing_shows_the_value_and_logs_who_saw_it(client_for, officer, person, field, shown):
     response = client_for(officer).post(reverse("beneficiaries:reveal", args=[person.public_id, field]))
     assert response.status_code == 200

@@ -31,6 +31,7 @@ def test_fixture_ids_are_luhn_valid():
 
 # --- national ID -------------------------------------------------------------------------------
 
+
 def test_national_id_accepts_arabic_indic_digits_and_spaces():
     assert normalize_national_id("١٠٠٠ ٠٠٠ ٠٠٨") == VALID_CITIZEN_ID
     assert normalize_national_id(" 2000-000-006 ") == VALID_RESIDENT_ID
@@ -95,10 +96,21 @@ def test_any_single_digit_change_breaks_the_luhn_check(national_id, position, de
 
 # --- mobile ------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     "value",
-    ["0551234567", "551234567", "966551234567", "00966551234567", "+966551234567", "+966 55 123 4567",
-     "055-123-4567", "٠٥٥١٢٣٤٥٦٧", "+٩٦٦٥٥١٢٣٤٥٦٧", "۰۵۵۱۲۳۴۵۶۷"],
+    [
+        "0551234567",
+        "551234567",
+        "966551234567",
+        "00966551234567",
+        "+966551234567",
+        "+966 55 123 4567",
+        "055-123-4567",
+        "٠٥٥١٢٣٤٥٦٧",
+        "+٩٦٦٥٥١٢٣٤٥٦٧",
+        "۰۵۵۱۲۳۴۵۶۷",
+    ],
 )
 def test_mobile_in_every_accepted_form_becomes_e164(value):
     assert normalize_mobile(value) == "+966551234567"
@@ -151,6 +163,7 @@ def test_bad_iban_is_refused_with_a_coded_message(value, code):
 
 
 # --- Arabic folding ----------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     ("typed", "folded"),

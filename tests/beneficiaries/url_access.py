@@ -14,7 +14,9 @@ def _document():
 
     from beneficiaries.models import Document
 
-    document = Document(beneficiary=BeneficiaryFactory(), document_type=DocumentTypeFactory(), content_type="application/pdf")
+    document = Document(
+        beneficiary=BeneficiaryFactory(), document_type=DocumentTypeFactory(), content_type="application/pdf"
+    )
     document.file.save("x.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=False)
     document.save()
     return {"pk": document.pk}
@@ -43,14 +45,18 @@ URLS = {
     "beneficiaries:detail": {"kwargs": _beneficiary, "expect": staff(READERS)},
     "beneficiaries:edit": {"kwargs": _beneficiary, "expect": staff(INTAKE)},
     "beneficiaries:reveal": {
-        "kwargs": lambda: {**_beneficiary(), "field": "national_id"}, "method": "post", "expect": staff(SENSITIVE),
+        "kwargs": lambda: {**_beneficiary(), "field": "national_id"},
+        "method": "post",
+        "expect": staff(SENSITIVE),
     },
     "beneficiaries:reveal_member": {"kwargs": _member, "method": "post", "expect": staff(SENSITIVE)},
     "beneficiaries:history": {"kwargs": _beneficiary, "expect": staff(READERS)},
     "beneficiaries:access_log": {"expect": staff([R.MANAGER])},
     "beneficiaries:access_log_export": {"method": "post", "expect": staff([R.MANAGER])},
     "beneficiaries:document_upload": {
-        "kwargs": _beneficiary, "method": "post", "expect": staff([R.RELATIONS_OFFICER, R.SOCIAL_RESEARCHER]),
+        "kwargs": _beneficiary,
+        "method": "post",
+        "expect": staff([R.RELATIONS_OFFICER, R.SOCIAL_RESEARCHER]),
     },
     "beneficiaries:document_verify": {"kwargs": _document, "method": "post", "expect": staff(INTAKE)},
     "beneficiaries:document_file": {"kwargs": _document, "expect": staff(SENSITIVE)},

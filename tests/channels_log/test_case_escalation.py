@@ -48,7 +48,8 @@ def test_escalated_once_after_the_due_moment(overdue_inquiry, manager, make_user
     messages = OutgoingMessage.objects.filter(event="case_escalated")
     assert sorted(messages.values_list("user_id", flat=True)) == sorted([manager.pk, second_manager.pk])
     assert {m.group_key for m in messages} == {
-        f"case_escalated:{overdue_inquiry.pk}:{manager.pk}", f"case_escalated:{overdue_inquiry.pk}:{second_manager.pk}",
+        f"case_escalated:{overdue_inquiry.pk}:{manager.pk}",
+        f"case_escalated:{overdue_inquiry.pk}:{second_manager.pk}",
     }
 
 
@@ -56,7 +57,9 @@ def test_a_case_answered_in_time_is_not_escalated(overdue_inquiry, officer, mana
     from channels_log.models import Channel
 
     with time_machine.travel(WEDNESDAY_10 + dt.timedelta(hours=2), tick=False):
-        services.case_answer(case=overdue_inquiry, response="الجواب", channel=Channel.objects.get(code="phone"), actor=officer)
+        services.case_answer(
+            case=overdue_inquiry, response="الجواب", channel=Channel.objects.get(code="phone"), actor=officer
+        )
     with time_machine.travel(WEDNESDAY_10 + dt.timedelta(days=10), tick=False):
         assert services.cases_escalate_overdue() == 0
     assert Case.objects.get(pk=overdue_inquiry.pk).escalated_at is None

@@ -172,8 +172,13 @@ def test_complaint_contesting_a_decision_opens_the_appeal(officer):
     beneficiary = BeneficiaryFactory()
     support_request = SupportRequestFactory(beneficiary=beneficiary, status=SupportRequest.Status.REJECTED)
     entry = make_contact(
-        purpose="complaint", actor=officer, beneficiary=beneficiary, support_request=support_request,
-        contests_decision=True, subject="اعتراض على القرار", body="أرجو إعادة النظر",
+        purpose="complaint",
+        actor=officer,
+        beneficiary=beneficiary,
+        support_request=support_request,
+        contests_decision=True,
+        subject="اعتراض على القرار",
+        body="أرجو إعادة النظر",
     )
     case = entry.case
     assert case.contests_decision and case.support_request == support_request

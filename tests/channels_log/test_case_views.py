@@ -57,7 +57,9 @@ def test_closing_a_complaint_without_outcome_shows_the_rule(client_for, officer)
 
 def test_outcome_with_an_unknown_request_number_is_an_error_next_to_the_field(client_for, officer):
     case = make_case(kind="complaint", actor=officer)
-    response = client_for(officer).post(case_url("case_outcome", case), {"outcome": "referred", "request_number": "R-0"})
+    response = client_for(officer).post(
+        case_url("case_outcome", case), {"outcome": "referred", "request_number": "R-0"}
+    )
     assert response.status_code == 400
     assert "request_number" in response.context["outcome_form"].errors
 
@@ -91,8 +93,13 @@ def test_contact_form_with_attachment_and_staff_subject(client_for, officer, res
     client = client_for(officer)
     url = reverse("channels_log:new") + f"?beneficiary={beneficiary.public_id}"
     data = {
-        "channel": Channel.objects.get(code="letter").pk, "direction": "in", "purpose": "complaint",
-        "subject": "شكوى", "body": "تعامل غير لائق", "staff_subject": researcher.pk, "attachment": png_upload(),
+        "channel": Channel.objects.get(code="letter").pk,
+        "direction": "in",
+        "purpose": "complaint",
+        "subject": "شكوى",
+        "body": "تعامل غير لائق",
+        "staff_subject": researcher.pk,
+        "attachment": png_upload(),
     }
     response = client.post(url, data)
     assert response.status_code == 302
@@ -110,10 +117,18 @@ def test_attachment_content_is_checked_and_nothing_half_saved(client_for, office
     settings.MEDIA_ROOT = tmp_path
     client = client_for(officer)
     fake = SimpleUploadedFile("photo.png", b"<html>not an image</html>", content_type="image/png")
-    response = client.post(reverse("channels_log:new"), {
-        "channel": Channel.objects.get(code="phone").pk, "direction": "in", "purpose": "inquiry",
-        "contact_name": "زائر", "subject": "سؤال", "body": "نص", "attachment": fake,
-    })
+    response = client.post(
+        reverse("channels_log:new"),
+        {
+            "channel": Channel.objects.get(code="phone").pk,
+            "direction": "in",
+            "purpose": "inquiry",
+            "contact_name": "زائر",
+            "subject": "سؤال",
+            "body": "نص",
+            "attachment": fake,
+        },
+    )
     assert response.status_code == 200
     assert "attachment" in response.context["form"].errors
     assert not ContactEntry.objects.exists() and not ContactAttachment.objects.exists()
@@ -126,10 +141,17 @@ def test_correction_from_the_contact_page(client_for, officer):
     url = reverse("channels_log:new") + f"?corrects={original.pk}"
     form_page = client.get(url)
     assert form_page.context["form"].initial["subject"] == "قديم"
-    response = client.post(url, {
-        "channel": original.channel_id, "direction": "in", "purpose": "note", "contact_name": "سارة أحمد",
-        "subject": "جديد", "body": "",
-    })
+    response = client.post(
+        url,
+        {
+            "channel": original.channel_id,
+            "direction": "in",
+            "purpose": "note",
+            "contact_name": "سارة أحمد",
+            "subject": "جديد",
+            "body": "",
+        },
+    )
     assert response.status_code == 302
     correction = ContactEntry.objects.exclude(pk=original.pk).get()
     assert correction.corrects == original and ContactEntry.objects.get(pk=original.pk).subject == "قديم"

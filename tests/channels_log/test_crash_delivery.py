@@ -79,10 +79,27 @@ class Worker:
         self.runs += 1
         log = open(self.workdir / f"worker{self.runs}.log", "wb")  # noqa: SIM115 (closed with the process)
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "association", "worker", "--beat", "--concurrency=2",
-             "--loglevel=INFO", "--without-gossip", "--without-mingle", "--without-heartbeat",
-             f"--hostname=crash{self.runs}@%h", f"--schedule={self.workdir / f'beat{self.runs}'}"],
-            cwd=settings.BASE_DIR, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "association",
+                "worker",
+                "--beat",
+                "--concurrency=2",
+                "--loglevel=INFO",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+                f"--hostname=crash{self.runs}@%h",
+                f"--schedule={self.workdir / f'beat{self.runs}'}",
+            ],
+            cwd=settings.BASE_DIR,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
         log.close()
 
@@ -97,8 +114,7 @@ class Worker:
 
 
 def _queue(env: dict, prefix: str):
-    subprocess.run([sys.executable, "-c", QUEUE_SCRIPT, prefix], cwd=settings.BASE_DIR, env=env, check=True,
-                   timeout=60)
+    subprocess.run([sys.executable, "-c", QUEUE_SCRIPT, prefix], cwd=settings.BASE_DIR, env=env, check=True, timeout=60)
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -134,8 +150,11 @@ def test_a_killed_worker_and_a_flushed_broker_neither_lose_nor_repeat_a_message(
             # 1. Kill -9 mid-run, while the gateway holds a message the worker has not recorded as sent.
             worker.start()
             _queue(env, "crash")
-            _wait(lambda: len(gateway.delivered) >= 25 and gateway.in_flight > 0, 60,
-                  f"the first deliveries\n{worker.log_tail()}")
+            _wait(
+                lambda: len(gateway.delivered) >= 25 and gateway.in_flight > 0,
+                60,
+                f"the first deliveries\n{worker.log_tail()}",
+            )
             worker.kill()
             assert len(gateway.delivered) < COUNT, "the kill must land mid-run"
             assert OutgoingMessage.objects.filter(group_key__startswith="crash-", status="sending").exists()

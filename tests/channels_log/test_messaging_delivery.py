@@ -35,8 +35,9 @@ def http_sms(settings):
 
 def _queue(key="k1", **kwargs):
     beneficiary = kwargs.pop("beneficiary", None) or BeneficiaryFactory()
-    return message_queue(event="request_received", key=key, beneficiary=beneficiary,
-                         context={"reference": "R-1"}, **kwargs)
+    return message_queue(
+        event="request_received", key=key, beneficiary=beneficiary, context={"reference": "R-1"}, **kwargs
+    )
 
 
 def test_http_gateway_gets_the_key_credentials_and_text_and_the_provider_id_is_stored(http_sms, settings):
@@ -194,8 +195,11 @@ def test_a_broker_that_is_down_does_not_break_the_committed_action():
     """dispatch runs after commit: a dead broker is logged and left to the sweep, never raised. In a
     subprocess, so this process's Celery connection pool is not pointed at a dead broker."""
     env = {**os.environ, "CELERY_BROKER_URL": "redis://127.0.0.1:1/0", "DJANGO_SETTINGS_MODULE": "association.settings"}
-    script = "import django; django.setup(); from channels_log.messaging import dispatch; dispatch([1]); print('returned')"
-    result = subprocess.run([sys.executable, "-c", script], env=env, cwd=settings.BASE_DIR, capture_output=True,
-                            text=True, timeout=60)
+    script = (
+        "import django; django.setup(); from channels_log.messaging import dispatch; dispatch([1]); print('returned')"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], env=env, cwd=settings.BASE_DIR, capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 0, result.stderr
     assert "returned" in result.stdout and "waits for the sweep" in result.stderr

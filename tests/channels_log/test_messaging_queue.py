@@ -22,7 +22,9 @@ def test_sms_to_the_mobile_rendered_in_arabic_with_the_context():
     beneficiary = BeneficiaryFactory(mobile="+966551234567")
     request = SupportRequestFactory(beneficiary=beneficiary)
     [message] = message_queue(
-        event="request_received", key="req-1-received", beneficiary=beneficiary,
+        event="request_received",
+        key="req-1-received",
+        beneficiary=beneficiary,
         context={"reference": "R-0001", "service": "سلة غذائية", "support_request": request},
     )
     assert message.channel == "sms" and message.recipient == "+966551234567"
@@ -44,8 +46,12 @@ def test_second_call_with_the_same_key_creates_nothing():
 def test_email_too_when_the_beneficiary_gave_one_and_english_when_preferred():
     beneficiary = BeneficiaryFactory()
     MessagePreference.objects.create(beneficiary=beneficiary, email="a@example.org", language="en")
-    messages = message_queue(event="request_incomplete", key="k-inc", beneficiary=beneficiary,
-                             context={"reference": "R-9", "missing": "lease"})
+    messages = message_queue(
+        event="request_incomplete",
+        key="k-inc",
+        beneficiary=beneficiary,
+        context={"reference": "R-9", "missing": "lease"},
+    )
     assert sorted(m.channel for m in messages) == ["email", "sms"]
     email = next(m for m in messages if m.channel == "email")
     assert email.recipient == "a@example.org"
@@ -56,8 +62,9 @@ def test_email_too_when_the_beneficiary_gave_one_and_english_when_preferred():
 def test_opt_out_skips_surveys_but_never_decisions():
     beneficiary = BeneficiaryFactory()
     MessagePreference.objects.create(beneficiary=beneficiary, opt_out_non_essential=True, sms_enabled=False)
-    [survey] = message_queue(event="survey_invitation", key="k-survey", beneficiary=beneficiary,
-                             context={"url": "https://x/s/1"})
+    [survey] = message_queue(
+        event="survey_invitation", key="k-survey", beneficiary=beneficiary, context={"url": "https://x/s/1"}
+    )
     assert survey.status == OutgoingMessage.Status.SKIPPED
     assert "opted out" in survey.last_error
     # Every channel switched off, yet a decision still reaches the registered mobile.
@@ -67,8 +74,9 @@ def test_opt_out_skips_surveys_but_never_decisions():
 
 def test_withdrawn_survey_consent_skips_the_invitation():
     beneficiary = BeneficiaryFactory()
-    Consent.objects.create(beneficiary=beneficiary, purpose="surveys", given_at=timezone.now(),
-                           withdrawn_at=timezone.now())
+    Consent.objects.create(
+        beneficiary=beneficiary, purpose="surveys", given_at=timezone.now(), withdrawn_at=timezone.now()
+    )
     [survey] = message_queue(event="survey_invitation", key="k-s2", beneficiary=beneficiary, context={})
     assert survey.status == OutgoingMessage.Status.SKIPPED and survey.last_error == "consent withdrawn"
 
@@ -103,12 +111,20 @@ def test_lazy_labels_in_the_context_speak_the_message_language():
     from django.utils.translation import gettext_lazy
 
     with translation.override("en"):
-        [message] = message_queue(event="decision_made", key="k-lazy", beneficiary=BeneficiaryFactory(),
-                                  context={"outcome": gettext_lazy("English")})
+        [message] = message_queue(
+            event="decision_made",
+            key="k-lazy",
+            beneficiary=BeneficiaryFactory(),
+            context={"outcome": gettext_lazy("English")},
+        )
     assert message.language == "ar" and "قررت لجنة البحث الإنجليزية." in message.body
 
 
 def test_a_survey_reminder_says_so():
-    [message] = message_queue(event="survey_invitation", key="k-rem", beneficiary=BeneficiaryFactory(),
-                              context={"url": "https://x/s/1", "reminder": True})
+    [message] = message_queue(
+        event="survey_invitation",
+        key="k-rem",
+        beneficiary=BeneficiaryFactory(),
+        context={"url": "https://x/s/1", "reminder": True},
+    )
     assert "تذكير: " in message.body and message.body.endswith("https://x/s/1")

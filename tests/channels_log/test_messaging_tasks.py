@@ -33,8 +33,9 @@ def test_send_task_delivers_once_and_a_transient_failure_asks_for_a_retry(settin
     settings.SMS_BACKEND = "http"
     settings.SMS_GATEWAY_TIMEOUT = 5
     settings.MESSAGING_RETRY_BASE_SECONDS = 7
-    [ok, bad] = (message_queue(event="decision_made", key=f"t{n}", beneficiary=BeneficiaryFactory())[0]
-                 for n in range(2))
+    [ok, bad] = (
+        message_queue(event="decision_made", key=f"t{n}", beneficiary=BeneficiaryFactory())[0] for n in range(2)
+    )
     with LoopbackGateway() as gateway:
         settings.SMS_GATEWAY_URL = gateway.url
         tasks.send_message.apply(args=[ok.pk])
@@ -57,8 +58,9 @@ def test_console_backend_prints_the_message(settings, capsys):
     from channels_log.messaging import message_deliver
 
     settings.SMS_BACKEND = "console"
-    [message] = message_queue(event="request_received", key="c", beneficiary=BeneficiaryFactory(),
-                              context={"reference": "R-3"})
+    [message] = message_queue(
+        event="request_received", key="c", beneficiary=BeneficiaryFactory(), context={"reference": "R-3"}
+    )
     message_deliver(message_id=message.pk)
     assert "R-3" in capsys.readouterr().out
     assert OutgoingMessage.objects.get(pk=message.pk).provider_id == "console:c:sms"
@@ -73,8 +75,9 @@ def test_form_encoded_gateway_body(settings):
     settings.SMS_GATEWAY_TIMEOUT = 5
     settings.SMS_GATEWAY_CONTENT_TYPE = "application/x-www-form-urlencoded"
     settings.SMS_GATEWAY_BODY_TEMPLATE = "to=$to&msg=$text&ref=$key"
-    [message] = message_queue(event="request_received", key="f&1", beneficiary=BeneficiaryFactory(),
-                              context={"reference": "R-4"})
+    [message] = message_queue(
+        event="request_received", key="f&1", beneficiary=BeneficiaryFactory(), context={"reference": "R-4"}
+    )
     with LoopbackGateway() as gateway:
         settings.SMS_GATEWAY_URL = gateway.url
         message_deliver(message_id=message.pk)

@@ -16,8 +16,12 @@ def _messages(n, event="request_received"):
     result = []
     for i in range(n):
         request = SupportRequestFactory()
-        result += message_queue(event=event, key=f"{event}-{i}", beneficiary=request.beneficiary,
-                                context={"reference": f"R-{i}", "support_request": request})
+        result += message_queue(
+            event=event,
+            key=f"{event}-{i}",
+            beneficiary=request.beneficiary,
+            context={"reference": f"R-{i}", "support_request": request},
+        )
     return result
 
 
@@ -86,8 +90,16 @@ def test_preferences_are_saved_and_respected(client_for, officer):
     url = reverse("channels_log:message_preferences", args=[beneficiary.public_id])
     client = client_for(officer)
     assert client.get(url).status_code == 200
-    response = client.post(url, {"sms_enabled": "on", "email": "x@example.org", "email_enabled": "on",
-                                 "language": "en", "opt_out_non_essential": "on"})
+    response = client.post(
+        url,
+        {
+            "sms_enabled": "on",
+            "email": "x@example.org",
+            "email_enabled": "on",
+            "language": "en",
+            "opt_out_non_essential": "on",
+        },
+    )
     assert response.status_code == 302
     preference = MessagePreference.objects.get(beneficiary=beneficiary)
     assert preference.language == "en" and preference.opt_out_non_essential and preference.updated_by == officer

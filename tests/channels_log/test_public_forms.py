@@ -23,8 +23,12 @@ def _clear_cache():
 
 def form_data(**overrides):
     data = {
-        "kind": "complaint", "name": "فاطمة علي", "mobile": "0551234567",
-        "subject": "تأخر الرد", "body": "قدمت طلبًا ولم يصلني رد.", "website": "",
+        "kind": "complaint",
+        "name": "فاطمة علي",
+        "mobile": "0551234567",
+        "subject": "تأخر الرد",
+        "body": "قدمت طلبًا ولم يصلني رد.",
+        "website": "",
     }
     data.update(overrides)
     return data
@@ -106,7 +110,10 @@ def test_flood_from_one_address_gets_429_and_every_post_counts(client):
     assert response.status_code == 429
     assert response["Retry-After"]
     # The status lookup shares the budget.
-    assert client.post(reverse("channels_log:public_status"), {"reference": "X", "mobile": "0551234567"}).status_code == 429
+    assert (
+        client.post(reverse("channels_log:public_status"), {"reference": "X", "mobile": "0551234567"}).status_code
+        == 429
+    )
     assert ContactEntry.objects.count() == PUBLIC_POST_LIMIT // 2
     # Another address is not affected; reading the form is not throttled.
     assert client.get(reverse("channels_log:public_contact")).status_code == 200

@@ -26,7 +26,10 @@ def test_timeline_merges_contacts_and_request_changes_newest_first(client_for, o
         make_contact(purpose="note", actor=officer, beneficiary=beneficiary, subject="زيارة")
     support_request = SupportRequestFactory(beneficiary=beneficiary)
     StatusChange.objects.create(
-        support_request=support_request, new_status="draft", actor=officer, reason="فتح الطلب",
+        support_request=support_request,
+        new_status="draft",
+        actor=officer,
+        reason="فتح الطلب",
         at=dt.datetime(2026, 11, 3, 9, tzinfo=RIYADH),
     )
     with time_machine.travel(dt.datetime(2026, 11, 5, 9, tzinfo=RIYADH), tick=False):

@@ -39,7 +39,9 @@ URLS = {
     "channels_log:case_list": {"expect": staff(CASE_HANDLERS)},
     "channels_log:case_detail": {"kwargs": _case, "expect": staff(CASE_HANDLERS)},
     "channels_log:case_assign": {
-        "kwargs": _case, "method": "post", "expect": staff([Role.RELATIONS_OFFICER, Role.MANAGER]),
+        "kwargs": _case,
+        "method": "post",
+        "expect": staff([Role.RELATIONS_OFFICER, Role.MANAGER]),
     },
     "channels_log:case_start": {"kwargs": _case, "method": "post", "expect": staff(CASE_HANDLERS)},
     "channels_log:case_answer": {"kwargs": _case, "method": "post", "expect": staff(CASE_HANDLERS)},
@@ -50,7 +52,8 @@ URLS = {
     "channels_log:case_reports": {"expect": staff([Role.MANAGER])},
     "channels_log:case_reports_xlsx": {"expect": staff([Role.MANAGER])},
     "channels_log:timeline": {
-        "kwargs": lambda: {"public_id": BeneficiaryFactory().public_id}, "expect": staff(ALL_ROLES),
+        "kwargs": lambda: {"public_id": BeneficiaryFactory().public_id},
+        "expect": staff(ALL_ROLES),
     },
     "channels_log:messages": {"expect": staff([Role.RELATIONS_OFFICER, Role.MANAGER])},
     "channels_log:message_detail": {"kwargs": _message, "expect": staff([Role.RELATIONS_OFFICER, Role.MANAGER])},

@@ -29,7 +29,10 @@ def _approved(officer, chair, make_user):
     cast_votes(support_request, [make_user(Role.COMMITTEE_MEMBER), chair])
     with time_machine.travel(dt.datetime(2026, 11, 16, 10, 0, tzinfo=RIYADH), tick=False):
         services.committee_decide(
-            support_request=support_request, actor=chair, outcome="approved", reasons="مستحق",
+            support_request=support_request,
+            actor=chair,
+            outcome="approved",
+            reasons="مستحق",
             grant={"grant_kind": "items", "grant_items": "سلة غذائية"},
         )
     return support_request
@@ -61,8 +64,12 @@ def test_the_first_delivery_invites_once(officer, chair, make_user):
 
     for what in ("سلة غذائية", "سلة ثانية"):
         services.delivery_record(
-            support_request=support_request, actor=officer, delivered_on=timezone.localdate(),
-            what=what, quantity=1, receipt_confirmed=True,
+            support_request=support_request,
+            actor=officer,
+            delivered_on=timezone.localdate(),
+            what=what,
+            quantity=1,
+            receipt_confirmed=True,
         )
 
     assert Invitation.objects.filter(trigger="service_delivered", support_request=support_request).count() == 1

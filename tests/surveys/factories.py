@@ -18,18 +18,27 @@ def consenting_beneficiary(**kwargs):
     return beneficiary
 
 
-def make_survey(*, anonymous=False, publish=True, kinds=("rating", "score", "single", "multiple", "text"),
-                required=True, actor=None) -> Survey:
+def make_survey(
+    *, anonymous=False, publish=True, kinds=("rating", "score", "single", "multiple", "text"), required=True, actor=None
+) -> Survey:
     actor = actor or UserFactory(is_superuser=True)
     survey = services.survey_create(
-        code=f"survey-{next(_counter)}", name_ar="استبيان الرضا", name_en="Satisfaction survey",
-        anonymous=anonymous, actor=actor,
+        code=f"survey-{next(_counter)}",
+        name_ar="استبيان الرضا",
+        name_en="Satisfaction survey",
+        anonymous=anonymous,
+        actor=actor,
     )
     version = survey.versions.get()
     for kind in kinds:
         services.question_add(
-            version=version, kind=kind, text_ar=f"سؤال {kind}", text_en=f"Question {kind}", required=required,
-            choices_text="نعم | Yes\nلا | No\nربما | Maybe" if kind in Question.CHOICE_KINDS else "", actor=actor,
+            version=version,
+            kind=kind,
+            text_ar=f"سؤال {kind}",
+            text_en=f"Question {kind}",
+            required=required,
+            choices_text="نعم | Yes\nلا | No\nربما | Maybe" if kind in Question.CHOICE_KINDS else "",
+            actor=actor,
         )
     if publish:
         services.version_publish(version=version, actor=actor)

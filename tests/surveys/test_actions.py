@@ -16,17 +16,30 @@ pytestmark = pytest.mark.django_db
 
 
 def _action(owner, **kwargs):
-    data = {"finding": "الانتظار طويل", "kind": "decision", "decision": "موظف استقبال إضافي", "owner": owner,
-            "due_date": dt.date(2026, 12, 1), **kwargs}
+    data = {
+        "finding": "الانتظار طويل",
+        "kind": "decision",
+        "decision": "موظف استقبال إضافي",
+        "owner": owner,
+        "due_date": dt.date(2026, 12, 1),
+        **kwargs,
+    }
     return services.improvement_action_create(data=data, actor=owner)
 
 
 def test_record_an_action_from_the_form(client_for, manager):
     survey = make_survey()
-    response = client_for(manager).post(reverse("surveys:action_new"), {
-        "survey": survey.pk, "finding": "رضا منخفض عن مدة الانتظار", "kind": "recommendation",
-        "decision": "تقليل مدة الانتظار", "owner": manager.pk, "due_date": "١٤٤٨-٠٦-٢٠ هـ",
-    })
+    response = client_for(manager).post(
+        reverse("surveys:action_new"),
+        {
+            "survey": survey.pk,
+            "finding": "رضا منخفض عن مدة الانتظار",
+            "kind": "recommendation",
+            "decision": "تقليل مدة الانتظار",
+            "owner": manager.pk,
+            "due_date": "١٤٤٨-٠٦-٢٠ هـ",
+        },
+    )
     assert response.status_code == 302
     action = ImprovementAction.objects.get()
     assert (action.survey, action.owner, action.status) == (survey, manager, "open")
@@ -50,11 +63,15 @@ def test_status_follows_the_transition_table(manager):
     with pytest.raises(ValidationError):
         services.improvement_action_update(action=action, data={}, status="cancelled", actor=manager)
     assert [(a.old_value, a.new_value) for a in AuditEntry.objects.filter(action="action_status")] == [
-        ("open", "in_progress"), ("in_progress", "done")]
+        ("open", "in_progress"),
+        ("in_progress", "done"),
+    ]
 
 
 def test_status_view_is_post_only_and_refuses_bad_moves(client_for, manager):
-    action = _action(manager, )
+    action = _action(
+        manager,
+    )
     client = client_for(manager)
     url = reverse("surveys:action_status", args=[action.pk])
     assert client.get(url).status_code == 405

@@ -29,14 +29,23 @@ def test_anonymous_response_holds_no_link_to_the_person(client):
     request = invitation.support_request
     assert beneficiary is not None and request is not None
     # A low score, which for a named response would open a follow-up.
-    client.post(invitation.get_absolute_url(), {
-        f"q{q.pk}": (["1"] if q.kind == "rating" else ["0"] if q.kind == "score" else None)
-        for q in invitation.version.questions.all()
-    } | _choice_and_text(invitation.version))
+    client.post(
+        invitation.get_absolute_url(),
+        {
+            f"q{q.pk}": (["1"] if q.kind == "rating" else ["0"] if q.kind == "score" else None)
+            for q in invitation.version.questions.all()
+        }
+        | _choice_and_text(invitation.version),
+    )
     response = Response.objects.get()
     assert response.is_anonymous and response.is_low
     # The response row: no invitation, no request, no beneficiary, no time of day.
-    assert (response.invitation_id, response.support_request_id, response.submitted_at, response.follow_up_id) == (None, None, None, None)
+    assert (response.invitation_id, response.support_request_id, response.submitted_at, response.follow_up_id) == (
+        None,
+        None,
+        None,
+        None,
+    )
     assert not any(f.related_model.__name__ == "Beneficiary" for f in Response._meta.concrete_fields if f.is_relation)
     for field in Response._meta.concrete_fields:
         if field.is_relation and field.related_model.__name__ in ("Invitation", "SupportRequest", "ContactEntry"):
@@ -82,5 +91,10 @@ def test_database_refuses_an_anonymous_response_with_a_link():
 
     invitation = open_invitation(make_survey(anonymous=True))
     with pytest.raises(IntegrityError), transaction.atomic():
-        Response.objects.create(version=invitation.version, invitation=invitation, is_anonymous=True,
-                                trigger="in_person", submitted_on="2026-11-01")
+        Response.objects.create(
+            version=invitation.version,
+            invitation=invitation,
+            is_anonymous=True,
+            trigger="in_person",
+            submitted_on="2026-11-01",
+        )

@@ -29,7 +29,7 @@ def test_page_is_public_rtl_and_private(client):
     assert 'name="viewport"' in html
     # Plain form POST, a label for every question, no script at all.
     assert '<form method="post"' in html and "<script" not in html
-    assert html.count("<legend") == 4 and html.count("<label for=\"id_q") == 1
+    assert html.count("<legend") == 4 and html.count('<label for="id_q') == 1
 
 
 def test_submit_records_the_answers_and_thanks(client):

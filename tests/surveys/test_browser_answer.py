@@ -45,6 +45,8 @@ def test_answer_a_survey_on_a_phone(live_server, artifacts_dir):
         page.goto(live_server.url + invitation.get_absolute_url())
         assert page.locator("h1").count() == 1
     response = Response.objects.get()
-    numbers = dict(Answer.objects.filter(response=response).exclude(number=None).values_list("question__kind", "number"))
+    numbers = dict(
+        Answer.objects.filter(response=response).exclude(number=None).values_list("question__kind", "number")
+    )
     assert numbers == {"rating": 4, "score": 9}
     assert response.answers.get(question__kind="text").text == "الخدمة ممتازة والموظفون متعاونون"

@@ -44,7 +44,9 @@ def test_editing_a_published_survey_creates_a_new_draft_and_answers_stay_on_thei
 def test_choice_question_needs_two_choices(manager):
     survey = make_survey(publish=False, kinds=(), actor=manager)
     with pytest.raises(ValidationError) as exc:
-        services.question_add(version=survey.versions.get(), kind="single", text_ar="اختر", choices_text="واحد", actor=manager)
+        services.question_add(
+            version=survey.versions.get(), kind="single", text_ar="اختر", choices_text="واحد", actor=manager
+        )
     assert "choices_text" in exc.value.message_dict
 
 
@@ -85,7 +87,8 @@ def test_builder_views_create_add_move_publish(client_for, manager):
 def test_bad_question_keeps_the_typed_data_and_shows_the_error(client_for, manager):
     version = make_survey(publish=False, kinds=(), actor=manager).versions.get()
     response = client_for(manager).post(
-        reverse("surveys:question_add", args=[version.pk]), {"kind": "single", "text_ar": "اختر واحدًا", "choices_text": "فقط"}
+        reverse("surveys:question_add", args=[version.pk]),
+        {"kind": "single", "text_ar": "اختر واحدًا", "choices_text": "فقط"},
     )
     assert response.status_code == 400
     assert "اختر واحدًا" in response.content.decode()

@@ -42,10 +42,12 @@ def test_two_submissions_at_once_record_one_response(anonymous):
     require_postgres()
     invitation = open_invitation(make_survey(anonymous=anonymous))
     answers = answers_for(invitation.version)
-    results = _run_at_once([
-        lambda: services.response_submit(token=invitation.token, answers=answers),
-        lambda: services.response_submit(token=invitation.token, answers=answers),
-    ])
+    results = _run_at_once(
+        [
+            lambda: services.response_submit(token=invitation.token, answers=answers),
+            lambda: services.response_submit(token=invitation.token, answers=answers),
+        ]
+    )
     saved = [r for r in results if isinstance(r, Response)]
     refused = [r for r in results if isinstance(r, services.InvitationUnavailable)]
     assert len(saved) == 1 and len(refused) == 1, results
@@ -61,6 +63,8 @@ def test_two_phones_posting_the_form_at_once():
     invitation = open_invitation()
     data = post_data(invitation.version)
     url = invitation.get_absolute_url()
-    statuses = _run_at_once([lambda: Client().post(url, data).status_code, lambda: Client().post(url, data).status_code])
+    statuses = _run_at_once(
+        [lambda: Client().post(url, data).status_code, lambda: Client().post(url, data).status_code]
+    )
     assert sorted(statuses) == [302, 410], statuses
     assert Response.objects.count() == 1

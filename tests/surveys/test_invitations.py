@@ -40,7 +40,9 @@ def test_event_invitation_is_scheduled_after_the_delay_and_made_once():
     assert AuditEntry.objects.filter(action="invitation_created", object_id=invitation.pk).exists()
     # Another trigger for the same request is another event.
     enable_trigger(Trigger.DECISION_MADE, survey, delay_days=0)
-    other = services.invitation_for_event(trigger="decision_made", beneficiary=request.beneficiary, support_request=request)
+    other = services.invitation_for_event(
+        trigger="decision_made", beneficiary=request.beneficiary, support_request=request
+    )
     assert other is not None and other != invitation
 
 
@@ -55,9 +57,12 @@ def test_trigger_off_no_survey_or_no_consent_makes_nothing():
     assert services.invitation_for_event(**kwargs) is None  # nothing published
     enable_trigger(Trigger.DECISION_MADE, survey)
     no_consent = SupportRequestFactory(beneficiary=BeneficiaryFactory())
-    assert services.invitation_for_event(
-        trigger="decision_made", beneficiary=no_consent.beneficiary, support_request=no_consent
-    ) is None
+    assert (
+        services.invitation_for_event(
+            trigger="decision_made", beneficiary=no_consent.beneficiary, support_request=no_consent
+        )
+        is None
+    )
     assert not Invitation.objects.exists()
 
 
@@ -68,8 +73,14 @@ def test_complaint_closed_is_keyed_by_the_case():
     survey = make_survey()
     enable_trigger(Trigger.COMPLAINT_CLOSED, survey, delay_days=0)
     beneficiary = consenting_beneficiary()
-    contact = contact_record(actor=None, channel=Channel.objects.get(code="phone"), purpose=ContactEntry.Purpose.COMPLAINT,
-                             beneficiary=beneficiary, subject="شكوى", body="تأخر")
+    contact = contact_record(
+        actor=None,
+        channel=Channel.objects.get(code="phone"),
+        purpose=ContactEntry.Purpose.COMPLAINT,
+        beneficiary=beneficiary,
+        subject="شكوى",
+        body="تأخر",
+    )
     case = Case.objects.get(contact=contact)  # an incoming complaint opens its case
     invitation = services.invitation_for_event(trigger="complaint_closed", beneficiary=beneficiary, case=case)
     assert invitation.related_key == f"case:{case.pk}" and invitation.support_request is None
@@ -111,8 +122,12 @@ def test_no_reminder_after_an_answer_or_after_expiry():
     enable_trigger(Trigger.SERVICE_DELIVERED, survey, delay_days=0)
     answered, expired = (SupportRequestFactory(beneficiary=consenting_beneficiary()) for _ in range(2))
     with time_machine.travel(riyadh(2026, 11, 1, 10, 0), tick=False):
-        first = services.invitation_for_event(trigger="service_delivered", beneficiary=answered.beneficiary, support_request=answered)
-        second = services.invitation_for_event(trigger="service_delivered", beneficiary=expired.beneficiary, support_request=expired)
+        first = services.invitation_for_event(
+            trigger="service_delivered", beneficiary=answered.beneficiary, support_request=answered
+        )
+        second = services.invitation_for_event(
+            trigger="service_delivered", beneficiary=expired.beneficiary, support_request=expired
+        )
         assert services.invitation_sweep()["sent"] == 2
     from .factories import answers_for
 
@@ -138,7 +153,8 @@ def test_batch_invites_only_consenting_beneficiaries(client_for, officer):
     BeneficiaryFactory(city="الخرج")
     consenting_beneficiary(city="الرياض")
     response = client_for(officer).post(
-        reverse("surveys:invitation_batch"), {"survey": survey.pk, "send_channel": "sms", "city": "الخرج", "limit": "١٠"}
+        reverse("surveys:invitation_batch"),
+        {"survey": survey.pk, "send_channel": "sms", "city": "الخرج", "limit": "١٠"},
     )
     assert response.status_code == 302
     assert list(Invitation.objects.values_list("beneficiary", flat=True)) == [consenting.pk]
@@ -151,7 +167,9 @@ def test_in_person_view_makes_a_printable_qr(client_for, officer):
     request.number = "R-2026-0001"
     request.save()
     client = client_for(officer)
-    response = client.post(reverse("surveys:invitation_in_person"), {"survey": survey.pk, "request_number": "R-2026-0001"})
+    response = client.post(
+        reverse("surveys:invitation_in_person"), {"survey": survey.pk, "request_number": "R-2026-0001"}
+    )
     invitation = Invitation.objects.get()
     assert response["Location"] == reverse("surveys:invitation_print", args=[invitation.pk])
     assert invitation.support_request == request and invitation.beneficiary == request.beneficiary

@@ -11,7 +11,9 @@ pytestmark = pytest.mark.django_db
 
 def test_low_rating_opens_a_follow_up_in_the_contact_log():
     invitation = open_invitation()
-    response = services.response_submit(token=invitation.token, answers=answers_for(invitation.version, rating=2, score=9))
+    response = services.response_submit(
+        token=invitation.token, answers=answers_for(invitation.version, rating=2, score=9)
+    )
     assert response.is_low
     entry = ContactEntry.objects.get(purpose=ContactEntry.Purpose.FOLLOW_UP)
     assert response.follow_up == entry
@@ -41,7 +43,9 @@ def test_low_score_opens_a_follow_up_case_with_a_working_day_target():
     from channels_log.models import Case
 
     invitation = open_invitation()
-    response = services.response_submit(token=invitation.token, answers=answers_for(invitation.version, rating=1, score=2))
+    response = services.response_submit(
+        token=invitation.token, answers=answers_for(invitation.version, rating=1, score=2)
+    )
 
     case = Case.objects.get(contact=response.follow_up)
     assert case.kind == Case.Kind.FOLLOW_UP and case.status == Case.Status.OPEN
@@ -55,8 +59,11 @@ def test_an_officer_noting_a_follow_up_opens_no_case():
     from tests.factories import BeneficiaryFactory, UserFactory
 
     contact_record(
-        actor=UserFactory(role="relations_officer"), channel=Channel.objects.get(code="phone"),
-        purpose=ContactEntry.Purpose.FOLLOW_UP, beneficiary=BeneficiaryFactory(), subject="متابعة",
+        actor=UserFactory(role="relations_officer"),
+        channel=Channel.objects.get(code="phone"),
+        purpose=ContactEntry.Purpose.FOLLOW_UP,
+        beneficiary=BeneficiaryFactory(),
+        subject="متابعة",
     )
 
     assert not Case.objects.exists()

@@ -111,9 +111,9 @@ def test_two_links_of_one_request_answered_at_the_same_instant_record_one_respon
         for _ in range(4)
     ]
     answers = answers_for(invitations[0].version)
-    outcomes = _run_at_once([
-        (lambda token=i.token: services.response_submit(token=token, answers=answers)) for i in invitations
-    ])
+    outcomes = _run_at_once(
+        [(lambda token=i.token: services.response_submit(token=token, answers=answers)) for i in invitations]
+    )
     saved = [o for o in outcomes if isinstance(o, Response)]
     refused = [o for o in outcomes if isinstance(o, services.InvitationUnavailable)]
     assert len(saved) == 1 and len(refused) == 3, outcomes

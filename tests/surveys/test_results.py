@@ -32,7 +32,10 @@ def fixture_data():
     version = survey.published_version()
     rating, score, text = version.questions.all()
     service_a, service_b = ServiceTypeFactory(name="سلة غذائية"), ServiceTypeFactory(name="دعم إيجار")
-    kinds = {"a": (service_a, Channel.objects.get(code="interview")), "b": (service_b, Channel.objects.get(code="phone"))}
+    kinds = {
+        "a": (service_a, Channel.objects.get(code="interview")),
+        "b": (service_b, Channel.objects.get(code="phone")),
+    }
 
     def new_request(key):
         # One request per answer: a request gets one in-person answer (test_one_answer_per_request).
@@ -43,9 +46,13 @@ def fixture_data():
     for key, month, r, s in FIXTURE:
         at = riyadh(2026, month, 10, 10, 0)
         invitation = services.invitation_in_person(survey=survey, support_request=new_request(key), actor=actor, now=at)
-        services.response_submit(token=invitation.token, answers={rating.pk: r, score.pk: s, text.pk: f"تعليق {r}{s}"}, now=at)
+        services.response_submit(
+            token=invitation.token, answers={rating.pk: r, score.pk: s, text.pk: f"تعليق {r}{s}"}, now=at
+        )
     # One more invitation, never answered: response rate 5 / 6.
-    services.invitation_in_person(survey=survey, support_request=new_request("a"), actor=actor, now=riyadh(2026, 11, 1, 9, 0))
+    services.invitation_in_person(
+        survey=survey, support_request=new_request("a"), actor=actor, now=riyadh(2026, 11, 1, 9, 0)
+    )
     return {"survey": survey, "a": service_a, "b": service_b}
 
 
@@ -65,8 +72,10 @@ def test_by_month(fixture_data):
 
 def test_by_request_type_and_channel(fixture_data):
     names = {fixture_data["a"].pk: "A", fixture_data["b"].pk: "B"}
-    by_service = {row.label: (row.responses, row.csat, row.nps)
-                  for row in results.breakdown(Response.objects.all(), "service_type", names)}
+    by_service = {
+        row.label: (row.responses, row.csat, row.nps)
+        for row in results.breakdown(Response.objects.all(), "service_type", names)
+    }
     # A: ratings 5 4 5 → 100; scores 10 6 0 → (1 − 2)/3. B: ratings 2 3 → 0; scores 9 8 → (1 − 0)/2.
     assert by_service == {"A": (3, 100.0, -33.3), "B": (2, 0.0, 50.0)}
     channels = {row.key: row.csat for row in results.breakdown(Response.objects.all(), "channel")}
@@ -74,7 +83,9 @@ def test_by_request_type_and_channel(fixture_data):
 
 
 def test_filters_narrow_the_responses(fixture_data):
-    october = results.filter_responses(date_from=riyadh(2026, 10, 1, 0, 0).date(), date_to=riyadh(2026, 10, 31, 0, 0).date())
+    october = results.filter_responses(
+        date_from=riyadh(2026, 10, 1, 0, 0).date(), date_to=riyadh(2026, 10, 31, 0, 0).date()
+    )
     assert results.overall(october).csat == 66.7
     assert results.overall(results.filter_responses(service_type=fixture_data["b"])).nps == 50.0
 

@@ -55,7 +55,12 @@ URLS = {
     "surveys:version_edit": {"kwargs": _draft_version, "method": "post", "expect": staff(BUILDERS)},
     "surveys:version_publish": {"kwargs": _draft_version, "method": "post", "expect": staff(BUILDERS)},
     "surveys:question_add": {"kwargs": _draft_version, "method": "post", "expect": staff(BUILDERS)},
-    "surveys:question_move": {"kwargs": _question, "method": "post", "data": {"direction": "down"}, "expect": staff(BUILDERS)},
+    "surveys:question_move": {
+        "kwargs": _question,
+        "method": "post",
+        "data": {"direction": "down"},
+        "expect": staff(BUILDERS),
+    },
     "surveys:question_delete": {"kwargs": _question, "method": "post", "expect": staff(BUILDERS)},
     "surveys:invitations": {"expect": staff(INVITERS)},
     "surveys:invitation_batch": {"expect": staff(INVITERS)},
@@ -67,5 +72,10 @@ URLS = {
     "surveys:actions": {"expect": staff(RESULTS)},
     "surveys:action_new": {"expect": staff([R.MANAGER])},
     "surveys:action_edit": {"kwargs": _action, "expect": staff([R.MANAGER])},
-    "surveys:action_status": {"kwargs": _action, "method": "post", "data": {"status": "done"}, "expect": staff([R.MANAGER])},
+    "surveys:action_status": {
+        "kwargs": _action,
+        "method": "post",
+        "data": {"status": "done"},
+        "expect": staff([R.MANAGER]),
+    },
 }
