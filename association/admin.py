@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from .forms import IbanField, PortalModelForm
+from .kernel.forms import IbanField, PortalModelForm
 from .models import AssociationProfile, BankAccount, OfficialHoliday, PolicySection, PolicyToolLink, PolicyVersion
 
 

@@ -7,7 +7,7 @@ def _sync_roles(sender, using="default", apps=None, **kwargs):
     from django.apps import apps as global_apps
     from django.contrib.auth.management import create_permissions
 
-    from .roles import sync_role_groups
+    from .kernel.roles import sync_role_groups
 
     # post_migrate reaches this app before the apps listed after it, whose new permissions would not
     # exist yet: create every app's permissions first (idempotent), then give the groups theirs.
@@ -21,13 +21,19 @@ class AssociationConfig(AppConfig):
     verbose_name = _("Association")
 
     def ready(self):
-        from . import lookups  # noqa: F401 — integer __in lookups that leave out-of-range numbers out
+        from .kernel import lookups  # noqa: F401 — integer __in lookups that leave out-of-range numbers out
 
         # Runs after every migrate so permissions of models added later reach the role groups.
         post_migrate.connect(_sync_roles, sender=self, dispatch_uid="association.sync_roles")
         # The embedded database holds people's data: readable by the portal's own user only.
         from django.db.backends.signals import connection_created
 
-        from .private_files import make_sqlite_owner_only
+        from .kernel.private_files import make_sqlite_owner_only
 
         connection_created.connect(make_sqlite_owner_only, dispatch_uid="association.sqlite_owner_only")
+
+        from .kernel import registry
+        from .letterhead import letterhead
+
+        # Every PDF is printed on the association's letterhead (the kernel's renderer asks this provider).
+        registry.register("pdf_letterhead", letterhead)

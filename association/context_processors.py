@@ -1,5 +1,5 @@
+from .kernel.roles import Role, user_roles
 from .models import AssociationProfile
-from .roles import Role, user_roles
 
 
 def portal(request):

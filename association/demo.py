@@ -5,11 +5,11 @@ from pathlib import Path
 
 from django.urls import NoReverseMatch, reverse
 
-from .dates import parse_date_any
+from .kernel.dates import parse_date_any
+from .kernel.text import person_name
 from .models import PolicyToolLink, PolicyVersion, policy_tool_key
 from .policy_import import parse_file
 from .services import policy_approve, policy_import
-from .text import person_name
 
 DEMO_POLICY = Path(__file__).resolve().parent / "fixtures" / "demo_policy.txt"
 # Tools of the demo policy → the staff page where each lives.

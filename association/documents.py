@@ -14,8 +14,10 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 
+from . import letterhead
+from .kernel import pdf
+from .kernel.pdf import document, render_pdf
 from .models import AssociationProfile, BankAccount, PolicyVersion
-from .pdf import document, render_pdf
 
 PUBLISHED = (PolicyVersion.Status.APPROVED, PolicyVersion.Status.SUPERSEDED)
 
@@ -42,7 +44,7 @@ def _layout_digest() -> str:
     digest = hashlib.sha256()
     templates = Path(settings.BASE_DIR) / "templates" / "association"
     sources = sorted([*templates.glob("pdf/*.html"), *templates.glob("policy/*.html")])
-    for path in [*sources, Path(__file__).with_name("pdf.py")]:
+    for path in [*sources, Path(pdf.__file__), Path(letterhead.__file__)]:
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 

@@ -9,6 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from .kernel.arabic import normalize_arabic
+from .kernel.identifiers import bank_name_for_iban, normalize_iban
+from .kernel.models import FormSubmission  # noqa: F401 — the kernel's table, registered with this app
+
 
 class AssociationProfile(models.Model):
     """One row: the association itself. Every page's header and every PDF's letterhead read it."""
@@ -83,8 +87,6 @@ class BankAccount(models.Model):
         return f"{self.bank_name} {self.iban}"
 
     def clean(self):
-        from beneficiaries.validators import bank_name_for_iban, normalize_iban
-
         try:
             self.iban = normalize_iban(self.iban)
         except ValidationError as exc:
@@ -313,8 +315,6 @@ class PolicyToolLink(models.Model):
 
 
 def policy_tool_key(name: str) -> str:
-    from beneficiaries.search import normalize_arabic
-
     return normalize_arabic(name).strip(" .:-،")[:200]
 
 
@@ -342,29 +342,3 @@ def arabic_ordinal(number: int) -> str:
     if 2 <= tens <= 9:
         return _TENS_WORDS[tens] if unit == 0 else f"{unit_word} و{_TENS_WORDS[tens]}"
     return str(number)
-
-
-class FormSubmission(models.Model):
-    """A form token consumed by a successful POST (association.form_tokens): the same form sent again —
-    a double click, a retry, the back button, eight requests at once from any web replica — finds its
-    token here (unique) and gets this first result instead of creating a second record."""
-
-    token = models.CharField(_("token"), max_length=100, unique=True)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("user"),
-    )
-    path = models.CharField(_("path"), max_length=300)
-    location = models.CharField(_("result"), max_length=1000, blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
-
-    class Meta:
-        verbose_name = _("form submission")
-        verbose_name_plural = _("form submissions")
-
-    def __str__(self):
-        return f"{self.path} {self.created_at:%Y-%m-%d %H:%M}"

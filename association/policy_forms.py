@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .forms import DualDateField, PortalForm
+from .kernel.forms import DualDateField, PortalForm
 from .models import PolicySection
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024

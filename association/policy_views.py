@@ -10,10 +10,11 @@ from django.views.decorators.http import require_POST
 
 from . import services
 from .documents import policy_pdf, policy_pdf_file, policy_pdf_name
-from .form_tokens import once_per_form
+from .kernel.form_tokens import once_per_form
+from .kernel.pagination import paginate
+from .kernel.permissions import staff_view
+from .kernel.roles import Role, has_role
 from .models import PolicyVersion
-from .pagination import paginate
-from .permissions import staff_view
 from .policy_forms import (
     PolicyApproveForm,
     PolicyImportForm,
@@ -22,7 +23,6 @@ from .policy_forms import (
     section_initial,
 )
 from .policy_import import PolicyReadError, PolicyTooLarge, parse_file
-from .roles import Role, has_role
 
 VIEW = "association.view_policyversion"
 CHANGE = "association.change_policyversion"
@@ -243,7 +243,7 @@ def version_import(request):
 
 
 def _preview_forms(parsed):
-    from .dates import parse_date_any
+    from .kernel.dates import parse_date_any
 
     approval = parsed.board_approval
     approval_date = None

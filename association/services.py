@@ -15,8 +15,8 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .kernel.roles import Role, has_role
 from .models import PolicyEvent, PolicySection, PolicyToolLink, PolicyVersion, policy_tool_key
-from .roles import Role, has_role
 
 logger = logging.getLogger(__name__)
 
@@ -206,7 +206,7 @@ def policy_new_draft(*, source: PolicyVersion, actor) -> PolicyVersion:
 @transaction.atomic
 def policy_import(*, parsed, actor, source_name: str = "") -> PolicyVersion:
     """A draft from a parsed policy (``association.policy_import.ParsedPolicy``)."""
-    from .dates import parse_date_any
+    from .kernel.dates import parse_date_any
 
     approval = parsed.board_approval
     approval_date = None

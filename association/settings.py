@@ -179,7 +179,7 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 # How many reverse proxies stand in front of the portal and append to X-Forwarded-For (0: none, the
-# client connects directly). association.client.client_address reads it; the log-in lockout and every
+# client connects directly). association.kernel.client.client_address reads it; the log-in lockout and every
 # throttle use that one address.
 TRUSTED_PROXIES = envint("TRUSTED_PROXIES", 0)
 if TRUSTED_PROXIES < 0:
@@ -190,7 +190,7 @@ AXES_COOLOFF_TIME = envint("AXES_COOLOFF_MINUTES", 30) / 60  # hours
 # Failures count per (username, address) pair: wrong passwords from one address lock that address out
 # of that account, never the real user elsewhere.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_CLIENT_IP_CALLABLE = "association.client.client_address"
+AXES_CLIENT_IP_CALLABLE = "association.kernel.client.client_address"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
@@ -201,7 +201,7 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
 TIME_ZONE = "Asia/Riyadh"
 USE_TZ = True
-# «1,500.00», not the Arabic locale's «1500,00», wherever Django localises a number (association.numbers).
+# «1,500.00», not the Arabic locale's «1500,00», wherever Django localises a number (association.kernel.numbers).
 FORMAT_MODULE_PATH = ["association.formats"]
 
 STATIC_URL = "/static/"

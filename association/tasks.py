@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from . import form_tokens
+from .kernel import form_tokens
 
 
 @shared_task

@@ -9,8 +9,8 @@ from requests_app.dashboard import home_context as requests_home_context
 from requests_app.models import SupportRequest
 from surveys.dashboard import home_context as surveys_home_context
 
+from .kernel.roles import Role, has_role
 from .models import AssociationProfile
-from .roles import Role, has_role
 
 
 @login_required

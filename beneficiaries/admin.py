@@ -9,8 +9,8 @@ from import_export.formats.base_formats import CSV, XLSX
 
 from association.admin import PortalAdminMixin
 from association.admin_search import PrivateSearchAdminMixin
-from association.forms import IbanField, MobileField, NationalIdField, PortalModelForm
-from association.text import mask
+from association.kernel.forms import IbanField, MobileField, NationalIdField, PortalModelForm
+from association.kernel.text import mask
 
 from . import services
 from .admin_import import ImportPreviewAdminMixin

@@ -2,8 +2,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from association.forms import IbanField, MobileField, NationalIdField, PortalForm, PortalModelForm
-from association.text import mask, person_name
+from association.kernel.forms import IbanField, MobileField, NationalIdField, PortalForm, PortalModelForm
+from association.kernel.text import mask, person_name
 
 from .models import Beneficiary, Consent, DocumentType, HouseholdMember, SensitiveAccess
 

@@ -19,9 +19,9 @@ from django.utils.translation import gettext_lazy as _l
 from import_export.formats.base_formats import CSV, XLSX
 from import_export.results import RowResult
 
-from association import spreadsheets
-from association.forms import PortalForm
-from association.private_files import write_private_file
+from association.kernel import spreadsheets
+from association.kernel.forms import PortalForm
+from association.kernel.private_files import write_private_file
 
 from .models import Beneficiary
 from .resources import (
@@ -51,7 +51,7 @@ def file_format_for(name: str) -> str:
 
 
 def _table(content: bytes, file_format: str) -> tuple[list, list[list]]:
-    """Header and rows, read within the limits (association.spreadsheets: refused by the workbook's
+    """Header and rows, read within the limits (association.kernel.spreadsheets: refused by the workbook's
     declared uncompressed size before anything is inflated, and at row MAX_ROWS + 1 while streaming)."""
     if file_format == "xlsx":
         if not content.startswith(b"PK\x03\x04"):

@@ -8,9 +8,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from association.text import mask
-
-from .search import normalize_arabic
+from association.kernel.arabic import normalize_arabic
+from association.kernel.text import mask
 
 
 class Beneficiary(models.Model):

@@ -12,12 +12,12 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from import_export import resources, widgets
 
-from association import spreadsheets
-from association.dates import parse_date_any
+from association.kernel import spreadsheets
+from association.kernel.arabic import normalize_arabic
+from association.kernel.dates import parse_date_any
+from association.kernel.identifiers import bank_name_for_iban, normalize_iban, normalize_mobile, normalize_national_id
 
 from .models import Beneficiary
-from .search import normalize_arabic
-from .validators import bank_name_for_iban, normalize_iban, normalize_mobile, normalize_national_id
 
 # The file's columns, in order. Headers are the fields' Arabic verbose names.
 COLUMNS = [
@@ -106,7 +106,7 @@ def _validation_message(exc: ValidationError) -> str:
 
 
 class TextWidget(widgets.Widget):
-    """Text both ways. Exports go through association.spreadsheets, which keeps text that looks like a
+    """Text both ways. Exports go through association.kernel.spreadsheets, which keeps text that looks like a
     formula from ever running as one."""
 
     def clean(self, value, row=None, **kwargs):
@@ -141,7 +141,7 @@ class MobileWidget(NormalizedWidget):
 
 
 class DualDateWidget(widgets.Widget):
-    """A date cell, or text in Gregorian or Hijri (``association.dates.parse_date_any``)."""
+    """A date cell, or text in Gregorian or Hijri (``association.kernel.dates.parse_date_any``)."""
 
     def clean(self, value, row=None, **kwargs):
         if isinstance(value, dt.datetime):

@@ -1,37 +1,16 @@
-"""Arabic-aware search over the registry."""
-
-import re
-import unicodedata
+"""Arabic-aware search over the registry (folding: ``association.kernel.arabic``)."""
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 
-from association.text import to_ascii_digits
+from association.kernel.arabic import normalize_arabic
+from association.kernel.identifiers import normalize_mobile, strip_separators
 
-_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ة": "ه", "ى": "ي", "ؤ": "و", "ئ": "ي"})
-_TATWEEL = "\u0640"
-_SPACES = re.compile(r"\s+")
-
-
-def normalize_arabic(text) -> str:
-    """Fold the letter variants people type interchangeably so a search finds every spelling.
-
-    أ إ آ ٱ → ا, ة → ه, ى → ي, ؤ → و, ئ → ي; removes tatweel and diacritics (harakat, shadda,
-    superscript alef); collapses spaces; Arabic-Indic digits → ASCII.
-    """
-    if not text:
-        return ""
-    text = str(text).replace(_TATWEEL, "")
-    # Diacritics are combining marks (category Mn): fatha, damma, kasra, sukun, shadda, tanween…
-    text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
-    text = to_ascii_digits(text.translate(_FOLD))
-    return _SPACES.sub(" ", text).strip().lower()
+__all__ = ["normalize_arabic", "search_beneficiaries"]  # normalize_arabic: DESIGN.md's name for the kernel's
 
 
 def search_beneficiaries(queryset: QuerySet, query: str) -> QuerySet:
     """Find by national ID (whole or last digits), mobile in any format, or Arabic name fragments."""
-    from .validators import normalize_mobile, strip_separators
-
     normalized = normalize_arabic(query)
     if not normalized:
         return queryset.none()

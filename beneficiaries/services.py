@@ -4,16 +4,17 @@ import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
 
-import filetype
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from association.dates import format_dual
-from association.text import person_name
+from association.kernel.arabic import normalize_arabic
+from association.kernel.dates import format_dual
+from association.kernel.identifiers import bank_name_for_iban
+from association.kernel.text import person_name
+from association.kernel.uploads import ALLOWED_DOCUMENT_TYPES, uploaded_file_check
 
 from .models import (
     Beneficiary,
@@ -25,11 +26,8 @@ from .models import (
     HouseholdMember,
     SensitiveAccess,
 )
-from .search import normalize_arabic
-from .validators import bank_name_for_iban
 
 # Content types accepted for documents, identified from the file's bytes.
-ALLOWED_DOCUMENT_TYPES = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
 
 
 class PossibleDuplicate(Exception):
@@ -296,45 +294,6 @@ def consent_set(*, beneficiary: Beneficiary, purpose: str, given: bool, actor) -
     return consent
 
 
-def _detect_content_type(uploaded_file) -> str | None:
-    uploaded_file.seek(0)
-    head = uploaded_file.read(8192)
-    uploaded_file.seek(0)
-    kind = filetype.guess(head)
-    return kind.mime if kind else None
-
-
-def uploaded_file_check(uploaded_file, *, field: str = "file") -> str:
-    """The rule for every uploaded document, attachment or signed scan: not empty, within the size limit,
-    and a PDF, JPEG or PNG by its bytes (not its name). Returns the detected content type; errors name
-    ``field``."""
-    if uploaded_file.size > settings.DOCUMENT_MAX_BYTES:
-        raise ValidationError(
-            {
-                field: _("The file is too large (%(size)s MB); the limit is %(limit)s MB.")
-                % {"size": round(uploaded_file.size / 1048576, 1), "limit": settings.DOCUMENT_MAX_BYTES // 1048576}
-            }
-        )
-    if uploaded_file.size == 0:
-        raise ValidationError({field: _("The file is empty.")})
-    content_type = _detect_content_type(uploaded_file)
-    if content_type not in ALLOWED_DOCUMENT_TYPES:
-        raise ValidationError(
-            {field: _("Only PDF, JPEG or PNG files are accepted; this file's content is not one of them.")}
-        )
-    if content_type.startswith("image/"):  # a signed scan is drawn into the declaration's PDF
-        from association.uploads import check_image_pixels
-
-        uploaded_file.seek(0)
-        try:
-            check_image_pixels(uploaded_file.read())
-        except ValidationError as exc:
-            raise ValidationError({field: exc.messages}) from None
-        finally:
-            uploaded_file.seek(0)
-    return content_type
-
-
 @transaction.atomic
 def document_add(
     *, beneficiary: Beneficiary, document_type: DocumentType, uploaded_file, actor, note: str = ""
@@ -418,7 +377,7 @@ def sensitive_access_export(*, actor, filters: dict) -> bytes:
     """The access log (as filtered on the review page) as a workbook; exporting it is itself logged."""
     if not actor.has_perm(ACCESS_LOG_PERMISSION):
         raise PermissionDenied
-    from association.spreadsheets import Sheet, xlsx_bytes
+    from association.kernel.spreadsheets import Sheet, xlsx_bytes
 
     from .selectors import sensitive_access_list
 
@@ -538,7 +497,7 @@ def beneficiary_export(*, actor, queryset, file_format: str) -> bytes:
         raise PermissionDenied
     if file_format not in ("xlsx", "csv"):
         raise ValidationError(_("Choose Excel (.xlsx) or CSV."), code="format")
-    from association import spreadsheets
+    from association.kernel import spreadsheets
 
     from .resources import BeneficiaryResource
 

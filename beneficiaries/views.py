@@ -11,10 +11,10 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 from import_export.formats.base_formats import XLSX
 
-from association.form_tokens import once_per_form
-from association.http import no_store
-from association.pagination import PAGE_SIZE, paginate
-from association.permissions import staff_view
+from association.kernel.form_tokens import once_per_form
+from association.kernel.http import no_store
+from association.kernel.pagination import PAGE_SIZE, paginate
+from association.kernel.permissions import staff_view
 
 from . import importing, services
 from .forms import BeneficiaryForm, DocumentForm, HouseholdFormSet, SearchForm, household_initial, household_rows

@@ -5,10 +5,10 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from association.http import no_store
-from association.pagination import paginate
-from association.permissions import staff_view
-from association.spreadsheets import XLSX_CONTENT_TYPE
+from association.kernel.http import no_store
+from association.kernel.pagination import paginate
+from association.kernel.permissions import staff_view
+from association.kernel.spreadsheets import XLSX_CONTENT_TYPE
 
 from . import services
 from .forms import AccessLogFilterForm

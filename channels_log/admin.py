@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from association.admin import PortalAdminMixin
 from association.admin_search import PrivateSearchAdminMixin
-from association.forms import MobileField
+from association.kernel.forms import MobileField
 
 from .models import Case, CaseEvent, Channel, ContactAttachment, ContactEntry, ResponseTarget
 

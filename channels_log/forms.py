@@ -2,9 +2,9 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from association.forms import MobileField, PortalForm, PortalModelForm
-from association.roles import Role
-from association.text import person_name
+from association.kernel.forms import MobileField, PortalForm, PortalModelForm
+from association.kernel.roles import Role
+from association.kernel.text import person_name
 from requests_app.models import SupportRequest
 
 from .models import Case, Channel, ContactEntry

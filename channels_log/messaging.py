@@ -41,7 +41,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from association.text import person_name
+from association.kernel.text import person_name
 
 from .models import (
     DeliveryLogEntry,

@@ -118,9 +118,9 @@ def build(*, start: dt.date, end: dt.date) -> dict:
 
 
 def to_xlsx(report: dict, *, start: dt.date, end: dt.date) -> bytes:
-    """Through the one safe writer (association.spreadsheets): channel names are admin-typed text."""
-    from association.numbers import XLSX_DECIMAL, XLSX_PERCENT
-    from association.spreadsheets import Number, Sheet, xlsx_bytes
+    """Through the one safe writer (association.kernel.spreadsheets): channel names are admin-typed text."""
+    from association.kernel.numbers import XLSX_DECIMAL, XLSX_PERCENT
+    from association.kernel.spreadsheets import Number, Sheet, xlsx_bytes
 
     return xlsx_bytes(
         [

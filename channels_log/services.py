@@ -9,9 +9,9 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from association.roles import Role
-from association.text import person_name
-from association.workdays import add_working_days
+from association.calendar import add_working_days
+from association.kernel.roles import Role
+from association.kernel.text import person_name
 
 from .models import Case, CaseEvent, Channel, ContactAttachment, ContactEntry, ResponseTarget
 from .reference import channels_ensure_core
@@ -119,7 +119,7 @@ def contact_record(
 
 
 def _check_attachment(uploaded_file) -> str:
-    from beneficiaries.services import uploaded_file_check
+    from association.kernel.uploads import uploaded_file_check
 
     return uploaded_file_check(uploaded_file, field="attachment")
 
@@ -161,7 +161,7 @@ def contact_attachment_open(*, attachment: ContactAttachment, actor):
 
 
 def _store_attachment(*, contact: ContactEntry, uploaded_file, actor) -> ContactAttachment:
-    from beneficiaries.services import ALLOWED_DOCUMENT_TYPES
+    from association.kernel.uploads import ALLOWED_DOCUMENT_TYPES
 
     content_type = _check_attachment(uploaded_file)
     attachment = ContactAttachment(
@@ -610,7 +610,7 @@ def case_actions(case: Case, user) -> list:
     outcome before closing, the request's own appeal rule). The case page renders exactly this list."""
     from django.urls import reverse
 
-    from association.actions import Action
+    from association.kernel.actions import Action
     from requests_app.services import request_actions
 
     def url(name: str) -> str:

@@ -1,6 +1,6 @@
 """Rate limit for the public forms: every POST from one client address counts, whatever its outcome.
 
-The client address is the kernel's ``association.client.client_address``: ``REMOTE_ADDR``, or behind
+The client address is the kernel's ``association.kernel.client.client_address``: ``REMOTE_ADDR``, or behind
 ``TRUSTED_PROXIES`` reverse proxies the address the outermost of them saw (a forged
 ``X-Forwarded-For`` changes nothing). The counter lives in Django's cache (Redis in production, so
 every web replica shares it) in fixed windows: ``add`` creates the window's counter atomically and
@@ -13,7 +13,7 @@ from functools import wraps
 from django.core.cache import cache
 from django.shortcuts import render
 
-from association.client import client_address
+from association.kernel.client import client_address
 
 PUBLIC_POST_LIMIT = 10
 PUBLIC_POST_WINDOW = 600  # seconds

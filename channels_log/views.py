@@ -4,9 +4,9 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from association.form_tokens import once_per_form
-from association.pagination import paginate
-from association.permissions import staff_view
+from association.kernel.form_tokens import once_per_form
+from association.kernel.pagination import paginate
+from association.kernel.permissions import staff_view
 from beneficiaries.models import Beneficiary
 
 from . import services

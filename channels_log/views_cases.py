@@ -9,9 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from association.actions import ActionMenu
-from association.pagination import paginate
-from association.permissions import staff_view
+from association.kernel.actions import ActionMenu
+from association.kernel.pagination import paginate
+from association.kernel.permissions import staff_view
 from beneficiaries.models import Beneficiary
 
 from . import reports, services, timeline

@@ -9,9 +9,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from association.forms import PortalModelForm
-from association.pagination import paginate
-from association.permissions import staff_view
+from association.kernel.forms import PortalModelForm
+from association.kernel.pagination import paginate
+from association.kernel.permissions import staff_view
 from beneficiaries.models import Beneficiary
 
 from . import messaging

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from association.form_tokens import once_per_form
+from association.kernel.form_tokens import once_per_form
 
 from . import services
 from .forms import PublicCaseForm, PublicStatusForm

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from association.admin import PortalAdminMixin
-from association.forms import PortalModelForm
+from association.kernel.forms import PortalModelForm
 
 from .models import (
     CommitteeDecision,

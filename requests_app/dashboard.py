@@ -1,6 +1,6 @@
 """The support-request panels of each role's home page (``association.views.home``)."""
 
-from association.roles import Role, has_role
+from association.kernel.roles import Role, has_role
 
 from . import services
 from .models import RequestNotification, SupportRequest

@@ -5,8 +5,8 @@ Each takes the request's pk and returns ``(pdf bytes, file name)``; a missing re
 from django.utils.functional import lazy
 from django.utils.safestring import SafeString
 
-from association.pdf import document, image_data_url, render_pdf
-from association.text import person_name
+from association.kernel.pdf import document, image_data_url, render_pdf
+from association.kernel.text import person_name
 
 from . import services
 from .models import CommitteeDecision, Declaration, SupportRequest

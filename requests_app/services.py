@@ -23,9 +23,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from association.actions import Action
-from association.dates import hijri_year
-from association.roles import Role, has_role
+from association.kernel.actions import Action
+from association.kernel.dates import hijri_year
+from association.kernel.roles import Role, has_role
 from association.services import policy_decision_window_days, policy_in_force
 from surveys.services import invitation_for_event
 
@@ -502,7 +502,7 @@ def _signature_from_data_url(data_url: str) -> bytes:
         raise ValidationError({"signature_data": _("The on-screen signature is not a PNG image.")})
     if len(data) > SIGNATURE_MAX_BYTES:
         raise ValidationError({"signature_data": _("The on-screen signature is too large.")})
-    from association.uploads import check_image_pixels
+    from association.kernel.uploads import check_image_pixels
 
     try:
         check_image_pixels(data)  # the declaration's PDF decodes it
@@ -517,7 +517,7 @@ def declaration_sign(
 ) -> Declaration:
     """The applicant signs the current declaration text before the officer (the witness): a signed scan
     (checked by its bytes, like any document) or a signature drawn on screen (a PNG)."""
-    from beneficiaries.services import uploaded_file_check
+    from association.kernel.uploads import uploaded_file_check
 
     now = timezone.now()
     locked = _lock(support_request)

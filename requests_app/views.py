@@ -11,12 +11,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from association.actions import ActionMenu
-from association.form_tokens import once_per_form
-from association.http import no_store
-from association.pagination import paginate
-from association.pdf import document_kinds
-from association.permissions import staff_view
+from association.kernel.actions import ActionMenu
+from association.kernel.form_tokens import once_per_form
+from association.kernel.http import no_store
+from association.kernel.pagination import paginate
+from association.kernel.pdf import document_kinds
+from association.kernel.permissions import staff_view
 from beneficiaries.models import Beneficiary, Document, DocumentType
 
 from . import services

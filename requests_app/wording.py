@@ -2,7 +2,7 @@
 
 «قررت لجنة البحث الموافقة على طلبكم رقم 1448-000005 المقدَّم بتاريخ 1448-06-03 هـ الموافق 2026-11-13 م،
 ومنحكم مبلغ 1,500.00 ريال لمدة 3 أشهر؛ وذلك للأسباب الآتية: …» — not a bare adjective («معتمدة»).
-The letter gets markup (numbers and dates isolated, ``association.bidi``); a message gets plain text.
+The letter gets markup (numbers and dates isolated, ``association.kernel.bidi``); a message gets plain text.
 """
 
 from django.utils.functional import lazy
@@ -10,9 +10,9 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from association import bidi
-from association.dates import GREGORIAN_MARK, format_hijri
-from association.numbers import format_amount
+from association.kernel import bidi
+from association.kernel.dates import GREGORIAN_MARK, format_hijri
+from association.kernel.numbers import format_amount
 
 from .models import CommitteeDecision
 

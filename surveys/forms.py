@@ -2,7 +2,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from association.forms import DualDateField, PortalForm, PortalModelForm
+from association.kernel.forms import DualDateField, PortalForm, PortalModelForm
 from beneficiaries.models import Beneficiary
 from channels_log.models import Channel
 from requests_app.models import ServiceType

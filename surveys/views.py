@@ -14,11 +14,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from association import spreadsheets
-from association.form_tokens import once_per_form
-from association.numbers import XLSX_DECIMAL, XLSX_PERCENT
-from association.pagination import paginate
-from association.permissions import staff_view
+from association.kernel import spreadsheets
+from association.kernel.form_tokens import once_per_form
+from association.kernel.numbers import XLSX_DECIMAL, XLSX_PERCENT
+from association.kernel.pagination import paginate
+from association.kernel.permissions import staff_view
 from channels_log.models import Channel
 from requests_app.models import ServiceType
 
@@ -361,7 +361,7 @@ def results_export(request):
     overall = context["overall"]
 
     def figures(row):
-        # Numbers stay numbers; the format says how to show them (association.numbers: «87.5%», «-33.3»).
+        # Numbers stay numbers; the format says how to show them (association.kernel.numbers: «87.5%», «-33.3»).
         return [row.responses, spreadsheets.Number(row.csat, XLSX_PERCENT), spreadsheets.Number(row.nps, XLSX_DECIMAL)]
 
     summary = [[_("All"), "", *figures(overall)]]

@@ -2,7 +2,7 @@ import os
 
 import pytest
 
-from association.roles import Role
+from association.kernel.roles import Role
 
 from .factories import UserFactory
 

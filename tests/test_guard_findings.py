@@ -8,7 +8,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.test import Client
 
-from association.forms import PortalForm
+from association.kernel.forms import PortalForm
 from association.models import OfficialHoliday
 from association.policy_forms import MAX_SECTIONS, SectionFormSet
 from beneficiaries.forms import HouseholdFormSet

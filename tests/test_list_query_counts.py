@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from association.roles import Role
+from association.kernel.roles import Role
 from channels_log.models import Channel, ContactEntry
 from tests.factories import BeneficiaryFactory, SupportRequestFactory, UserFactory
 

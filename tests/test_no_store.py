@@ -1,4 +1,4 @@
-"""Every answer that carries a person's full data says ``Cache-Control: no-store`` (association.http.no_store):
+"""Every answer that carries a person's full data says ``Cache-Control: no-store`` (association.kernel.http.no_store):
 the edit and registration pages, a reveal, a household reveal, a document, a request's PDF, the exports."""
 
 import pytest

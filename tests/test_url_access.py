@@ -7,7 +7,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 import tests
-from association.roles import Role
+from association.kernel.roles import Role
 
 from .factories import UserFactory
 from .url_access import ACTORS, ALLOWED, FORBIDDEN, LOGIN, NOT_FOUND

@@ -12,7 +12,7 @@ Each app module defines ``URLS``: a dict from URL name to an entry::
 pattern of the project and fails on one that no module lists.
 """
 
-from association.roles import Role
+from association.kernel.roles import Role
 
 ALLOWED = "allowed"  # any answer below 500 except 403, 405 and a redirect to the login page
 FORBIDDEN = "forbidden"  # 403

@@ -1,4 +1,4 @@
-"""Create the role groups with their permissions (association.roles.ROLE_PERMISSIONS).
+"""Create the role groups with their permissions (association.kernel.roles.ROLE_PERMISSIONS).
 
 Permissions are normally created after all migrations run; this migration creates them first so the
 groups get them at once. Later permissions reach the groups through the post_migrate handler.
@@ -13,7 +13,7 @@ def create_roles(apps, schema_editor):
         app_config.models_module = True
         create_permissions(app_config, apps=apps, verbosity=0, using=schema_editor.connection.alias)
         app_config.models_module = None
-    from association.roles import ROLE_PERMISSIONS
+    from association.kernel.roles import ROLE_PERMISSIONS
 
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
@@ -27,7 +27,7 @@ def create_roles(apps, schema_editor):
 
 
 def remove_roles(apps, schema_editor):
-    from association.roles import ROLE_PERMISSIONS
+    from association.kernel.roles import ROLE_PERMISSIONS
 
     apps.get_model("auth", "Group").objects.filter(name__in=list(ROLE_PERMISSIONS)).delete()
 

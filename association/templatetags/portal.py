@@ -6,17 +6,17 @@ import datetime as dt
 from django import template
 from django.utils import timezone
 
-from association import bidi, numbers
-from association.dates import GREGORIAN_MARK, format_dual, format_hijri
-from association.roles import has_role
-from association.text import group_iban, person_name, to_arabic_digits
-from association.text import mask as mask_text
+from association.kernel import bidi, numbers
+from association.kernel.dates import GREGORIAN_MARK, format_dual, format_hijri
+from association.kernel.roles import has_role
+from association.kernel.text import group_iban, person_name, to_arabic_digits
+from association.kernel.text import mask as mask_text
 
 register = template.Library()
 
 
 # Dates, numbers, references and codes: isolated left-to-right runs that never break across lines
-# (``association.bidi``). In a plain-text template (an SMS or e-mail template renders with autoescape
+# (``association.kernel.bidi``). In a plain-text template (an SMS or e-mail template renders with autoescape
 # off) the same filters give plain text, the same characters without markup.
 
 
@@ -83,7 +83,7 @@ def iban(value, autoescape=True):
 
 @register.filter(needs_autoescape=True)
 def amount(value, autoescape=True):
-    """``1,500.00 ريال`` (``association.numbers.format_amount``)."""
+    """``1,500.00 ريال`` (``association.kernel.numbers.format_amount``)."""
     return bidi.amount(value) if autoescape else numbers.format_amount(value)
 
 
@@ -150,10 +150,10 @@ def page_url(context, page_number):
 @register.simple_tag(takes_context=True)
 def form_token(context, form=None):
     """``{% form_token form %}`` inside a creating ``<form method="post">``: the one-time token that lets
-    the server create one record however many times the form is sent (association.form_tokens)."""
+    the server create one record however many times the form is sent (association.kernel.form_tokens)."""
     from django.utils.html import format_html
 
-    from association import form_tokens
+    from association.kernel import form_tokens
 
     return format_html(
         '<input type="hidden" name="{}" value="{}">', form_tokens.FIELD, form_tokens.token_for(context["request"], form)

@@ -1,5 +1,5 @@
 """Dates, references and codes on right-to-left pages are isolated left-to-right runs that do not break: one
-markup (``association.bidi``) behind the ``|hijri``, ``|dual_date``, ``|dual_datetime``, ``|ltr`` filters."""
+markup (``association.kernel.bidi``) behind the ``|hijri``, ``|dual_date``, ``|dual_datetime``, ``|ltr`` filters."""
 
 import datetime as dt
 import re
@@ -10,8 +10,8 @@ from django.conf import settings
 from django.template import Context, Template
 from django.utils.html import strip_tags
 
-from association import bidi
-from association.numbers import ARABIC_INDIC_DIGITS, digits
+from association.kernel import bidi
+from association.kernel.numbers import ARABIC_INDIC_DIGITS, digits
 
 GREGORIAN = dt.date(1990, 5, 21)  # 26 Shawwal 1410
 RUN = re.compile(r'<bdi dir="ltr" class="ltr-run"(?: data-digits="latin")?>(.*?)</bdi>')

@@ -7,7 +7,7 @@ from django.core.cache import cache
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
-from association.client import client_address
+from association.kernel.client import client_address
 from channels_log.throttle import PUBLIC_POST_LIMIT
 
 CLIENT, OTHER_CLIENT, FORGED = "198.51.100.7", "198.51.100.99", "203.0.113.66"
@@ -125,4 +125,4 @@ def test_no_other_code_reads_the_client_address_itself():
         for path in (base / app).rglob("*.py")
         if reading.search(path.read_text())
     ]
-    assert readers == ["association/client.py"]
+    assert readers == ["association/kernel/client.py"]

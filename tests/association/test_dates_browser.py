@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from association.roles import Role
+from association.kernel.roles import Role
 from tests.browser import chromium_page, csp_guard, login
 from tests.requests_app.factories import submitted_request
 

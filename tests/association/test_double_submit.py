@@ -1,5 +1,5 @@
 """Eight identical POSTs of one form at the same instant, from eight connections, create one record:
-a delivery, a contact, a request draft, a document, a public case (association.form_tokens on
+a delivery, a contact, a request draft, a document, a public case (association.kernel.form_tokens on
 PostgreSQL, whose unique index makes the seven others wait for the first and then answer its result).
 The finding: eight of each were created."""
 
@@ -13,7 +13,7 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from association.models import FormSubmission
+from association.kernel.models import FormSubmission
 from beneficiaries.models import Document
 from channels_log.models import Case, Channel, ContactEntry
 from requests_app.models import Delivery, SupportRequest

@@ -5,8 +5,8 @@ import re
 
 import pytest
 
-from association.models import FormSubmission
-from association.roles import Role
+from association.kernel.models import FormSubmission
+from association.kernel.roles import Role
 from channels_log.models import ContactEntry
 from tests.browser import chromium_page, csp_guard, login
 

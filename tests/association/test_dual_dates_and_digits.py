@@ -9,8 +9,8 @@ from django.template import Context, Template
 from django.utils import timezone
 from django.utils.html import strip_tags
 
-from association.dates import format_dual, format_hijri, format_hijri_long, parse_date_any
-from association.forms import DualDateField, NumericInput, PortalForm
+from association.kernel.dates import format_dual, format_hijri, format_hijri_long, parse_date_any
+from association.kernel.forms import DualDateField, NumericInput, PortalForm
 from beneficiaries.forms import BeneficiaryForm, HouseholdMemberForm
 
 # 21 May 1990 is 26 Shawwal 1410 in Umm al-Qura.

@@ -57,7 +57,7 @@ def _manage(env, *args, timeout=600) -> str:
 
 
 MAKE_OFFICER_AND_REQUESTS = """
-from association.roles import Role
+from association.kernel.roles import Role
 from django.contrib.auth.models import Group, User
 from requests_app.models import SupportRequest
 from tests.factories import SupportRequestFactory

@@ -10,7 +10,7 @@ from django.contrib.staticfiles import finders
 from django.test import Client
 from django.urls import reverse
 
-from association.roles import Role
+from association.kernel.roles import Role
 from tests.browser import chromium_page, csp_guard, login
 from tests.surveys.factories import open_invitation
 

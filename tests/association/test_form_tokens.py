@@ -1,4 +1,4 @@
-"""A form creates one record however many times it is sent (association.form_tokens): the token comes
+"""A form creates one record however many times it is sent (association.kernel.form_tokens): the token comes
 with the page, the first POST consumes it, the same POST again gets the first result; a form sent back
 with errors keeps its token; a POST without a valid token is refused and creates nothing."""
 
@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from association import form_tokens
-from association.models import FormSubmission
+from association.kernel import form_tokens
+from association.kernel.models import FormSubmission
 from association.tasks import form_tokens_sweep
 from surveys.models import ImprovementAction
 
@@ -116,7 +116,7 @@ def test_a_browser_post_with_the_pages_token_goes_through(manager):
 
 
 def test_someone_elses_token_does_not_reveal_their_result(client_for, manager, make_user):
-    from association.roles import Role
+    from association.kernel.roles import Role
 
     client = client_for(manager)
     data = _action_data(manager, form_token=_page_token(client))

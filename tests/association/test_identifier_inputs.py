@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import translation
 from schwifty import IBAN
 
-from association.forms import IDENTIFIER_INPUT_MAX, IbanField, MobileField, NationalIdField
+from association.kernel.forms import IDENTIFIER_INPUT_MAX, IbanField, MobileField, NationalIdField
 from association.models import AssociationProfile, BankAccount
 from beneficiaries.models import Beneficiary, HouseholdMember
 from channels_log.models import Case, ContactEntry

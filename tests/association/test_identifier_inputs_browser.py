@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from schwifty import IBAN
 
-from association.roles import Role
+from association.kernel.roles import Role
 from beneficiaries.models import Beneficiary
 from tests.browser import chromium_page, csp_guard, login
 from tests.factories import valid_national_id

@@ -5,7 +5,7 @@ from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
-from association.roles import ROLE_PERMISSIONS, Role
+from association.kernel.roles import ROLE_PERMISSIONS, Role
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -7,7 +7,7 @@ from django.contrib.auth import SESSION_KEY
 from django.test import Client
 from django.urls import reverse
 
-from association.roles import Role
+from association.kernel.roles import Role
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

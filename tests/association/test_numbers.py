@@ -8,8 +8,8 @@ from django.template import Context, Template
 from django.utils import formats, translation
 from django.utils.html import strip_tags
 
-from association import numbers
-from association.numbers import (
+from association.kernel import numbers
+from association.kernel.numbers import (
     ARABIC_INDIC_DIGITS,
     digits,
     format_amount,

@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth import SESSION_KEY
 from django.urls import reverse
 
-from association.roles import Role
+from association.kernel.roles import Role
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -2,7 +2,7 @@
 
 import pytest
 
-from association.pdf import FetchRefused, _fetch_local, image_data_url
+from association.kernel.pdf import FetchRefused, _fetch_local, image_data_url
 
 
 def test_static_font_is_served():

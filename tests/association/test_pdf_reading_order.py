@@ -24,10 +24,10 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
+from association.kernel.pdf import document_kinds
+from association.kernel.roles import Role
+from association.kernel.text import to_arabic_digits
 from association.models import AssociationProfile, BankAccount
-from association.pdf import document_kinds
-from association.roles import Role
-from association.text import to_arabic_digits
 from requests_app import services
 from tests.association.factories import ApprovedPolicyVersionFactory
 from tests.requests_app.factories import awaiting_committee, cast_votes

@@ -7,8 +7,8 @@ import pytest
 from django.db import connection
 
 from association import services
+from association.kernel.roles import Role
 from association.models import PolicyVersion
-from association.roles import Role
 from tests.services import require_postgres
 
 from .factories import PolicyVersionFactory

@@ -366,7 +366,7 @@ def test_docx_paragraphs_headings_lists_and_tables():
 def _pdf_bytes() -> bytes:
     from weasyprint import HTML
 
-    from association.pdf import STATIC_PREFIX, _url_fetcher
+    from association.kernel.pdf import STATIC_PREFIX, _url_fetcher
 
     html = f"""<html lang="ar" dir="rtl"><head><style>
       @font-face {{ font-family: "Amiri"; src: url("{STATIC_PREFIX}fonts/amiri/Amiri-Regular.ttf"); }}
@@ -474,8 +474,8 @@ def _seed_as_pdf(text: str) -> bytes:
     from django.utils.html import escape
     from weasyprint import HTML
 
-    from association.pdf import STATIC_PREFIX, _url_fetcher
-    from association.pdf_text import repair_text_layer
+    from association.kernel.pdf import STATIC_PREFIX, _url_fetcher
+    from association.kernel.pdf_text import repair_text_layer
 
     body = "".join(f"<p>{escape(line) or '&nbsp;'}</p>" for line in text.splitlines())
     html = f"""<html lang="ar" dir="rtl"><head><style>

@@ -7,8 +7,8 @@ import pytest
 from django.core.management import call_command
 from pypdf import PdfReader
 
+from association.kernel.pdf import document_kinds
 from association.models import AssociationProfile
-from association.pdf import document_kinds
 
 from .factories import ApprovedPolicyVersionFactory
 

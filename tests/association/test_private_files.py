@@ -7,7 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.backends.sqlite3.base import DatabaseWrapper
 
-from association.private_files import write_private_file
+from association.kernel.private_files import write_private_file
 from beneficiaries import importing, services
 from tests.factories import BeneficiaryFactory, DocumentTypeFactory
 

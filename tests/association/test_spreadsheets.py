@@ -17,7 +17,7 @@ from django.urls import reverse
 from import_export.formats.base_formats import XLSX
 from openpyxl import load_workbook
 
-from association import spreadsheets
+from association.kernel import spreadsheets
 from beneficiaries import importing
 from beneficiaries.admin import BeneficiaryAdmin
 from beneficiaries.models import Beneficiary

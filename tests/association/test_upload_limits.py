@@ -228,6 +228,6 @@ def test_an_on_screen_signature_declaring_billions_of_pixels_is_refused(officer)
 
 
 def test_a_real_scan_size_image_is_accepted():
-    from association.uploads import check_image_pixels
+    from association.kernel.uploads import check_image_pixels
 
     check_image_pixels(bombs.png_pixels(4960, 7016))  # A4 at 600 dpi

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from association.roles import Role
+from association.kernel.roles import Role
 from beneficiaries import services
 from beneficiaries.models import BulkTransfer, SensitiveAccess
 from tests.factories import BeneficiaryFactory

@@ -80,7 +80,7 @@ def test_the_assignment_ends_with_the_request(client_for, officer, researcher, a
 
 
 def test_another_researcher_is_not_assigned(client_for, make_user, assigned):
-    from association.roles import Role
+    from association.kernel.roles import Role
 
     colleague = make_user(Role.SOCIAL_RESEARCHER)
     response = client_for(colleague).post(

@@ -7,7 +7,7 @@ import os
 import pytest
 from schwifty import IBAN
 
-from association.roles import Role
+from association.kernel.roles import Role
 from beneficiaries.models import BeneficiaryChange, HouseholdMember, SensitiveAccess
 from tests.browser import chromium_page, csp_guard, login
 from tests.factories import BeneficiaryFactory, UserFactory, valid_national_id

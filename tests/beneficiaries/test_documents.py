@@ -109,7 +109,7 @@ def test_media_files_are_not_served_by_url(client_for, officer, settings):
 
 
 def test_verifying_records_who_and_when_once(officer, make_user):
-    from association.roles import Role
+    from association.kernel.roles import Role
 
     document = _stored_document(officer)
     services.document_verify(document=document, actor=officer)

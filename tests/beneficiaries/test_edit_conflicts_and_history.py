@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from schwifty import IBAN
 
-from association.roles import Role
+from association.kernel.roles import Role
 from beneficiaries import services
 from beneficiaries.models import Beneficiary, BeneficiaryChange, HouseholdMember
 from tests.factories import BeneficiaryFactory, valid_national_id

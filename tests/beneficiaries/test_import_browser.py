@@ -5,7 +5,7 @@ import os
 
 import pytest
 
-from association.roles import Role
+from association.kernel.roles import Role
 from beneficiaries.models import Beneficiary, BulkTransfer
 from tests.browser import chromium_page
 

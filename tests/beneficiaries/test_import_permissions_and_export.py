@@ -14,7 +14,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 from import_export.formats.base_formats import XLSX
 
-from association.roles import Role
+from association.kernel.roles import Role
 from beneficiaries import services
 from beneficiaries.admin import BeneficiaryAdmin
 from beneficiaries.models import Beneficiary, BulkTransfer, Consent

@@ -13,10 +13,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.translation import gettext
 
-from association.dates import parse_date_any
+from association.kernel.dates import parse_date_any
+from association.kernel.identifiers import normalize_iban, normalize_mobile, normalize_national_id
 from beneficiaries.models import Beneficiary, BulkTransfer, Consent
 from beneficiaries.resources import column_label
-from beneficiaries.validators import normalize_iban, normalize_mobile, normalize_national_id
 from beneficiaries.views import IMPORT_SESSION_KEY
 from tests.factories import BeneficiaryFactory
 

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from schwifty import IBAN
 from stdnum import luhn
 
-from association.text import ARABIC_INDIC, EASTERN_ARABIC_INDIC
+from association.kernel.text import ARABIC_INDIC, EASTERN_ARABIC_INDIC
 from beneficiaries.search import normalize_arabic
 from beneficiaries.validators import normalize_iban, normalize_mobile, normalize_national_id
 

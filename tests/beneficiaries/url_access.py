@@ -1,4 +1,4 @@
-from association.roles import Role
+from association.kernel.roles import Role
 from tests.factories import BeneficiaryFactory, DocumentTypeFactory
 from tests.url_access import ALL_ROLES, staff
 

@@ -6,7 +6,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from association.roles import Role
+from association.kernel.roles import Role
 from channels_log import services
 from channels_log.models import Channel, ContactEntry
 from requests_app.models import SupportRequest

@@ -8,7 +8,7 @@ from django.template import Context, Template
 from django.test import Client
 from django.urls import reverse
 
-from association.text import person_name
+from association.kernel.text import person_name
 from channels_log.models import Case, ContactEntry
 from surveys import services as survey_services
 from tests.channels_log.factories import make_case

@@ -7,7 +7,7 @@ import re
 import pytest
 from django.core.cache import cache
 
-from association.roles import Role
+from association.kernel.roles import Role
 from channels_log.models import Case, Channel
 from tests.browser import chromium_page
 

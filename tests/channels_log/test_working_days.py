@@ -6,8 +6,8 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
+from association.calendar import add_working_days, working_days_between
 from association.models import OfficialHoliday
-from association.workdays import add_working_days, working_days_between
 from channels_log.models import ResponseTarget
 from tests.channels_log.factories import make_case
 

@@ -12,7 +12,7 @@ from django.test import TestCase
 from django.utils import timezone
 
 from association.celery import app as celery_app
-from association.roles import Role
+from association.kernel.roles import Role
 
 from .crawler import Form, fetch, guard_client, next_address, parse_page
 

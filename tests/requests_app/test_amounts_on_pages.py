@@ -1,4 +1,4 @@
-"""Pages show amounts, quantities and percentages by the one rule (``association.numbers``): «1,500.00 ريال»,
+"""Pages show amounts, quantities and percentages by the one rule (``association.kernel.numbers``): «1,500.00 ريال»,
 «87.5%», never the Arabic locale's «1500,00» / «60,0%»; and the request's status agrees with «الطلب»."""
 
 import datetime as dt
@@ -11,7 +11,7 @@ import time_machine
 from django.urls import reverse
 from django.utils.html import strip_tags
 
-from association.roles import Role
+from association.kernel.roles import Role
 from beneficiaries.models import HouseholdMember
 from requests_app import services
 from tests.surveys.test_results import fixture_data  # noqa: F401 (a fixture)
@@ -104,8 +104,8 @@ def test_the_spreadsheet_writer_keeps_a_formatted_number_a_number():
 
     from openpyxl import load_workbook
 
-    from association.numbers import XLSX_AMOUNT
-    from association.spreadsheets import Number, Sheet, csv_bytes, xlsx_bytes
+    from association.kernel.numbers import XLSX_AMOUNT
+    from association.kernel.spreadsheets import Number, Sheet, csv_bytes, xlsx_bytes
 
     data = xlsx_bytes([Sheet("s", ["amount"], [[Number(Decimal("1500.5"), XLSX_AMOUNT)], [Number(None, XLSX_AMOUNT)]])])
     sheet = load_workbook(io.BytesIO(data)).active

@@ -11,7 +11,7 @@ import time_machine
 from django.utils import timezone
 from pypdf import PdfReader
 
-from association.roles import Role
+from association.kernel.roles import Role
 from beneficiaries.models import Beneficiary
 from requests_app.models import CommitteeDecision, StatusChange, SupportRequest
 from tests.browser import chromium_page, login

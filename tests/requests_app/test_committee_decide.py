@@ -7,7 +7,7 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 
-from association.roles import Role
+from association.kernel.roles import Role
 from requests_app import services
 from requests_app.models import CommitteeDecision, CommitteeVote, StatusChange, SupportRequest
 

@@ -9,7 +9,7 @@ import time_machine
 from django.core.exceptions import ValidationError
 from django.db import connection
 
-from association.roles import Role
+from association.kernel.roles import Role
 from requests_app import services
 from requests_app.models import CommitteeDecision, StatusChange, SupportRequest
 from tests.services import require_postgres

@@ -12,9 +12,9 @@ from django.apps import apps
 from django.utils import translation
 from pypdf import PdfReader
 
+from association.kernel.pdf import document_kinds
+from association.kernel.roles import Role
 from association.models import PolicyVersion
-from association.pdf import document_kinds
-from association.roles import Role
 from channels_log.models import Case, MessagePreference, MessageTemplate, OutgoingMessage
 from requests_app import services
 from requests_app.models import CommitteeDecision, SupportRequest

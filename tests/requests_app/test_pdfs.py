@@ -10,8 +10,8 @@ from django.core.management import call_command
 from django.urls import reverse
 from pypdf import PdfReader
 
+from association.kernel.roles import Role
 from association.models import AssociationProfile
-from association.roles import Role
 from requests_app import services
 from requests_app.models import SupportRequest
 
@@ -64,21 +64,21 @@ def test_pdf_text_has_the_number_and_the_name(kind, decided, tmp_path):
 
 
 def test_acknowledgment_shows_the_earliest_decision_date(decided):
-    from association.pdf import document_kinds
+    from association.kernel.pdf import document_kinds
 
     text = pdf_text(document_kinds()["acknowledgment"](decided.pk)[0])
     assert "2026-11-15" in text
 
 
 def test_minutes_record_the_recusal(decided):
-    from association.pdf import document_kinds
+    from association.kernel.pdf import document_kinds
 
     text = pdf_text(document_kinds()["minutes"](decided.pk)[0])
     assert "قريب" in text
 
 
 def test_documents_of_a_missing_request_raise_does_not_exist(db):
-    from association.pdf import document_kinds
+    from association.kernel.pdf import document_kinds
 
     for kind in ("acknowledgment", "declaration", "decision", "minutes"):
         with pytest.raises(SupportRequest.DoesNotExist):

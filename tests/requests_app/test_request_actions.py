@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
 
-from association.roles import Role
+from association.kernel.roles import Role
 from requests_app import services
 from requests_app.models import Delivery, SupportRequest
 

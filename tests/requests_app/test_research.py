@@ -72,7 +72,7 @@ def test_a_rule_that_does_not_hold_adds_nothing(officer, researcher):
 
 
 def test_only_the_assigned_researcher_records_and_recommends(officer, researcher, make_user):
-    from association.roles import Role
+    from association.kernel.roles import Role
 
     other = make_user(Role.SOCIAL_RESEARCHER)
     study = open_study(submitted_request(officer), officer, researcher)
@@ -98,7 +98,7 @@ def test_recommendation_needs_the_assessment_and_reasons_then_goes_to_the_commit
 
 
 def test_only_the_assigned_researcher_returns_a_case_as_incomplete(officer, researcher, make_user):
-    from association.roles import Role
+    from association.kernel.roles import Role
 
     support_request = submitted_request(officer)
     open_study(support_request, officer, researcher)

@@ -8,7 +8,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from association.roles import Role
+from association.kernel.roles import Role
 from beneficiaries.models import Consent
 from requests_app import services
 from surveys.models import Invitation

@@ -5,7 +5,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from association.roles import Role
+from association.kernel.roles import Role
 from requests_app import services
 from requests_app.models import CommitteeVote, Delivery, SocialStudy, StatusChange, SupportRequest
 

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from association.roles import Role
+from association.kernel.roles import Role
 from requests_app import services
 from requests_app.models import CommitteeDecision, StatusChange, SupportRequest
 

@@ -94,7 +94,7 @@ def test_dashboard_page_and_chart(client_for, manager, fixture_data):
     response = client_for(manager).get(reverse("surveys:results"), {"survey": fixture_data["survey"].pk})
     assert response.status_code == 200
     html = response.content.decode()
-    # A decimal point, as Saudi readers read it (association.numbers), not the Arabic locale's «60,0%».
+    # A decimal point, as Saudi readers read it (association.kernel.numbers), not the Arabic locale's «60,0%».
     assert "60.0%" in html and "83.3%" in html and "60,0" not in html
     assert html.count('<rect class="bar') == 4  # CSAT and NPS for two months
     # SVG geometry is never localised (a decimal comma would break the drawing).

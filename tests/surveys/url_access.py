@@ -1,4 +1,4 @@
-from association.roles import Role
+from association.kernel.roles import Role
 from tests.url_access import public, staff
 
 R = Role

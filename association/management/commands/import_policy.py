@@ -5,8 +5,8 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from association.kernel.roles import Role
 from association.policy_import import PolicyReadError, parse_file
-from association.roles import Role
 from association.services import policy_import
 
 

@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.management.base import BaseCommand, CommandError
 
-from association.pdf import document_kinds
+from association.kernel.pdf import document_kinds
 
 
 class Command(BaseCommand):

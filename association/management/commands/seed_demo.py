@@ -13,8 +13,8 @@ from django.db import transaction
 from django.utils import timezone
 from stdnum import luhn
 
+from association.kernel.roles import Role, sync_role_groups
 from association.models import AssociationProfile, BankAccount, OfficialHoliday
-from association.roles import Role, sync_role_groups
 from beneficiaries import services as beneficiary_services
 from beneficiaries.models import Beneficiary, Consent, DocumentType
 from channels_log.models import Channel, ContactEntry

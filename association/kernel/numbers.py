@@ -6,8 +6,8 @@ when the association prints Arabic-Indic digits, the Arabic decimal and thousand
 «1500,00», which a Saudi reader takes for fifteen hundred thousand.
 
 Pages, messages and exports use Western digits. A printed document follows the association's choice
-(``AssociationProfile.document_digits``): ``association.pdf.render_pdf`` renders inside
-``digits(ARABIC_INDIC)``, and every formatter here (and the markup of ``association.bidi``) follows it.
+(``AssociationProfile.document_digits``): ``association.kernel.pdf.render_pdf`` renders inside
+``digits(ARABIC_INDIC)``, and every formatter here (and the markup of ``association.kernel.bidi``) follows it.
 Spreadsheets keep numbers numeric and say how to show them with ``XLSX_*`` number formats.
 """
 

@@ -6,12 +6,16 @@ and parse all of it before any row or paragraph limit is reached. ``check_zip`` 
 archive's directory — every member's declared size, and how tightly it is compressed — and refuses
 before anything is decompressed. The declared sizes bind: Python's ``zipfile`` (which openpyxl and
 python-docx use) stops a member at its declared size and fails its CRC check if the data goes on.
+
+``uploaded_file_check`` is the one rule for every uploaded document, attachment or signed scan.
 """
 
 import io
 import zipfile
 from dataclasses import dataclass
 
+import filetype
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
@@ -99,3 +103,46 @@ def check_image_pixels(data: bytes, *, max_pixels: int = MAX_IMAGE_PIXELS) -> No
             % {"limit": max_pixels // 1_000_000},
             code="pixels",
         )
+
+
+# --- Uploaded documents, attachments and signed scans ---------------------------------------------
+
+# What a document may be, by its bytes: content type → the extension the stored file gets.
+ALLOWED_DOCUMENT_TYPES = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
+
+
+def _detect_content_type(uploaded_file) -> str | None:
+    uploaded_file.seek(0)
+    head = uploaded_file.read(8192)
+    uploaded_file.seek(0)
+    kind = filetype.guess(head)
+    return kind.mime if kind else None
+
+
+def uploaded_file_check(uploaded_file, *, field: str = "file") -> str:
+    """The rule for every uploaded document, attachment or signed scan: not empty, within the size limit,
+    and a PDF, JPEG or PNG by its bytes (not its name). Returns the detected content type; errors name
+    ``field``."""
+    if uploaded_file.size > settings.DOCUMENT_MAX_BYTES:
+        raise ValidationError(
+            {
+                field: _("The file is too large (%(size)s MB); the limit is %(limit)s MB.")
+                % {"size": round(uploaded_file.size / 1048576, 1), "limit": settings.DOCUMENT_MAX_BYTES // 1048576}
+            }
+        )
+    if uploaded_file.size == 0:
+        raise ValidationError({field: _("The file is empty.")})
+    content_type = _detect_content_type(uploaded_file)
+    if content_type not in ALLOWED_DOCUMENT_TYPES:
+        raise ValidationError(
+            {field: _("Only PDF, JPEG or PNG files are accepted; this file's content is not one of them.")}
+        )
+    if content_type.startswith("image/"):  # a signed scan is drawn into the declaration's PDF
+        uploaded_file.seek(0)
+        try:
+            check_image_pixels(uploaded_file.read())
+        except ValidationError as exc:
+            raise ValidationError({field: exc.messages}) from None
+        finally:
+            uploaded_file.seek(0)
+    return content_type

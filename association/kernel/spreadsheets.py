@@ -12,7 +12,7 @@ must never run as one when the file is opened (CWE-1236):
 Numbers, dates and booleans stay what they are. Aware datetimes are written in local time.
 
 Reading (xlsx and csv) streams rows and stops at the caller's row and column limits; a workbook is
-first checked by its declared uncompressed size (``association.uploads.check_zip``).
+first checked by its declared uncompressed size (``association.kernel.uploads.check_zip``).
 """
 
 import csv
@@ -47,7 +47,7 @@ def unescape(text: str) -> str:
 
 @dataclass(frozen=True)
 class Number:
-    """A number shown with an Excel number format (``association.numbers.XLSX_*``: «#,##0.00», «0.0"%"»):
+    """A number shown with an Excel number format (``association.kernel.numbers.XLSX_*``: «#,##0.00», «0.0"%"»):
     the cell stays a number that sums and sorts; the reader's Excel draws the separators."""
 
     value: int | float | Decimal | None

@@ -1,17 +1,21 @@
-"""The Saudi working week: Sunday–Thursday, minus the official holidays set in admin.
+"""The Saudi working week: Sunday–Thursday, minus the official holidays given by the caller.
+
+Pure: the holidays come in as an argument (``association.calendar`` passes the official holidays set in
+admin and is what the apps call).
 
 Dates are taken in local time (``Asia/Riyadh``): a complaint received at 01:00 on Sunday in Riyadh is
 a Sunday complaint even though it is still Saturday in UTC.
 """
 
 import datetime as dt
+from collections.abc import Collection
 
 from django.utils import timezone
 
 WEEKEND = {4, 5}  # Python weekday(): Friday=4, Saturday=5
 
 
-def is_working_day(day: dt.date, holidays: set[dt.date]) -> bool:
+def is_working_day(day: dt.date, holidays: Collection[dt.date] = frozenset()) -> bool:
     return day.weekday() not in WEEKEND and day not in holidays
 
 
@@ -19,20 +23,28 @@ def _local(moment: dt.datetime) -> dt.datetime:
     return timezone.localtime(moment) if timezone.is_aware(moment) else moment
 
 
-def add_working_days(start: dt.datetime, days: int) -> dt.datetime:
+def local_date(value: dt.date | dt.datetime) -> dt.date:
+    """The local (Riyadh) day of a moment; a date as it is."""
+    return _local(value).date() if isinstance(value, dt.datetime) else value
+
+
+def holiday_span(start: dt.datetime, days: int) -> tuple[dt.date, dt.date]:
+    """The dates whose holidays ``add_working_days(start, days, ...)`` may need: room for weekends and
+    long Eid holidays."""
+    first = _local(start).date()
+    return first, first + dt.timedelta(days=days * 3 + 30)
+
+
+def add_working_days(start: dt.datetime, days: int, *, holidays: Collection[dt.date] = frozenset()) -> dt.datetime:
     """The moment ``days`` working days after ``start`` (same local time of day).
 
     Something received on a Thursday afternoon with a one-working-day target is due on Sunday
     afternoon; received on a Friday, it is due at the end of Sunday (the first working day is
-    given whole); a holiday is skipped like a weekend day.
+    given whole); a holiday is skipped like a weekend day. ``holidays`` should cover ``holiday_span``.
     """
-    from .models import OfficialHoliday
-
     if days <= 0:
         return start
     current = _local(start)
-    # Enough room for weekends and long Eid holidays.
-    holidays = OfficialHoliday.dates_between(current.date(), current.date() + dt.timedelta(days=days * 3 + 30))
     if not is_working_day(current.date(), holidays):
         # Counting starts at the first working day: a weekend arrival gets the whole of it.
         day = current.date()
@@ -49,17 +61,11 @@ def add_working_days(start: dt.datetime, days: int) -> dt.datetime:
     return current
 
 
-def working_days_between(start: dt.date, end: dt.date) -> int:
+def working_days_between(start: dt.date, end: dt.date, *, holidays: Collection[dt.date] = frozenset()) -> int:
     """Working days after ``start`` up to and including ``end``."""
-    from .models import OfficialHoliday
-
-    if isinstance(start, dt.datetime):
-        start = _local(start).date()
-    if isinstance(end, dt.datetime):
-        end = _local(end).date()
+    start, end = local_date(start), local_date(end)
     if end <= start:
         return 0
-    holidays = OfficialHoliday.dates_between(start, end)
     count = 0
     day = start + dt.timedelta(days=1)
     while day <= end:

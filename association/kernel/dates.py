@@ -56,7 +56,7 @@ def hijri_iso(value: dt.date | None) -> str:
 
 
 def format_hijri(value: dt.date | None) -> str:
-    """``1448-06-12 هـ``: year-month-day, drawn left to right as one run (see ``association.bidi``)."""
+    """``1448-06-12 هـ``: year-month-day, drawn left to right as one run (see ``association.kernel.bidi``)."""
     iso = hijri_iso(value)
     return f"{iso} {HIJRI_MARK}" if iso else ""
 

@@ -20,6 +20,7 @@ from django.db import connection
 from django.utils.translation import gettext_lazy as _
 
 from .dates import format_hijri, parse_date_any
+from .identifiers import normalize_iban, normalize_mobile, normalize_national_id
 from .text import to_ascii_digits
 
 
@@ -122,8 +123,6 @@ class NationalIdField(NormalizedIdentifierField):
     input_attrs = {"inputmode": "numeric"}
 
     def normalize(self, value):
-        from beneficiaries.validators import normalize_national_id
-
         return normalize_national_id(value)
 
 
@@ -133,8 +132,6 @@ class MobileField(NormalizedIdentifierField):
     input_attrs = {"inputmode": "tel", "placeholder": "05XXXXXXXX"}
 
     def normalize(self, value):
-        from beneficiaries.validators import normalize_mobile
-
         return normalize_mobile(value)
 
 
@@ -144,8 +141,6 @@ class IbanField(NormalizedIdentifierField):
     input_attrs = {"placeholder": "SA00 0000 0000 0000 0000 0000", "autocapitalize": "characters"}
 
     def normalize(self, value):
-        from beneficiaries.validators import normalize_iban
-
         return normalize_iban(value)
 
 

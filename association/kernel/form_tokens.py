@@ -36,7 +36,7 @@ from django.utils.translation import gettext as _
 FIELD = "form_token"
 MAX_AGE = dt.timedelta(days=7)  # a page left open over a long weekend can still be sent
 KEEP = MAX_AGE + dt.timedelta(days=1)  # consumed tokens are kept longer than any page can live
-_SALT = "association.form_tokens"
+_SALT = "association.form_tokens"  # unchanged since the module moved: tokens already issued stay valid
 _SHAPE = re.compile(r"^[A-Za-z0-9_-]{16,40}:[A-Za-z0-9]{1,10}:[A-Za-z0-9_-]{20,60}$")
 
 

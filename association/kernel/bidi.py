@@ -20,8 +20,8 @@ No invisible marks (LRM and friends) are inserted: what is copied from a page or
 exactly the number. Browsers isolate ``<bdi>`` by default; WeasyPrint lays out the text of every inline
 element on its own with that element's direction, which isolates it as well.
 
-Plain-text outputs (SMS, e-mail, spreadsheets) use the formatters of ``association.dates`` and
-``association.numbers`` directly: they have no markup and need none.
+Plain-text outputs (SMS, e-mail, spreadsheets) use the formatters of ``association.kernel.dates`` and
+``association.kernel.numbers`` directly: they have no markup and need none.
 """
 
 import datetime as dt
@@ -123,7 +123,7 @@ def dual_datetime(value) -> SafeString:
 
 
 def amount(value, *, currency: bool = True) -> SafeString:
-    """``1,500.00 ريال`` (``association.numbers.format_amount``), isolated and unbroken."""
+    """``1,500.00 ريال`` (``association.kernel.numbers.format_amount``), isolated and unbroken."""
     if to_decimal(value) is None:
         return conditional_escape("" if value is None else value)
     run = ltr(format_amount(value, currency=False))

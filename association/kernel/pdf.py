@@ -2,14 +2,15 @@
 
 - Arabic text in Amiri, loaded from the installed ``fontpkg-amiri`` package through ``@font-face``
   (Amiri keeps the PDF text layer correct for extraction and search).
-- Letterhead from the association profile (``templates/association/pdf/base.html``): name, logo,
-  licence, the number / date / attachments box, and the contact and bank footer.
+- Letterhead from the provider the association layer registers (slot ``pdf_letterhead`` of
+  ``association.kernel.registry``: a ``Letterhead``), drawn by ``templates/association/pdf/base.html``: name,
+  logo, licence, the number / date / attachments box, and the contact and bank footer.
 - A ``url_fetcher`` that serves only our own static files and the association's logo; any other
   URL (the network, ``file:`` paths) is refused, so a template can never make the renderer fetch.
-- Numbers, references, dates, amounts and IBANs through the template filters of ``association.bidi``
+- Numbers, references, dates, amounts and IBANs through the template filters of ``association.kernel.bidi``
   (``|ltr``, ``|dual_date``, ``|amount``, ``|iban``…): isolated left-to-right runs that are drawn in order
   and never broken across lines. With Arabic-Indic digits (``AssociationProfile.document_digits``) the
-  template renders inside ``association.numbers.digits`` (amounts get «٬» and «٫»), then every other digit
+  template renders inside ``association.kernel.numbers.digits`` (amounts get «٬» and «٫»), then every other digit
   of the text is converted, except inside runs marked ``data-digits="latin"`` (IBANs, addresses).
 - The page counter reads «صفحة 1 من 4» (``page_counter_css``).
 
@@ -21,6 +22,7 @@ import base64
 import mimetypes
 import re
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -32,14 +34,33 @@ from django.utils.module_loading import autodiscover_modules
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import pgettext
 
-from .models import AssociationProfile
-from .numbers import digits
+from . import registry
+from .numbers import ARABIC_INDIC_DIGITS, WESTERN, digits
 from .pdf_text import repair_text_layer
 from .text import to_arabic_digits
 
 STATIC_PREFIX = "portal-static:"
 LOGO_URL = "portal-logo:"
 _DATA_IMAGE_PREFIXES = ("data:image/png;base64,", "data:image/jpeg;base64,")
+
+
+@dataclass(frozen=True)
+class Letterhead:
+    """What every PDF is printed on; the association layer provides it (``registry`` slot ``pdf_letterhead``).
+
+    ``context`` is merged into every PDF template's context (the association, its bank accounts); ``digits``
+    is ``numbers.WESTERN`` or ``numbers.ARABIC_INDIC_DIGITS``; ``logo`` reads the logo's bytes and content type
+    (``None`` when there is no logo)."""
+
+    context: dict = field(default_factory=dict)
+    digits: str = WESTERN
+    logo: Callable[[], tuple[bytes, str] | None] | None = None
+
+
+def letterhead() -> Letterhead:
+    provider = registry.single("pdf_letterhead")
+    return provider() if provider is not None else Letterhead()
+
 
 # kind -> function(pk) -> (pdf bytes, file name)
 DOCUMENTS: dict[str, Callable[[int], tuple[bytes, str]]] = {}
@@ -78,10 +99,10 @@ def _fetch_local(url: str) -> tuple[bytes, str]:
         path = Path(found)
         return path.read_bytes(), mimetypes.guess_type(path.name)[0] or "application/octet-stream"
     if url == LOGO_URL:
-        profile = AssociationProfile.objects.filter(pk=1).first()
-        if profile and profile.logo:
-            with profile.logo.open("rb") as handle:
-                return handle.read(), mimetypes.guess_type(profile.logo.name)[0] or "image/png"
+        read_logo = letterhead().logo
+        logo = read_logo() if read_logo is not None else None
+        if logo is not None:
+            return logo
     raise FetchRefused(f"refused to fetch {urlparse(url).scheme or 'relative'} URL in a PDF")
 
 
@@ -99,20 +120,19 @@ def _url_fetcher():
 def render_pdf(template_name: str, context: dict) -> bytes:
     from weasyprint import HTML
 
-    profile = AssociationProfile.get_solo()
+    head = letterhead()
     now = timezone.localtime()
-    arabic_digits = profile.document_digits == AssociationProfile.Digits.ARABIC_INDIC
+    arabic_digits = head.digits == ARABIC_INDIC_DIGITS
     base = {
-        "association": profile,
-        "bank_accounts": list(profile.bank_accounts.filter(is_active=True)) if profile.pk and profile.name else [],
+        **head.context,
         "printed_at": now,
         "arabic_digits": arabic_digits,
         "page_counter": page_counter_css(arabic_digits=arabic_digits),
         "STATIC": STATIC_PREFIX,
-        "LOGO": LOGO_URL if profile.logo else "",
+        "LOGO": LOGO_URL if head.logo is not None else "",
     }
     # The number filters (amounts, dates, references) follow the association's digits while rendering.
-    with digits(profile.document_digits):
+    with digits(head.digits):
         html = render_to_string(template_name, {**base, **context})
     if arabic_digits:
         html = _arabic_digits_in_text(html)

@@ -1,0 +1,73 @@
+"""Named provider lists: how a page, a PDF or a command shows what other apps hold without importing them.
+
+An app registers its providers in its ``AppConfig.ready`` (``register("home_panels", requests_home)``); the
+page asks for the slot (``collect("home_panels", user=user)``) and renders what comes back. The page knows
+the slot's contract, never the providing app, so the dependency points from the provider down to the page,
+as the layers require (PDF kinds registering with ``@document`` work the same way).
+
+Slots in use (each says what its providers take and return):
+
+- ``home_panels`` — ``provider(*, user) -> dict | None``: context for the role home (``association.views``).
+- ``demo`` — ``loader(*, users, stdout, state) -> None``: demo data (``manage.py seed_demo``), run in
+  ``order``; ``state`` is one dict shared by the loaders of one run.
+- ``pdf_letterhead`` — ``provider() -> kernel.pdf.Letterhead``: the letterhead of every PDF (one provider).
+- ``beneficiary_panels``, ``timeline``, ``sensitive_access`` — for the apps (issue 12, step B).
+"""
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class _Entry:
+    order: int
+    key: str
+    provider: Callable[..., Any]
+
+
+_SLOTS: dict[str, list[_Entry]] = defaultdict(list)
+
+
+def _key(provider: Callable) -> str:
+    return f"{getattr(provider, '__module__', '')}.{getattr(provider, '__qualname__', repr(provider))}"
+
+
+def register(slot: str, provider: Callable[..., Any], *, order: int = 100) -> Callable[..., Any]:
+    """Add ``provider`` to ``slot`` (lower ``order`` first; equal orders keep registration order).
+
+    Registering the same function again replaces it (``ready`` may run twice in tests), so a provider
+    never runs twice. Returns the provider, so it can be used as a decorator's body."""
+    key = _key(provider)
+    entries = [entry for entry in _SLOTS[slot] if entry.key != key]
+    entries.append(_Entry(order=order, key=key, provider=provider))
+    entries.sort(key=lambda entry: entry.order)  # stable: ties stay in registration order
+    _SLOTS[slot] = entries
+    return provider
+
+
+def unregister(slot: str, provider: Callable[..., Any]) -> None:
+    key = _key(provider)
+    _SLOTS[slot] = [entry for entry in _SLOTS[slot] if entry.key != key]
+
+
+def providers(slot: str) -> list[Callable[..., Any]]:
+    """The slot's providers, in order."""
+    return [entry.provider for entry in _SLOTS.get(slot, [])]
+
+
+def collect(slot: str, **kwargs) -> list[Any]:
+    """Call every provider of ``slot`` with ``kwargs``, in order; the results that are not ``None``."""
+    results = []
+    for provider in providers(slot):
+        result = provider(**kwargs)
+        if result is not None:
+            results.append(result)
+    return results
+
+
+def single(slot: str) -> Callable[..., Any] | None:
+    """The one provider of a slot that takes one (the last registered wins), or ``None``."""
+    found = providers(slot)
+    return found[-1] if found else None
