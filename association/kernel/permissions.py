@@ -1,12 +1,30 @@
-"""View guards. Every staff view uses ``staff_view``: login first (anonymous → login page), then the
-permission (authenticated without it → 403)."""
+"""Who may do what, checked one way.
+
+- ``authorize(actor, *perms, obj=None)``: every write service calls it first. Permission codenames
+  (``"requests_app.decide_supportrequest"``), never group names; ``PermissionDenied`` when refused (a view
+  answers 403).
+- ``staff_view``: every staff view; login first (anonymous → login page), then the permission
+  (authenticated without it → 403).
+"""
 
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
 
 from .roles import has_role
+
+
+def authorize(actor, *perms: str, obj=None) -> None:
+    """Refuse (``PermissionDenied``) unless ``actor`` is an active, signed-in user holding every permission in
+    ``perms``. With ``obj``, a permission an object-level backend grants for that object counts too (Django's
+    ``ModelBackend`` answers for all objects alike). No ``perms``: any active staff user."""
+    if actor is None or not getattr(actor, "is_authenticated", False) or not getattr(actor, "is_active", True):
+        raise PermissionDenied(_("Sign in to do this."))
+    for perm in perms:
+        if not (actor.has_perm(perm) or (obj is not None and actor.has_perm(perm, obj))):
+            raise PermissionDenied(_("You are not allowed to do this."))
 
 
 def staff_view(*perms: str, roles: tuple[str, ...] = ()):
