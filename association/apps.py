@@ -37,3 +37,8 @@ class AssociationConfig(AppConfig):
 
         # Every PDF is printed on the association's letterhead (the kernel's renderer asks this provider).
         registry.register("pdf_letterhead", letterhead)
+
+        from . import demo
+
+        registry.register("demo", demo.seed_profile, order=0)
+        registry.register("demo", demo.seed, order=40)

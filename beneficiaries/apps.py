@@ -5,3 +5,13 @@ from django.utils.translation import gettext_lazy as _
 class BeneficiariesConfig(AppConfig):
     name = "beneficiaries"
     verbose_name = _("Beneficiaries")
+
+    def ready(self):
+        from association.kernel import registry
+
+        from . import demo
+        from .dashboard import home_panel
+
+        registry.register("home_panels", home_panel, order=10)
+        registry.register("demo", demo.seed_catalogue, order=20)
+        registry.register("demo", demo.seed_people, order=30)

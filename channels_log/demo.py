@@ -9,6 +9,7 @@ import datetime as dt
 
 from django.utils import timezone
 
+from association.demo import demo_clock, demo_day, demo_national_id
 from beneficiaries.models import Beneficiary
 
 # (registry index, kind, channel, subject, body, days ago received, what became of it)
@@ -43,15 +44,33 @@ DEMO_CASES = [
 ]
 
 
-def seed(*, users: dict, stdout) -> None:
+def seed_intake_contacts(*, users: dict, stdout, state: dict) -> None:
+    """The visit each person registered in this run came through, recorded when they were registered."""
+    from beneficiaries.demo import registered_at
+
+    from .models import Channel, ContactEntry
+    from .services import contact_record
+
+    channels = list(Channel.objects.filter(is_active=True))
+    for i, beneficiary in state.get("registered", []):
+        with demo_clock(registered_at(i)):
+            contact_record(
+                actor=users["officer"],
+                channel=channels[i % len(channels)],
+                purpose=ContactEntry.Purpose.SERVICE_REQUEST,
+                beneficiary=beneficiary,
+                subject="طلب مساعدة",
+                body="حضر المستفيد واستفسر عن خدمات الجمعية.",
+            )
+
+
+def seed(*, users: dict, stdout, state: dict) -> None:
     cases = seed_cases(users=users)
     delivered = deliver_demo_messages()
     stdout.write(f"channels_log: {cases} new demo cases; {delivered} demo messages delivered")
 
 
 def seed_cases(*, users: dict) -> int:
-    from association.management.commands.seed_demo import demo_clock, demo_day, demo_national_id
-
     from . import services
     from .models import Case, Channel
 
@@ -94,8 +113,6 @@ def seed_cases(*, users: dict) -> int:
 def deliver_demo_messages() -> int:
     """Hand every queued message to its gateway as the worker would have, just after it was queued (the
     demo's history is in the past; the log reads as if the worker had been running)."""
-    from association.management.commands.seed_demo import demo_clock
-
     from .messaging import message_deliver
     from .models import OutgoingMessage
 

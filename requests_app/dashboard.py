@@ -1,11 +1,28 @@
 """The support-request panels of each role's home page (``association.views.home``)."""
 
+from django.db.models import Count
+
+from association.kernel.registry import Panel
 from association.kernel.roles import Role, has_role
 
 from . import services
 from .models import RequestNotification, SupportRequest
 
 PANEL_SIZE = 8
+
+
+def home_panel(*, user) -> Panel:
+    """The role home's request panels (slot ``home_panels``): counts by status, then ``home_context``."""
+    can_view = user.has_perm("requests_app.view_supportrequest")
+    counts = []
+    if can_view:
+        by_status = dict(
+            SupportRequest.objects.values_list("status").annotate(n=Count("pk")).values_list("status", "n")
+        )
+        counts = [(value, label, by_status.get(value, 0)) for value, label in SupportRequest.Status.choices]
+    return Panel(
+        "requests_app/_home.html", {"request_counts": counts, "can_view_requests": can_view, **home_context(user)}
+    )
 
 
 def home_context(user) -> dict:

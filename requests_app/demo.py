@@ -51,6 +51,41 @@ SCENARIOS = [
 
 AFTER_COMMITTEE = (S.APPROVED, S.REJECTED, S.REGISTERED, S.SERVICE_DELIVERED, S.CLOSED)
 
+SERVICE_TYPES = [
+    ("financial_aid", "مساعدة مالية", ["national_id", "family_card", "income_proof", "bank_letter"]),
+    ("food_basket", "سلة غذائية", ["national_id", "family_card"]),
+    ("rent_support", "دعم إيجار السكن", ["national_id", "family_card", "income_proof", "lease"]),
+    ("medical_support", "دعم علاجي", ["national_id", "medical_report"]),
+]
+
+
+def seed_catalogue(*, users: dict, stdout, state: dict) -> None:
+    """The services the demo association offers, each with the documents it requires."""
+    from beneficiaries.models import DocumentType
+
+    for code, name, docs in SERVICE_TYPES:
+        service, created = ServiceType.objects.get_or_create(code=code, defaults={"name": name})
+        if created:
+            service.required_documents.set(DocumentType.objects.filter(code__in=docs))
+
+
+def seed_intake_drafts(*, users: dict, stdout, state: dict) -> None:
+    """Every fourth person registered in this run came back yesterday to ask for a food basket: the draft
+    waits for the documents."""
+    from association.demo import demo_clock, demo_day
+
+    channels = list(Channel.objects.filter(is_active=True))
+    for i, beneficiary in state.get("registered", []):
+        if i % 4 == 0:
+            with demo_clock(demo_day(1, 9 + i // 4)):
+                services.support_request_create_draft(
+                    beneficiary=beneficiary,
+                    service_type=ServiceType.objects.get(code="food_basket"),
+                    channel=channels[i % len(channels)],
+                    description="طلب سلة غذائية شهرية للأسرة.",
+                    actor=users["officer"],
+                )
+
 
 def _png() -> str:
     def chunk(kind, data):
@@ -105,7 +140,7 @@ def _timeline(final, days) -> tuple[dt.datetime, dt.datetime | None]:
 
 
 def _scenario(index, code, final, days, description, users) -> SupportRequest | None:
-    from association.management.commands.seed_demo import demo_clock, demo_national_id
+    from association.demo import demo_clock, demo_national_id
 
     beneficiary = Beneficiary.objects.filter(national_id=demo_national_id(index, resident=(index % 6 == 5))).first()
     if beneficiary is None or SupportRequest.objects.filter(beneficiary=beneficiary, description=description).exists():
@@ -225,7 +260,7 @@ def _scenario(index, code, final, days, description, users) -> SupportRequest | 
 
 
 @transaction.atomic
-def seed(*, users: dict, stdout) -> None:
+def seed(*, users: dict, stdout, state: dict) -> None:
     _rule_sets()
     created = [sr for scenario in SCENARIOS if (sr := _scenario(*scenario, users)) is not None]
     # Today's sweep: the chairs hear of requests that became decidable, the managers of overdue ones.

@@ -5,3 +5,12 @@ from django.utils.translation import gettext_lazy as _
 class SurveysConfig(AppConfig):
     name = "surveys"
     verbose_name = _("Satisfaction surveys")
+
+    def ready(self):
+        from association.kernel import registry
+
+        from . import demo
+        from .dashboard import home_panel
+
+        registry.register("home_panels", home_panel, order=30)
+        registry.register("demo", demo.seed, order=60)

@@ -2,9 +2,16 @@
 
 from django.utils import timezone
 
+from association.kernel.registry import Panel
+
 from .models import ImprovementAction
 
 PANEL_SIZE = 5
+
+
+def home_panel(*, user) -> Panel:
+    """The role home's improvement-actions panel (slot ``home_panels``)."""
+    return Panel("surveys/_home_actions.html", home_context(user))
 
 
 def home_context(user) -> dict:

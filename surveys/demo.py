@@ -91,8 +91,8 @@ def _survey(manager) -> Survey:
     return survey
 
 
-def seed(*, users: dict, stdout) -> None:
-    from association.management.commands.seed_demo import demo_clock
+def seed(*, users: dict, stdout, state: dict) -> None:
+    from association.demo import demo_clock
 
     manager = users["manager"]
     officer = users["officer"]
@@ -168,7 +168,7 @@ def _answers(rng, questions, low: bool) -> dict:
 
 def _answer_at(at, *, survey, officer, answers, beneficiary=None, support_request=None) -> Response:
     """The link handed over at the desk at ``at``, answered a few minutes later on the phone there."""
-    from association.management.commands.seed_demo import demo_clock
+    from association.demo import demo_clock
 
     with demo_clock(at):
         invitation = services.invitation_in_person(
@@ -180,7 +180,7 @@ def _answer_at(at, *, survey, officer, answers, beneficiary=None, support_reques
 
 def _after_delivery_invitations() -> None:
     """The rule «after delivery, invite by SMS the next day», as it ran for the demo's deliveries."""
-    from association.management.commands.seed_demo import demo_clock
+    from association.demo import demo_clock
 
     now = timezone.now()
     delivered = SupportRequest.objects.filter(deliveries__isnull=False).distinct().order_by("pk")
@@ -199,7 +199,7 @@ def _responses(survey, officer) -> None:
     """Answers over the last six months (for the charts), each dated after what it rates: walk-in visitors
     by the QR code on the counter, beneficiaries at a later visit, and each request that got its decision or
     service, on the day it did. Some scores are low: their follow-up cases are handled within their target."""
-    from association.management.commands.seed_demo import demo_clock, demo_national_id
+    from association.demo import demo_clock, demo_national_id
     from channels_log import services as case_services
     from channels_log.models import Case, Channel
 

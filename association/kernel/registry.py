@@ -7,7 +7,7 @@ as the layers require (PDF kinds registering with ``@document`` work the same wa
 
 Slots in use (each says what its providers take and return):
 
-- ``home_panels`` — ``provider(*, user) -> dict | None``: context for the role home (``association.views``).
+- ``home_panels`` — ``provider(*, user) -> Panel | None``: a part of the role home (``association.views.home``).
 - ``demo`` — ``loader(*, users, stdout, state) -> None``: demo data (``manage.py seed_demo``), run in
   ``order``; ``state`` is one dict shared by the loaders of one run.
 - ``pdf_letterhead`` — ``provider() -> kernel.pdf.Letterhead``: the letterhead of every PDF (one provider).
@@ -18,6 +18,14 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+
+
+@dataclass(frozen=True)
+class Panel:
+    """A part of a composed page: the template that draws it and that template's context."""
+
+    template: str
+    context: dict
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
-from association.management.commands.seed_demo import DEMO_PASSWORD, USERS
+from association.demo import DEMO_PASSWORD, USERS
 from beneficiaries.models import Beneficiary
 
 pytestmark = pytest.mark.django_db(transaction=False)

@@ -158,7 +158,7 @@ def plan(crawls: dict) -> dict[str, Plan]:
 def plausible(form: Form) -> dict[str, list]:
     """The form as a person would fill it: the page's values, and something sensible in each required field
     left empty (never in a field kept out of people's way, which is a trap for robots)."""
-    from association.management.commands.seed_demo import demo_iban, demo_national_id
+    from association.demo import demo_iban, demo_national_id
 
     data = form.baseline()
     for f in form.fields:

@@ -13,7 +13,7 @@ import re
 import pytest
 from django.core.management import call_command
 
-from association.management.commands.seed_demo import demo_iban
+from association.demo import demo_iban
 from beneficiaries.models import Beneficiary
 from channels_log.models import ContactEntry
 from requests_app.models import StatusChange, SupportRequest
