@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from .channels import Channel
 from .kernel.forms import IbanField, PortalModelForm
 from .models import AssociationProfile, BankAccount, OfficialHoliday, PolicySection, PolicyToolLink, PolicyVersion
 
@@ -51,6 +52,21 @@ class AssociationProfileAdmin(PortalAdminMixin, admin.ModelAdmin):
 class BankAccountAdmin(PortalAdminMixin, admin.ModelAdmin):
     list_display = ["bank_name", "iban", "account_name", "purpose", "is_active"]
     identifier_fields = {"iban": IbanField}
+
+
+@admin.register(Channel)
+class ChannelAdmin(PortalAdminMixin, admin.ModelAdmin):
+    list_display = ["code", "name_ar", "name_en", "is_active", "order"]
+    list_editable = ["is_active", "order"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # The eight policy channels keep their stable codes (DESIGN.md).
+        return ["code"] if obj is not None and obj.is_core else []
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.is_core:
+            return False
+        return super().has_delete_permission(request, obj)
 
 
 @admin.register(OfficialHoliday)

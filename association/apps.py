@@ -16,6 +16,12 @@ def _sync_roles(sender, using="default", apps=None, **kwargs):
     sync_role_groups(using=using)
 
 
+def _ensure_reference_data(sender, using="default", **kwargs):
+    from .channels import channels_ensure_core
+
+    channels_ensure_core(using=using)
+
+
 class AssociationConfig(AppConfig):
     name = "association"
     verbose_name = _("Association")
@@ -25,6 +31,9 @@ class AssociationConfig(AppConfig):
 
         # Runs after every migrate so permissions of models added later reach the role groups.
         post_migrate.connect(_sync_roles, sender=self, dispatch_uid="association.sync_roles")
+        # The eight policy channels always exist (DESIGN.md): a data migration creates them, and this handler
+        # restores any that went missing — e.g. after a database flush, which emits post_migrate.
+        post_migrate.connect(_ensure_reference_data, sender=self, dispatch_uid="association.ensure_core_channels")
         # The embedded database holds people's data: readable by the portal's own user only.
         from django.db.backends.signals import connection_created
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from .channels import Channel  # noqa: F401 — the channel reference data, registered with this app
 from .kernel.arabic import normalize_arabic
 from .kernel.identifiers import bank_name_for_iban, normalize_iban
 from .kernel.models import FormSubmission  # noqa: F401 — the kernel's table, registered with this app

@@ -14,7 +14,7 @@ def _lines(text: str) -> list[str]:
 
 
 def _channel_choices():
-    from channels_log.models import Channel
+    from .channels import Channel
 
     return [(c.code, f"{c.name_ar} ({c.code})") for c in Channel.objects.order_by("order", "pk")]
 

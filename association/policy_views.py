@@ -97,7 +97,7 @@ def version_list(request):
 @staff_view(VIEW)
 def version_detail(request, pk):
     version = get_object_or_404(PolicyVersion.objects.select_related("approved_by", "based_on"), pk=pk)
-    from channels_log.models import Channel
+    from .channels import Channel
 
     channel_names = dict(Channel.objects.filter(code__in=version.channels).values_list("code", "name_ar"))
     context = {
@@ -200,7 +200,7 @@ def version_approve(request, pk):
 def version_import(request):
     """Upload → parsed preview to correct → save as a draft. The preview carries everything in the
     form, so nothing is stored until the manager saves."""
-    from channels_log.models import Channel
+    from .channels import Channel
 
     upload_form = PolicyImportForm()
     form = formset = None

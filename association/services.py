@@ -68,7 +68,7 @@ def _require_manager(actor) -> None:
 
 
 def _clean_channels(codes) -> list[str]:
-    from channels_log.models import Channel
+    from .channels import Channel
 
     codes = [str(code).strip() for code in (codes or []) if str(code).strip()]
     known = set(Channel.objects.filter(code__in=codes).values_list("code", flat=True))
@@ -251,7 +251,7 @@ def policy_approve(
     The version approved before it becomes superseded, and the channel registry's active set
     becomes exactly the channels this version names (channels are never deleted).
     """
-    from channels_log.models import Channel
+    from .channels import Channel
 
     if not has_role(actor, Role.MANAGER):
         raise PermissionDenied(_("Only the manager records the board's approval."))

@@ -7,22 +7,7 @@ from association.admin import PortalAdminMixin
 from association.admin_search import PrivateSearchAdminMixin
 from association.kernel.forms import MobileField
 
-from .models import Case, CaseEvent, Channel, ContactAttachment, ContactEntry, ResponseTarget
-
-
-@admin.register(Channel)
-class ChannelAdmin(PortalAdminMixin, admin.ModelAdmin):
-    list_display = ["code", "name_ar", "name_en", "is_active", "order"]
-    list_editable = ["is_active", "order"]
-
-    def get_readonly_fields(self, request, obj=None):
-        # The eight policy channels keep their stable codes (DESIGN.md).
-        return ["code"] if obj is not None and obj.is_core else []
-
-    def has_delete_permission(self, request, obj=None):
-        if obj is not None and obj.is_core:
-            return False
-        return super().has_delete_permission(request, obj)
+from .models import Case, CaseEvent, ContactAttachment, ContactEntry, ResponseTarget
 
 
 @admin.register(ContactEntry)

@@ -46,9 +46,10 @@ DEMO_CASES = [
 
 def seed_intake_contacts(*, users: dict, stdout, state: dict) -> None:
     """The visit each person registered in this run came through, recorded when they were registered."""
+    from association.channels import Channel
     from beneficiaries.demo import registered_at
 
-    from .models import Channel, ContactEntry
+    from .models import ContactEntry
     from .services import contact_record
 
     channels = list(Channel.objects.filter(is_active=True))
@@ -71,8 +72,10 @@ def seed(*, users: dict, stdout, state: dict) -> None:
 
 
 def seed_cases(*, users: dict) -> int:
+    from association.channels import Channel
+
     from . import services
-    from .models import Case, Channel
+    from .models import Case
 
     officer = users["officer"]
     created = 0

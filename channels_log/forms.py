@@ -2,12 +2,13 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from association.channels import Channel
 from association.kernel.forms import MobileField, PortalForm, PortalModelForm
 from association.kernel.roles import Role
 from association.kernel.text import person_name
 from requests_app.models import SupportRequest
 
-from .models import Case, Channel, ContactEntry
+from .models import Case, ContactEntry
 from .services import PUBLIC_KINDS
 
 

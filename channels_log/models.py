@@ -6,10 +6,10 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-from .reference import CORE_CHANNELS
+from association.channels import Channel
 
 # --- Who may see what: one rule, used by every page, list, card, download and export ---
 #
@@ -44,35 +44,6 @@ class OutgoingMessageQuerySet(models.QuerySet):
     def visible_to(self, user):
         pk = _user_pk(user)
         return self.none() if pk is None else self.exclude(case__staff_subject_id=pk)
-
-
-class Channel(models.Model):
-    """A way beneficiaries reach the association. The eight policy channels always exist
-    (data migration ``0002``); more may be added in admin."""
-
-    CORE_CODES = tuple(code for code, _name_ar, _name_en in CORE_CHANNELS)
-
-    code = models.SlugField(_("code"), max_length=40, unique=True)
-    name_ar = models.CharField(_("Arabic name"), max_length=120)
-    name_en = models.CharField(_("English name"), max_length=120)
-    is_active = models.BooleanField(_("active"), default=True)
-    order = models.PositiveSmallIntegerField(_("order"), default=0)
-
-    class Meta:
-        ordering = ["order", "pk"]
-        verbose_name = _("channel")
-        verbose_name_plural = _("channels")
-
-    def __str__(self):
-        return self.name
-
-    @property
-    def name(self) -> str:
-        return self.name_en if (get_language() or "ar").startswith("en") else self.name_ar
-
-    @property
-    def is_core(self) -> bool:
-        return self.code in self.CORE_CODES
 
 
 class ContactEntry(models.Model):

@@ -10,7 +10,9 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import Case, Channel, ContactEntry
+from association.channels import Channel
+
+from .models import Case, ContactEntry
 
 # Medians are computed in Python over at most this many cases of the period (newest first).
 MAX_CASES = 20000

@@ -10,11 +10,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from association.calendar import add_working_days
+from association.channels import Channel, system_channel
 from association.kernel.roles import Role
 from association.kernel.text import person_name
 
-from .models import Case, CaseEvent, Channel, ContactAttachment, ContactEntry, ResponseTarget
-from .reference import channels_ensure_core
+from .models import Case, CaseEvent, ContactAttachment, ContactEntry, ResponseTarget
 
 logger = logging.getLogger(__name__)
 
@@ -28,20 +28,6 @@ CASE_KINDS = {
 OPENABLE_KINDS = {**CASE_KINDS, ContactEntry.Purpose.FOLLOW_UP: Case.Kind.FOLLOW_UP}
 # What the public may send from the website. A follow-up is opened by the portal itself (a low survey score).
 PUBLIC_KINDS = (Case.Kind.INQUIRY, Case.Kind.COMPLAINT, Case.Kind.SUGGESTION)
-
-
-def system_channel(code: str) -> Channel:
-    """The channel an entry the portal records itself came through (``website`` for the public forms and
-    survey answers), active or not.
-
-    The approved policy's channel set says which channels staff may choose when they record a contact or
-    answer a case; it never stops the public form or a survey follow-up, which arrive through the site
-    whatever the policy lists. The eight core channels always exist; a missing one is restored here."""
-    channel = Channel.objects.filter(code=code).first()
-    if channel is None:
-        channels_ensure_core()
-        channel = Channel.objects.get(code=code)
-    return channel
 
 
 @transaction.atomic

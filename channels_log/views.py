@@ -4,6 +4,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from association.channels import Channel
 from association.kernel.form_tokens import once_per_form
 from association.kernel.pagination import paginate
 from association.kernel.permissions import staff_view
@@ -11,7 +12,7 @@ from beneficiaries.models import Beneficiary
 
 from . import services
 from .forms import ContactForm
-from .models import Channel, ContactEntry
+from .models import ContactEntry
 
 
 @staff_view("channels_log.add_contactentry")

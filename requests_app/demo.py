@@ -15,9 +15,9 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from association.channels import Channel
 from beneficiaries import services as beneficiary_services
 from beneficiaries.models import Beneficiary
-from channels_log.models import Channel
 
 from . import services
 from .models import EligibilityRule, EligibilityRuleSet, ServiceType, SupportRequest

@@ -2,10 +2,10 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from association.channels import Channel
 from association.kernel.forms import DualDateField, PortalForm, PortalModelForm
 from association.kernel.roles import Role
 from association.kernel.text import person_name
-from channels_log.models import Channel
 
 from .models import CommitteeDecision, CommitteeVote, ServiceType, SocialStudy, SupportRequest
 

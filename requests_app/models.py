@@ -51,7 +51,7 @@ class SupportRequest(models.Model):
         ServiceType, on_delete=models.PROTECT, related_name="requests", verbose_name=_("service type")
     )
     channel = models.ForeignKey(
-        "channels_log.Channel", on_delete=models.PROTECT, related_name="requests", verbose_name=_("channel received")
+        "association.Channel", on_delete=models.PROTECT, related_name="requests", verbose_name=_("channel received")
     )
     description = models.TextField(_("description"))
     status = models.CharField(

@@ -199,9 +199,10 @@ def _responses(survey, officer) -> None:
     """Answers over the last six months (for the charts), each dated after what it rates: walk-in visitors
     by the QR code on the counter, beneficiaries at a later visit, and each request that got its decision or
     service, on the day it did. Some scores are low: their follow-up cases are handled within their target."""
+    from association.channels import Channel
     from association.demo import demo_clock, demo_national_id
     from channels_log import services as case_services
-    from channels_log.models import Case, Channel
+    from channels_log.models import Case
 
     rng = random.Random(1448)
     version = survey.published_version()

@@ -2,9 +2,9 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from association.channels import Channel
 from association.kernel.forms import DualDateField, PortalForm, PortalModelForm
 from beneficiaries.models import Beneficiary
-from channels_log.models import Channel
 from requests_app.models import ServiceType
 
 from .models import ImprovementAction, Question, SendChannel, Survey, SurveyVersion

@@ -346,7 +346,7 @@ class Response(models.Model):
         verbose_name=_("request type"),
     )
     channel = models.ForeignKey(
-        "channels_log.Channel",
+        "association.Channel",
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -442,7 +442,7 @@ class ImprovementAction(models.Model):
         verbose_name=_("request type"),
     )
     channel = models.ForeignKey(
-        "channels_log.Channel",
+        "association.Channel",
         on_delete=models.PROTECT,
         null=True,
         blank=True,

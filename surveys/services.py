@@ -496,8 +496,9 @@ def is_low(version: SurveyVersion, answers: dict, settings: SurveySettings) -> b
 
 def _follow_up(*, invitation: Invitation, response: Response) -> None:
     """A low score on a named response: the contact log gets a follow-up entry for the relations team."""
+    from association.channels import system_channel
     from channels_log.models import ContactEntry
-    from channels_log.services import case_open, contact_record, system_channel
+    from channels_log.services import case_open, contact_record
 
     if invitation.beneficiary is None:
         return

@@ -14,12 +14,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from association.channels import Channel
 from association.kernel import spreadsheets
 from association.kernel.form_tokens import once_per_form
 from association.kernel.numbers import XLSX_DECIMAL, XLSX_PERCENT
 from association.kernel.pagination import paginate
 from association.kernel.permissions import staff_view
-from channels_log.models import Channel
 from requests_app.models import ServiceType
 
 from . import results, services

@@ -5,8 +5,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from stdnum import luhn
 
+from association.channels import Channel
 from beneficiaries.models import Beneficiary, DocumentType
-from channels_log.models import Channel
 from requests_app.models import ServiceType, SupportRequest
 
 

@@ -5,8 +5,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from association.channels import Channel
 from association.kernel.roles import Role
-from channels_log.models import Channel, ContactEntry
+from channels_log.models import ContactEntry
 from tests.factories import BeneficiaryFactory, SupportRequestFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

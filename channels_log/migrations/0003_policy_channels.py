@@ -2,7 +2,18 @@
 
 from django.db import migrations
 
-from channels_log.reference import CORE_CHANNELS as CHANNELS
+# The eight channels as they were when this migration was written (the live list is
+# association.channels.CORE_CHANNELS; a migration keeps its own copy so it never changes with the code).
+CHANNELS = [
+    ("interview", "المقابلة", "In-person interview"),
+    ("phone", "الاتصالات الهاتفية", "Phone calls"),
+    ("social_media", "وسائل التواصل الاجتماعي", "Social media"),
+    ("letter", "الخطابات", "Letters"),
+    ("help_request", "خدمات طلب المساعدة", "Help-request services"),
+    ("volunteering", "خدمة التطوع", "Volunteering service"),
+    ("website", "الموقع الإلكتروني", "Website"),
+    ("representative", "مناديب الجمعية / مندوبو المكاتب الفرعية", "Association and branch-office representatives"),
+]
 
 
 def add_channels(apps, schema_editor):

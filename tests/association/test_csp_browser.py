@@ -12,9 +12,9 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.utils import timezone
 
+from association.channels import Channel
 from beneficiaries.models import Beneficiary
 from channels_log import services as case_services
-from channels_log.models import Channel
 from surveys.models import Invitation
 from tests.browser import chromium_page, csp_guard, login
 

@@ -13,9 +13,10 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
+from association.channels import Channel
 from association.kernel.models import FormSubmission
 from beneficiaries.models import Document
-from channels_log.models import Case, Channel, ContactEntry
+from channels_log.models import Case, ContactEntry
 from requests_app.models import Delivery, SupportRequest
 from tests.factories import BeneficiaryFactory, DocumentTypeFactory, ServiceTypeFactory, SupportRequestFactory
 from tests.services import require_postgres

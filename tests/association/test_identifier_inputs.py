@@ -200,7 +200,7 @@ def test_a_bad_pasted_iban_keeps_what_was_typed_and_says_why(client_for, officer
 
 @pytest.mark.parametrize("mobile", MOBILE_FORMATS)
 def test_contact_form_takes_each_mobile_format(client_for, officer, mobile):
-    from channels_log.models import Channel
+    from association.channels import Channel
 
     channel = Channel.objects.get(code="phone")
     response = client_for(officer).post(

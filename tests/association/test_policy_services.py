@@ -8,9 +8,9 @@ import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from association import services
+from association.channels import Channel
 from association.models import PolicyEvent, PolicyToolLink, PolicyVersion
 from beneficiaries.models import DocumentType
-from channels_log.models import Channel
 
 from .factories import ApprovedPolicyVersionFactory, PolicyVersionFactory
 

@@ -11,8 +11,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from association.channels import Channel
 from association.models import PolicyVersion
-from channels_log.models import Channel
 
 from .factories import ApprovedPolicyVersionFactory, PolicyVersionFactory
 

@@ -17,12 +17,12 @@ from django.urls import reverse
 from import_export.formats.base_formats import XLSX
 from openpyxl import load_workbook
 
+from association.channels import Channel
 from association.kernel import spreadsheets
 from beneficiaries import importing
 from beneficiaries.admin import BeneficiaryAdmin
 from beneficiaries.models import Beneficiary
 from beneficiaries.resources import COLUMNS
-from channels_log.models import Channel
 from surveys import services as survey_services
 from tests.channels_log.factories import make_contact
 from tests.factories import BeneficiaryFactory, UserFactory

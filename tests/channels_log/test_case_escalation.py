@@ -54,7 +54,7 @@ def test_escalated_once_after_the_due_moment(overdue_inquiry, manager, make_user
 
 
 def test_a_case_answered_in_time_is_not_escalated(overdue_inquiry, officer, manager):
-    from channels_log.models import Channel
+    from association.channels import Channel
 
     with time_machine.travel(WEDNESDAY_10 + dt.timedelta(hours=2), tick=False):
         services.case_answer(

@@ -3,8 +3,9 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from association.channels import Channel
 from channels_log import services
-from channels_log.models import Case, CaseEvent, Channel, ContactEntry
+from channels_log.models import Case, CaseEvent, ContactEntry
 from requests_app.models import SupportRequest
 from tests.channels_log.factories import make_case, make_contact
 from tests.factories import BeneficiaryFactory, SupportRequestFactory

@@ -3,7 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from channels_log.models import Case, CaseEvent, Channel, ContactAttachment, ContactEntry
+from association.channels import Channel
+from channels_log.models import Case, CaseEvent, ContactAttachment, ContactEntry
 from tests.channels_log.factories import make_case, make_contact, png_upload
 from tests.factories import BeneficiaryFactory
 

@@ -2,8 +2,9 @@
 
 import pytest
 
+from association.channels import Channel
 from channels_log import services
-from channels_log.models import Case, Channel
+from channels_log.models import Case
 from surveys.models import Invitation
 from tests.surveys.factories import consenting_beneficiary, enable_trigger, make_survey
 

@@ -3,8 +3,7 @@
 import pytest
 from django.core.management.sql import emit_post_migrate_signal
 
-from channels_log.models import Channel
-from channels_log.reference import CORE_CHANNELS, channels_ensure_core
+from association.channels import CORE_CHANNELS, Channel, channels_ensure_core
 
 pytestmark = pytest.mark.django_db
 CODES = {code for code, _ar, _en in CORE_CHANNELS}

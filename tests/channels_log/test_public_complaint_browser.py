@@ -7,8 +7,9 @@ import re
 import pytest
 from django.core.cache import cache
 
+from association.channels import Channel
 from association.kernel.roles import Role
-from channels_log.models import Case, Channel
+from channels_log.models import Case
 from tests.browser import chromium_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

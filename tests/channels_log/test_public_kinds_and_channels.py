@@ -9,9 +9,10 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from association import services as association_services
+from association.channels import Channel
 from channels_log import services
 from channels_log.forms import ContactForm
-from channels_log.models import Case, Channel, ContactEntry
+from channels_log.models import Case, ContactEntry
 from surveys import services as survey_services
 from tests.association.factories import PolicyVersionFactory
 from tests.channels_log.factories import make_case

@@ -10,8 +10,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from association.channels import Channel
 from channels_log import reports, services
-from channels_log.models import Channel
 from requests_app.models import StatusChange
 from tests.channels_log.factories import make_case, make_contact
 from tests.factories import BeneficiaryFactory, SupportRequestFactory

@@ -149,9 +149,10 @@ def _low_score_answer(officer_client, anonymous) -> tuple[str, str, object]:
 
 def _admin_rows(admin_client) -> list:
     """A holiday and a contact entry added in Django admin (the entry with nobody as its recorder)."""
+    from association.channels import Channel
     from association.models import OfficialHoliday
     from beneficiaries.models import Beneficiary
-    from channels_log.models import Channel, ContactEntry
+    from channels_log.models import ContactEntry
 
     form = _form_with(admin_client, "/admin/association/officialholiday/add/", "name")
     _submit(admin_client, form, {"name": "إجازة عيد الفطر", "date": "2027-03-10", "_save": "1"})

@@ -67,7 +67,8 @@ def test_trigger_off_no_survey_or_no_consent_makes_nothing():
 
 
 def test_complaint_closed_is_keyed_by_the_case():
-    from channels_log.models import Case, Channel, ContactEntry
+    from association.channels import Channel
+    from channels_log.models import Case, ContactEntry
     from channels_log.services import contact_record
 
     survey = make_survey()

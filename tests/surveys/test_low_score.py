@@ -54,7 +54,8 @@ def test_low_score_opens_a_follow_up_case_with_a_working_day_target():
 
 
 def test_an_officer_noting_a_follow_up_opens_no_case():
-    from channels_log.models import Case, Channel
+    from association.channels import Channel
+    from channels_log.models import Case
     from channels_log.services import contact_record
     from tests.factories import BeneficiaryFactory, UserFactory
 

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from channels_log.models import Channel
+from association.channels import Channel
 from surveys import results, services
 from surveys.models import Response
 from tests.factories import ServiceTypeFactory, SupportRequestFactory, UserFactory

@@ -25,7 +25,7 @@ class Command(BaseCommand):
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"No such file: {file}")
-        from channels_log.models import Channel
+        from association.channels import Channel
 
         extra = dict(Channel.objects.values_list("code", "name_ar"))
         try:
