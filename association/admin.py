@@ -3,7 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 from .channels import Channel
 from .kernel.forms import IbanField, PortalModelForm
-from .models import AssociationProfile, BankAccount, OfficialHoliday, PolicySection, PolicyToolLink, PolicyVersion
+from .models import AssociationProfile, BankAccount, OfficialHoliday
+from .policy.models import PolicySection, PolicyToolLink, PolicyVersion
 
 
 class PortalAdminMixin:
@@ -90,7 +91,7 @@ class PolicySectionInline(admin.TabularInline):
 
 @admin.register(PolicyVersion)
 class PolicyVersionAdmin(admin.ModelAdmin):
-    """Read-only here: approval and edits go through ``association.services`` so the rules hold."""
+    """Read-only here: approval and edits go through ``association.policy.services`` so the rules hold."""
 
     list_display = ["number", "title", "status", "approval_date", "approved_at"]
     list_filter = ["status"]

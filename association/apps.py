@@ -48,6 +48,8 @@ class AssociationConfig(AppConfig):
         registry.register("pdf_letterhead", letterhead)
 
         from . import demo
+        from .policy import demo as policy_demo
+        from .policy import documents  # noqa: F401 — registers the "policy" PDF (@document)
 
         registry.register("demo", demo.seed_profile, order=0)
-        registry.register("demo", demo.seed, order=40)
+        registry.register("demo", policy_demo.seed, order=40)

@@ -25,7 +25,7 @@ CORE_CHANNELS = [
 class Channel(models.Model):
     """A way beneficiaries reach the association. The eight policy channels always exist (restored after
     every migrate, ``channels_ensure_core``); more may be added in admin. The approved policy switches the set
-    staff may choose (``association.services.policy_approve``)."""
+    staff may choose (``association.policy.services.policy_approve``)."""
 
     CORE_CODES = tuple(code for code, _name_ar, _name_en in CORE_CHANNELS)
 

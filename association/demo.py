@@ -7,7 +7,7 @@ run by ``manage.py seed_demo`` in ``order``:
   0 association: profile, bank accounts, official holidays      20 beneficiaries: document types
   25 requests_app: service types                                  30 beneficiaries: the 24 demo people
   31 channels_log: the contact each of them came through          32 requests_app: yesterday's drafts
-  40 association: the demo policy, imported and approved          50 requests_app: requests in every status
+  40 association.policy: the demo policy, imported, approved         50 requests_app: requests in every status
   60 surveys                                                      70 channels_log: cases, then delivers the
                                                                      messages the others queued
 
@@ -16,20 +16,14 @@ run by ``manage.py seed_demo`` in ``order``:
 
 import contextlib
 import datetime as dt
-from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from stdnum import luhn
 
-from .kernel.dates import parse_date_any
 from .kernel.roles import Role
-from .kernel.text import person_name
-from .models import AssociationProfile, BankAccount, OfficialHoliday, PolicyToolLink, PolicyVersion, policy_tool_key
-from .policy_import import parse_file
-from .services import policy_approve, policy_import
+from .models import AssociationProfile, BankAccount, OfficialHoliday
 
 DEMO_PASSWORD = "demo12345"
 
@@ -137,42 +131,3 @@ def seed_profile(*, users: dict, stdout, state: dict) -> None:
     for date, name in [(dt.date(2027, 2, 22), "يوم التأسيس"), (dt.date(2026, 9, 23), "اليوم الوطني")]:
         OfficialHoliday.objects.get_or_create(date=date, defaults={"name": name})
     state["association"] = profile
-
-
-# --- The demo policy ------------------------------------------------------------------------------
-
-DEMO_POLICY = Path(__file__).resolve().parent / "fixtures" / "demo_policy.txt"
-# Tools of the demo policy → the staff page where each lives.
-DEMO_TOOL_PAGES = {
-    "نماذج الاستقبال": "beneficiaries:desk",
-    "سجل الشكاوى والمقترحات": "channels_log:list",
-}
-
-
-def seed(*, users: dict, stdout, state: dict) -> None:
-    seed_policy(users=users, stdout=stdout)
-
-
-def seed_policy(*, users: dict, stdout) -> None:
-    manager = users["manager"]
-    if not PolicyVersion.objects.filter(source_name=DEMO_POLICY.name).exists():
-        parsed = parse_file(DEMO_POLICY.read_bytes(), DEMO_POLICY.name)
-        version = policy_import(parsed=parsed, actor=manager, source_name=DEMO_POLICY.name)
-        approval = parsed.board_approval
-        policy_approve(
-            version=version,
-            actor=manager,
-            board_meeting=approval["meeting"] or 1,
-            board_session=approval.get("session"),
-            decision_number=approval.get("decision_number") or "",
-            approval_date=parse_date_any(approval["date_gregorian"]),
-            signatory_name=approval.get("signatory") or person_name(manager),
-            signatory_title=approval.get("signatory_title") or "رئيس مجلس الإدارة",
-        )
-        stdout.write(f"Policy version {version.number} imported from {DEMO_POLICY.name} and approved.")
-    for tool, url_name in DEMO_TOOL_PAGES.items():
-        try:
-            url = reverse(url_name)
-        except NoReverseMatch:
-            continue
-        PolicyToolLink.objects.get_or_create(name_normalized=policy_tool_key(tool), defaults={"name": tool, "url": url})

@@ -20,6 +20,6 @@ urlpatterns = [
     path("", include("beneficiaries.urls")),
     path("", include("requests_app.urls")),
     path("", include("channels_log.urls")),
-    path("policy/", include("association.policy_urls")),
+    path("policy/", include("association.policy.urls")),
     path("", include("surveys.urls")),
 ]

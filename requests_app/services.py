@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from association.kernel.actions import Action
 from association.kernel.dates import hijri_year
 from association.kernel.roles import Role, has_role
-from association.services import policy_decision_window_days, policy_in_force
+from association.policy.services import policy_decision_window_days, policy_in_force
 from surveys.services import invitation_for_event
 
 from .models import (

@@ -10,7 +10,7 @@ from django.test import Client
 
 from association.kernel.forms import PortalForm
 from association.models import OfficialHoliday
-from association.policy_forms import MAX_SECTIONS, SectionFormSet
+from association.policy.forms import MAX_SECTIONS, SectionFormSet
 from beneficiaries.forms import HouseholdFormSet
 from surveys.models import Choice, Invitation, Question, Response
 from tests.factories import UserFactory

@@ -4,7 +4,7 @@ import factory
 from django.db.models import Max
 from django.utils import timezone
 
-from association.models import PolicySection, PolicyVersion
+from association.policy.models import PolicySection, PolicyVersion
 
 
 class PolicyVersionFactory(factory.django.DjangoModelFactory):

@@ -10,10 +10,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-from association import services as policy_services
 from association.channels import Channel
 from association.kernel.roles import Role
-from association.models import PolicyVersion
+from association.policy import services as policy_services
+from association.policy.models import PolicyVersion
 from channels_log import services as channel_services
 from channels_log.models import ContactEntry
 from requests_app.models import SupportRequest

@@ -58,7 +58,7 @@ def test_demo_loaders_run_in_layer_order():
         "beneficiaries.demo.seed_people",
         "channels_log.demo.seed_intake_contacts",
         "requests_app.demo.seed_intake_drafts",
-        "association.demo.seed",
+        "association.policy.demo.seed",
         "requests_app.demo.seed",
         "surveys.demo.seed",
         "channels_log.demo.seed",

@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from association.models import PolicyToolLink
+from association.policy.models import PolicyToolLink
 from beneficiaries.models import DocumentType
 
 from .factories import PolicyVersionFactory

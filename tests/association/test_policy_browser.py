@@ -8,7 +8,7 @@ import pytest
 from django.conf import settings
 
 from association.kernel.roles import Role
-from association.models import PolicyVersion
+from association.policy.models import PolicyVersion
 from tests.browser import chromium_page, login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]

@@ -6,9 +6,9 @@ import threading
 import pytest
 from django.db import connection
 
-from association import services
 from association.kernel.roles import Role
-from association.models import PolicyVersion
+from association.policy import services
+from association.policy.models import PolicyVersion
 from tests.services import require_postgres
 
 from .factories import PolicyVersionFactory

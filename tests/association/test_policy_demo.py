@@ -2,9 +2,9 @@ import io
 
 import pytest
 
-from association.demo import seed_policy
-from association.models import PolicyToolLink, PolicyVersion
-from association.services import policy_in_force
+from association.policy.demo import seed_policy
+from association.policy.models import PolicyToolLink, PolicyVersion
+from association.policy.services import policy_in_force
 
 pytestmark = pytest.mark.django_db
 

@@ -8,8 +8,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
-from association.models import PolicyEvent, PolicyVersion
-from association.policy_import import (
+from association.policy.importing import (
     ParsedSection,
     PolicyReadError,
     _decision_window,
@@ -17,6 +16,7 @@ from association.policy_import import (
     parse_file,
     parse_policy,
 )
+from association.policy.models import PolicyEvent, PolicyVersion
 
 SEEDS = Path(settings.BASE_DIR).parent / "shared" / "seeds"
 DEMO = Path(settings.BASE_DIR) / "association" / "fixtures" / "demo_policy.txt"
@@ -497,6 +497,6 @@ def test_the_second_example_reads_the_same_from_docx_and_pdf(builder, name):
 
 @pytest.mark.parametrize("number", [1, 2, 9, 10, 11, 12, 19, 20, 21, 25, 40])
 def test_ordinal_words_read_back_as_their_number(number):
-    from association.models import arabic_ordinal
+    from association.policy.models import arabic_ordinal
 
     assert _ordinal(arabic_ordinal(number)) == number

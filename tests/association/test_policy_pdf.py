@@ -97,7 +97,7 @@ def test_text_layer_keeps_letters_amiri_draws_with_connectors():
 
 
 def test_a_printed_policy_imports_back():
-    from association.policy_import import parse_file
+    from association.policy.importing import parse_file
 
     sections = [
         ("preamble", "تمهيد", []),

@@ -7,8 +7,9 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
-from association import documents
-from association.models import AssociationProfile, BankAccount, PolicyVersion
+from association.models import AssociationProfile, BankAccount
+from association.policy import documents
+from association.policy.models import PolicyVersion
 from tests.services import require_postgres
 
 from .factories import ApprovedPolicyVersionFactory, PolicyVersionFactory

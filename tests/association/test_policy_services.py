@@ -7,9 +7,9 @@ import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from association import services
 from association.channels import Channel
-from association.models import PolicyEvent, PolicyToolLink, PolicyVersion
+from association.policy import services
+from association.policy.models import PolicyEvent, PolicyToolLink, PolicyVersion
 from beneficiaries.models import DocumentType
 
 from .factories import ApprovedPolicyVersionFactory, PolicyVersionFactory

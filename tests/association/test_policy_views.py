@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from association.channels import Channel
-from association.models import PolicyVersion
+from association.policy.models import PolicyVersion
 
 from .factories import ApprovedPolicyVersionFactory, PolicyVersionFactory
 

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
 
-from association.policy_import import MAX_LINES, MAX_PDF_PAGES, PolicyTooLarge, parse_file
+from association.policy.importing import MAX_LINES, MAX_PDF_PAGES, PolicyTooLarge, parse_file
 from beneficiaries import importing
 from beneficiaries.models import Beneficiary
 from beneficiaries.resources import COLUMNS, column_label

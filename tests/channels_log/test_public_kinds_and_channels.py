@@ -8,8 +8,8 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from association import services as association_services
 from association.channels import Channel
+from association.policy import services as association_services
 from channels_log import services
 from channels_log.forms import ContactForm
 from channels_log.models import Case, ContactEntry

@@ -14,7 +14,7 @@ from pypdf import PdfReader
 
 from association.kernel.pdf import document_kinds
 from association.kernel.roles import Role
-from association.models import PolicyVersion
+from association.policy.models import PolicyVersion
 from channels_log.models import Case, MessagePreference, MessageTemplate, OutgoingMessage
 from requests_app import services
 from requests_app.models import CommitteeDecision, SupportRequest

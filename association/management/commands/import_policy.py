@@ -6,8 +6,8 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from association.kernel.roles import Role
-from association.policy_import import PolicyReadError, parse_file
-from association.services import policy_import
+from association.policy.importing import PolicyReadError, parse_file
+from association.policy.services import policy_import
 
 
 class Command(BaseCommand):

@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from association.kernel import events
 from association.kernel.lifecycle import transition
 from association.kernel.roles import Role
-from association.models import PolicyEvent, PolicyVersion
+from association.policy.models import PolicyEvent, PolicyVersion
 from requests_app.models import StatusChange, SupportRequest
 from tests.factories import SupportRequestFactory
 

@@ -28,8 +28,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .kernel.arabic import normalize_arabic
-from .kernel.text import to_ascii_digits
+from ..kernel.arabic import normalize_arabic
+from ..kernel.text import to_ascii_digits
 
 SECTION_KINDS = (
     "preamble",
@@ -335,7 +335,7 @@ MAX_TEXT_CHARS = 2_000_000
 
 
 def _docx_limits():
-    from .kernel.uploads import MB, ZipLimits
+    from ..kernel.uploads import MB, ZipLimits
 
     # Its XML parts are parsed whole by python-docx: the largest (document.xml, about 1 MB for a long
     # policy as Word saves it) is bounded; images add to the total but are not parsed.
@@ -395,7 +395,7 @@ def _docx_lines(data: bytes) -> list[str]:
 
     from django.core.exceptions import ValidationError
 
-    from .kernel.uploads import check_zip
+    from ..kernel.uploads import check_zip
 
     try:
         check_zip(data, _docx_limits())
@@ -881,7 +881,7 @@ def _plausible(year: int, hijri: bool) -> bool:
 
 def _read_date(a: str, b: str, c: str, mark: str | None) -> tuple[str, tuple[int, int, int]] | None:
     """One written date → ("hijri"|"gregorian", (y, m, d)); digit runs are also tried reversed."""
-    from .kernel.dates import HIJRI_YEAR_LIMIT
+    from ..kernel.dates import HIJRI_YEAR_LIMIT
 
     for parts in ((a, b, c), (a[::-1], b[::-1], c[::-1])):
         x, y, z = parts

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .kernel.forms import DualDateField, PortalForm
+from ..kernel.forms import DualDateField, PortalForm
 from .models import PolicySection
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
@@ -14,7 +14,7 @@ def _lines(text: str) -> list[str]:
 
 
 def _channel_choices():
-    from .channels import Channel
+    from ..channels import Channel
 
     return [(c.code, f"{c.name_ar} ({c.code})") for c in Channel.objects.order_by("order", "pk")]
 

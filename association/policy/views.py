@@ -8,21 +8,21 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ..kernel.form_tokens import once_per_form
+from ..kernel.pagination import paginate
+from ..kernel.permissions import staff_view
+from ..kernel.roles import Role, has_role
 from . import services
 from .documents import policy_pdf, policy_pdf_file, policy_pdf_name
-from .kernel.form_tokens import once_per_form
-from .kernel.pagination import paginate
-from .kernel.permissions import staff_view
-from .kernel.roles import Role, has_role
-from .models import PolicyVersion
-from .policy_forms import (
+from .forms import (
     PolicyApproveForm,
     PolicyImportForm,
     PolicyVersionForm,
     SectionFormSet,
     section_initial,
 )
-from .policy_import import PolicyReadError, PolicyTooLarge, parse_file
+from .importing import PolicyReadError, PolicyTooLarge, parse_file
+from .models import PolicyVersion
 
 VIEW = "association.view_policyversion"
 CHANGE = "association.change_policyversion"
@@ -97,7 +97,7 @@ def version_list(request):
 @staff_view(VIEW)
 def version_detail(request, pk):
     version = get_object_or_404(PolicyVersion.objects.select_related("approved_by", "based_on"), pk=pk)
-    from .channels import Channel
+    from ..channels import Channel
 
     channel_names = dict(Channel.objects.filter(code__in=version.channels).values_list("code", "name_ar"))
     context = {
@@ -200,7 +200,7 @@ def version_approve(request, pk):
 def version_import(request):
     """Upload → parsed preview to correct → save as a draft. The preview carries everything in the
     form, so nothing is stored until the manager saves."""
-    from .channels import Channel
+    from ..channels import Channel
 
     upload_form = PolicyImportForm()
     form = formset = None
@@ -243,7 +243,7 @@ def version_import(request):
 
 
 def _preview_forms(parsed):
-    from .kernel.dates import parse_date_any
+    from ..kernel.dates import parse_date_any
 
     approval = parsed.board_approval
     approval_date = None

@@ -14,10 +14,11 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 
-from . import letterhead
-from .kernel import pdf
-from .kernel.pdf import document, render_pdf
-from .models import AssociationProfile, BankAccount, PolicyVersion
+from .. import letterhead
+from ..kernel import pdf
+from ..kernel.pdf import document, render_pdf
+from ..models import AssociationProfile, BankAccount
+from .models import PolicyVersion
 
 PUBLISHED = (PolicyVersion.Status.APPROVED, PolicyVersion.Status.SUPERSEDED)
 

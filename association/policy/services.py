@@ -15,7 +15,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .kernel.roles import Role, has_role
+from ..kernel.roles import Role, has_role
 from .models import PolicyEvent, PolicySection, PolicyToolLink, PolicyVersion, policy_tool_key
 
 logger = logging.getLogger(__name__)
@@ -68,7 +68,7 @@ def _require_manager(actor) -> None:
 
 
 def _clean_channels(codes) -> list[str]:
-    from .channels import Channel
+    from ..channels import Channel
 
     codes = [str(code).strip() for code in (codes or []) if str(code).strip()]
     known = set(Channel.objects.filter(code__in=codes).values_list("code", flat=True))
@@ -205,8 +205,8 @@ def policy_new_draft(*, source: PolicyVersion, actor) -> PolicyVersion:
 
 @transaction.atomic
 def policy_import(*, parsed, actor, source_name: str = "") -> PolicyVersion:
-    """A draft from a parsed policy (``association.policy_import.ParsedPolicy``)."""
-    from .kernel.dates import parse_date_any
+    """A draft from a parsed policy (``association.policy.importing.ParsedPolicy``)."""
+    from ..kernel.dates import parse_date_any
 
     approval = parsed.board_approval
     approval_date = None
@@ -251,7 +251,7 @@ def policy_approve(
     The version approved before it becomes superseded, and the channel registry's active set
     becomes exactly the channels this version names (channels are never deleted).
     """
-    from .channels import Channel
+    from ..channels import Channel
 
     if not has_role(actor, Role.MANAGER):
         raise PermissionDenied(_("Only the manager records the board's approval."))

@@ -1,0 +1,242 @@
+"""The policy's records: versions (draft → approved → superseded), their sections, the append-only history of
+each version, and the links from the tools the policy names to where staff find them.
+
+They belong to the ``association`` app (label and tables unchanged); ``association.models`` imports them.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from ..kernel.arabic import normalize_arabic
+
+# --- Beneficiary relationship policy: versions, sections, board approval -------------------------
+
+
+class PolicyVersion(models.Model):
+    """One version of «سياسة تنظيم العلاقة مع المستفيدين».
+
+    A draft is edited freely; board approval freezes it and supersedes the version approved before
+    it. The version in force at a moment is the last one approved before that moment, so a change
+    takes effect only when a new version is approved (``association.policy.services.policy_in_force``).
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        APPROVED = "approved", pgettext_lazy("policy version status", "Approved")
+        SUPERSEDED = "superseded", pgettext_lazy("policy version status", "Superseded")
+
+    # The lifecycle, in one table: status → statuses it may move to.
+    TRANSITIONS = {
+        Status.DRAFT: {Status.APPROVED},
+        Status.APPROVED: {Status.SUPERSEDED},
+        Status.SUPERSEDED: set(),
+    }
+
+    number = models.PositiveIntegerField(_("version"), unique=True)
+    title = models.CharField(_("title"), max_length=300)
+    association_name = models.CharField(_("association named in the document"), max_length=200, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    channels = models.JSONField(_("channels"), default=list, blank=True, help_text=_("Channel codes the policy names."))
+    tools = models.JSONField(
+        _("tools"), default=list, blank=True, help_text=_("Tools available to the relations officer.")
+    )
+    decision_window_days = models.PositiveSmallIntegerField(
+        _("decision window (days)"),
+        null=True,
+        blank=True,
+        help_text=_("The research committee answers no earlier than this many days after submission."),
+    )
+    # Board approval: proposed on a draft (e.g. read by the import), confirmed when approved.
+    board_meeting = models.PositiveSmallIntegerField(_("board meeting (ordinal)"), null=True, blank=True)
+    board_session = models.PositiveSmallIntegerField(_("session"), null=True, blank=True)
+    decision_number = models.CharField(_("decision number"), max_length=50, blank=True)
+    approval_date = models.DateField(_("approval date"), null=True, blank=True)
+    signatory_name = models.CharField(_("signatory name"), max_length=200, blank=True)
+    signatory_title = models.CharField(_("signatory title"), max_length=200, blank=True)
+    approved_at = models.DateTimeField(_("approval recorded at"), null=True, blank=True, db_index=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("approval recorded by"),
+    )
+    based_on = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="derived",
+        verbose_name=_("based on version"),
+    )
+    source_name = models.CharField(_("imported from"), max_length=255, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # The published PDF, rendered once and served as a file (association.policy.documents.policy_pdf_file);
+    # rendered again when what it shows changes (``pdf_fingerprint``: status, letterhead, layout).
+    pdf = models.FileField(_("PDF"), upload_to="policy/", blank=True, editable=False)
+    pdf_fingerprint = models.CharField(_("PDF fingerprint"), max_length=64, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-number"]
+        verbose_name = _("policy version")
+        verbose_name_plural = _("policy versions")
+        permissions = [("approve_policyversion", _("Can record the board approval of a policy version"))]
+
+    def __str__(self):
+        return f"{self.title} ({self.number})"
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("policy:detail", args=[self.pk])
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.status != self.Status.DRAFT
+
+    def can_change_status(self, new_status: str) -> bool:
+        return new_status in self.TRANSITIONS.get(self.status, set())
+
+    @property
+    def board_meeting_words(self) -> str:
+        """The meeting's ordinal as the board's minutes write it: 2 → «الثاني»."""
+        return arabic_ordinal(self.board_meeting) if self.board_meeting else ""
+
+
+class PolicySection(models.Model):
+    class Kind(models.TextChoices):
+        PREAMBLE = "preamble", _("Preamble")
+        GENERAL_GOAL = "general_goal", _("General goal")
+        DETAILED_GOALS = "detailed_goals", _("Detailed goals")
+        PRACTICES = "practices", _("Practices")
+        CHANNELS = "channels", _("Channels")
+        TOOLS = "tools", _("Tools")
+        PROCEDURE = "procedure", _("Procedure")
+        APPROVAL = "approval", _("Board approval")
+        OTHER = "other", _("Other")
+
+    version = models.ForeignKey(
+        PolicyVersion, on_delete=models.CASCADE, related_name="sections", verbose_name=_("version")
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    heading = models.CharField(_("heading"), max_length=300)
+    paragraphs = models.JSONField(_("paragraphs"), default=list, blank=True)
+    items = models.JSONField(_("list items"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("policy section")
+        verbose_name_plural = _("policy sections")
+
+    def __str__(self):
+        return self.heading
+
+
+class PolicyEvent(models.Model):
+    """Append-only history of a version: created, edited, imported, approved, superseded."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("Created")
+        IMPORTED = "imported", _("Imported")
+        EDITED = "edited", _("Edited")
+        APPROVED = "approved", pgettext_lazy("policy event", "Approved")
+        SUPERSEDED = "superseded", pgettext_lazy("policy event", "Superseded")
+
+    version = models.ForeignKey(
+        PolicyVersion, on_delete=models.PROTECT, related_name="events", verbose_name=_("version")
+    )
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    old_status = models.CharField(_("old status"), max_length=20, blank=True)
+    new_status = models.CharField(_("new status"), max_length=20, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("policy event")
+        verbose_name_plural = _("policy events")
+
+    def __str__(self):
+        return f"{self.version} {self.action}"
+
+
+class PolicyToolLink(models.Model):
+    """Where a tool the policy names lives for staff: a document type of the registry or a page."""
+
+    name = models.CharField(_("tool"), max_length=200)
+    name_normalized = models.CharField(max_length=200, unique=True, editable=False)
+    document_type = models.ForeignKey(
+        "beneficiaries.DocumentType",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("document type"),
+    )
+    url = models.CharField(
+        _("link"), max_length=300, blank=True, help_text=_("A portal path such as /requests/new/ or a full URL.")
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("policy tool link")
+        verbose_name_plural = _("policy tool links")
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.name_normalized = policy_tool_key(self.name)
+        super().save(*args, **kwargs)
+
+
+def policy_tool_key(name: str) -> str:
+    return normalize_arabic(name).strip(" .:-،")[:200]
+
+
+_ORDINAL_WORDS = ["", "الأول", "الثاني", "الثالث", "الرابع", "الخامس", "السادس", "السابع", "الثامن", "التاسع", "العاشر"]
+_TENS_WORDS = {
+    2: "العشرون",
+    3: "الثلاثون",
+    4: "الأربعون",
+    5: "الخمسون",
+    6: "الستون",
+    7: "السبعون",
+    8: "الثمانون",
+    9: "التسعون",
+}
+
+
+def arabic_ordinal(number: int) -> str:
+    """1 → الأول, 11 → الحادي عشر, 12 → الثاني عشر, 21 → الحادي والعشرون; beyond 99 the digits."""
+    if 1 <= number <= 10:
+        return _ORDINAL_WORDS[number]
+    tens, unit = divmod(number, 10)
+    unit_word = "الحادي" if unit == 1 else _ORDINAL_WORDS[unit]
+    if tens == 1:
+        return f"{unit_word} عشر"
+    if 2 <= tens <= 9:
+        return _TENS_WORDS[tens] if unit == 0 else f"{unit_word} و{_TENS_WORDS[tens]}"
+    return str(number)
