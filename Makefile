@@ -38,9 +38,12 @@ run: deps messages migrate
 test: deps messages
 	$(BIN)/python -m pytest
 
+# Style, the layer contracts (pyproject.toml [tool.importlinter]) and the complexity ceiling (tools/complexity.py).
 lint: deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	$(BIN)/python tools/complexity.py
 
 # Re-pin requirements.txt from requirements.in in a throw-away environment.
 lock:
