@@ -1,7 +1,6 @@
 """Every write to the registry that has a rule."""
 
 import datetime as dt
-from collections.abc import Callable
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from association.kernel import registry
 from association.kernel.arabic import normalize_arabic
 from association.kernel.dates import format_dual
 from association.kernel.identifiers import bank_name_for_iban
@@ -329,16 +329,6 @@ def document_verify(*, document: Document, actor) -> Document:
 
 # --- who may see sensitive data -----------------------------------------------------------------
 
-# Checks ``(user, beneficiary) -> bool`` saying that ``user`` works on that person's case. Apps above
-# the registry register theirs in ``AppConfig.ready`` (requests_app: the request's social researcher).
-_ASSIGNMENT_CHECKS: list[Callable] = []
-
-
-def sensitive_assignment_register(check: Callable) -> None:
-    """Add a check of assignment (idempotent: registering the same function twice keeps one)."""
-    if check not in _ASSIGNMENT_CHECKS:
-        _ASSIGNMENT_CHECKS.append(check)
-
 
 def sensitive_access_allowed(*, actor, beneficiary: Beneficiary | None) -> bool:
     """May ``actor`` see this person's sensitive data in full (ID, IBAN, notes, documents, attachments)?
@@ -353,7 +343,8 @@ def sensitive_access_allowed(*, actor, beneficiary: Beneficiary | None) -> bool:
         return True
     if beneficiary is None or not actor.has_perm("beneficiaries.view_assigned_sensitive"):
         return False
-    return any(check(actor, beneficiary) for check in _ASSIGNMENT_CHECKS)
+    # Apps above the registry say who works on the person's case (kernel registry, slot ``sensitive_access``).
+    return any(check(actor=actor, beneficiary=beneficiary) for check in registry.providers("sensitive_access"))
 
 
 def sensitive_reveal(*, beneficiary: Beneficiary | None, field: str, actor, item: str = "") -> None:

@@ -1,5 +1,6 @@
 """Who works on a beneficiary's case, for the registry's sensitive-data rule
-(``beneficiaries.services.sensitive_access_allowed``): registered in ``RequestsAppConfig.ready``."""
+(``beneficiaries.services.sensitive_access_allowed``): registered in ``RequestsAppConfig.ready`` with the
+kernel registry's ``sensitive_access`` slot."""
 
 from .models import SupportRequest
 
@@ -7,8 +8,8 @@ from .models import SupportRequest
 _FINISHED = (SupportRequest.Status.CLOSED, SupportRequest.Status.WITHDRAWN)
 
 
-def researcher_assigned(user, beneficiary) -> bool:
-    """``user`` is the social researcher of one of ``beneficiary``'s requests still in progress."""
+def researcher_assigned(*, actor, beneficiary) -> bool:
+    """``actor`` is the social researcher of one of ``beneficiary``'s requests still in progress."""
     return (
-        SupportRequest.objects.filter(beneficiary=beneficiary, researcher=user).exclude(status__in=_FINISHED).exists()
+        SupportRequest.objects.filter(beneficiary=beneficiary, researcher=actor).exclude(status__in=_FINISHED).exists()
     )

@@ -8,7 +8,6 @@ class RequestsAppConfig(AppConfig):
 
     def ready(self):
         from association.kernel import registry
-        from beneficiaries.services import sensitive_assignment_register
 
         from . import demo
         from .access import researcher_assigned
@@ -20,4 +19,4 @@ class RequestsAppConfig(AppConfig):
         registry.register("demo", demo.seed, order=50)
 
         # A researcher sees the sensitive data of the people whose requests they are assigned to.
-        sensitive_assignment_register(researcher_assigned)
+        registry.register("sensitive_access", researcher_assigned)

@@ -11,12 +11,25 @@ Slots in use (each says what its providers take and return):
 - ``demo`` — ``loader(*, users, stdout, state) -> None``: demo data (``manage.py seed_demo``), run in
   ``order``; ``state`` is one dict shared by the loaders of one run.
 - ``pdf_letterhead`` — ``provider() -> kernel.pdf.Letterhead``: the letterhead of every PDF (one provider).
-- ``beneficiary_panels``, ``timeline``, ``sensitive_access`` — for the apps (issue 12, step B).
+- ``beneficiary_panels`` — ``provider(*, beneficiary, user) -> Panel | None``: a card on the beneficiary page
+  (``beneficiaries.views.beneficiary_detail``), drawn in ``order``; ``None`` when the viewer may not see it
+  or there is nothing to show. The provider queries what its card needs (a bounded number of queries, not
+  one per row) and filters what ``user`` may see.
+- ``timeline`` — ``provider(*, beneficiary, user, support_request=None) -> Iterable[TimelineItem]``: what
+  the providing app recorded about ``beneficiary`` (only about ``support_request`` when given), newest
+  first, at most ``TIMELINE_PER_SOURCE`` items of each kind, only what ``user`` may see. ONE timeline read
+  model: ``beneficiaries.selectors.beneficiary_timeline`` merges the providers' items and pages them
+  (the beneficiary timeline page; the request page passes its request).
+- ``sensitive_access`` — ``provider(*, actor, beneficiary) -> bool``: ``actor`` works on ``beneficiary``'s
+  case (e.g. the researcher of one of their open requests), so a holder of
+  ``beneficiaries.view_assigned_sensitive`` may see that person's sensitive data in full
+  (``beneficiaries.services.sensitive_access_allowed``: any provider saying ``True`` is enough).
 """
 
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 
@@ -26,6 +39,34 @@ class Panel:
 
     template: str
     context: dict
+
+
+# Each timeline provider yields at most this many items of one kind: a long-standing file shows the
+# latest of each.
+TIMELINE_PER_SOURCE = 300
+
+
+@dataclass(frozen=True)
+class TimelineItem:
+    """One line of a person's timeline (slot ``timeline``), already in words: the page compares no kinds.
+
+    ``at`` aware datetime; ``kind`` a short code for styling and tests (``"contact"``, ``"status"``,
+    ``"message"``, ``"survey"``...), ``kind_label`` the same in words; ``actor`` the name of who did it
+    (empty for the portal itself); ``url`` where the item opens (empty when the viewer may not open it);
+    ``badge`` a short state beside the title; ``icon`` a Bootstrap icon name. ``sensitive`` marks an item
+    whose ``body`` holds the person's sensitive data: the page shows its body only to a viewer allowed
+    to see that data (``beneficiaries.services.sensitive_access_allowed``)."""
+
+    at: datetime
+    kind: str
+    title: str
+    kind_label: str = ""
+    body: str = ""
+    actor: str = ""
+    url: str = ""
+    badge: str = ""
+    icon: str = ""
+    sensitive: bool = False
 
 
 @dataclass(frozen=True)
