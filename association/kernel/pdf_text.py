@@ -48,50 +48,73 @@ def glyph_letters(path: str) -> tuple[dict[int, str], frozenset[int]]:
     from fontTools.ttLib import TTFont
 
     font = TTFont(path, lazy=True)
-    order = font.getGlyphOrder()
-    ids = {name: index for index, name in enumerate(order)}
+    ids = {name: index for index, name in enumerate(font.getGlyphOrder())}
     sources: dict[str, set[str]] = defaultdict(set)
     for codepoint, name in font.getBestCmap().items():
         sources[name].add(chr(codepoint))
+    singles, multiples = _substitutions(font)
+    _spread_letters(sources, _letter_paths(singles, multiples))
+    inserted = {glyph for mapping in multiples for sequence in mapping.values() for glyph in sequence[1:]}
+    return _letters(sources, ids), _not_text(inserted, sources, ids)
 
+
+def _substitutions(font) -> tuple[list[dict[str, str]], list[dict[str, list[str]]]]:
+    """The font's GSUB mappings: single (and alternate: its first choice) glyph → glyph, and multiple
+    glyph → sequence."""
     singles: list[dict[str, str]] = []
     multiples: list[dict[str, list[str]]] = []
-    if "GSUB" in font:
-        for lookup in font["GSUB"].table.LookupList.Lookup:
-            for subtable in lookup.SubTable:
-                kind = lookup.LookupType
-                if kind == 7:  # extension: the real subtable is inside
-                    subtable, kind = subtable.ExtSubTable, subtable.ExtSubTable.LookupType
-                if kind == 1:
-                    singles.append(subtable.mapping)
-                elif kind == 3:
-                    singles.append({src: alternates[0] for src, alternates in subtable.alternates.items()})
-                elif kind == 2:
-                    multiples.append(subtable.mapping)
+    if "GSUB" not in font:
+        return singles, multiples
+    for lookup in font["GSUB"].table.LookupList.Lookup:
+        for subtable in lookup.SubTable:
+            kind, subtable = _unwrapped(lookup.LookupType, subtable)
+            if kind == 1:
+                singles.append(subtable.mapping)
+            elif kind == 3:
+                singles.append({src: alternates[0] for src, alternates in subtable.alternates.items()})
+            elif kind == 2:
+                multiples.append(subtable.mapping)
+    return singles, multiples
 
-    inserted = {glyph for mapping in multiples for sequence in mapping.values() for glyph in sequence[1:]}
+
+def _unwrapped(kind: int, subtable):
+    """An extension subtable (lookup type 7) holds the real one."""
+    if kind == 7:
+        return subtable.ExtSubTable.LookupType, subtable.ExtSubTable
+    return kind, subtable
+
+
+def _letter_paths(singles, multiples) -> list[tuple[str, str]]:
+    """(glyph, glyph it becomes) pairs that keep the letter: single substitutions, and the first glyph of a
+    multiple one (the rest is inserted)."""
+    pairs = [(src, dst) for mapping in singles for src, dst in mapping.items()]
+    pairs += [(src, sequence[0]) for mapping in multiples for src, sequence in mapping.items() if sequence]
+    return pairs
+
+
+def _spread_letters(sources: dict[str, set[str]], pairs: list[tuple[str, str]]) -> None:
+    """The closure: forms of forms of a letter are that letter."""
     changed = True
-    while changed:  # the closure: forms of forms of a letter are that letter
+    while changed:
         changed = False
-        for mapping in singles:
-            for src, dst in mapping.items():
-                if sources[src] - sources[dst]:
-                    sources[dst] |= sources[src]
-                    changed = True
-        for mapping in multiples:
-            for src, sequence in mapping.items():
-                if sequence and sources[src] - sources[sequence[0]]:
-                    sources[sequence[0]] |= sources[src]
-                    changed = True
+        for src, dst in pairs:
+            if sources[src] - sources[dst]:
+                sources[dst] |= sources[src]
+                changed = True
 
+
+def _letters(sources: dict[str, set[str]], ids: dict[str, int]) -> dict[int, str]:
     letters = {}
     for name, chars in sources.items():
         base = {c for c in chars if not _is_presentation_form(c)}
         if len(base) == 1 and name in ids:
             letters[ids[name]] = base.pop()
-    # Inserted connectors (and kashidas, which decorate but are not text) carry no text of their own.
-    not_text = frozenset(ids[name] for name in inserted if name in ids and sources.get(name, set()) <= {"\u0640"})
-    return letters, not_text
+    return letters
+
+
+def _not_text(inserted: set[str], sources: dict[str, set[str]], ids: dict[str, int]) -> frozenset[int]:
+    """Inserted connectors (and kashidas, which decorate but are not text) carry no text of their own."""
+    return frozenset(ids[name] for name in inserted if name in ids and sources.get(name, set()) <= {"\u0640"})
 
 
 def _repair_cmap(data: bytes, letters: dict[int, str], not_text: frozenset[int]) -> bytes:

@@ -8,14 +8,9 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
-from association.policy.importing import (
-    ParsedSection,
-    PolicyReadError,
-    _decision_window,
-    _ordinal,
-    parse_file,
-    parse_policy,
-)
+from association.policy.importing import ParsedSection, PolicyReadError, parse_file, parse_policy
+from association.policy.importing.approval import ordinal as _ordinal
+from association.policy.importing.rules import decision_window as _decision_window
 from association.policy.models import PolicyEvent, PolicyVersion
 
 SEEDS = Path(settings.BASE_DIR).parent / "shared" / "seeds"
