@@ -14,6 +14,11 @@ from ..kernel.arabic import normalize_arabic
 
 # --- Beneficiary relationship policy: versions, sections, board approval -------------------------
 
+# Who may do what to a version (``association.kernel.permissions.authorize``): the manager's role holds them.
+ADD_PERMISSION = "association.add_policyversion"
+CHANGE_PERMISSION = "association.change_policyversion"
+APPROVE_PERMISSION = "association.approve_policyversion"
+
 
 class PolicyVersion(models.Model):
     """One version of «سياسة تنظيم العلاقة مع المستفيدين».
@@ -28,11 +33,12 @@ class PolicyVersion(models.Model):
         APPROVED = "approved", pgettext_lazy("policy version status", "Approved")
         SUPERSEDED = "superseded", pgettext_lazy("policy version status", "Superseded")
 
-    # The lifecycle, in one table: status → statuses it may move to.
+    # The lifecycle, in one table: status → {status it may move to: permission the step needs}
+    # (``association.kernel.lifecycle.transition``). Approving a draft supersedes the version approved before.
     TRANSITIONS = {
-        Status.DRAFT: {Status.APPROVED},
-        Status.APPROVED: {Status.SUPERSEDED},
-        Status.SUPERSEDED: set(),
+        Status.DRAFT: {Status.APPROVED: APPROVE_PERMISSION},
+        Status.APPROVED: {Status.SUPERSEDED: APPROVE_PERMISSION},
+        Status.SUPERSEDED: {},
     }
 
     number = models.PositiveIntegerField(_("version"), unique=True)
@@ -108,7 +114,7 @@ class PolicyVersion(models.Model):
         return self.status != self.Status.DRAFT
 
     def can_change_status(self, new_status: str) -> bool:
-        return new_status in self.TRANSITIONS.get(self.status, set())
+        return new_status in self.TRANSITIONS.get(self.status, {})
 
     @property
     def board_meeting_words(self) -> str:

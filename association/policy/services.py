@@ -9,14 +9,24 @@ import datetime as dt
 import logging
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..kernel.roles import Role, has_role
-from .models import PolicyEvent, PolicySection, PolicyToolLink, PolicyVersion, policy_tool_key
+from ..kernel.lifecycle import transition
+from ..kernel.permissions import authorize
+from .models import (
+    ADD_PERMISSION,
+    APPROVE_PERMISSION,
+    CHANGE_PERMISSION,
+    PolicyEvent,
+    PolicySection,
+    PolicyToolLink,
+    PolicyVersion,
+    policy_tool_key,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -60,11 +70,6 @@ def policy_tool_links(tools: list[str]) -> list[tuple[str, PolicyToolLink | None
 
 
 # --- helpers --------------------------------------------------------------------------------------
-
-
-def _require_manager(actor) -> None:
-    if not has_role(actor, Role.MANAGER):
-        raise PermissionDenied(_("Only the manager may change the policy."))
 
 
 def _clean_channels(codes) -> list[str]:
@@ -146,10 +151,11 @@ def policy_create_draft(
     *, data: dict, sections: list[dict], actor, source_name: str = "", based_on: PolicyVersion | None = None
 ) -> PolicyVersion:
     """A new draft version with its sections; ``data`` holds PolicyVersion field values."""
-    _require_manager(actor)
+    authorize(actor, ADD_PERMISSION)
     cleaned = _clean_sections(sections)
     version = PolicyVersion(created_by=actor, based_on=based_on, source_name=source_name[:255])
     _apply_data(version, data)
+    version.full_clean(exclude=["number"])  # the number is given below, where two drafts at once may race
     # Numbers are unique: two drafts created at once may pick the same one; the loser takes the next.
     for attempt in range(3):
         version.number = _next_number()
@@ -171,12 +177,13 @@ def policy_create_draft(
 @transaction.atomic
 def policy_update_draft(*, version: PolicyVersion, data: dict, sections: list[dict] | None, actor) -> PolicyVersion:
     """Edit a draft. An approved or superseded version is frozen: make a new draft from it instead."""
-    _require_manager(actor)
+    authorize(actor, CHANGE_PERMISSION)
     version = PolicyVersion.objects.select_for_update().get(pk=version.pk)
     if version.is_frozen:
         raise ValidationError(_("An approved version cannot be edited; create a new draft from it."))
     cleaned = _clean_sections(sections) if sections is not None else None
     _apply_data(version, data)
+    version.full_clean()
     version.save()
     if cleaned is not None:
         _write_sections(version, cleaned)
@@ -206,32 +213,9 @@ def policy_new_draft(*, source: PolicyVersion, actor) -> PolicyVersion:
 @transaction.atomic
 def policy_import(*, parsed, actor, source_name: str = "") -> PolicyVersion:
     """A draft from a parsed policy (``association.policy.importing.ParsedPolicy``)."""
-    from ..kernel.dates import parse_date_any
-
-    approval = parsed.board_approval
-    approval_date = None
-    if approval.get("date_gregorian"):
-        approval_date = dt.date.fromisoformat(approval["date_gregorian"])
-    elif approval.get("date_hijri"):
-        approval_date = parse_date_any(approval["date_hijri"] + " هـ")
-    data = {
-        "title": parsed.title,
-        "association_name": parsed.association or "",
-        "channels": parsed.channels,
-        "tools": parsed.tools,
-        "decision_window_days": parsed.decision_window_days,
-        "board_meeting": approval.get("meeting"),
-        "board_session": approval.get("session"),
-        "decision_number": approval.get("decision_number") or "",
-        "approval_date": approval_date,
-        "signatory_name": approval.get("signatory") or "",
-        "signatory_title": approval.get("signatory_title") or "",
-    }
-    sections = [
-        {"kind": s.kind, "heading": s.heading, "paragraphs": s.paragraphs, "items": s.list_items}
-        for s in parsed.sections
-    ]
-    return policy_create_draft(data=data, sections=sections, actor=actor, source_name=source_name or "import")
+    return policy_create_draft(
+        data=parsed.version_data(), sections=parsed.section_data(), actor=actor, source_name=source_name or "import"
+    )
 
 
 @transaction.atomic
@@ -249,12 +233,10 @@ def policy_approve(
     """Record the board's approval: the version is frozen and in force from now on.
 
     The version approved before it becomes superseded, and the channel registry's active set
-    becomes exactly the channels this version names (channels are never deleted).
+    becomes exactly the channels this version names (channels are never deleted). Both status
+    changes go through the lifecycle (``PolicyVersion.TRANSITIONS``), each with its ``PolicyEvent``.
     """
-    from ..channels import Channel
-
-    if not has_role(actor, Role.MANAGER):
-        raise PermissionDenied(_("Only the manager records the board's approval."))
+    authorize(actor, APPROVE_PERMISSION)
     now = timezone.now()
     # Lock every version (in pk order, so two approvals cannot deadlock): two managers approving two
     # drafts at once are serialised, and only one version ends up approved.
@@ -262,12 +244,44 @@ def policy_approve(
     version = PolicyVersion.objects.select_for_update().get(pk=version.pk)
     if not version.can_change_status(PolicyVersion.Status.APPROVED):
         raise ValidationError(_("Only a draft can be approved."))
+    _check_approval(
+        version,
+        board_meeting=board_meeting,
+        approval_date=approval_date,
+        signatory_name=signatory_name,
+        signatory_title=signatory_title,
+        today=timezone.localdate(now),
+    )
+    for old in PolicyVersion.objects.filter(status=PolicyVersion.Status.APPROVED):
+        note = _("Superseded by version %(number)s.") % {"number": version.number}
+        _change_status(old, to=PolicyVersion.Status.SUPERSEDED, actor=actor, reason=note, now=now)
+    version = _change_status(
+        version,
+        to=PolicyVersion.Status.APPROVED,
+        actor=actor,
+        now=now,
+        board_meeting=board_meeting,
+        board_session=board_session,
+        decision_number=(decision_number or "").strip(),
+        approval_date=approval_date,
+        signatory_name=signatory_name.strip(),
+        signatory_title=signatory_title.strip(),
+        approved_at=now,
+        approved_by=actor,
+    )
+    _activate_channels(version.channels)
+    number = version.number
+    transaction.on_commit(lambda: logger.info("policy version %s approved; it is now in force", number))
+    return version
+
+
+def _check_approval(version, *, board_meeting, approval_date, signatory_name, signatory_title, today) -> None:
     errors = {}
     if not board_meeting or board_meeting < 1:
         errors["board_meeting"] = _("Enter the board meeting's ordinal.")
     if approval_date is None:
         errors["approval_date"] = _("Enter the approval date.")
-    elif approval_date > timezone.localdate(now):
+    elif approval_date > today:
         errors["approval_date"] = _("The approval date cannot be in the future.")
     if not (signatory_name or "").strip():
         errors["signatory_name"] = _("Enter the signatory's name.")
@@ -280,44 +294,37 @@ def policy_approve(
     if not version.sections.exists():
         raise ValidationError(_("A policy needs at least one section."))
 
-    previous = list(PolicyVersion.objects.select_for_update().filter(status=PolicyVersion.Status.APPROVED))
-    for old in previous:
-        old.status = PolicyVersion.Status.SUPERSEDED
-        old.save(update_fields=["status", "updated_at"])
-        PolicyEvent.objects.create(
-            version=old,
-            action=PolicyEvent.Action.SUPERSEDED,
-            old_status=PolicyVersion.Status.APPROVED,
-            new_status=PolicyVersion.Status.SUPERSEDED,
-            actor=actor,
-            at=now,
-            note=_("Superseded by version %(number)s.") % {"number": version.number},
-        )
 
-    version.status = PolicyVersion.Status.APPROVED
-    version.board_meeting = board_meeting
-    version.board_session = board_session
-    version.decision_number = (decision_number or "").strip()
-    version.approval_date = approval_date
-    version.signatory_name = signatory_name.strip()
-    version.signatory_title = signatory_title.strip()
-    version.approved_at = now
-    version.approved_by = actor
-    version.save()
-    PolicyEvent.objects.create(
-        version=version,
-        action=PolicyEvent.Action.APPROVED,
-        old_status=PolicyVersion.Status.DRAFT,
-        new_status=PolicyVersion.Status.APPROVED,
-        actor=actor,
-        at=now,
+_STATUS_ACTIONS = {
+    PolicyVersion.Status.APPROVED: PolicyEvent.Action.APPROVED,
+    PolicyVersion.Status.SUPERSEDED: PolicyEvent.Action.SUPERSEDED,
+}
+
+
+def _policy_event(*, obj, old, new, actor, reason, at) -> PolicyEvent:
+    """The audit row of a status change: the version's append-only history."""
+    return PolicyEvent.objects.create(
+        version=obj, action=_STATUS_ACTIONS[new], old_status=old, new_status=new, actor=actor, note=reason[:300], at=at
     )
 
-    # The approved policy's channel list is the registry's active set.
-    wanted = set(version.channels)
+
+def _change_status(version: PolicyVersion, *, to: str, actor, now, reason: str = "", **fields) -> PolicyVersion:
+    return transition(
+        version,
+        to=to,
+        actor=actor,
+        table=PolicyVersion.TRANSITIONS,
+        reason=reason,
+        audit=_policy_event,
+        now=now,
+        **fields,
+    )
+
+
+def _activate_channels(codes: list[str]) -> None:
+    """The approved policy's channel list is the registry's active set."""
+    from ..channels import Channel
+
+    wanted = set(codes)
     Channel.objects.filter(code__in=wanted).exclude(is_active=True).update(is_active=True)
     Channel.objects.exclude(code__in=wanted).exclude(is_active=False).update(is_active=False)
-
-    number = version.number
-    transaction.on_commit(lambda: logger.info("policy version %s approved; it is now in force", number))
-    return version

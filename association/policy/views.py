@@ -1,13 +1,14 @@
 """The policy: its public page, and the staff screens to keep its versions."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ..kernel.errors import apply_to_form
 from ..kernel.form_tokens import once_per_form
 from ..kernel.pagination import paginate
 from ..kernel.permissions import staff_view
@@ -22,12 +23,12 @@ from .forms import (
     section_initial,
 )
 from .importing import PolicyReadError, PolicyTooLarge, parse_file
+from .models import ADD_PERMISSION as ADD
+from .models import APPROVE_PERMISSION as APPROVE
+from .models import CHANGE_PERMISSION as CHANGE
 from .models import PolicyVersion
 
 VIEW = "association.view_policyversion"
-CHANGE = "association.change_policyversion"
-ADD = "association.add_policyversion"
-APPROVE = "association.approve_policyversion"
 PUBLISHED = (PolicyVersion.Status.APPROVED, PolicyVersion.Status.SUPERSEDED)
 
 
@@ -40,21 +41,6 @@ def _pdf_response(version: PolicyVersion) -> HttpResponse:
         response = HttpResponse(policy_pdf(version.pk)[0], content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{filename}"'
     return response
-
-
-def _form_errors_to_messages(request, exc: ValidationError, form=None) -> None:
-    """A service's ValidationError next to the fields it names, the rest as a message."""
-    if hasattr(exc, "error_dict") and form is not None:
-        for field, errors in exc.message_dict.items():
-            if field in form.fields:
-                for error in errors:
-                    form.add_error(field, error)
-            else:
-                for error in errors:
-                    messages.error(request, error)
-    else:
-        for error in exc.messages:
-            messages.error(request, error)
 
 
 # --- public ---------------------------------------------------------------------------------------
@@ -141,7 +127,7 @@ def version_edit(request, pk):
                     version=version, data=form.cleaned_data, sections=formset.sections(), actor=request.user
                 )
             except ValidationError as exc:
-                _form_errors_to_messages(request, exc, form)
+                apply_to_form(form, exc)
             else:
                 messages.success(request, _("The draft was saved."))
                 return redirect("policy:detail", pk=version.pk)
@@ -165,8 +151,8 @@ def version_new_draft(request, pk):
     source = get_object_or_404(PolicyVersion, pk=pk)
     try:
         draft = services.policy_new_draft(source=source, actor=request.user)
-    except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
         return redirect("policy:detail", pk=source.pk)
     messages.success(request, _("Draft version %(number)s was created.") % {"number": draft.number})
     return redirect("policy:edit", pk=draft.pk)
@@ -175,7 +161,7 @@ def version_new_draft(request, pk):
 @staff_view(VIEW, APPROVE, roles=(Role.MANAGER,))
 def version_approve(request, pk):
     version = get_object_or_404(PolicyVersion, pk=pk)
-    if version.status != PolicyVersion.Status.DRAFT:
+    if not version.can_change_status(PolicyVersion.Status.APPROVED):
         messages.error(request, _("Only a draft can be approved."))
         return redirect("policy:detail", pk=version.pk)
     if request.method == "POST":
@@ -184,7 +170,7 @@ def version_approve(request, pk):
             try:
                 services.policy_approve(version=version, actor=request.user, **form.cleaned_data)
             except ValidationError as exc:
-                _form_errors_to_messages(request, exc, form)
+                apply_to_form(form, exc)
             else:
                 messages.success(
                     request, _("Version %(number)s is approved and now in force.") % {"number": version.number}
@@ -218,7 +204,7 @@ def version_import(request):
                     source_name=source_name or "import",
                 )
             except ValidationError as exc:
-                _form_errors_to_messages(request, exc, form)
+                apply_to_form(form, exc)
             else:
                 messages.success(
                     request, _("Draft version %(number)s was created from the file.") % {"number": version.number}
@@ -243,29 +229,9 @@ def version_import(request):
 
 
 def _preview_forms(parsed):
-    from ..kernel.dates import parse_date_any
-
-    approval = parsed.board_approval
-    approval_date = None
-    if approval.get("date_gregorian"):
-        approval_date = approval["date_gregorian"]
-    elif approval.get("date_hijri"):
-        approval_date = parse_date_any(approval["date_hijri"] + " هـ")
-    initial = {
-        "title": parsed.title,
-        "association_name": parsed.association or "",
-        "channels": parsed.channels,
-        "tools": "\n".join(parsed.tools),
-        "decision_window_days": parsed.decision_window_days,
-        "board_meeting": approval.get("meeting"),
-        "board_session": approval.get("session"),
-        "decision_number": approval.get("decision_number") or "",
-        "approval_date": approval_date,
-        "signatory_name": approval.get("signatory") or "",
-        "signatory_title": approval.get("signatory_title") or "",
-    }
+    initial = {**parsed.version_data(), "tools": "\n".join(parsed.tools)}
     sections = [
-        {"kind": s.kind, "heading": s.heading, "paragraphs": "\n".join(s.paragraphs), "items": "\n".join(s.list_items)}
-        for s in parsed.sections
+        {**section, "paragraphs": "\n".join(section["paragraphs"]), "items": "\n".join(section["items"])}
+        for section in parsed.section_data()
     ]
     return PolicyVersionForm(initial=initial), SectionFormSet(initial=sections, prefix="sections")

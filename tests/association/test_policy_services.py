@@ -184,3 +184,64 @@ def test_the_request_engine_reads_the_window_of_the_policy_in_force(manager):
     assert decision_window_days() == 14
     _approve(draft, manager)
     assert decision_window_days() == 21
+
+
+# --- the lifecycle and who may take its steps ----------------------------------------------------------
+
+
+def test_the_policy_lifecycle_is_this_table():
+    """Stated literally: a draft is approved, an approved version is superseded, and nothing comes back."""
+    assert PolicyVersion.TRANSITIONS == {
+        "draft": {"approved": "association.approve_policyversion"},
+        "approved": {"superseded": "association.approve_policyversion"},
+        "superseded": {},
+    }
+
+
+def test_each_status_change_writes_its_audit_row_with_both_statuses(manager):
+    first = PolicyVersionFactory()
+    _approve(first, manager)
+    second = PolicyVersionFactory()
+    _approve(second, manager)
+    superseded = first.events.get(action=PolicyEvent.Action.SUPERSEDED)
+    approved = second.events.get(action=PolicyEvent.Action.APPROVED)
+    assert (superseded.old_status, superseded.new_status, superseded.actor) == ("approved", "superseded", manager)
+    assert str(second.number) in superseded.note
+    assert (approved.old_status, approved.new_status) == ("draft", "approved")
+    assert superseded.at == approved.at
+
+
+def test_the_permission_decides_not_the_group_name(make_user, manager):
+    from django.contrib.auth.models import Permission
+
+    holder = make_user(None)
+    holder.user_permissions.add(Permission.objects.get(codename="approve_policyversion"))
+    holder = type(holder).objects.get(pk=holder.pk)  # a fresh permission cache
+    draft = PolicyVersionFactory()
+    _approve(draft, holder)
+    draft.refresh_from_db()
+    assert (draft.status, draft.approved_by) == (PolicyVersion.Status.APPROVED, holder)
+    with pytest.raises(PermissionDenied):
+        services.policy_new_draft(source=draft, actor=holder)  # approving is not creating drafts
+
+
+def test_an_inactive_manager_changes_nothing(manager):
+    draft = PolicyVersionFactory()
+    manager.is_active = False
+    with pytest.raises(PermissionDenied):
+        _approve(draft, manager)
+    with pytest.raises(PermissionDenied):
+        services.policy_update_draft(version=draft, data={"title": "تعديل"}, sections=None, actor=manager)
+    draft.refresh_from_db()
+    assert (draft.status, draft.title != "تعديل") == (PolicyVersion.Status.DRAFT, True)
+
+
+def test_an_imported_title_too_long_for_its_column_is_a_field_error_and_saves_nothing(manager):
+    from association.policy.importing import parse_policy
+
+    parsed = parse_policy(["سياسة " + "العلاقة " * 60, "القنوات:", "- المقابلة"])
+    assert len(parsed.title) > 300
+    with pytest.raises(ValidationError) as error:
+        services.policy_import(parsed=parsed, actor=manager, source_name="long.txt")
+    assert "title" in error.value.message_dict
+    assert not PolicyVersion.objects.exists()

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
+from ...kernel.dates import hijri_to_gregorian
 from .structure import ParsedSection
 
 # The board approval as the ``--json`` contract names it (the session and the signatory's title are read too,
@@ -31,6 +33,41 @@ class ParsedPolicy:
             "decision_window_days": self.decision_window_days,
             "board_approval": approval_json(self.board_approval),
         }
+
+    @property
+    def approval_date(self) -> dt.date | None:
+        """The board approval's day (Gregorian), from either calendar the document wrote."""
+        approval = self.board_approval
+        if approval.get("date_gregorian"):
+            return dt.date.fromisoformat(approval["date_gregorian"])
+        if approval.get("date_hijri"):
+            return hijri_to_gregorian(*(int(part) for part in approval["date_hijri"].split("-")))
+        return None
+
+    def version_data(self) -> dict:
+        """What a draft version takes from the file (``PolicyVersion`` field values): one mapping for the
+        import command and the import screen's preview."""
+        approval = self.board_approval
+        return {
+            "title": self.title,
+            "association_name": self.association or "",
+            "channels": self.channels,
+            "tools": self.tools,
+            "decision_window_days": self.decision_window_days,
+            "board_meeting": approval.get("meeting"),
+            "board_session": approval.get("session"),
+            "decision_number": approval.get("decision_number") or "",
+            "approval_date": self.approval_date,
+            "signatory_name": approval.get("signatory") or "",
+            "signatory_title": approval.get("signatory_title") or "",
+        }
+
+    def section_data(self) -> list[dict]:
+        """The sections as a draft stores them: paragraphs and list items apart."""
+        return [
+            {"kind": s.kind, "heading": s.heading, "paragraphs": s.paragraphs, "items": s.list_items}
+            for s in self.sections
+        ]
 
 
 def approval_json(board_approval: dict) -> dict:
