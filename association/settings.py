@@ -272,7 +272,7 @@ EMAIL_HOST_PASSWORD = envstr("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "portal@localhost")
 
-# Outgoing messages (channels_log.messaging). SMS: file (embedded default), console, http, or a dotted path.
+# Outgoing messages (channels_log.messaging.services). SMS: file (embedded default), console, http, or a dotted path.
 SMS_BACKEND = envstr("SMS_BACKEND", "file")
 SMS_FILE_PATH = envstr("SMS_FILE_PATH") or str(VAR_DIR / "sms" / "outbox.jsonl")
 SMS_SENDER = envstr("SMS_SENDER", "Association")
@@ -294,7 +294,7 @@ MESSAGING_SWEEP_SECONDS = envint("MESSAGING_SWEEP_SECONDS", 60)
 
 # Cases the portal opens itself (the public /contact/ form, low-score survey follow-ups) are assigned to
 # this username. Unset, or not an active user who handles cases: to the relations officer with the
-# fewest open cases (channels_log.services.case_duty_officer).
+# fewest open cases (channels_log.cases.services.case_duty_officer).
 PUBLIC_CASES_DUTY_OFFICER = envstr("PUBLIC_CASES_DUTY_OFFICER")
 
 # Celery. Embedded default: kombu's filesystem transport under var/broker (no Redis needed).

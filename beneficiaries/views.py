@@ -64,7 +64,7 @@ def desk(request):
     }
     if request.htmx:
         return render(request, "beneficiaries/_search_results.html", context)
-    from channels_log.models import ContactEntry
+    from channels_log.contacts.models import ContactEntry
 
     context["recent_contacts"] = (
         ContactEntry.objects.visible_to(request.user)
@@ -194,7 +194,7 @@ def _add_errors(form, household, exc: ValidationError) -> None:
 
 
 def _detail_context(request, beneficiary, document_form=None) -> dict:
-    from channels_log.models import ContactEntry
+    from channels_log.contacts.models import ContactEntry
 
     return {
         "beneficiary": beneficiary,

@@ -8,9 +8,11 @@ class ChannelsLogConfig(AppConfig):
 
     def ready(self):
         from association.kernel import registry
+        from channels_log.cases import demo as case_demo
+        from channels_log.contacts import demo as contact_demo
+        from channels_log.messaging import demo as message_demo
 
-        from . import demo
-
-        registry.register("demo", demo.seed_intake_contacts, order=31)
+        registry.register("demo", contact_demo.seed_intake_contacts, order=31)
+        registry.register("demo", case_demo.seed, order=70)
         # Last: it also delivers the messages the others' demo flows queued.
-        registry.register("demo", demo.seed, order=70)
+        registry.register("demo", message_demo.seed, order=71)

@@ -135,10 +135,10 @@ def _notify(
     *, event: str, key: str, support_request: SupportRequest, beneficiary=None, user=None, context=None
 ) -> bool:
     """The one place a lifecycle notification leaves this app: recorded here once per ``key`` (a rerun of a
-    sweep finds the key and sends nothing) and queued as outgoing messages by ``channels_log.messaging``.
+    sweep finds the key and sends nothing) and queued as outgoing messages by ``channels_log.messaging.services``.
     Called inside the caller's transaction: a rolled-back step notifies no one, and the messages are
     handed to the workers on commit."""
-    from channels_log.messaging import message_queue
+    from channels_log.messaging.services import message_queue
 
     context = {
         "reference": support_request.number or "",

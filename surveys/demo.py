@@ -201,8 +201,8 @@ def _responses(survey, officer) -> None:
     service, on the day it did. Some scores are low: their follow-up cases are handled within their target."""
     from association.channels import Channel
     from association.demo import demo_clock, demo_national_id
-    from channels_log import services as case_services
-    from channels_log.models import Case
+    from channels_log.cases import services as case_services
+    from channels_log.cases.models import Case
 
     rng = random.Random(1448)
     version = survey.published_version()

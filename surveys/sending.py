@@ -1,9 +1,9 @@
 """The one place a survey invitation leaves the portal: the contact-log outbox
-(``channels_log.messaging.message_queue``), which picks SMS or email from the beneficiary's
+(``channels_log.messaging.services.message_queue``), which picks SMS or email from the beneficiary's
 preferences and consent, and sends after the commit. Its key makes the queue idempotent, so the
 invitation and its one reminder are each queued once, whatever happens to the sweep."""
 
-from channels_log.messaging import message_queue
+from channels_log.messaging.services import message_queue
 
 
 def invitation_message_queue(invitation, *, reminder: bool) -> None:

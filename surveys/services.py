@@ -497,8 +497,9 @@ def is_low(version: SurveyVersion, answers: dict, settings: SurveySettings) -> b
 def _follow_up(*, invitation: Invitation, response: Response) -> None:
     """A low score on a named response: the contact log gets a follow-up entry for the relations team."""
     from association.channels import system_channel
-    from channels_log.models import ContactEntry
-    from channels_log.services import case_open, contact_record
+    from channels_log.cases.services import case_open
+    from channels_log.contacts.models import ContactEntry
+    from channels_log.contacts.services import contact_record
 
     if invitation.beneficiary is None:
         return

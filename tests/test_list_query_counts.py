@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from association.channels import Channel
 from association.kernel.roles import Role
-from channels_log.models import ContactEntry
+from channels_log.contacts.models import ContactEntry
 from tests.factories import BeneficiaryFactory, SupportRequestFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -1,7 +1,7 @@
 """What a user may do next on an object, as data the pages render.
 
 Each app has one domain function per object that answers "which actions may this user take now, the
-natural next one first" (``requests_app.services.request_actions``, ``channels_log.services.case_actions``).
+natural next one first" (``requests_app.services.request_actions``, ``channels_log.cases.services.case_actions``).
 The view only attaches the forms; ``templates/includes/actions.html`` shows the first action and keeps the
 rest behind «More actions». No page decides by itself what is allowed and no template compares a status.
 """

@@ -6,7 +6,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from channels_log import services as case_services
+from channels_log.cases import services as case_services
 from tests.factories import BeneficiaryFactory
 
 pytestmark = pytest.mark.django_db

@@ -14,8 +14,8 @@ from association.channels import Channel
 from association.kernel.roles import Role
 from association.policy import services as policy_services
 from association.policy.models import PolicyVersion
-from channels_log import services as channel_services
-from channels_log.models import ContactEntry
+from channels_log.contacts import services as channel_services
+from channels_log.contacts.models import ContactEntry
 from requests_app.models import SupportRequest
 from tests.factories import BeneficiaryFactory, SupportRequestFactory, UserFactory
 

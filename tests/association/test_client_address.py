@@ -8,7 +8,7 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from association.kernel.client import client_address
-from channels_log.throttle import PUBLIC_POST_LIMIT
+from channels_log.cases.throttle import PUBLIC_POST_LIMIT
 
 CLIENT, OTHER_CLIENT, FORGED = "198.51.100.7", "198.51.100.99", "203.0.113.66"
 PROXY, OUTER_PROXY = "10.0.0.2", "10.0.0.1"

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from association.channels import Channel
 from beneficiaries.models import Beneficiary
-from channels_log import services as case_services
+from channels_log.cases import services as case_services
 from surveys.models import Invitation
 from tests.browser import chromium_page, csp_guard, login
 

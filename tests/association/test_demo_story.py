@@ -9,7 +9,9 @@ import pytest
 from django.core.management import call_command
 
 from beneficiaries.models import Consent
-from channels_log.models import Case, CaseEvent, ContactEntry, OutgoingMessage
+from channels_log.cases.models import Case, CaseEvent
+from channels_log.contacts.models import ContactEntry
+from channels_log.messaging.models import OutgoingMessage
 from requests_app import services
 from requests_app.models import CommitteeVote, Declaration, StatusChange, SupportRequest
 from surveys.models import Response

@@ -16,7 +16,8 @@ from django.urls import reverse
 from association.channels import Channel
 from association.kernel.models import FormSubmission
 from beneficiaries.models import Document
-from channels_log.models import Case, ContactEntry
+from channels_log.cases.models import Case
+from channels_log.contacts.models import ContactEntry
 from requests_app.models import Delivery, SupportRequest
 from tests.factories import BeneficiaryFactory, DocumentTypeFactory, ServiceTypeFactory, SupportRequestFactory
 from tests.services import require_postgres

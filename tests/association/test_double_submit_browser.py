@@ -7,7 +7,7 @@ import pytest
 
 from association.kernel.models import FormSubmission
 from association.kernel.roles import Role
-from channels_log.models import ContactEntry
+from channels_log.contacts.models import ContactEntry
 from tests.browser import chromium_page, csp_guard, login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

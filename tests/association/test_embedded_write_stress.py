@@ -68,7 +68,8 @@ print(",".join(str(r.pk) for r in registered))
 """
 
 COUNT = """
-from channels_log.models import Case, ContactEntry
+from channels_log.cases.models import Case
+from channels_log.contacts.models import ContactEntry
 from requests_app.models import Delivery
 print(ContactEntry.objects.filter(subject__startswith="write stress").count(),
       Case.objects.filter(contact__subject__startswith="write stress").count(),

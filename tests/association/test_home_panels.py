@@ -56,10 +56,11 @@ def test_demo_loaders_run_in_layer_order():
         "beneficiaries.demo.seed_catalogue",
         "requests_app.demo.seed_catalogue",
         "beneficiaries.demo.seed_people",
-        "channels_log.demo.seed_intake_contacts",
+        "channels_log.contacts.demo.seed_intake_contacts",
         "requests_app.demo.seed_intake_drafts",
         "association.policy.demo.seed",
         "requests_app.demo.seed",
         "surveys.demo.seed",
-        "channels_log.demo.seed",
+        "channels_log.cases.demo.seed",
+        "channels_log.messaging.demo.seed",
     ]

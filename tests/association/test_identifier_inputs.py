@@ -15,7 +15,8 @@ from schwifty import IBAN
 from association.kernel.forms import IDENTIFIER_INPUT_MAX, IbanField, MobileField, NationalIdField
 from association.models import AssociationProfile, BankAccount
 from beneficiaries.models import Beneficiary, HouseholdMember
-from channels_log.models import Case, ContactEntry
+from channels_log.cases.models import Case
+from channels_log.contacts.models import ContactEntry
 from tests.beneficiaries.forms_data import registration_post
 from tests.factories import BeneficiaryFactory, valid_national_id
 

@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 
 from beneficiaries.models import Beneficiary
-from channels_log.models import ContactEntry
+from channels_log.contacts.models import ContactEntry
 from requests_app.models import SupportRequest
 from tests.browser import chromium_page, login
 from tests.factories import valid_national_id

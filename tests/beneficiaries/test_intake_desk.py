@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from association.channels import Channel
 from beneficiaries.models import Beneficiary
-from channels_log.models import ContactEntry
+from channels_log.contacts.models import ContactEntry
 from requests_app.models import StatusChange, SupportRequest
 from tests.factories import BeneficiaryFactory, DocumentTypeFactory, ServiceTypeFactory
 

@@ -3,8 +3,8 @@
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from association.channels import Channel
-from channels_log import services
-from channels_log.models import ContactEntry
+from channels_log.contacts import services
+from channels_log.contacts.models import ContactEntry
 from tests.factories import UserFactory
 
 PNG_BYTES = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"

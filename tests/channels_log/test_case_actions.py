@@ -8,8 +8,8 @@ from django.urls import reverse
 
 from association.channels import Channel
 from association.kernel.roles import Role
-from channels_log import services
-from channels_log.models import ContactEntry
+from channels_log.cases import services
+from channels_log.contacts.models import ContactEntry
 from requests_app.models import SupportRequest
 from tests.channels_log.factories import make_case, make_contact
 from tests.factories import BeneficiaryFactory

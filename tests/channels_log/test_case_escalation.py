@@ -6,9 +6,10 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from channels_log import services
-from channels_log.models import Case, CaseEvent, OutgoingMessage
-from channels_log.tasks import escalate_overdue_cases
+from channels_log.cases import services
+from channels_log.cases.models import Case, CaseEvent
+from channels_log.cases.tasks import escalate_overdue_cases
+from channels_log.messaging.models import OutgoingMessage
 from tests.channels_log.factories import make_case
 
 RIYADH = ZoneInfo("Asia/Riyadh")

@@ -4,8 +4,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from association.channels import Channel
-from channels_log import services
-from channels_log.models import Case, CaseEvent, ContactEntry
+from channels_log.cases import services
+from channels_log.cases.models import Case, CaseEvent
+from channels_log.contacts.models import ContactEntry
 from requests_app.models import SupportRequest
 from tests.channels_log.factories import make_case, make_contact
 from tests.factories import BeneficiaryFactory, SupportRequestFactory
@@ -58,7 +59,7 @@ def test_answer_records_response_channel_and_an_outgoing_contact(officer):
 
 
 def test_answer_notifies_a_registered_beneficiary(officer):
-    from channels_log.models import OutgoingMessage
+    from channels_log.messaging.models import OutgoingMessage
 
     beneficiary = BeneficiaryFactory()
     case = make_case(kind="complaint", actor=officer, beneficiary=beneficiary)

@@ -4,7 +4,8 @@ import pytest
 from django.urls import reverse
 
 from association.channels import Channel
-from channels_log.models import Case, CaseEvent, ContactAttachment, ContactEntry
+from channels_log.cases.models import Case, CaseEvent
+from channels_log.contacts.models import ContactAttachment, ContactEntry
 from tests.channels_log.factories import make_case, make_contact, png_upload
 from tests.factories import BeneficiaryFactory
 

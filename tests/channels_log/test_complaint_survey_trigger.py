@@ -3,8 +3,8 @@
 import pytest
 
 from association.channels import Channel
-from channels_log import services
-from channels_log.models import Case
+from channels_log.cases import services
+from channels_log.cases.models import Case
 from surveys.models import Invitation
 from tests.surveys.factories import consenting_beneficiary, enable_trigger, make_survey
 

@@ -19,7 +19,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from channels_log.models import DeliveryLogEntry, OutgoingMessage
+from channels_log.messaging.models import DeliveryLogEntry, OutgoingMessage
 from tests.factories import BeneficiaryFactory
 from tests.services import redis_url, require_postgres
 
@@ -36,7 +36,7 @@ import django
 django.setup()
 from django.db import transaction
 from beneficiaries.models import Beneficiary
-from channels_log.messaging import message_queue
+from channels_log.messaging.services import message_queue
 prefix = sys.argv[1]
 with transaction.atomic():
     for beneficiary in Beneficiary.objects.order_by("pk"):

@@ -9,7 +9,8 @@ from django.test import Client
 from django.urls import reverse
 
 from association.kernel.text import person_name
-from channels_log.models import Case, ContactEntry
+from channels_log.cases.models import Case
+from channels_log.contacts.models import ContactEntry
 from surveys import services as survey_services
 from tests.channels_log.factories import make_case
 from tests.surveys.factories import answers_for, open_invitation

@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from channels_log.messaging import message_queue
-from channels_log.models import MessageTemplate, OutgoingMessage
+from channels_log.messaging.models import MessageTemplate, OutgoingMessage
+from channels_log.messaging.services import message_queue
 from tests.factories import BeneficiaryFactory
 
 pytestmark = pytest.mark.django_db

@@ -11,9 +11,9 @@ from django.conf import settings
 from django.core import mail
 from django.utils import timezone
 
-from channels_log import messaging
-from channels_log.messaging import message_deliver, message_queue, message_retry, messages_sweep
-from channels_log.models import MessagePreference, OutgoingMessage
+from channels_log.messaging import services as messaging
+from channels_log.messaging.models import MessagePreference, OutgoingMessage
+from channels_log.messaging.services import message_deliver, message_queue, message_retry, messages_sweep
 from tests.factories import BeneficiaryFactory, UserFactory
 
 from .sms_gateway import LoopbackGateway
@@ -195,9 +195,7 @@ def test_a_broker_that_is_down_does_not_break_the_committed_action():
     """dispatch runs after commit: a dead broker is logged and left to the sweep, never raised. In a
     subprocess, so this process's Celery connection pool is not pointed at a dead broker."""
     env = {**os.environ, "CELERY_BROKER_URL": "redis://127.0.0.1:1/0", "DJANGO_SETTINGS_MODULE": "association.settings"}
-    script = (
-        "import django; django.setup(); from channels_log.messaging import dispatch; dispatch([1]); print('returned')"
-    )
+    script = "import django; django.setup(); from channels_log.messaging.services import dispatch; dispatch([1]); print('returned')"
     result = subprocess.run(
         [sys.executable, "-c", script], env=env, cwd=settings.BASE_DIR, capture_output=True, text=True, timeout=60
     )

@@ -7,7 +7,7 @@ import io
 import pytest
 from django.core.management import call_command
 
-from channels_log.models import MessageEvent, OutgoingMessage
+from channels_log.messaging.models import MessageEvent, OutgoingMessage
 
 pytestmark = pytest.mark.django_db
 

@@ -5,15 +5,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from beneficiaries.models import Consent
-from channels_log.messaging import message_queue
-from channels_log.models import DeliveryLogEntry, MessagePreference, MessageTemplate, OutgoingMessage
+from channels_log.messaging.models import DeliveryLogEntry, MessagePreference, MessageTemplate, OutgoingMessage
+from channels_log.messaging.services import message_queue
 from tests.factories import BeneficiaryFactory, SupportRequestFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def test_default_templates_exist_for_every_event_channel_and_language():
-    from channels_log.models import MessageEvent
+    from channels_log.messaging.models import MessageEvent
 
     assert MessageTemplate.objects.count() == len(MessageEvent.values) * 2 * 2
 

@@ -6,8 +6,8 @@ import time
 import pytest
 from django.db import connection, transaction
 
-from channels_log.messaging import message_queue
-from channels_log.models import OutgoingMessage
+from channels_log.messaging.models import OutgoingMessage
+from channels_log.messaging.services import message_queue
 from tests.factories import BeneficiaryFactory
 from tests.services import require_postgres
 

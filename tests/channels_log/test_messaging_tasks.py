@@ -5,9 +5,9 @@ from celery.exceptions import Retry
 from django.conf import settings
 
 from association.celery import app
-from channels_log import tasks
-from channels_log.messaging import message_queue
-from channels_log.models import OutgoingMessage
+from channels_log.messaging import tasks
+from channels_log.messaging.models import OutgoingMessage
+from channels_log.messaging.services import message_queue
 from tests.factories import BeneficiaryFactory
 
 from .sms_gateway import LoopbackGateway
@@ -55,7 +55,7 @@ def test_sweep_task_returns_how_many_it_handed_over(django_capture_on_commit_cal
 
 
 def test_console_backend_prints_the_message(settings, capsys):
-    from channels_log.messaging import message_deliver
+    from channels_log.messaging.services import message_deliver
 
     settings.SMS_BACKEND = "console"
     [message] = message_queue(
@@ -69,7 +69,7 @@ def test_console_backend_prints_the_message(settings, capsys):
 def test_form_encoded_gateway_body(settings):
     from urllib.parse import parse_qs
 
-    from channels_log.messaging import message_deliver
+    from channels_log.messaging.services import message_deliver
 
     settings.SMS_BACKEND = "http"
     settings.SMS_GATEWAY_TIMEOUT = 5

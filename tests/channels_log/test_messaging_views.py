@@ -5,8 +5,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from channels_log.messaging import message_queue
-from channels_log.models import MessagePreference, OutgoingMessage
+from channels_log.messaging.models import MessagePreference, OutgoingMessage
+from channels_log.messaging.services import message_queue
 from tests.factories import BeneficiaryFactory, SupportRequestFactory
 
 pytestmark = pytest.mark.django_db

@@ -9,9 +9,10 @@ from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
-from channels_log import services
-from channels_log.messaging import message_deliver
-from channels_log.models import Case, CaseEvent, OutgoingMessage
+from channels_log.cases import services
+from channels_log.cases.models import Case, CaseEvent
+from channels_log.messaging.models import OutgoingMessage
+from channels_log.messaging.services import message_deliver
 from surveys import services as survey_services
 from tests.channels_log.factories import channel, make_case
 from tests.factories import UserFactory
@@ -72,7 +73,7 @@ def test_a_duty_officer_who_cannot_handle_cases_falls_back_and_is_logged(setting
     UserFactory(role="committee_member", username="not.a.handler")
     officer = UserFactory(role="relations_officer")
     settings.PUBLIC_CASES_DUTY_OFFICER = "not.a.handler"
-    with caplog.at_level(logging.WARNING, logger="channels_log.services"):
+    with caplog.at_level(logging.WARNING, logger="channels_log.cases.services"):
         case = send_public()
     assert case.assignee == officer
     assert "not.a.handler" in caplog.text

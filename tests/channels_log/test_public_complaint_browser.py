@@ -9,7 +9,7 @@ from django.core.cache import cache
 
 from association.channels import Channel
 from association.kernel.roles import Role
-from channels_log.models import Case
+from channels_log.cases.models import Case
 from tests.browser import chromium_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -5,9 +5,10 @@ from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
-from channels_log.forms import PUBLIC_BODY_MAX
-from channels_log.models import Case, ContactEntry
-from channels_log.throttle import PUBLIC_POST_LIMIT
+from channels_log.cases.forms import PUBLIC_BODY_MAX
+from channels_log.cases.models import Case
+from channels_log.cases.throttle import PUBLIC_POST_LIMIT
+from channels_log.contacts.models import ContactEntry
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,8 @@ from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
-from channels_log.models import Case, ContactEntry
+from channels_log.cases.models import Case
+from channels_log.contacts.models import ContactEntry
 
 pytestmark = pytest.mark.django_db
 

@@ -10,9 +10,11 @@ from django.urls import reverse
 
 from association.channels import Channel
 from association.policy import services as association_services
-from channels_log import services
-from channels_log.forms import ContactForm
-from channels_log.models import Case, ContactEntry
+from channels_log.cases import services
+from channels_log.cases.models import Case
+from channels_log.contacts import services as contact_services
+from channels_log.contacts.forms import ContactForm
+from channels_log.contacts.models import ContactEntry
 from surveys import services as survey_services
 from tests.association.factories import PolicyVersionFactory
 from tests.channels_log.factories import make_case
@@ -113,7 +115,7 @@ def test_staff_still_choose_only_the_policy_channels(manager, officer):
     offered = set(ContactForm().fields["channel"].queryset.values_list("code", flat=True))
     assert offered == {"interview", "phone"}
     with pytest.raises(ValidationError) as error:
-        services.contact_record(
+        contact_services.contact_record(
             actor=officer, channel=website, purpose="inquiry", contact_name="س", subject="س", body="س"
         )
     assert "channel" in error.value.message_dict

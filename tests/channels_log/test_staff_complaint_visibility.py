@@ -10,9 +10,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from beneficiaries.models import SensitiveAccess
-from channels_log import services
-from channels_log.forms import ContactForm
-from channels_log.models import Case, ContactAttachment, ContactEntry, OutgoingMessage
+from channels_log.cases import services
+from channels_log.cases.models import Case
+from channels_log.contacts import services as contact_services
+from channels_log.contacts.forms import ContactForm
+from channels_log.contacts.models import ContactAttachment, ContactEntry
+from channels_log.messaging.models import OutgoingMessage
 from tests.channels_log.factories import channel, make_case, make_contact, png_upload
 from tests.factories import BeneficiaryFactory, SupportRequestFactory, UserFactory
 
@@ -44,7 +47,7 @@ def thread(officer, subject, settings, tmp_path):
         staff_subject=subject,
         attachments=[png_upload()],
     )
-    correction = services.contact_record(
+    correction = contact_services.contact_record(
         actor=officer,
         channel=channel("phone"),
         purpose="complaint",

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from association.channels import Channel
-from channels_log import reports, services
+from channels_log.cases import reports, services
 from requests_app.models import StatusChange
 from tests.channels_log.factories import make_case, make_contact
 from tests.factories import BeneficiaryFactory, SupportRequestFactory

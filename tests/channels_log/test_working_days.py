@@ -8,7 +8,7 @@ import time_machine
 
 from association.calendar import add_working_days, working_days_between
 from association.models import OfficialHoliday
-from channels_log.models import ResponseTarget
+from channels_log.cases.models import ResponseTarget
 from tests.channels_log.factories import make_case
 
 RIYADH = ZoneInfo("Asia/Riyadh")

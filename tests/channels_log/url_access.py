@@ -24,7 +24,7 @@ def _attachment():
 
 
 def _message():
-    from channels_log.messaging import message_queue
+    from channels_log.messaging.services import message_queue
 
     return {"pk": message_queue(event="decision_made", key="url-access", beneficiary=BeneficiaryFactory())[0].pk}
 

@@ -78,7 +78,7 @@ def _errors(response) -> str:
 
 
 def _public_contacts(anonymous) -> list:
-    from channels_log.models import Case
+    from channels_log.cases.models import Case
 
     cases = []
     for kind, name, subject, body in [
@@ -152,7 +152,7 @@ def _admin_rows(admin_client) -> list:
     from association.channels import Channel
     from association.models import OfficialHoliday
     from beneficiaries.models import Beneficiary
-    from channels_log.models import ContactEntry
+    from channels_log.contacts.models import ContactEntry
 
     form = _form_with(admin_client, "/admin/association/officialholiday/add/", "name")
     _submit(admin_client, form, {"name": "إجازة عيد الفطر", "date": "2027-03-10", "_save": "1"})
@@ -177,8 +177,8 @@ def _admin_rows(admin_client) -> list:
 
 def _send_messages():
     """Hand every due message to its gateway with the real delivery service, as the worker would."""
-    from channels_log.messaging import message_deliver, messages_sweep
-    from channels_log.models import OutgoingMessage
+    from channels_log.messaging.models import OutgoingMessage
+    from channels_log.messaging.services import message_deliver, messages_sweep
 
     messages_sweep()
     due = OutgoingMessage.objects.filter(status=OutgoingMessage.Status.QUEUED, next_attempt_at__lte=timezone.now())

@@ -15,7 +15,8 @@ from pypdf import PdfReader
 from association.kernel.pdf import document_kinds
 from association.kernel.roles import Role
 from association.policy.models import PolicyVersion
-from channels_log.models import Case, MessagePreference, MessageTemplate, OutgoingMessage
+from channels_log.cases.models import Case
+from channels_log.messaging.models import MessagePreference, MessageTemplate, OutgoingMessage
 from requests_app import services
 from requests_app.models import CommitteeDecision, SupportRequest
 from requests_app.wording import decision_statement

@@ -15,7 +15,7 @@ from django.core.management import call_command
 
 from association.demo import demo_iban
 from beneficiaries.models import Beneficiary
-from channels_log.models import ContactEntry
+from channels_log.contacts.models import ContactEntry
 from requests_app.models import StatusChange, SupportRequest
 from tests.browser import chromium_page, csp_guard, login
 from tests.factories import valid_national_id

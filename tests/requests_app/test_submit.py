@@ -49,7 +49,7 @@ def test_a_complete_request_is_numbered_with_the_hijri_year(officer):
     change = last_change(first)
     assert (change.old_status, change.new_status, change.actor) == (S.DRAFT, S.SUBMITTED, officer)
     assert first.notifications.filter(event="request_received").count() == 1
-    from channels_log.models import OutgoingMessage
+    from channels_log.messaging.models import OutgoingMessage
 
     message = OutgoingMessage.objects.filter(event="request_received", support_request=first).first()
     assert message is not None and message.beneficiary == first.beneficiary

@@ -4,7 +4,7 @@ import pytest
 from django.apps import apps
 from django.db import models
 
-from channels_log.models import ContactEntry
+from channels_log.contacts.models import ContactEntry
 from surveys import services
 from surveys.models import Answer, AuditEntry, Response
 

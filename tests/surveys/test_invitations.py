@@ -5,7 +5,7 @@ import time_machine
 from django.urls import reverse
 
 from beneficiaries.models import Consent
-from channels_log.models import OutgoingMessage
+from channels_log.messaging.models import OutgoingMessage
 from surveys import services
 from surveys.models import AuditEntry, Invitation, Trigger
 from tests.factories import BeneficiaryFactory, SupportRequestFactory
@@ -68,8 +68,9 @@ def test_trigger_off_no_survey_or_no_consent_makes_nothing():
 
 def test_complaint_closed_is_keyed_by_the_case():
     from association.channels import Channel
-    from channels_log.models import Case, ContactEntry
-    from channels_log.services import contact_record
+    from channels_log.cases.models import Case
+    from channels_log.contacts.models import ContactEntry
+    from channels_log.contacts.services import contact_record
 
     survey = make_survey()
     enable_trigger(Trigger.COMPLAINT_CLOSED, survey, delay_days=0)

@@ -1,6 +1,6 @@
 import pytest
 
-from channels_log.models import ContactEntry
+from channels_log.contacts.models import ContactEntry
 from surveys import services
 from surveys.models import SurveySettings
 
@@ -40,7 +40,7 @@ def test_good_scores_open_nothing():
 
 
 def test_low_score_opens_a_follow_up_case_with_a_working_day_target():
-    from channels_log.models import Case
+    from channels_log.cases.models import Case
 
     invitation = open_invitation()
     response = services.response_submit(
@@ -55,8 +55,8 @@ def test_low_score_opens_a_follow_up_case_with_a_working_day_target():
 
 def test_an_officer_noting_a_follow_up_opens_no_case():
     from association.channels import Channel
-    from channels_log.models import Case
-    from channels_log.services import contact_record
+    from channels_log.cases.models import Case
+    from channels_log.contacts.services import contact_record
     from tests.factories import BeneficiaryFactory, UserFactory
 
     contact_record(

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from association.admin import PortalAdminMixin
 
-from . import messaging
+from . import services
 from .models import DeliveryLogEntry, MessagePreference, MessageTemplate, OutgoingMessage
 
 
@@ -17,11 +17,11 @@ class MessageTemplateForm(forms.ModelForm):
         fields = ["event", "channel", "language", "subject", "body", "is_active"]
 
     def clean_subject(self):
-        messaging.template_check(self.cleaned_data["subject"])
+        services.template_check(self.cleaned_data["subject"])
         return self.cleaned_data["subject"]
 
     def clean_body(self):
-        messaging.template_check(self.cleaned_data["body"])
+        services.template_check(self.cleaned_data["body"])
         return self.cleaned_data["body"]
 
 
@@ -36,7 +36,7 @@ class MessageTemplateAdmin(admin.ModelAdmin):
     def preview(self, obj):
         if obj is None or obj.pk is None:
             return "—"
-        subject, body = messaging.template_preview(obj)
+        subject, body = services.template_preview(obj)
         return format_html('<div dir="auto"><strong>{}</strong>{}</div>', subject, linebreaks(body, autoescape=True))
 
 
@@ -49,7 +49,7 @@ class MessagePreferenceAdmin(PortalAdminMixin, admin.ModelAdmin):
     readonly_fields = ["updated_by"]
 
     def save_model(self, request, obj, form, change):
-        messaging.message_preference_set(
+        services.message_preference_set(
             beneficiary=obj.beneficiary,
             actor=request.user,
             sms_enabled=obj.sms_enabled,
@@ -101,7 +101,7 @@ class OutgoingMessageAdmin(admin.ModelAdmin):
         done = 0
         for message in queryset.filter(status=OutgoingMessage.Status.FAILED):
             try:
-                messaging.message_retry(message=message, actor=request.user)
+                services.message_retry(message=message, actor=request.user)
                 done += 1
             except ValidationError:
                 continue

@@ -1,13 +1,9 @@
-"""Demo data for channels_log: a few cases from registered beneficiaries, handled on the days they came in
-(one answered and closed, one answered, one that nobody answered and that was escalated to the manager),
-then every message the demo's own flows queued — receipts, returns, decisions, reminders, escalations,
-answers, survey links — delivered as the worker would have, right after each was queued.
+"""Demo data for cases: a few cases from registered beneficiaries, handled on the days they came in (one
+answered and closed, one answered, one that nobody answered and that was escalated to the manager).
 
-Idempotent: each case is found again by its beneficiary and subject; a delivered message is not sent twice."""
+Idempotent: each case is found again by its beneficiary and subject."""
 
 import datetime as dt
-
-from django.utils import timezone
 
 from association.demo import demo_clock, demo_day, demo_national_id
 from beneficiaries.models import Beneficiary
@@ -44,35 +40,13 @@ DEMO_CASES = [
 ]
 
 
-def seed_intake_contacts(*, users: dict, stdout, state: dict) -> None:
-    """The visit each person registered in this run came through, recorded when they were registered."""
-    from association.channels import Channel
-    from beneficiaries.demo import registered_at
-
-    from .models import ContactEntry
-    from .services import contact_record
-
-    channels = list(Channel.objects.filter(is_active=True))
-    for i, beneficiary in state.get("registered", []):
-        with demo_clock(registered_at(i)):
-            contact_record(
-                actor=users["officer"],
-                channel=channels[i % len(channels)],
-                purpose=ContactEntry.Purpose.SERVICE_REQUEST,
-                beneficiary=beneficiary,
-                subject="طلب مساعدة",
-                body="حضر المستفيد واستفسر عن خدمات الجمعية.",
-            )
-
-
 def seed(*, users: dict, stdout, state: dict) -> None:
-    cases = seed_cases(users=users)
-    delivered = deliver_demo_messages()
-    stdout.write(f"channels_log: {cases} new demo cases; {delivered} demo messages delivered")
+    stdout.write(f"channels_log: {seed_cases(users=users)} new demo cases")
 
 
 def seed_cases(*, users: dict) -> int:
     from association.channels import Channel
+    from channels_log.contacts import services as contact_services
 
     from . import services
     from .models import Case
@@ -88,7 +62,7 @@ def seed_cases(*, users: dict) -> int:
             continue
         channel = Channel.objects.get(code=channel_code)
         with demo_clock(demo_day(days_ago, 10, 15)):
-            case = services.contact_record(
+            case = contact_services.contact_record(
                 actor=officer, channel=channel, purpose=kind, beneficiary=beneficiary, subject=subject, body=body
             ).case
         created += 1
@@ -111,25 +85,3 @@ def seed_cases(*, users: dict) -> int:
                 services.case_set_outcome(case=case, outcome=Case.Outcome.UPHELD, actor=officer, note="تأخر إداري")
                 services.case_close(case=case, actor=officer)
     return created
-
-
-def deliver_demo_messages() -> int:
-    """Hand every queued message to its gateway as the worker would have, just after it was queued (the
-    demo's history is in the past; the log reads as if the worker had been running)."""
-    from .messaging import message_deliver
-    from .models import OutgoingMessage
-
-    now = timezone.now()
-    queued = list(
-        OutgoingMessage.objects.filter(status=OutgoingMessage.Status.QUEUED)
-        .order_by("created_at", "pk")
-        .values_list("pk", "created_at")
-    )
-    for message_id, queued_at in queued:
-        at = queued_at + dt.timedelta(seconds=20)
-        if at < now:
-            with demo_clock(at):
-                message_deliver(message_id=message_id)
-        else:
-            message_deliver(message_id=message_id)
-    return OutgoingMessage.objects.filter(pk__in=[pk for pk, _at in queued], status=OutgoingMessage.Status.SENT).count()

@@ -1,3 +1,6 @@
+"""Cases: open, assign, start, answer, record the outcome, close, reopen; escalate the overdue ones; the
+public form's cases; what a user may do next on a case."""
+
 import logging
 import secrets
 
@@ -13,8 +16,9 @@ from association.calendar import add_working_days
 from association.channels import Channel, system_channel
 from association.kernel.roles import Role
 from association.kernel.text import person_name
+from channels_log.contacts.models import ContactEntry
 
-from .models import Case, CaseEvent, ContactAttachment, ContactEntry, ResponseTarget
+from .models import Case, CaseEvent, ResponseTarget
 
 logger = logging.getLogger(__name__)
 
@@ -28,138 +32,6 @@ CASE_KINDS = {
 OPENABLE_KINDS = {**CASE_KINDS, ContactEntry.Purpose.FOLLOW_UP: Case.Kind.FOLLOW_UP}
 # What the public may send from the website. A follow-up is opened by the portal itself (a low survey score).
 PUBLIC_KINDS = (Case.Kind.INQUIRY, Case.Kind.COMPLAINT, Case.Kind.SUGGESTION)
-
-
-@transaction.atomic
-def contact_record(
-    *,
-    actor,
-    channel: Channel,
-    purpose: str,
-    direction: str = ContactEntry.Direction.INCOMING,
-    beneficiary=None,
-    contact_name: str = "",
-    contact_mobile: str = "",
-    subject: str = "",
-    body: str = "",
-    support_request=None,
-    corrects: ContactEntry | None = None,
-    attachments=(),
-    staff_subject=None,
-    contests_decision: bool = False,
-) -> ContactEntry:
-    """Log one interaction. A contact without a registered beneficiary must say who it was.
-
-    An incoming inquiry, complaint or suggestion (not a correction of an earlier entry) opens a case.
-    ``actor=None`` is the portal itself (the public form, a survey follow-up): it records the channel the
-    message really came through, whether or not the policy lists it (see ``system_channel``); staff choose
-    only among the policy's active channels. A complaint about a staff member, its corrections and its
-    answer are hidden from that member (``ContactEntry.objects.visible_to``).
-    """
-    for uploaded_file in attachments:
-        _check_attachment(uploaded_file)
-    if actor is not None and not channel.is_active:
-        raise ValidationError({"channel": _("This channel is no longer in use.")})
-    if beneficiary is None and not (contact_name or contact_mobile):
-        raise ValidationError(
-            {"contact_name": _("Give the contact's name or mobile, or open the beneficiary's file first.")}
-        )
-    if support_request is not None and beneficiary is not None and support_request.beneficiary_id != beneficiary.pk:
-        raise ValidationError({"support_request": _("This request belongs to another beneficiary.")})
-    if corrects is not None and beneficiary is not None and corrects.beneficiary_id not in (None, beneficiary.pk):
-        raise ValidationError({"corrects": _("The corrected entry belongs to another beneficiary.")})
-    if staff_subject is not None and purpose != ContactEntry.Purpose.COMPLAINT:
-        raise ValidationError({"staff_subject": _("Only a complaint can be about a staff member.")})
-    # A correction repeats what it corrects: it stays hidden from the member the original is about.
-    hidden_from = corrects.staff_subject if corrects is not None and corrects.staff_subject_id else staff_subject
-    entry = ContactEntry.objects.create(
-        channel=channel,
-        purpose=purpose,
-        direction=direction,
-        beneficiary=beneficiary,
-        contact_name=contact_name,
-        contact_mobile=contact_mobile,
-        subject=subject,
-        body=body,
-        support_request=support_request,
-        corrects=corrects,
-        recorded_by=actor,
-        staff_subject=hidden_from,
-    )
-    for uploaded_file in attachments:
-        _store_attachment(contact=entry, uploaded_file=uploaded_file, actor=actor)
-    if purpose in CASE_KINDS and direction == ContactEntry.Direction.INCOMING and corrects is None:
-        case_open(
-            contact=entry,
-            actor=actor,
-            staff_subject=staff_subject,
-            support_request=support_request,
-            contests_decision=contests_decision,
-        )
-    elif contests_decision:
-        raise ValidationError({"contests_decision": _("Only an incoming complaint can contest a decision.")})
-    return entry
-
-
-# --- Attachments ---
-
-
-def _check_attachment(uploaded_file) -> str:
-    from association.kernel.uploads import uploaded_file_check
-
-    return uploaded_file_check(uploaded_file, field="attachment")
-
-
-# Opening a contact's attachment is an access to sensitive data, exactly like a beneficiary's document.
-
-
-def contact_attachment_allowed(*, actor, contact: ContactEntry) -> bool:
-    """May ``actor`` open this contact's attachments? The documents' rule
-    (``beneficiaries.services.sensitive_access_allowed``) for the caller's file; a caller with no file
-    needs the sensitive-data permission itself."""
-    from beneficiaries.services import sensitive_access_allowed
-
-    return actor is not None and sensitive_access_allowed(actor=actor, beneficiary=contact.beneficiary)
-
-
-def contact_attachment_open(*, attachment: ContactAttachment, actor):
-    """Open an attachment's file for ``actor``: refused (``PermissionDenied``) to whoever may not see the
-    caller's sensitive data, and logged in the same access log as documents
-    (``beneficiaries.services.sensitive_reveal``). The caller must already have been allowed to see the
-    contact (``ContactAttachment.objects.visible_to``). Raises ``Http404`` when the file is missing."""
-    from django.http import Http404
-
-    from beneficiaries.models import SensitiveAccess
-    from beneficiaries.services import sensitive_reveal
-
-    if actor is None:
-        raise PermissionDenied
-    sensitive_reveal(
-        beneficiary=attachment.contact.beneficiary,
-        field=SensitiveAccess.Field.CONTACT_ATTACHMENT,
-        actor=actor,
-        item=f"contact {attachment.contact_id} / attachment {attachment.pk}",
-    )
-    try:
-        return attachment.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-
-
-def _store_attachment(*, contact: ContactEntry, uploaded_file, actor) -> ContactAttachment:
-    from association.kernel.uploads import ALLOWED_DOCUMENT_TYPES
-
-    content_type = _check_attachment(uploaded_file)
-    attachment = ContactAttachment(
-        contact=contact,
-        original_name=(uploaded_file.name or "")[:200],
-        content_type=content_type,
-        size=uploaded_file.size,
-        uploaded_by=actor,
-    )
-    attachment.file.save(f"upload.{ALLOWED_DOCUMENT_TYPES[content_type]}", uploaded_file, save=False)
-    attachment.save()
-    return attachment
 
 
 # --- Cases: the lifecycle in one table ---
@@ -486,7 +358,7 @@ def escalation_recipients(case: Case | None = None):
 def _notify_escalation(case: Case) -> None:
     """Tell each manager about the escalated case (inside the caller's transaction; the outgoing-messages
     engine sends on commit, and its key makes a repeat queue nothing)."""
-    from .messaging import message_queue
+    from channels_log.messaging.services import message_queue
 
     context = {
         "case": case,
@@ -513,7 +385,7 @@ def _notify_answer(case: Case, answer_number: int) -> None:
     nothing."""
     from django.urls import reverse
 
-    from .messaging import message_queue
+    from channels_log.messaging.services import message_queue
 
     key = f"case_answered:{case.pk}:{answer_number}"
     url = settings.SITE_URL.rstrip("/") + reverse("channels_log:public_status")
@@ -560,6 +432,8 @@ def case_appeal_open(*, case: Case, actor) -> Case:
 def case_submit_public(*, kind: str, name: str, mobile: str, subject: str, body: str, sms_updates: bool = True) -> Case:
     """An inquiry, complaint or suggestion sent from the website's contact form (no login). It arrives
     through the website whatever channels the policy lists, and goes to the duty officer."""
+    from channels_log.contacts.services import contact_record
+
     if kind not in PUBLIC_KINDS:
         raise ValidationError({"kind": _("Choose an inquiry, a complaint or a suggestion.")})
     entry = contact_record(

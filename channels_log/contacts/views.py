@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
@@ -9,10 +9,11 @@ from association.kernel.form_tokens import once_per_form
 from association.kernel.pagination import paginate
 from association.kernel.permissions import staff_view
 from beneficiaries.models import Beneficiary
+from channels_log.cases.models import Case
 
-from . import services
+from . import services, timeline
 from .forms import ContactForm
-from .models import ContactEntry
+from .models import ContactAttachment, ContactEntry
 
 
 @staff_view("channels_log.add_contactentry")
@@ -80,5 +81,57 @@ def contact_list(request):
             "purposes": ContactEntry.Purpose.choices,
             "selected_channel": channel,
             "selected_purpose": purpose,
+        },
+    )
+
+
+@staff_view("channels_log.view_contactentry")
+def contact_detail(request, pk):
+    visible = ContactEntry.objects.visible_to(request.user)
+    entry = get_object_or_404(
+        visible.select_related("channel", "beneficiary", "recorded_by", "corrects", "support_request"), pk=pk
+    )
+    return render(
+        request,
+        "channels_log/contact_detail.html",
+        {
+            "entry": entry,
+            "case": Case.objects.visible_to(request.user).filter(contact=entry).first(),
+            "attachments": entry.attachments.all(),
+            "can_open_attachments": services.contact_attachment_allowed(actor=request.user, contact=entry),
+            "corrections": entry.corrections.visible_to(request.user).select_related("recorded_by"),
+        },
+    )
+
+
+@staff_view("channels_log.view_contactentry")
+def attachment_file(request, pk):
+    """Serve an attachment through the app (never a public media URL), like a beneficiary's document:
+    the documents' access rule, an access-log row, and no copy kept by the browser or a proxy."""
+    attachment = get_object_or_404(
+        ContactAttachment.objects.visible_to(request.user).select_related("contact__beneficiary"), pk=pk
+    )
+    handle = services.contact_attachment_open(attachment=attachment, actor=request.user)
+    response = FileResponse(handle, content_type=attachment.content_type)
+    response["Content-Disposition"] = f'inline; filename="attachment-{attachment.pk}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+# --- Beneficiary timeline ---
+
+
+@staff_view("beneficiaries.view_beneficiary", "channels_log.view_contactentry")
+def beneficiary_timeline(request, public_id):
+    beneficiary = get_object_or_404(Beneficiary, public_id=public_id)
+    items = timeline.beneficiary_timeline(beneficiary=beneficiary, user=request.user)
+    return render(
+        request,
+        "channels_log/timeline.html",
+        {
+            "beneficiary": beneficiary,
+            "page": paginate(request, items),
+            "surveys_included": timeline.surveys_available(),
         },
     )

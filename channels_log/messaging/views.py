@@ -1,35 +1,19 @@
 """Staff pages for outgoing messages: the delivery log, one message with its history, retry, and a
 beneficiary's message preferences."""
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from association.kernel.forms import PortalModelForm
 from association.kernel.pagination import paginate
 from association.kernel.permissions import staff_view
 from beneficiaries.models import Beneficiary
 
-from . import messaging
+from . import services
+from .forms import MessagePreferenceForm
 from .models import MessageChannel, MessageEvent, MessagePreference, OutgoingMessage
-
-
-class MessagePreferenceForm(PortalModelForm):
-    class Meta:
-        model = MessagePreference
-        fields = ["sms_enabled", "email", "email_enabled", "language", "opt_out_non_essential"]
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("email_enabled") and not cleaned.get("email") and not cleaned.get("sms_enabled"):
-            raise forms.ValidationError(
-                gettext_lazy("Give an email address, or keep SMS on: the beneficiary must be reachable.")
-            )
-        return cleaned
 
 
 def _filtered(request):
@@ -85,7 +69,7 @@ def message_detail(request, pk):
 def message_retry(request, pk):
     message = get_object_or_404(OutgoingMessage.objects.visible_to(request.user), pk=pk)
     try:
-        messaging.message_retry(message=message, actor=request.user)
+        services.message_retry(message=message, actor=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -101,7 +85,7 @@ def message_preferences(request, public_id):
     )
     form = MessagePreferenceForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
-        messaging.message_preference_set(beneficiary=beneficiary, actor=request.user, **form.cleaned_data)
+        services.message_preference_set(beneficiary=beneficiary, actor=request.user, **form.cleaned_data)
         messages.success(request, _("The message preferences are saved."))
         return redirect(beneficiary.get_absolute_url() + "#messages")
     return render(

@@ -1,9 +1,8 @@
-"""Staff pages for cases (inquiries, complaints, suggestions), contact details, attachments,
-the beneficiary timeline and the reports."""
+"""Staff pages for cases (inquiries, complaints, suggestions) and the contact and case reports."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,9 +11,9 @@ from django.views.decorators.http import require_POST
 from association.kernel.actions import ActionMenu
 from association.kernel.pagination import paginate
 from association.kernel.permissions import staff_view
-from beneficiaries.models import Beneficiary
+from channels_log.contacts.services import contact_attachment_allowed
 
-from . import reports, services, timeline
+from . import reports, services
 from .forms import (
     CaseAnswerForm,
     CaseAssignForm,
@@ -23,7 +22,7 @@ from .forms import (
     CaseReopenForm,
     ReportPeriodForm,
 )
-from .models import Case, ContactAttachment, ContactEntry
+from .models import Case
 
 VIEW_CASE = "channels_log.view_case"
 CHANGE_CASE = "channels_log.change_case"
@@ -78,7 +77,7 @@ def _detail(request, case, *, status=200, **forms):
         "case": case,
         "events": case.events.select_related("actor"),
         "attachments": case.contact.attachments.all(),
-        "can_open_attachments": services.contact_attachment_allowed(actor=user, contact=case.contact),
+        "can_open_attachments": contact_attachment_allowed(actor=user, contact=case.contact),
         "assign_form": forms.get("assign_form") or CaseAssignForm(case=case, initial={"assignee": case.assignee_id}),
         "answer_form": forms.get("answer_form") or CaseAnswerForm(initial={"channel": case.contact.channel_id}),
         "outcome_form": forms.get("outcome_form")
@@ -208,61 +207,6 @@ def case_reopen(request, pk):
         form,
         lambda d: services.case_reopen(case=case, reason=d["reason"], actor=request.user),
         _("The case is reopened."),
-    )
-
-
-# --- Contacts and attachments ---
-
-
-@staff_view("channels_log.view_contactentry")
-def contact_detail(request, pk):
-    visible = ContactEntry.objects.visible_to(request.user)
-    entry = get_object_or_404(
-        visible.select_related("channel", "beneficiary", "recorded_by", "corrects", "support_request"), pk=pk
-    )
-    return render(
-        request,
-        "channels_log/contact_detail.html",
-        {
-            "entry": entry,
-            "case": Case.objects.visible_to(request.user).filter(contact=entry).first(),
-            "attachments": entry.attachments.all(),
-            "can_open_attachments": services.contact_attachment_allowed(actor=request.user, contact=entry),
-            "corrections": entry.corrections.visible_to(request.user).select_related("recorded_by"),
-        },
-    )
-
-
-@staff_view("channels_log.view_contactentry")
-def attachment_file(request, pk):
-    """Serve an attachment through the app (never a public media URL), like a beneficiary's document:
-    the documents' access rule, an access-log row, and no copy kept by the browser or a proxy."""
-    attachment = get_object_or_404(
-        ContactAttachment.objects.visible_to(request.user).select_related("contact__beneficiary"), pk=pk
-    )
-    handle = services.contact_attachment_open(attachment=attachment, actor=request.user)
-    response = FileResponse(handle, content_type=attachment.content_type)
-    response["Content-Disposition"] = f'inline; filename="attachment-{attachment.pk}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "no-store"
-    return response
-
-
-# --- Beneficiary timeline ---
-
-
-@staff_view("beneficiaries.view_beneficiary", "channels_log.view_contactentry")
-def beneficiary_timeline(request, public_id):
-    beneficiary = get_object_or_404(Beneficiary, public_id=public_id)
-    items = timeline.beneficiary_timeline(beneficiary=beneficiary, user=request.user)
-    return render(
-        request,
-        "channels_log/timeline.html",
-        {
-            "beneficiary": beneficiary,
-            "page": paginate(request, items),
-            "surveys_included": timeline.surveys_available(),
-        },
     )
 
 
