@@ -9,8 +9,10 @@ ids, never model instances (the handler re-reads what it needs).
 """
 
 import logging
+import threading
 from collections import defaultdict
 from collections.abc import Callable
+from contextlib import contextmanager
 
 from django.db import transaction
 
@@ -19,6 +21,7 @@ logger = logging.getLogger(__name__)
 Handler = Callable[..., object]
 
 _SUBSCRIBERS: dict[str, dict[str, Handler]] = defaultdict(dict)
+_state = threading.local()
 
 
 def _key(handler: Handler) -> str:
@@ -43,8 +46,24 @@ def subscribers(event_name: str) -> list[Handler]:
 
 def publish(event_name: str, *, using: str | None = None, **ids) -> None:
     """Run the subscribers of ``event_name`` with ``ids`` once the current transaction commits (at once
-    outside a transaction)."""
+    outside a transaction, or inside ``immediately()``)."""
+    if getattr(_state, "immediate", 0):
+        dispatch(event_name, **ids)
+        return
     transaction.on_commit(lambda: dispatch(event_name, **ids), using=using)
+
+
+@contextmanager
+def immediately():
+    """Inside this block (this thread), ``publish`` runs the subscribers at once, each in its own savepoint of
+    the current transaction, instead of after the commit. For ``seed_demo`` only: it plays months of the
+    association's life in one transaction, and each reaction must happen when what caused it happened (on the
+    demo clock), as it would have after that step's own commit, not all at the end."""
+    _state.immediate = getattr(_state, "immediate", 0) + 1
+    try:
+        yield
+    finally:
+        _state.immediate -= 1
 
 
 def dispatch(event_name: str, **ids) -> list[Handler]:

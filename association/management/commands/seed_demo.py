@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from association.demo import DEMO_PASSWORD, USERS, demo_users
-from association.kernel import registry
+from association.kernel import events, registry
 from association.kernel.roles import sync_role_groups
 
 
@@ -27,7 +27,10 @@ class Command(BaseCommand):
         sync_role_groups()
         users = demo_users()
         state: dict = {}
-        registry.collect("demo", users=users, stdout=self.stdout, state=state)
+        # One transaction for the whole story, but each reaction (an invitation after a decision, a follow-up after
+        # a low score...) happens with what caused it, on the demo clock, as after that step's own commit.
+        with events.immediately():
+            registry.collect("demo", users=users, stdout=self.stdout, state=state)
         profile = state.get("association")
         created = len(state.get("registered", []))
         name = profile.name if profile is not None else ""

@@ -98,3 +98,27 @@ def test_other_events_do_not_reach_the_handler(db, subscribed, django_capture_on
     with django_capture_on_commit_callbacks(execute=True):
         events.publish("thing_closed", thing_id=1)
     assert calls == []
+
+
+def test_immediately_runs_the_subscribers_at_the_publish_inside_the_transaction(db, subscribed):
+    """seed_demo's mode: the reaction happens with what caused it, not at the end of one long transaction."""
+    calls = []
+    subscribed("thing_decided", lambda **ids: calls.append(ids))
+    with transaction.atomic(), events.immediately():
+        events.publish("thing_decided", thing_id=5)
+        assert calls == [{"thing_id": 5}]
+        with events.immediately():
+            events.publish("thing_decided", thing_id=6)
+        events.publish("thing_decided", thing_id=7)  # still inside the outer block
+    assert calls == [{"thing_id": 5}, {"thing_id": 6}, {"thing_id": 7}]
+
+
+def test_outside_immediately_publish_waits_for_the_commit_again(db, subscribed, django_capture_on_commit_callbacks):
+    calls = []
+    subscribed("thing_decided", lambda **ids: calls.append(ids))
+    with events.immediately():
+        pass
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        events.publish("thing_decided", thing_id=8)
+        assert calls == []
+    assert calls == [{"thing_id": 8}]
