@@ -16,74 +16,60 @@ from .models import (
 )
 
 
-class VersionInline(admin.TabularInline):
+class ReadOnlyAdmin:
+    """Surveys, their versions and questions, and improvement actions are written through the builder and the
+    actions pages (``surveys.services``: permissions, frozen versions, the audit log, the status table); the
+    admin shows them and changes nothing, so no admin path goes around a rule."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class VersionInline(ReadOnlyAdmin, admin.TabularInline):
     model = SurveyVersion
     fields = ["number", "status", "title_ar", "anonymous", "published_at"]
     readonly_fields = ["number", "status", "title_ar", "anonymous", "published_at"]
     extra = 0
-    can_delete = False
     show_change_link = True
-
-    def has_add_permission(self, request, obj=None):
-        # New versions come from the builder's "new version" action (services.version_new_draft).
-        return False
 
 
 @admin.register(Survey)
-class SurveyAdmin(PortalAdminMixin, admin.ModelAdmin):
+class SurveyAdmin(ReadOnlyAdmin, PortalAdminMixin, admin.ModelAdmin):
     list_display = ["code", "name_ar", "name_en", "created_at"]
     search_fields = ["code", "name_ar", "name_en"]
     inlines = [VersionInline]
 
 
-class ChoiceInline(admin.TabularInline):
+class ChoiceInline(ReadOnlyAdmin, admin.TabularInline):
     model = Choice
     extra = 0
 
 
-class QuestionInline(admin.StackedInline):
+class QuestionInline(ReadOnlyAdmin, admin.StackedInline):
     model = Question
     extra = 0
     show_change_link = True
 
 
 @admin.register(SurveyVersion)
-class SurveyVersionAdmin(PortalAdminMixin, admin.ModelAdmin):
+class SurveyVersionAdmin(ReadOnlyAdmin, PortalAdminMixin, admin.ModelAdmin):
     list_display = ["survey", "number", "status", "title_ar", "anonymous", "published_at"]
     list_filter = ["status", "anonymous"]
     list_select_related = ["survey"]
     inlines = [QuestionInline]
-    readonly_fields = ["survey", "number", "status", "published_at", "published_by"]
-
-    def has_add_permission(self, request):
-        return False
-
-    # A published version is frozen: the admin shows it read-only, like the builder.
-    def has_change_permission(self, request, obj=None):
-        if obj is not None and not obj.is_editable:
-            return False
-        return super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Question)
-class QuestionAdmin(PortalAdminMixin, admin.ModelAdmin):
+class QuestionAdmin(ReadOnlyAdmin, PortalAdminMixin, admin.ModelAdmin):
     list_display = ["version", "order", "kind", "text_ar", "required"]
     list_select_related = ["version__survey"]
     inlines = [ChoiceInline]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        if obj is not None and not obj.version.is_editable:
-            return False
-        return super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return self.has_change_permission(request, obj)
 
 
 @admin.register(SurveySettings)
@@ -155,11 +141,10 @@ class ResponseAdmin(admin.ModelAdmin):
 
 
 @admin.register(ImprovementAction)
-class ImprovementActionAdmin(PortalAdminMixin, admin.ModelAdmin):
+class ImprovementActionAdmin(ReadOnlyAdmin, PortalAdminMixin, admin.ModelAdmin):
     list_display = ["decision", "kind", "owner", "due_date", "status"]
     list_filter = ["status", "kind"]
     list_select_related = ["owner"]
-    readonly_fields = ["status", "closed_at"]
 
 
 @admin.register(AuditEntry)

@@ -9,8 +9,10 @@ class SurveysConfig(AppConfig):
     def ready(self):
         from association.kernel import registry
 
-        from . import demo
+        from . import demo, selectors, subscribers
         from .dashboard import home_panel
 
         registry.register("home_panels", home_panel, order=30)
+        registry.register("timeline", selectors.timeline_items, order=60)
         registry.register("demo", demo.seed, order=60)
+        subscribers.subscribe_all()

@@ -1,28 +1,15 @@
-"""The surveys panel on the manager's home page (``association.views.home``)."""
-
-from django.utils import timezone
+"""The surveys panel on the role home (``association.views.home``, slot ``home_panels``)."""
 
 from association.kernel.registry import Panel
 
-from .models import ImprovementAction
-
-PANEL_SIZE = 5
+from .selectors import open_improvement_actions
 
 
-def home_panel(*, user) -> Panel:
-    """The role home's improvement-actions panel (slot ``home_panels``)."""
-    return Panel("surveys/_home_actions.html", home_context(user))
-
-
-def home_context(user) -> dict:
-    """Open improvement actions, the most urgent first; ``None`` hides the panel from who may not see it."""
+def home_panel(*, user) -> Panel | None:
+    """Open improvement actions, the most urgent first; no panel for who may not see them."""
     if not user.has_perm("surveys.view_improvementaction"):
-        return {"improvement_actions": None}
-    actions = (
-        ImprovementAction.objects.filter(
-            status__in=[ImprovementAction.Status.OPEN, ImprovementAction.Status.IN_PROGRESS]
-        )
-        .select_related("owner")
-        .order_by("due_date", "pk")[:PANEL_SIZE]
+        return None
+    return Panel(
+        "surveys/_home_actions.html",
+        {"improvement_actions": open_improvement_actions()},
     )
-    return {"improvement_actions": list(actions), "improvement_today": timezone.localdate()}

@@ -175,7 +175,10 @@ def _answer_at(at, *, survey, officer, answers, beneficiary=None, support_reques
             survey=survey, beneficiary=beneficiary, support_request=support_request, actor=officer
         )
     with demo_clock(at + dt.timedelta(minutes=7)):
-        return services.response_submit(token=invitation.token, answers=answers, language="ar")
+        response = services.response_submit(token=invitation.token, answers=answers, language="ar")
+    # seed_demo runs the reactions at once (events.immediately): a low score's follow-up is linked by now.
+    response.refresh_from_db(fields=["follow_up"])
+    return response
 
 
 def _after_delivery_invitations() -> None:

@@ -6,6 +6,8 @@ exact version that was sent and answered, so later edits never rewrite what a be
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -111,6 +113,11 @@ class SurveyVersion(models.Model):
     def is_editable(self) -> bool:
         return self.status == self.Status.DRAFT
 
+    @property
+    def status_style(self) -> str:
+        """The badge colour of the status (templates compare no status strings)."""
+        return {self.Status.PUBLISHED: "success", self.Status.DRAFT: "warning"}.get(self.status, "secondary")
+
 
 class Question(models.Model):
     class Kind(models.TextChoices):
@@ -171,13 +178,23 @@ class Choice(models.Model):
 class SurveySettings(models.Model):
     """One row (pk=1), edited in admin: how long a link lives, when the reminder goes, what is a low score."""
 
-    valid_days = models.PositiveSmallIntegerField(_("link valid for (days)"), default=14)
-    reminder_after_days = models.PositiveSmallIntegerField(_("reminder after (days)"), default=3)
+    valid_days = models.PositiveSmallIntegerField(
+        _("link valid for (days)"), default=14, validators=[MinValueValidator(1)]
+    )
+    reminder_after_days = models.PositiveSmallIntegerField(
+        _("reminder after (days)"), default=3, validators=[MinValueValidator(1)]
+    )
     low_rating_threshold = models.PositiveSmallIntegerField(
-        _("low rating threshold (1–5)"), default=2, help_text=_("A rating at or below this opens a follow-up.")
+        _("low rating threshold (1–5)"),
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+        help_text=_("A rating at or below this opens a follow-up."),
     )
     low_score_threshold = models.PositiveSmallIntegerField(
-        _("low score threshold (0–10)"), default=4, help_text=_("A score at or below this opens a follow-up.")
+        _("low score threshold (0–10)"),
+        default=4,
+        validators=[MaxValueValidator(10)],
+        help_text=_("A score at or below this opens a follow-up."),
     )
 
     class Meta:
@@ -234,6 +251,10 @@ class TriggerRule(models.Model):
 
     def __str__(self):
         return self.get_trigger_display()
+
+    def clean(self):
+        if self.enabled and self.survey_id is None:
+            raise ValidationError({"survey": _("Choose the survey this event invites to, or leave it off.")})
 
 
 class Invitation(models.Model):
@@ -422,12 +443,21 @@ class ImprovementAction(models.Model):
         DONE = "done", _("Done")
         CANCELLED = "cancelled", _("Cancelled")
 
-    # Who may go where: the whole lifecycle on one screen.
+    # Where an action may go, and the permission each step needs: the whole lifecycle on one screen
+    # (``association.kernel.lifecycle.transition`` applies it).
     TRANSITIONS = {
-        Status.OPEN: {Status.IN_PROGRESS, Status.DONE, Status.CANCELLED},
-        Status.IN_PROGRESS: {Status.OPEN, Status.DONE, Status.CANCELLED},
-        Status.DONE: {Status.IN_PROGRESS},
-        Status.CANCELLED: {Status.OPEN},
+        Status.OPEN: {
+            Status.IN_PROGRESS: "surveys.change_improvementaction",
+            Status.DONE: "surveys.change_improvementaction",
+            Status.CANCELLED: "surveys.change_improvementaction",
+        },
+        Status.IN_PROGRESS: {
+            Status.OPEN: "surveys.change_improvementaction",
+            Status.DONE: "surveys.change_improvementaction",
+            Status.CANCELLED: "surveys.change_improvementaction",
+        },
+        Status.DONE: {Status.IN_PROGRESS: "surveys.change_improvementaction"},
+        Status.CANCELLED: {Status.OPEN: "surveys.change_improvementaction"},
     }
 
     survey = models.ForeignKey(

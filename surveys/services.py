@@ -1,4 +1,12 @@
-"""Every write with a rule in the surveys app."""
+"""Every write with a rule in the surveys app.
+
+Who may do what: every service a person calls names its actor and checks it first with
+``association.kernel.permissions.authorize`` (permission codenames; ``PermissionDenied`` when refused). Three
+kinds of writes have no person behind them and say so: the public answer (``response_submit``: the secret,
+single-use token in the link is the credential), the invitation an event makes (``invitation_for_event``: the
+admin's trigger rule decides, see ``surveys.subscribers``) and the periodic sweep that sends invitations and
+reminders (``invitation_sweep``).
+"""
 
 import datetime as dt
 import secrets
@@ -9,6 +17,9 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from association.kernel import events
+from association.kernel.lifecycle import required_permissions, transition
+from association.kernel.permissions import authorize
 from beneficiaries.models import Consent
 
 from .models import (
@@ -73,10 +84,13 @@ def survey_create(
     actor,
 ) -> Survey:
     """A survey and its first draft version."""
+    authorize(actor, "surveys.add_survey")
     if Survey.objects.filter(code=code).exists():
         raise ValidationError({"code": _("A survey with this code exists already.")})
-    survey = Survey.objects.create(code=code, name_ar=name_ar, name_en=name_en, created_by=actor)
-    version = SurveyVersion.objects.create(
+    survey = Survey(code=code, name_ar=name_ar, name_en=name_en, created_by=actor)
+    survey.full_clean()
+    survey.save()
+    version = SurveyVersion(
         survey=survey,
         number=1,
         title_ar=title_ar or name_ar,
@@ -85,6 +99,8 @@ def survey_create(
         intro_en=intro_en,
         anonymous=anonymous,
     )
+    version.full_clean()
+    version.save()
     _audit(actor=actor, action="survey_created", obj=survey)
     _audit(actor=actor, action="version_created", obj=version, new=SurveyVersion.Status.DRAFT)
     return survey
@@ -108,10 +124,12 @@ def version_update(
     anonymous: bool = False,
     actor,
 ) -> SurveyVersion:
+    authorize(actor, "surveys.change_survey")
     version = _locked_draft(version)
     version.title_ar, version.title_en = title_ar, title_en
     version.intro_ar, version.intro_en = intro_ar, intro_en
     version.anonymous = anonymous
+    version.full_clean()
     version.save(update_fields=["title_ar", "title_en", "intro_ar", "intro_en", "anonymous"])
     _audit(actor=actor, action="version_updated", obj=version)
     return version
@@ -140,6 +158,7 @@ def question_add(
     choices_text: str = "",
     actor,
 ) -> Question:
+    authorize(actor, "surveys.change_survey")
     version = _locked_draft(version)
     choices = parse_choices(choices_text)
     if kind in Question.CHOICE_KINDS and len(choices) < 2:
@@ -147,7 +166,7 @@ def question_add(
     if kind not in Question.CHOICE_KINDS and choices:
         raise ValidationError({"choices_text": _("Only choice questions have choices.")})
     last = version.questions.aggregate(m=Max("order"))["m"]
-    question = Question.objects.create(
+    question = Question(
         version=version,
         kind=kind,
         text_ar=text_ar,
@@ -155,9 +174,12 @@ def question_add(
         required=required,
         order=0 if last is None else last + 1,
     )
-    Choice.objects.bulk_create(
-        Choice(question=question, order=i, text_ar=ar, text_en=en) for i, (ar, en) in enumerate(choices)
-    )
+    question.full_clean()
+    question.save()
+    rows = [Choice(question=question, order=i, text_ar=ar, text_en=en) for i, (ar, en) in enumerate(choices)]
+    for row in rows:
+        row.full_clean()
+    Choice.objects.bulk_create(rows)
     _audit(actor=actor, action="question_added", obj=question, new=kind)
     return question
 
@@ -165,6 +187,7 @@ def question_add(
 @transaction.atomic
 def question_move(*, question: Question, direction: str, actor) -> None:
     """Swap with the neighbour above (``up``) or below (``down``); renumbers so orders stay 0..n-1."""
+    authorize(actor, "surveys.change_survey")
     version = _locked_draft(question.version)
     ordered = list(version.questions.order_by("order", "pk"))
     index = next(i for i, q in enumerate(ordered) if q.pk == question.pk)
@@ -181,6 +204,7 @@ def question_move(*, question: Question, direction: str, actor) -> None:
 
 @transaction.atomic
 def question_delete(*, question: Question, actor) -> None:
+    authorize(actor, "surveys.change_survey")
     _locked_draft(question.version)
     _audit(actor=actor, action="question_deleted", obj=question, note=question.text_ar)
     question.delete()
@@ -190,6 +214,7 @@ def question_delete(*, question: Question, actor) -> None:
 def version_publish(*, version: SurveyVersion, actor) -> SurveyVersion:
     """Freeze the draft and make it the version new invitations get; the previous one retires
     (its outstanding invitations can still be answered, on the version they were sent)."""
+    authorize(actor, "surveys.change_survey")
     now = timezone.now()
     # Lock the survey's versions so two publishers cannot both publish.
     list(SurveyVersion.objects.select_for_update().filter(survey_id=version.survey_id))
@@ -229,12 +254,13 @@ def version_publish(*, version: SurveyVersion, actor) -> SurveyVersion:
 @transaction.atomic
 def version_new_draft(*, survey: Survey, actor) -> SurveyVersion:
     """Editing a published survey: a new draft, a copy of the latest version. One draft at a time."""
+    authorize(actor, "surveys.change_survey")
     versions = list(SurveyVersion.objects.select_for_update().filter(survey=survey).order_by("-number"))
     draft = next((v for v in versions if v.status == SurveyVersion.Status.DRAFT), None)
     if draft is not None:
         return draft
     source = versions[0]
-    draft = SurveyVersion.objects.create(
+    draft = SurveyVersion(
         survey=survey,
         number=source.number + 1,
         title_ar=source.title_ar,
@@ -243,6 +269,8 @@ def version_new_draft(*, survey: Survey, actor) -> SurveyVersion:
         intro_en=source.intro_en,
         anonymous=source.anonymous,
     )
+    draft.full_clean()
+    draft.save()
     for question in source.questions.prefetch_related("choices"):
         copy = Question.objects.create(
             version=draft,
@@ -282,7 +310,7 @@ def _invitation_create(
 ) -> Invitation:
     now = now or timezone.now()
     validity = SurveySettings.load().valid_days
-    invitation = Invitation.objects.create(
+    invitation = Invitation(
         token=new_token(),
         version=version,
         beneficiary=beneficiary,
@@ -292,8 +320,16 @@ def _invitation_create(
         send_channel=send_channel,
         scheduled_for=scheduled_for,
         expires_at=max(scheduled_for, now) + dt.timedelta(days=validity),
-        created_by=actor,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
+    # The related rows were just read; the unique (trigger, related key) is the database's to decide (a
+    # concurrent duplicate meets it on save).
+    invitation.full_clean(
+        exclude=["version", "beneficiary", "support_request", "created_by"],
+        validate_unique=False,
+        validate_constraints=False,
+    )
+    invitation.save()
     _audit(actor=actor, action="invitation_created", obj=invitation, at=now, new=trigger)
     return invitation
 
@@ -301,10 +337,13 @@ def _invitation_create(
 def invitation_for_event(
     *, trigger: str, beneficiary, support_request=None, case=None, actor=None
 ) -> Invitation | None:
-    """Called by the request workflow (``service_delivered``, ``decision_made``) and the complaints
-    workflow (``complaint_closed``). Reads the admin's trigger rule; returns the invitation, the one
-    already made for this event, or ``None`` when the trigger is off, has no published survey, or the
-    beneficiary has not consented to surveys."""
+    """The invitation an event makes (``service_delivered``, ``decision_made``, ``complaint_closed``), run by
+    the subscribers in ``surveys.subscribers`` when the request workflow or the complaints workflow publishes
+    its event. No actor is authorized: the admin's trigger rule decides, and the portal makes the invitation.
+
+    Returns the invitation, the one already made for this event (a second event does nothing more), or
+    ``None`` when the trigger is off, has no published survey, or the beneficiary has not consented to
+    surveys."""
     if trigger not in EVENT_TRIGGERS:
         raise ValueError(f"unknown survey trigger {trigger!r}")
     if trigger == Trigger.COMPLAINT_CLOSED:
@@ -347,6 +386,7 @@ def invitation_for_event(
 @transaction.atomic
 def invitations_batch(*, survey: Survey, beneficiaries, send_channel: str, actor) -> list[Invitation]:
     """One invitation per chosen beneficiary who consented to surveys; sent by the next sweep."""
+    authorize(actor, "surveys.add_invitation")
     version = _published(survey)
     now = timezone.now()
     batch_key = new_token()[:12]
@@ -373,6 +413,7 @@ def invitations_batch(*, survey: Survey, beneficiaries, send_channel: str, actor
 def invitation_in_person(*, survey: Survey, beneficiary=None, support_request=None, actor, now=None) -> Invitation:
     """A link for a printed QR code, handed over at the desk; never sent by message. Several may be printed
     for one request (a lost sheet), but once one is answered the request has its in-person answer."""
+    authorize(actor, "surveys.add_invitation")
     now = now or timezone.now()
     version = _published(survey)
     if support_request is not None:
@@ -404,7 +445,8 @@ def _sendable(queryset, now):
 
 @transaction.atomic
 def invitation_send(*, invitation_id: int, now=None) -> bool:
-    """Send one due invitation. Re-read under lock so two sweeps cannot both send it."""
+    """Send one due invitation. Re-read under lock so two sweeps cannot both send it. The sweep's step: no
+    actor (what is due decides)."""
     now = now or timezone.now()
     invitation = (
         _sendable(Invitation.objects.select_for_update(), now)
@@ -442,7 +484,8 @@ def invitation_remind(*, invitation_id: int, now=None) -> bool:
 
 
 def invitation_sweep(*, now=None) -> dict:
-    """Periodic: send what is due and the one reminder. Each invitation in its own transaction."""
+    """Periodic (Celery beat, ``surveys.tasks``): send what is due and the one reminder. Each invitation in its
+    own transaction. No actor: the portal sends what the database says is due."""
     now = now or timezone.now()
     after = dt.timedelta(days=SurveySettings.load().reminder_after_days)
     due = _sendable(Invitation.objects, now).filter(sent_at__isnull=True, scheduled_for__lte=now)
@@ -494,33 +537,52 @@ def is_low(version: SurveyVersion, answers: dict, settings: SurveySettings) -> b
     return False
 
 
-def _follow_up(*, invitation: Invitation, response: Response) -> None:
-    """A low score on a named response: the contact log gets a follow-up entry for the relations team."""
-    from association.channels import system_channel
-    from channels_log.cases.services import case_open
-    from channels_log.contacts.models import ContactEntry
-    from channels_log.contacts.services import contact_record
+LOW_SCORE_RECORDED = "low_score_recorded"
+LOW_SCORE_FOLLOWED_UP = "low_score_followed_up"
 
-    if invitation.beneficiary is None:
+
+def low_score_summary(version: SurveyVersion, answers: dict) -> str:
+    """The low answer in a line any reader understands, whatever the page's language: the survey's Arabic title,
+    its version and every rating and score given (``استبيان الرضا (v2): 2/5 · 3/10``)."""
+    figures = []
+    for question in version.questions.all():
+        value = answers.get(question.pk)
+        if question.kind in Question.RANGES and isinstance(value, int):
+            figures.append(f"{value}/{Question.RANGES[question.kind][1]}")
+    return f"{version.title_ar} (v{version.number}): {' · '.join(figures)}"[:300]
+
+
+def _low_score_recorded(*, invitation: Invitation, response: Response, answers: dict) -> None:
+    """A low score on a named response: the relations team follows it up. The contact log and its cases sit
+    below surveys, so surveys says what happened and ``channels_log.cases`` reacts (it subscribes to
+    ``low_score_recorded``: a follow-up contact entry on the website channel and a follow-up case with its
+    working-day target, for the beneficiary and the request). The payload is plain values, all it needs:
+
+    - ``response_id``: the response (the key that makes the reaction once per response);
+    - ``beneficiary_id``, ``support_request_id`` (``None`` for an answer about no request);
+    - ``summary``: ``low_score_summary`` — the survey, its version and the scores given.
+
+    Once it has opened them it publishes ``low_score_followed_up(response_id, contact_id, case_id)``, and
+    ``surveys.subscribers`` links the response to its follow-up (``Response.follow_up``)."""
+    if invitation.beneficiary_id is None:
         return
-    # The answer came through the site whatever channels the policy lists: the follow-up is never dropped.
-    entry = contact_record(
-        actor=None,
-        channel=system_channel("website"),
-        purpose=ContactEntry.Purpose.FOLLOW_UP,
-        direction=ContactEntry.Direction.INCOMING,
-        beneficiary=invitation.beneficiary,
-        support_request=invitation.support_request,
-        subject=_("Low satisfaction score: please follow up"),
-        body=_(
-            "Survey “%(survey)s” (version %(number)s) was answered with a low score. Contact the beneficiary to understand and improve."
-        )
-        % {"survey": invitation.version.title_ar, "number": invitation.version.number},
+    events.publish(
+        LOW_SCORE_RECORDED,
+        response_id=response.pk,
+        beneficiary_id=invitation.beneficiary_id,
+        support_request_id=invitation.support_request_id,
+        summary=low_score_summary(invitation.version, answers),
     )
-    response.follow_up = entry
-    response.save(update_fields=["follow_up"])
-    # A case with a working-day target, so the follow-up is assigned, answered and measured like the rest.
-    case_open(contact=entry, actor=None, support_request=invitation.support_request)
+
+
+def follow_up_link(*, response_id: int, contact_id: int) -> bool:
+    """Record the follow-up contact of a low-score response (``low_score_followed_up``); the first one stays:
+    a second event changes nothing. ``True`` when linked now."""
+    return bool(
+        Response.objects.filter(pk=response_id, is_anonymous=False, follow_up__isnull=True).update(
+            follow_up_id=contact_id
+        )
+    )
 
 
 def answered_key(support_request_id: int, trigger: str) -> str:
@@ -539,6 +601,9 @@ def response_submit(*, token: str, answers: dict, language: str = "", now=None) 
     """Record the answers for a token, once; and for a request, once per source (``trigger``) whatever
     the number of invitations printed or sent for it. ``answers`` maps question id → int, text, or
     choice ids.
+
+    No actor: the public page calls it for whoever holds the link. The token — 256 random bits, secret,
+    single-use, expiring — is the credential, and it opens this one questionnaire and nothing else.
 
     The database decides who is first: the row is locked, and the claim is a conditional
     ``UPDATE … WHERE used_at IS NULL`` that also writes the invitation's unique ``answered_key``; a
@@ -603,51 +668,82 @@ def response_submit(*, token: str, answers: dict, language: str = "", now=None) 
         # The response alone is audited: naming the invitation here would re-link an anonymous answer.
         _audit(actor=None, action="response_submitted", obj=response, at=now)
         if response.is_low and not anonymous:
-            _follow_up(invitation=invitation, response=response)
+            _low_score_recorded(invitation=invitation, response=response, answers=answers)
     return response
 
 
 # --- Improvement actions ----------------------------------------------------------------------------
 
 ACTION_FIELDS = ("survey", "service_type", "channel", "finding", "kind", "decision", "owner", "due_date")
+CLOSED_ACTION_STATUSES = (ImprovementAction.Status.DONE, ImprovementAction.Status.CANCELLED)
 
 
 @transaction.atomic
 def improvement_action_create(*, data: dict, actor) -> ImprovementAction:
-    action = ImprovementAction.objects.create(created_by=actor, **{k: data.get(k) for k in ACTION_FIELDS if k in data})
+    authorize(actor, "surveys.add_improvementaction")
+    action = ImprovementAction(created_by=actor, **{k: data.get(k) for k in ACTION_FIELDS if k in data})
+    action.full_clean()
+    action.save()
     _audit(actor=actor, action="action_created", obj=action, new=action.status)
     return action
+
+
+def improvement_action_moves(action: ImprovementAction, *, user) -> list[tuple[str, str]]:
+    """The statuses ``user`` may move ``action`` to, as (value, label), in the order of the statuses: what the
+    action page offers (the one answer; the page recomputes nothing)."""
+    steps = ImprovementAction.TRANSITIONS.get(action.status, {})
+    return [
+        (value, label)
+        for value, label in ImprovementAction.Status.choices
+        if value in steps
+        and all(
+            user.has_perm(perm) for perm in required_permissions(ImprovementAction.TRANSITIONS, action.status, value)
+        )
+    ]
+
+
+def _action_status_audit(*, obj, old, new, actor, reason, at):
+    return _audit(actor=actor, action="action_status", obj=obj, at=at, old=old, new=new, note=reason)
 
 
 @transaction.atomic
 def improvement_action_update(
     *, action: ImprovementAction, data: dict, status: str | None = None, actor
 ) -> ImprovementAction:
-    """Edit the action's content and, when asked, move it along ``ImprovementAction.TRANSITIONS``."""
+    """Edit the action's content and, when asked, move it along ``ImprovementAction.TRANSITIONS`` (through the
+    one lifecycle step, ``association.kernel.lifecycle.transition``: lock, table, permission, audit row)."""
+    authorize(actor, "surveys.change_improvementaction")
     now = timezone.now()
     action = ImprovementAction.objects.select_for_update().get(pk=action.pk)
     changed = [k for k in ACTION_FIELDS if k in data and getattr(action, k) != data[k]]
-    for name in changed:
-        setattr(action, name, data[name])
     old = action.status
-    if status and status != old:
-        if status not in ImprovementAction.TRANSITIONS.get(old, set()):
-            raise ValidationError(
-                {
-                    "status": _("An action cannot go from “%(old)s” to “%(new)s”.")
-                    % {"old": ImprovementAction.Status(old).label, "new": ImprovementAction.Status(status).label}
+    if status and status != old and status not in ImprovementAction.TRANSITIONS.get(old, {}):
+        raise ValidationError(
+            {
+                "status": _("An action cannot go from “%(old)s” to “%(new)s”.")
+                % {
+                    "old": ImprovementAction.Status(old).label,
+                    "new": ImprovementAction.Status(status).label
+                    if status in ImprovementAction.Status.values
+                    else status,
                 }
-            )
-        action.status = status
-        action.closed_at = (
-            now if status in (ImprovementAction.Status.DONE, ImprovementAction.Status.CANCELLED) else None
+            },
+            code="invalid_transition",
         )
-        changed += ["status", "closed_at"]
-    if not changed:
-        return action
-    action.save(update_fields=changed)
-    if "status" in changed:
-        _audit(actor=actor, action="action_status", obj=action, at=now, old=old, new=action.status)
-    else:
+    if changed:
+        for name in changed:
+            setattr(action, name, data[name])
+        action.full_clean()
+        action.save(update_fields=changed)
         _audit(actor=actor, action="action_updated", obj=action, at=now, note=", ".join(changed))
+    if status and status != old:
+        action = transition(
+            action,
+            to=status,
+            actor=actor,
+            table=ImprovementAction.TRANSITIONS,
+            audit=_action_status_audit,
+            now=now,
+            closed_at=now if status in CLOSED_ACTION_STATUSES else None,
+        )
     return action

@@ -5,7 +5,7 @@ import qrcode.image.svg
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone, translation
@@ -14,15 +14,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from association.channels import Channel
 from association.kernel import spreadsheets
+from association.kernel.errors import apply_to_form
 from association.kernel.form_tokens import once_per_form
 from association.kernel.numbers import XLSX_DECIMAL, XLSX_PERCENT
 from association.kernel.pagination import paginate
 from association.kernel.permissions import staff_view
-from requests_app.models import ServiceType
 
-from . import results, services
+from . import selectors, services
 from .forms import (
     ActionForm,
     ActionStatusForm,
@@ -34,7 +33,7 @@ from .forms import (
     SurveyCreateForm,
     VersionForm,
 )
-from .models import ImprovementAction, Invitation, Question, Survey, SurveyVersion, Trigger
+from .models import ImprovementAction, Invitation, Question, Survey, SurveyVersion
 
 # --- Public page: the beneficiary's questionnaire ---------------------------------------------------
 
@@ -88,8 +87,7 @@ def answer(request, token):
         except services.InvitationUnavailable as exc:
             return render(request, "surveys/public/unavailable.html", {"reason": exc.reason}, status=410)
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            apply_to_form(form, exc)
         else:
             lang = request.GET.get("lang")
             return redirect(
@@ -105,12 +103,7 @@ def answer(request, token):
 
 @staff_view("surveys.view_survey")
 def survey_list(request):
-    surveys = Survey.objects.annotate(
-        version_count=Count("versions", distinct=True),
-        published_count=Count("versions", filter=Q(versions__status="published"), distinct=True),
-        draft_count=Count("versions", filter=Q(versions__status="draft"), distinct=True),
-    ).order_by("code")
-    return render(request, "surveys/survey_list.html", {"page": paginate(request, surveys)})
+    return render(request, "surveys/survey_list.html", {"page": paginate(request, selectors.survey_list())})
 
 
 @staff_view("surveys.add_survey")
@@ -121,7 +114,7 @@ def survey_new(request):
         try:
             survey = services.survey_create(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            form.add_error(None, exc)
+            apply_to_form(form, exc)
         else:
             messages.success(request, _("The survey is created as a draft. Add its questions."))
             return redirect(survey.versions.get().get_absolute_url())
@@ -131,9 +124,7 @@ def survey_new(request):
 @staff_view("surveys.view_survey")
 def survey_detail(request, pk):
     survey = get_object_or_404(Survey, pk=pk)
-    versions = survey.versions.annotate(
-        question_count=Count("questions", distinct=True), response_count=Count("responses", distinct=True)
-    ).order_by("-number")
+    versions = selectors.survey_versions(survey)
     return render(request, "surveys/survey_detail.html", {"survey": survey, "versions": versions})
 
 
@@ -168,7 +159,7 @@ def version_edit(request, pk):
         try:
             services.version_update(version=version, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+            apply_to_form(form, exc)
         else:
             messages.success(request, _("The version is saved."))
             return redirect(version.get_absolute_url())
@@ -185,11 +176,7 @@ def question_add(request, pk):
         try:
             services.question_add(version=version, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, exc)
+            apply_to_form(form, exc)
         else:
             messages.success(request, _("The question is added."))
             return redirect(version.get_absolute_url() + "#questions")
@@ -247,15 +234,9 @@ def version_new(request, pk):
 
 @staff_view("surveys.view_invitation")
 def invitation_list(request):
-    queryset = Invitation.objects.select_related("version__survey", "beneficiary", "support_request")
     state = request.GET.get("state")
     now = timezone.now()
-    if state == "open":
-        queryset = queryset.filter(used_at__isnull=True, expires_at__gt=now)
-    elif state == "used":
-        queryset = queryset.filter(used_at__isnull=False)
-    elif state == "expired":
-        queryset = queryset.filter(used_at__isnull=True, expires_at__lte=now)
+    queryset = selectors.invitation_list(state=state, now=now)
     return render(
         request, "surveys/invitation_list.html", {"page": paginate(request, queryset), "state": state, "now": now}
     )
@@ -274,7 +255,7 @@ def invitation_batch(request):
                 actor=request.user,
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            apply_to_form(form, exc)
         else:
             messages.success(
                 request, _("%(count)s invitations are created; the next sweep sends them.") % {"count": len(created)}
@@ -295,7 +276,7 @@ def invitation_in_person(request):
                 actor=request.user,
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            apply_to_form(form, exc)
         else:
             return redirect("surveys:invitation_print", pk=invitation.pk)
     return render(request, "surveys/invitation_in_person.html", {"form": form})
@@ -321,34 +302,15 @@ def invitation_qr(request, pk):
 
 def _results_context(request):
     form = ResultsFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    filters = {k: v for k, v in filters.items() if v}
-    responses = results.filter_responses(**filters)
-    service_names = dict(ServiceType.objects.values_list("pk", "name"))
-    channel_names = {c.pk: c.name for c in Channel.objects.all()}
-    by_month = results.breakdown(responses, "month")
-    return {
-        "form": form,
-        "filters": filters,
-        "responses": responses,
-        "overall": results.overall(responses),
-        "rate": results.response_rate(
-            survey=filters.get("survey"), date_from=filters.get("date_from"), date_to=filters.get("date_to")
-        ),
-        "by_month": by_month,
-        "by_service": results.breakdown(responses, "service_type", service_names),
-        "by_channel": results.breakdown(responses, "channel", channel_names),
-        "by_trigger": results.breakdown(responses, "trigger", dict(Trigger.choices)),
-        "by_collection": results.breakdown(responses, "collected_via", results.collection_labels()),
-        "csat_chart": results.bar_chart(by_month, "csat", low=0, high=100),
-        "nps_chart": results.bar_chart(by_month, "nps", low=-100, high=100),
-    }
+    context = selectors.results_summary(form.cleaned_data if form.is_valid() else {})
+    context["form"] = form
+    return context
 
 
 @staff_view("surveys.view_results")
 def results_dashboard(request):
     context = _results_context(request)
-    context["comments"] = paginate(request, results.comments(context["responses"]), per_page=10)
+    context["comments"] = paginate(request, selectors.comments(context["responses"]), per_page=10)
     context["query"] = request.GET.urlencode()
     return render(request, "surveys/results.html", context)
 
@@ -384,12 +346,7 @@ def results_export(request):
             spreadsheets.Number(rate["rate"], XLSX_PERCENT),
         ],
     ]
-    answers = (
-        results.Answer.objects.filter(response__in=context["responses"])
-        .select_related("question", "response__version__survey", "response__service_type", "response__channel")
-        .prefetch_related("choices")
-        .order_by("response__submitted_on", "response_id", "question__order")
-    )
+    answers = selectors.export_answers(context["responses"])
 
     def answer_rows():
         for item in answers.iterator(chunk_size=500):
@@ -445,10 +402,8 @@ def results_export(request):
 
 @staff_view("surveys.view_improvementaction")
 def action_list(request):
-    queryset = ImprovementAction.objects.select_related("owner", "survey", "service_type", "channel")
     status = request.GET.get("status")
-    if status in ImprovementAction.Status.values:
-        queryset = queryset.filter(status=status)
+    queryset = selectors.improvement_action_list(status=status)
     return render(
         request,
         "surveys/action_list.html",
@@ -456,7 +411,6 @@ def action_list(request):
             "page": paginate(request, queryset),
             "statuses": ImprovementAction.Status.choices,
             "selected": status,
-            "today": timezone.localdate(),
         },
     )
 
@@ -469,9 +423,13 @@ def action_new(request):
         initial["survey"] = request.GET["survey"]
     form = ActionForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        services.improvement_action_create(data=form.cleaned_data, actor=request.user)
-        messages.success(request, _("The improvement action is recorded."))
-        return redirect("surveys:actions")
+        try:
+            services.improvement_action_create(data=form.cleaned_data, actor=request.user)
+        except ValidationError as exc:
+            apply_to_form(form, exc)
+        else:
+            messages.success(request, _("The improvement action is recorded."))
+            return redirect("surveys:actions")
     return render(request, "surveys/action_form.html", {"form": form})
 
 
@@ -480,18 +438,17 @@ def action_edit(request, pk):
     action = get_object_or_404(ImprovementAction, pk=pk)
     form = ActionForm(request.POST or None, instance=ImprovementAction.objects.get(pk=pk))
     if request.method == "POST" and form.is_valid():
-        services.improvement_action_update(action=action, data=form.cleaned_data, actor=request.user)
-        messages.success(request, _("The improvement action is saved."))
-        return redirect("surveys:actions")
-    allowed = ImprovementAction.TRANSITIONS.get(action.status, set())
+        try:
+            services.improvement_action_update(action=action, data=form.cleaned_data, actor=request.user)
+        except ValidationError as exc:
+            apply_to_form(form, exc)
+        else:
+            messages.success(request, _("The improvement action is saved."))
+            return redirect("surveys:actions")
     return render(
         request,
         "surveys/action_form.html",
-        {
-            "form": form,
-            "action": action,
-            "next_statuses": [(value, label) for value, label in ImprovementAction.Status.choices if value in allowed],
-        },
+        {"form": form, "action": action, "next_statuses": services.improvement_action_moves(action, user=request.user)},
     )
 
 

@@ -45,12 +45,17 @@ def make_survey(
     return survey
 
 
+def inviter():
+    """A relations officer: who prints in-person links and sends batches (``surveys.add_invitation``)."""
+    return UserFactory(role="relations_officer")
+
+
 def open_invitation(survey=None, *, support_request=None, beneficiary=None, anonymous=False):
     survey = survey or make_survey(anonymous=anonymous)
     if support_request is None and beneficiary is None:
         support_request = SupportRequestFactory(beneficiary=consenting_beneficiary())
     return services.invitation_in_person(
-        survey=survey, support_request=support_request, beneficiary=beneficiary, actor=UserFactory()
+        survey=survey, support_request=support_request, beneficiary=beneficiary, actor=inviter()
     )
 
 

@@ -10,12 +10,12 @@ from django.utils import translation
 from django.utils.translation import gettext
 from openpyxl import load_workbook
 
-from surveys import results, services
+from surveys import selectors, services
 from surveys.models import Invitation, Response, SendChannel, Trigger
-from tests.factories import SupportRequestFactory, UserFactory
+from tests.factories import SupportRequestFactory
 from tests.services import require_postgres
 
-from .factories import answers_for, consenting_beneficiary, enable_trigger, make_survey, post_data
+from .factories import answers_for, consenting_beneficiary, enable_trigger, inviter, make_survey, post_data
 from .test_concurrent_submit import _run_at_once
 
 pytestmark = pytest.mark.django_db
@@ -29,7 +29,7 @@ def _request():
 def test_a_second_in_person_invitation_of_an_answered_request_is_refused(anonymous):
     survey = make_survey(anonymous=anonymous)
     support_request = _request()
-    actor = UserFactory()
+    actor = inviter()
     first, second, third = (
         services.invitation_in_person(survey=survey, support_request=support_request, actor=actor) for _ in range(3)
     )
@@ -61,8 +61,8 @@ def test_staff_cannot_print_another_invitation_once_the_request_answered(client_
 def test_the_public_page_of_another_link_says_already_answered(client):
     survey = make_survey()
     support_request = _request()
-    first = services.invitation_in_person(survey=survey, support_request=support_request, actor=UserFactory())
-    second = services.invitation_in_person(survey=survey, support_request=support_request, actor=UserFactory())
+    first = services.invitation_in_person(survey=survey, support_request=support_request, actor=inviter())
+    second = services.invitation_in_person(survey=survey, support_request=support_request, actor=inviter())
     assert client.post(first.get_absolute_url(), post_data(first.version)).status_code == 302
     page = client.get(second.get_absolute_url())
     assert page.status_code == 410 and page.context["reason"] == "answered"
@@ -75,12 +75,12 @@ def test_other_requests_and_other_sources_are_answered_separately():
     survey = make_survey()
     enable_trigger(Trigger.SERVICE_DELIVERED, survey)
     support_request = _request()
-    in_person = services.invitation_in_person(survey=survey, support_request=support_request, actor=UserFactory())
+    in_person = services.invitation_in_person(survey=survey, support_request=support_request, actor=inviter())
     event = services.invitation_for_event(
         trigger=Trigger.SERVICE_DELIVERED, beneficiary=support_request.beneficiary, support_request=support_request
     )
-    elsewhere = services.invitation_in_person(survey=survey, support_request=_request(), actor=UserFactory())
-    walk_in = services.invitation_in_person(survey=survey, beneficiary=consenting_beneficiary(), actor=UserFactory())
+    elsewhere = services.invitation_in_person(survey=survey, support_request=_request(), actor=inviter())
+    walk_in = services.invitation_in_person(survey=survey, beneficiary=consenting_beneficiary(), actor=inviter())
     for invitation in (in_person, event, elsewhere, walk_in):
         services.response_submit(token=invitation.token, answers=answers_for(invitation.version))
     assert Response.objects.count() == 4
@@ -90,8 +90,7 @@ def test_the_database_refuses_a_second_answer_for_the_same_request_and_source():
     survey = make_survey()
     support_request = _request()
     first, second = (
-        services.invitation_in_person(survey=survey, support_request=support_request, actor=UserFactory())
-        for _ in range(2)
+        services.invitation_in_person(survey=survey, support_request=support_request, actor=inviter()) for _ in range(2)
     )
     key = services.answered_key(support_request.pk, Trigger.IN_PERSON)
     Invitation.objects.filter(pk=first.pk).update(answered_key=key)
@@ -107,8 +106,7 @@ def test_two_links_of_one_request_answered_at_the_same_instant_record_one_respon
     survey = make_survey(anonymous=anonymous)
     support_request = _request()
     invitations = [
-        services.invitation_in_person(survey=survey, support_request=support_request, actor=UserFactory())
-        for _ in range(4)
+        services.invitation_in_person(survey=survey, support_request=support_request, actor=inviter()) for _ in range(4)
     ]
     answers = answers_for(invitations[0].version)
     outcomes = _run_at_once(
@@ -128,12 +126,12 @@ def test_each_answer_records_how_it_was_collected_and_results_show_it(client_for
     sms = services.invitation_for_event(
         trigger=Trigger.SERVICE_DELIVERED, beneficiary=by_sms.beneficiary, support_request=by_sms
     )
-    desk = services.invitation_in_person(survey=survey, support_request=_request(), actor=UserFactory())
+    desk = services.invitation_in_person(survey=survey, support_request=_request(), actor=inviter())
     for invitation in (sms, desk):
         services.response_submit(token=invitation.token, answers=answers_for(invitation.version, rating=4))
     assert set(Response.objects.values_list("collected_via", flat=True)) == {SendChannel.SMS, SendChannel.IN_PERSON}
 
-    rows = {row.key: row.responses for row in results.breakdown(Response.objects.all(), "collected_via")}
+    rows = {row.key: row.responses for row in selectors.breakdown(Response.objects.all(), "collected_via")}
     assert rows == {SendChannel.SMS: 1, SendChannel.IN_PERSON: 1}
     client = client_for(manager)
     page = client.get(reverse("surveys:results"))

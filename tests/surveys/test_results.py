@@ -8,11 +8,11 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from association.channels import Channel
-from surveys import results, services
+from surveys import selectors, services
 from surveys.models import Response
-from tests.factories import ServiceTypeFactory, SupportRequestFactory, UserFactory
+from tests.factories import ServiceTypeFactory, SupportRequestFactory
 
-from .factories import consenting_beneficiary, make_survey, riyadh
+from .factories import consenting_beneficiary, inviter, make_survey, riyadh
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +42,7 @@ def fixture_data():
         service_type, channel = kinds[key]
         return SupportRequestFactory(beneficiary=consenting_beneficiary(), service_type=service_type, channel=channel)
 
-    actor = UserFactory()
+    actor = inviter()
     for key, month, r, s in FIXTURE:
         at = riyadh(2026, month, 10, 10, 0)
         invitation = services.invitation_in_person(survey=survey, support_request=new_request(key), actor=actor, now=at)
@@ -57,15 +57,17 @@ def fixture_data():
 
 
 def test_overall_csat_nps_and_rate(fixture_data):
-    overall = results.overall(Response.objects.all())
+    overall = selectors.overall(Response.objects.all())
     # Ratings 5 4 2 3 5: three of five are 4–5 → 60.0. Scores 10 6 9 8 0: promoters 10, 9; detractors 6, 0 → 0.
     assert (overall.responses, overall.csat, overall.nps) == (5, 60.0, 0.0)
-    rate = results.response_rate(survey=fixture_data["survey"])
+    rate = selectors.response_rate(survey=fixture_data["survey"])
     assert (rate["issued"], rate["answered"], rate["rate"]) == (6, 5, 83.3)
 
 
 def test_by_month(fixture_data):
-    rows = {row.label: (row.responses, row.csat, row.nps) for row in results.breakdown(Response.objects.all(), "month")}
+    rows = {
+        row.label: (row.responses, row.csat, row.nps) for row in selectors.breakdown(Response.objects.all(), "month")
+    }
     # October: ratings 5 4 2 → 2/3; scores 10 6 9 → (2 − 1)/3. November: ratings 3 5 → 1/2; scores 8 0 → (0 − 1)/2.
     assert rows == {"2026-10": (3, 66.7, 33.3), "2026-11": (2, 50.0, -50.0)}
 
@@ -74,20 +76,20 @@ def test_by_request_type_and_channel(fixture_data):
     names = {fixture_data["a"].pk: "A", fixture_data["b"].pk: "B"}
     by_service = {
         row.label: (row.responses, row.csat, row.nps)
-        for row in results.breakdown(Response.objects.all(), "service_type", names)
+        for row in selectors.breakdown(Response.objects.all(), "service_type", names)
     }
     # A: ratings 5 4 5 → 100; scores 10 6 0 → (1 − 2)/3. B: ratings 2 3 → 0; scores 9 8 → (1 − 0)/2.
     assert by_service == {"A": (3, 100.0, -33.3), "B": (2, 0.0, 50.0)}
-    channels = {row.key: row.csat for row in results.breakdown(Response.objects.all(), "channel")}
+    channels = {row.key: row.csat for row in selectors.breakdown(Response.objects.all(), "channel")}
     assert channels == {Channel.objects.get(code="interview").pk: 100.0, Channel.objects.get(code="phone").pk: 0.0}
 
 
 def test_filters_narrow_the_responses(fixture_data):
-    october = results.filter_responses(
+    october = selectors.filter_responses(
         date_from=riyadh(2026, 10, 1, 0, 0).date(), date_to=riyadh(2026, 10, 31, 0, 0).date()
     )
-    assert results.overall(october).csat == 66.7
-    assert results.overall(results.filter_responses(service_type=fixture_data["b"])).nps == 50.0
+    assert selectors.overall(october).csat == 66.7
+    assert selectors.overall(selectors.filter_responses(service_type=fixture_data["b"])).nps == 50.0
 
 
 def test_dashboard_page_and_chart(client_for, manager, fixture_data):
@@ -122,3 +124,46 @@ def test_bad_filter_input_is_not_a_500(client_for, manager):
     response = client_for(manager).get(reverse("surveys:results"), {"date_from": "not a date", "survey": "abc"})
     assert response.status_code == 200
     assert response.context["form"].errors
+
+
+def test_results_page_costs_the_same_queries_for_one_response_and_for_many(client_for, manager):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import ServiceTypeFactory
+
+    survey = make_survey()
+    officer = inviter()
+    client = client_for(manager)
+    services_seen = [ServiceTypeFactory(name=f"خدمة {n}") for n in range(3)]
+
+    def answer(n):
+        request = SupportRequestFactory(beneficiary=consenting_beneficiary(), service_type=services_seen[n % 3])
+        invitation = services.invitation_in_person(survey=survey, support_request=request, actor=officer)
+        services.response_submit(token=invitation.token, answers=_values(invitation.version, n))
+
+    def count(query):
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(reverse("surveys:results"), query).status_code == 200
+        return len(ctx.captured_queries)
+
+    answer(0)
+    one = [count({}), count({"survey": survey.pk, "date_from": "2020-01-01"})]
+    for n in range(1, 15):
+        answer(n)
+    assert [count({}), count({"survey": survey.pk, "date_from": "2020-01-01"})] == one
+
+
+def _values(version, n):
+    """A rating, a score, the choices and a comment that vary with ``n`` (question id → value)."""
+    values = {}
+    for question in version.questions.prefetch_related("choices"):
+        choices = list(question.choices.all())
+        values[question.pk] = {
+            "rating": 1 + n % 5,
+            "score": n % 11,
+            "single": choices[n % len(choices)].pk if choices else None,
+            "multiple": [c.pk for c in choices[: 1 + n % len(choices)]] if choices else [],
+            "text": f"تعليق رقم {n}",
+        }[question.kind]
+    return values
