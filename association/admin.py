@@ -4,7 +4,9 @@ from django.utils.translation import gettext_lazy as _
 from .channels import Channel
 from .kernel.forms import IbanField, PortalModelForm
 from .models import AssociationProfile, BankAccount, OfficialHoliday
+from .policy.forms import PolicyToolLinkForm
 from .policy.models import PolicySection, PolicyToolLink, PolicyVersion
+from .policy.tools import resolve_targets
 
 
 class PortalAdminMixin:
@@ -109,5 +111,17 @@ class PolicyVersionAdmin(admin.ModelAdmin):
 
 @admin.register(PolicyToolLink)
 class PolicyToolLinkAdmin(PortalAdminMixin, admin.ModelAdmin):
-    list_display = ["name", "document_type", "url"]
+    """A tool's page and/or record (a document type of the registry…), picked from the kinds the apps register."""
+
+    form = PolicyToolLinkForm
+    list_display = ["name", "linked_record", "url"]
     search_fields = ["name"]
+
+    def get_changelist_instance(self, request):
+        changelist = super().get_changelist_instance(request)
+        resolve_targets(changelist.result_list)  # one query per kind on the page, not one per row
+        return changelist
+
+    @admin.display(description=_("Linked record"))
+    def linked_record(self, obj):
+        return obj.target_name or "—"

@@ -3,8 +3,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from ..kernel.forms import DualDateField, PortalForm
-from .models import PolicySection
+from ..kernel.forms import DualDateField, PortalForm, PortalModelForm
+from .models import PolicySection, PolicyToolLink
+from .tools import split_target, target_choices, target_value
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 
@@ -154,3 +155,23 @@ class PolicyImportForm(PortalForm):
         if not upload.name.lower().endswith((".txt", ".docx", ".pdf")):
             raise forms.ValidationError(_("Choose a .txt, .docx or .pdf file."))
         return upload
+
+
+class PolicyToolLinkForm(PortalModelForm):
+    """The admin's form for a tool link: its record is picked from the kinds the apps register
+    (``association.policy.tools``), stored as kind and reference."""
+
+    target = forms.ChoiceField(label=_("Linked record"), required=False)
+
+    class Meta:
+        model = PolicyToolLink
+        fields = ["name", "target", "url"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["target"].choices = [("", "---------"), *target_choices()]
+        self.initial.setdefault("target", target_value(self.instance.target_kind, self.instance.target_ref))
+
+    def _post_clean(self):
+        self.instance.target_kind, self.instance.target_ref = split_target(self.cleaned_data.get("target", ""))
+        super()._post_clean()

@@ -5,6 +5,7 @@ They belong to the ``association`` app (label and tables unchanged); ``associati
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -189,18 +190,14 @@ class PolicyEvent(models.Model):
 
 
 class PolicyToolLink(models.Model):
-    """Where a tool the policy names lives for staff: a document type of the registry or a page."""
+    """Where a tool the policy names lives for staff: a page, and/or a record of an app above (a document type
+    of the registry…) named by kind and reference (``association.policy.tools``: the apps register their kinds,
+    so this layer points at none of them)."""
 
     name = models.CharField(_("tool"), max_length=200)
     name_normalized = models.CharField(max_length=200, unique=True, editable=False)
-    document_type = models.ForeignKey(
-        "beneficiaries.DocumentType",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("document type"),
-    )
+    target_kind = models.CharField(_("linked record kind"), max_length=40, blank=True)
+    target_ref = models.CharField(_("linked record"), max_length=64, blank=True)
     url = models.CharField(
         _("link"), max_length=300, blank=True, help_text=_("A portal path such as /requests/new/ or a full URL.")
     )
@@ -216,6 +213,14 @@ class PolicyToolLink(models.Model):
     def save(self, *args, **kwargs):
         self.name_normalized = policy_tool_key(self.name)
         super().save(*args, **kwargs)
+
+    def clean(self):
+        from .tools import target_kinds
+
+        if bool(self.target_kind) != bool(self.target_ref):
+            raise ValidationError(_("Choose the linked record, or leave both empty."))
+        if self.target_kind and self.target_kind not in target_kinds():
+            raise ValidationError(_("Unknown kind of linked record."))
 
 
 def policy_tool_key(name: str) -> str:

@@ -27,6 +27,7 @@ from .models import (
     PolicyVersion,
     policy_tool_key,
 )
+from .tools import resolve_targets
 
 logger = logging.getLogger(__name__)
 
@@ -60,12 +61,11 @@ def policy_decision_window_days(at: dt.datetime | None = None) -> int:
 
 
 def policy_tool_links(tools: list[str]) -> list[tuple[str, PolicyToolLink | None]]:
-    """Each tool name with the staff document or page linked to it in admin (one query)."""
+    """Each tool name with the staff page or record linked to it in admin; each link carries ``target_label``
+    and ``target_name`` (``association.policy.tools``). One query, and one per kind of record linked."""
     keys = {policy_tool_key(tool): tool for tool in tools}
-    links = {
-        link.name_normalized: link
-        for link in PolicyToolLink.objects.filter(name_normalized__in=keys).select_related("document_type")
-    }
+    links = {link.name_normalized: link for link in PolicyToolLink.objects.filter(name_normalized__in=keys)}
+    resolve_targets(links.values())
     return [(tool, links.get(policy_tool_key(tool))) for tool in tools]
 
 

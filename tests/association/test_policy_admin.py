@@ -18,11 +18,25 @@ def test_admin_shows_versions_read_only_and_links_tools(admin_client):
     assert admin_client.get(reverse("admin:association_policyversion_add")).status_code == 403
 
     doc_type = DocumentType.objects.create(code="reception", name="نموذج الاستقبال")
+    form = admin_client.get(reverse("admin:association_policytoollink_add")).content.decode()
+    assert f'value="document_type:{doc_type.pk}"' in form and "نموذج الاستقبال" in form
     response = admin_client.post(
         reverse("admin:association_policytoollink_add"),
-        {"name": "نماذج الاستقبال", "document_type": doc_type.pk, "url": ""},
+        {"name": "نماذج الاستقبال", "target": f"document_type:{doc_type.pk}", "url": ""},
     )
     assert response.status_code == 302
     link = PolicyToolLink.objects.get()
     assert link.name_normalized == "نماذج الاستقبال"
-    assert link.document_type == doc_type
+    assert (link.target_kind, link.target_ref) == ("document_type", str(doc_type.pk))
+    changelist = admin_client.get(reverse("admin:association_policytoollink_changelist")).content.decode()
+    assert "نموذج الاستقبال" in changelist
+    change = admin_client.get(reverse("admin:association_policytoollink_change", args=[link.pk])).content.decode()
+    assert f'value="document_type:{doc_type.pk}" selected' in change
+
+    # A forged record kind is refused next to the field, and nothing is saved.
+    response = admin_client.post(
+        reverse("admin:association_policytoollink_add"), {"name": "أداة أخرى", "target": "beneficiary:1", "url": ""}
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["target"]
+    assert PolicyToolLink.objects.count() == 1

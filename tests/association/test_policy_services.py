@@ -167,14 +167,41 @@ def test_window_defaults_to_14_when_the_policy_states_none(manager):
 
 def test_tools_link_to_staff_documents_by_normalised_name():
     doc_type = DocumentType.objects.create(code="reception-form", name="نموذج الاستقبال")
-    PolicyToolLink.objects.create(name="نماذج الاستقبال", document_type=doc_type)
+    gone = DocumentType.objects.create(code="old-form", name="نموذج قديم")
+    PolicyToolLink.objects.create(name="نماذج الاستقبال", target_kind="document_type", target_ref=str(doc_type.pk))
     PolicyToolLink.objects.create(name="سجل الشكاوى", url="/complaints/")
-    links = services.policy_tool_links(["نماذج الإستقبال", "سجل الشكاوى.", "دليل الخدمات"])
-    assert [(tool, link and (link.document_type, link.url)) for tool, link in links] == [
-        ("نماذج الإستقبال", (doc_type, "")),
-        ("سجل الشكاوى.", (None, "/complaints/")),
+    PolicyToolLink.objects.create(name="دليل قديم", target_kind="document_type", target_ref=str(gone.pk))
+    gone.delete()  # a record removed since: the link names nothing, as an empty link would
+    links = services.policy_tool_links(["نماذج الإستقبال", "سجل الشكاوى.", "دليل الخدمات", "دليل قديم"])
+    assert [(tool, link and (link.target_label, link.target_name, link.url)) for tool, link in links] == [
+        ("نماذج الإستقبال", ("نوع المستند", "نموذج الاستقبال", "")),
+        ("سجل الشكاوى.", ("", "", "/complaints/")),
         ("دليل الخدمات", None),
+        ("دليل قديم", ("", "", "")),
     ]
+
+
+def test_tool_links_cost_the_same_queries_for_one_link_or_many(django_assert_num_queries):
+    tools = []
+    for n in range(6):
+        doc_type = DocumentType.objects.create(code=f"form-{n}", name=f"نموذج {n}")
+        tools.append(f"أداة {n}")
+        PolicyToolLink.objects.create(name=tools[-1], target_kind="document_type", target_ref=str(doc_type.pk))
+    with django_assert_num_queries(2):  # the links, then the document types they name
+        one = services.policy_tool_links(tools[:1])
+    with django_assert_num_queries(2):
+        many = services.policy_tool_links(tools)
+    assert [link.target_name for _tool, link in one + many] == ["نموذج 0", *[f"نموذج {n}" for n in range(6)]]
+
+
+def test_a_tool_link_names_a_registered_kind_with_its_record():
+    link = PolicyToolLink(name="أداة", target_kind="document_type", target_ref="")
+    with pytest.raises(ValidationError):
+        link.full_clean()
+    link = PolicyToolLink(name="أداة", target_kind="beneficiary", target_ref="1")
+    with pytest.raises(ValidationError):
+        link.full_clean()
+    PolicyToolLink(name="أداة", target_kind="document_type", target_ref="1").full_clean()
 
 
 def test_the_request_engine_reads_the_window_of_the_policy_in_force(manager):

@@ -87,6 +87,20 @@ def test_detail_shows_tools_channels_and_actions_for_the_manager(client, manager
     assert reverse("policy:approve", args=[version.pk]) not in body
 
 
+def test_detail_shows_where_each_tool_lives(client, manager):
+    from association.policy.models import PolicyToolLink
+    from beneficiaries.models import DocumentType
+
+    doc_type = DocumentType.objects.create(code="reception", name="استمارة الاستقبال")
+    version = PolicyVersionFactory(tools=["نماذج الاستقبال", "سجل الشكاوى", "دليل الخدمات"])
+    PolicyToolLink.objects.create(name="نماذج الإستقبال", target_kind="document_type", target_ref=str(doc_type.pk))
+    PolicyToolLink.objects.create(name="سجل الشكاوى", url="/cases/")
+    body = _client(client, manager).get(reverse("policy:detail", args=[version.pk])).content.decode()
+    assert 'نماذج الاستقبال — <span class="text-secondary">نوع المستند: استمارة الاستقبال</span>' in body
+    assert '<a href="/cases/">سجل الشكاوى</a>' in body
+    assert "<li>دليل الخدمات</li>" in body
+
+
 def _editor_post(version=None, **overrides):
     data = {
         "title": "سياسة معدلة",
