@@ -3,13 +3,11 @@ a delivery, a contact, a request draft, a document, a public case (association.k
 PostgreSQL, whose unique index makes the seven others wait for the first and then answer its result).
 The finding: eight of each were created."""
 
-import threading
 from collections import Counter
 
 import pytest
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
@@ -19,6 +17,7 @@ from beneficiaries.models import Document
 from channels_log.cases.models import Case
 from channels_log.contacts.models import ContactEntry
 from requests_app.models import Delivery, SupportRequest
+from tests.concurrency import run_at_once
 from tests.factories import BeneficiaryFactory, DocumentTypeFactory, ServiceTypeFactory, SupportRequestFactory
 from tests.services import require_postgres
 
@@ -53,26 +52,16 @@ def _clients(user, count=TIMES, **defaults):
 
 
 def _at_once(clients, url, make_data):
-    barrier = threading.Barrier(len(clients))
-    statuses = [None] * len(clients)
+    """Each client posts its own copy of the data (``make_data()``) at the same instant; their answers."""
 
-    def post(i, client):
-        try:
-            data = make_data()
-            barrier.wait()
+    def post(client, data):
+        def send():
             response = client.post(url, data)
-            statuses[i] = (response.status_code, response.get("Location", ""))
-        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
-            statuses[i] = exc
-        finally:
-            connection.close()
+            return (response.status_code, response.get("Location", ""))
 
-    threads = [threading.Thread(target=post, args=(i, c)) for i, c in enumerate(clients)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return statuses
+        return send
+
+    return run_at_once([post(client, make_data()) for client in clients])
 
 
 def _assert_one_result(statuses):

@@ -1,38 +1,16 @@
 """Races that only a real database shows (skipped on SQLite, required in CI)."""
 
 import datetime as dt
-import threading
 
 import pytest
-from django.db import connection
 
 from association.kernel.roles import Role
 from association.policy import services
 from association.policy.models import PolicyVersion
+from tests.concurrency import run_at_once
 from tests.services import require_postgres
 
 from .factories import PolicyVersionFactory
-
-
-def _run_at_once(functions):
-    barrier = threading.Barrier(len(functions))
-    results = [None] * len(functions)
-
-    def run(i, func):
-        try:
-            barrier.wait()
-            results[i] = func()
-        except Exception as exc:  # noqa: BLE001 - the test inspects what each thread got
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, f)) for i, f in enumerate(functions)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -51,7 +29,7 @@ def test_two_approvals_at_once_leave_one_version_approved(manager, make_user):
             signatory_title="رئيس مجلس الإدارة",
         )
 
-    results = _run_at_once([approve(first, manager), approve(second, second_manager)])
+    results = run_at_once([approve(first, manager), approve(second, second_manager)])
     assert all(isinstance(r, PolicyVersion) for r in results), results
     assert PolicyVersion.objects.filter(status=PolicyVersion.Status.APPROVED).count() == 1
     assert PolicyVersion.objects.filter(status=PolicyVersion.Status.SUPERSEDED).count() == 1
@@ -68,6 +46,6 @@ def test_two_drafts_created_at_once_get_different_numbers(manager):
             actor=manager,
         )
 
-    results = _run_at_once([create("أ"), create("ب"), create("ج")])
+    results = run_at_once([create("أ"), create("ب"), create("ج")])
     assert all(isinstance(r, PolicyVersion) for r in results), results
     assert sorted(PolicyVersion.objects.values_list("number", flat=True)) == [1, 2, 3]

@@ -1,15 +1,13 @@
 """The public policy PDF is rendered once per published version and served as a stored file; it is
 rendered again only when what it shows changes (status, letterhead). Drafts are rendered each time."""
 
-import threading
-
 import pytest
-from django.db import connection
 from django.urls import reverse
 
 from association.models import AssociationProfile, BankAccount
 from association.policy import documents
 from association.policy.models import PolicyVersion
+from tests.concurrency import run_at_once
 from tests.services import require_postgres
 
 from .factories import ApprovedPolicyVersionFactory, PolicyVersionFactory
@@ -96,20 +94,10 @@ def test_staff_get_the_stored_file_of_a_published_version_and_a_fresh_draft(clie
 def test_first_visitors_at_the_same_instant_render_it_once(renders):
     require_postgres()
     version = ApprovedPolicyVersionFactory()
-    barrier = threading.Barrier(4)
-    names = []
 
     def visit():
-        try:
-            barrier.wait()
-            names.append(documents.policy_pdf_file(PolicyVersion.objects.get(pk=version.pk)).name)
-        finally:
-            connection.close()
+        return documents.policy_pdf_file(PolicyVersion.objects.get(pk=version.pk)).name
 
-    threads = [threading.Thread(target=visit) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    names = run_at_once([visit] * 4)
     assert renders == [version.pk]
     assert len(set(names)) == 1 and len(names) == 4

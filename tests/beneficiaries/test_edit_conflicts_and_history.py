@@ -2,10 +2,8 @@
 since you opened it"), nothing saved, the entries kept. Every saved edit is in the file's history: who
 changed which field from what to what, sensitive fields as "changed" without values."""
 
-import threading
-
 import pytest
-from django.db import close_old_connections, connection
+from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from schwifty import IBAN
@@ -13,6 +11,7 @@ from schwifty import IBAN
 from association.kernel.roles import Role
 from beneficiaries import services
 from beneficiaries.models import Beneficiary, BeneficiaryChange, HouseholdMember
+from tests.concurrency import run_at_once
 from tests.factories import BeneficiaryFactory, valid_national_id
 from tests.services import require_postgres
 
@@ -77,29 +76,14 @@ def test_the_service_refuses_a_stale_version_and_saves_nothing(two_officers):
 def test_two_saves_at_once_from_the_same_version_one_wins(two_officers):
     require_postgres()
     person = BeneficiaryFactory(city="الرياض")
-    barrier = threading.Barrier(2)
-    outcomes = []
 
     def save(actor, city):
-        close_old_connections()
-        try:
-            barrier.wait()
-            services.beneficiary_update(beneficiary=person, actor=actor, expected_version=1, data={"city": city})
-            outcomes.append("saved")
-        except services.EditConflict:
-            outcomes.append("conflict")
-        finally:
-            connection.close()
+        return lambda: services.beneficiary_update(
+            beneficiary=person, actor=actor, expected_version=1, data={"city": city}
+        )
 
-    threads = [
-        threading.Thread(target=save, args=(user, city))
-        for user, city in zip(two_officers, ["جدة", "مكة"], strict=True)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert sorted(outcomes) == ["conflict", "saved"]
+    outcomes = run_at_once([save(user, city) for user, city in zip(two_officers, ["جدة", "مكة"], strict=True)])
+    assert sorted(type(outcome).__name__ for outcome in outcomes) == ["Beneficiary", "EditConflict"]
     person.refresh_from_db()
     assert person.version == 2 and BeneficiaryChange.objects.filter(beneficiary=person).count() == 1
 

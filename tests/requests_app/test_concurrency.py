@@ -1,43 +1,21 @@
 """Races that only a real database shows: PostgreSQL row locks (skipped on SQLite, required in CI)."""
 
 import datetime as dt
-import threading
 from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
-from django.db import connection
 
 from association.kernel.roles import Role
 from requests_app import services
 from requests_app.models import CommitteeDecision, StatusChange, SupportRequest
+from tests.concurrency import run_at_once
 from tests.services import require_postgres
 
 from .factories import awaiting_committee, cast_votes, draft_request, make_complete
 
 RIYADH = ZoneInfo("Asia/Riyadh")
-
-
-def _run_at_once(functions):
-    barrier = threading.Barrier(len(functions))
-    results = [None] * len(functions)
-
-    def run(i, func):
-        try:
-            barrier.wait()
-            results[i] = func()
-        except Exception as exc:  # noqa: BLE001 - the test inspects what each thread got
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, f)) for i, f in enumerate(functions)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -58,7 +36,7 @@ def test_two_chairs_deciding_at_once_give_one_decision(officer, chair, make_user
         )
 
     with time_machine.travel(dt.datetime(2026, 11, 20, tzinfo=RIYADH), tick=True):
-        results = _run_at_once([decide(chair, "approved"), decide(second_chair, "rejected")])
+        results = run_at_once([decide(chair, "approved"), decide(second_chair, "rejected")])
     decisions = [r for r in results if isinstance(r, CommitteeDecision)]
     refusals = [r for r in results if isinstance(r, ValidationError)]
     assert len(decisions) == 1 and len(refusals) == 1, results
@@ -76,7 +54,7 @@ def test_two_chairs_deciding_at_once_give_one_decision(officer, chair, make_user
 def test_concurrent_submissions_get_distinct_consecutive_numbers(officer):
     require_postgres()
     drafts = [make_complete(draft_request(officer), officer) for _ in range(6)]
-    results = _run_at_once(
+    results = run_at_once(
         [lambda d=d: services.support_request_submit(support_request=d, actor=officer) for d in drafts]
     )
     assert all(isinstance(r, SupportRequest) for r in results), results

@@ -1,38 +1,15 @@
 """Two submissions of one token at the same instant, from two connections: PostgreSQL row locks decide
 (skipped on SQLite, required in CI)."""
 
-import threading
-
 import pytest
-from django.db import connection
 from django.test import Client
 
 from surveys import services
 from surveys.models import Answer, Response
+from tests.concurrency import run_at_once
 from tests.services import require_postgres
 
 from .factories import answers_for, make_survey, open_invitation, post_data
-
-
-def _run_at_once(functions):
-    barrier = threading.Barrier(len(functions))
-    results = [None] * len(functions)
-
-    def run(i, func):
-        try:
-            barrier.wait()
-            results[i] = func()
-        except Exception as exc:  # noqa: BLE001 - the test inspects what each thread got
-            results[i] = exc
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, f)) for i, f in enumerate(functions)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results
 
 
 @pytest.mark.postgres
@@ -42,7 +19,7 @@ def test_two_submissions_at_once_record_one_response(anonymous):
     require_postgres()
     invitation = open_invitation(make_survey(anonymous=anonymous))
     answers = answers_for(invitation.version)
-    results = _run_at_once(
+    results = run_at_once(
         [
             lambda: services.response_submit(token=invitation.token, answers=answers),
             lambda: services.response_submit(token=invitation.token, answers=answers),
@@ -63,8 +40,6 @@ def test_two_phones_posting_the_form_at_once():
     invitation = open_invitation()
     data = post_data(invitation.version)
     url = invitation.get_absolute_url()
-    statuses = _run_at_once(
-        [lambda: Client().post(url, data).status_code, lambda: Client().post(url, data).status_code]
-    )
+    statuses = run_at_once([lambda: Client().post(url, data).status_code, lambda: Client().post(url, data).status_code])
     assert sorted(statuses) == [302, 410], statuses
     assert Response.objects.count() == 1

@@ -12,11 +12,11 @@ from openpyxl import load_workbook
 
 from surveys import selectors, services
 from surveys.models import Invitation, Response, SendChannel, Trigger
+from tests.concurrency import run_at_once
 from tests.factories import SupportRequestFactory
 from tests.services import require_postgres
 
 from .factories import answers_for, consenting_beneficiary, enable_trigger, inviter, make_survey, post_data
-from .test_concurrent_submit import _run_at_once
 
 pytestmark = pytest.mark.django_db
 
@@ -109,7 +109,7 @@ def test_two_links_of_one_request_answered_at_the_same_instant_record_one_respon
         services.invitation_in_person(survey=survey, support_request=support_request, actor=inviter()) for _ in range(4)
     ]
     answers = answers_for(invitations[0].version)
-    outcomes = _run_at_once(
+    outcomes = run_at_once(
         [(lambda token=i.token: services.response_submit(token=token, answers=answers)) for i in invitations]
     )
     saved = [o for o in outcomes if isinstance(o, Response)]
