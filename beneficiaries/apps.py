@@ -13,5 +13,9 @@ class BeneficiariesConfig(AppConfig):
         from .dashboard import home_panel
 
         registry.register("home_panels", home_panel, order=10)
+        # What a policy tool may link to in this app: document types (association.policy.tools).
+        from .policy_tools import document_type_target
+
+        registry.register("policy_tool_targets", document_type_target)
         registry.register("demo", demo.seed_catalogue, order=20)
         registry.register("demo", demo.seed_people, order=30)
