@@ -1,6 +1,6 @@
 from association.kernel.roles import Role
 from tests.factories import BeneficiaryFactory, SupportRequestFactory
-from tests.url_access import ALL_ROLES, staff
+from tests.url_access import ALL_ROLES, ALLOWED, BAD_REQUEST, staff
 
 OFFICER, RESEARCHER = Role.RELATIONS_OFFICER, Role.SOCIAL_RESEARCHER
 MEMBER, CHAIR, MANAGER = Role.COMMITTEE_MEMBER, Role.COMMITTEE_CHAIR, Role.MANAGER
@@ -50,8 +50,10 @@ def _draft_missing_a_document():
     return {"pk": support_request.pk, "type_pk": document_type.pk}
 
 
-def _post(kwargs, roles):
-    return {"kwargs": kwargs, "method": "post", "expect": staff(roles)}
+def _post(kwargs, roles, answer=ALLOWED):
+    """A POST endpoint sent no form. ``answer=BAD_REQUEST`` where the view refuses the empty form (400) once
+    the permission is checked; otherwise the listed roles' action goes through."""
+    return {"kwargs": kwargs, "method": "post", "expect": staff(roles, answer=answer)}
 
 
 URLS = {
@@ -64,23 +66,24 @@ URLS = {
     "requests_app:declaration": {"kwargs": _draft, "expect": staff([OFFICER])},
     "requests_app:submit": _post(_draft, [OFFICER]),
     # As for any document upload (the researcher brings papers from a visit); verifying is the officer's.
-    "requests_app:document_supply": _post(_draft_missing_a_document, [OFFICER, RESEARCHER]),
+    "requests_app:document_supply": _post(_draft_missing_a_document, [OFFICER, RESEARCHER], answer=BAD_REQUEST),
     "requests_app:document_verify": _post(_draft_missing_a_document, [OFFICER]),
     "requests_app:return": _post(_in_status("submitted"), [OFFICER]),
-    "requests_app:withdraw": _post(_draft, [OFFICER]),
-    "requests_app:refer": _post(_in_status("submitted"), [OFFICER, CHAIR]),
+    "requests_app:withdraw": _post(_draft, [OFFICER], answer=BAD_REQUEST),
+    "requests_app:refer": _post(_in_status("submitted"), [OFFICER, CHAIR], answer=BAD_REQUEST),
     "requests_app:to_committee": _post(_in_status("submitted"), [OFFICER]),
     # The study pages belong to the assigned researcher: any other researcher is refused too.
-    "requests_app:study": {"kwargs": _in_research, "method": "post", "expect": staff([])},
-    "requests_app:recommend": {"kwargs": _in_research, "method": "post", "expect": staff([])},
-    "requests_app:vote": _post(_in_status("awaiting_committee"), [MEMBER, CHAIR]),
-    "requests_app:decide": _post(_in_status("awaiting_committee"), [CHAIR]),
-    "requests_app:appeal": _post(_in_status("rejected"), [OFFICER]),
+    "requests_app:study": {"kwargs": _in_research, "method": "post", "expect": staff([], answer=BAD_REQUEST)},
+    "requests_app:recommend": {"kwargs": _in_research, "method": "post", "expect": staff([], answer=BAD_REQUEST)},
+    "requests_app:vote": _post(_in_status("awaiting_committee"), [MEMBER, CHAIR], answer=BAD_REQUEST),
+    "requests_app:decide": _post(_in_status("awaiting_committee"), [CHAIR], answer=BAD_REQUEST),
+    "requests_app:appeal": _post(_in_status("rejected"), [OFFICER], answer=BAD_REQUEST),
     "requests_app:register": _post(_in_status("approved"), [OFFICER]),
-    "requests_app:delivery_new": _post(_in_status("registered"), [OFFICER]),
-    "requests_app:close": _post(_in_status("service_delivered"), [OFFICER, MANAGER]),
+    "requests_app:delivery_new": _post(_in_status("registered"), [OFFICER], answer=BAD_REQUEST),
+    "requests_app:close": _post(_in_status("service_delivered"), [OFFICER, MANAGER], answer=BAD_REQUEST),
     "requests_app:pdf": {
-        "kwargs": lambda: {"pk": SupportRequestFactory().pk, "kind": "decision"},
+        # A submitted request has its acknowledgment (a draft has no PDF at all: 404).
+        "kwargs": lambda: {**_in_status("submitted")(), "kind": "acknowledgment"},
         "expect": staff(ALL_ROLES),
     },
     "requests_app:agenda": {"expect": staff([MEMBER, CHAIR])},

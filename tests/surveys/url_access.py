@@ -1,5 +1,5 @@
 from association.kernel.roles import Role
-from tests.url_access import public, staff
+from tests.url_access import BAD_REQUEST, public, staff
 
 R = Role
 BUILDERS = [R.MANAGER]
@@ -52,9 +52,10 @@ URLS = {
     "surveys:detail": {"kwargs": _survey, "expect": staff(INVITERS)},
     "surveys:version_new": {"kwargs": _survey, "method": "post", "expect": staff(BUILDERS)},
     "surveys:version": {"kwargs": _draft_version, "expect": staff(INVITERS)},
-    "surveys:version_edit": {"kwargs": _draft_version, "method": "post", "expect": staff(BUILDERS)},
+    # Sent empty: a builder gets past the permission check and the form is refused (400).
+    "surveys:version_edit": {"kwargs": _draft_version, "method": "post", "expect": staff(BUILDERS, answer=BAD_REQUEST)},
     "surveys:version_publish": {"kwargs": _draft_version, "method": "post", "expect": staff(BUILDERS)},
-    "surveys:question_add": {"kwargs": _draft_version, "method": "post", "expect": staff(BUILDERS)},
+    "surveys:question_add": {"kwargs": _draft_version, "method": "post", "expect": staff(BUILDERS, answer=BAD_REQUEST)},
     "surveys:question_move": {
         "kwargs": _question,
         "method": "post",
