@@ -11,6 +11,7 @@ class BeneficiariesConfig(AppConfig):
 
         from . import demo
         from .dashboard import home_panel
+        from .selectors import documents_timeline
 
         registry.register("home_panels", home_panel, order=10)
         # What a policy tool may link to in this app: document types (association.policy.tools).
@@ -19,3 +20,4 @@ class BeneficiariesConfig(AppConfig):
         registry.register("policy_tool_targets", document_type_target)
         registry.register("demo", demo.seed_catalogue, order=20)
         registry.register("demo", demo.seed_people, order=30)
+        registry.register("timeline", documents_timeline, order=10)

@@ -19,6 +19,7 @@ urlpatterns = [
     path("beneficiaries/<uuid:public_id>/reveal/<str:field>/", views.reveal, name="reveal"),
     path("beneficiaries/<uuid:public_id>/household/<int:pk>/reveal/", views.reveal_member, name="reveal_member"),
     path("beneficiaries/<uuid:public_id>/history/", views.beneficiary_history, name="history"),
+    path("beneficiaries/<uuid:public_id>/timeline/", views.beneficiary_timeline, name="timeline"),
     path("beneficiaries/access-log/", views_access.access_log, name="access_log"),
     path("beneficiaries/access-log/export/", views_access.access_log_export, name="access_log_export"),
     path("beneficiaries/<uuid:public_id>/documents/", views.document_upload, name="document_upload"),

@@ -1,9 +1,8 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
-from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,30 +10,28 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 from import_export.formats.base_formats import XLSX
 
+from association.kernel import registry
+from association.kernel.errors import apply_to_form
 from association.kernel.form_tokens import once_per_form
 from association.kernel.http import no_store
-from association.kernel.pagination import PAGE_SIZE, paginate
+from association.kernel.pagination import paginate
 from association.kernel.permissions import staff_view
 
-from . import importing, services
+from . import importing, selectors, services
 from .forms import BeneficiaryForm, DocumentForm, HouseholdFormSet, SearchForm, household_initial, household_rows
 from .models import Beneficiary, Document, SensitiveAccess
-from .search import search_beneficiaries
 
 VIEW = "beneficiaries.view_beneficiary"
 
 
 def _beneficiary(public_id) -> Beneficiary:
-    return get_object_or_404(Beneficiary, public_id=public_id)
+    try:
+        return selectors.beneficiary_get(public_id=public_id)
+    except Beneficiary.DoesNotExist:
+        raise Http404 from None
 
 
-def _list_queryset():
-    return Beneficiary.objects.annotate(
-        open_requests=Count("requests", filter=~Q(requests__status__in=["closed", "withdrawn", "rejected"]))
-    ).order_by("-created_at", "-pk")
-
-
-def _search(request, queryset):
+def _search(request, columns):
     """The search form and its page of results.
 
     The query travels in a POST body, never in the URL: an ID number or a mobile typed into it would
@@ -46,45 +43,53 @@ def _search(request, queryset):
     query = form.cleaned_data["q"].strip() if form.is_bound and form.is_valid() else ""
     if not query:
         return form, "", None
-    page = Paginator(search_beneficiaries(queryset, query), PAGE_SIZE).get_page(request.POST.get("page"))
-    return form, query, page
+    page = selectors.beneficiary_search_page(query=query, page=request.POST.get("page"), columns=columns)
+    return form, query, selectors.with_column_values(page, columns)
+
+
+def _render_panels(request, beneficiary, panels) -> list[str]:
+    """Each provider's card, drawn with its own template and context (and the request's: ``perms``)."""
+    return [
+        render_to_string(panel.template, {"beneficiary": beneficiary, **panel.context}, request=request)
+        for panel in panels
+    ]
 
 
 @require_http_methods(["GET", "POST"])
 @staff_view(VIEW, "beneficiaries.add_beneficiary")
 def desk(request):
     """The relations officer's intake desk: search first, then open or register."""
-    form, query, results = _search(request, _list_queryset())
+    columns = selectors.beneficiary_list_columns(user=request.user)
+    form, query, results = _search(request, columns)
     context = {
         "form": form,
         "query": query,
         "page": results,
+        "columns": columns,
         "search_url": reverse("beneficiaries:desk"),
         "search_target": "#search-results",
     }
     if request.htmx:
         return render(request, "beneficiaries/_search_results.html", context)
-    from channels_log.contacts.models import ContactEntry
-
-    context["recent_contacts"] = (
-        ContactEntry.objects.visible_to(request.user)
-        .filter(recorded_by=request.user)
-        .select_related("channel", "beneficiary")[:8]
-    )
-    context["recent_beneficiaries"] = Beneficiary.objects.filter(created_by=request.user).order_by("-created_at")[:8]
+    context["recent_beneficiaries"] = selectors.desk_recent_registrations(user=request.user)
+    # Other apps' cards and buttons (kernel registry: desk_panels, beneficiary_actions with no beneficiary).
+    context["panels"] = _render_panels(request, None, registry.collect("desk_panels", user=request.user))
+    context["actions"] = registry.collect("beneficiary_actions", beneficiary=None, user=request.user)
     return render(request, "beneficiaries/desk.html", context)
 
 
 @require_http_methods(["GET", "POST"])
 @staff_view(VIEW)
 def beneficiary_list(request):
-    form, query, page = _search(request, _list_queryset())
+    columns = selectors.beneficiary_list_columns(user=request.user)
+    form, query, page = _search(request, columns)
     if not query:
-        page = paginate(request, _list_queryset())
+        page = selectors.with_column_values(paginate(request, selectors.beneficiary_list(columns=columns)), columns)
     context = {
         "form": form,
         "query": query,
         "page": page,
+        "columns": columns,
         "search_url": reverse("beneficiaries:list"),
         "search_target": "#list",
     }
@@ -113,7 +118,7 @@ def beneficiary_register(request):
                 duplicates = exc.matches
                 form.add_error("confirm_duplicate", _("Similar records exist: check them, then confirm."))
             except ValidationError as exc:
-                form.add_error(None, exc)
+                _add_errors(form, household, exc)
             else:
                 messages.success(request, _("%(name)s is registered.") % {"name": beneficiary.full_name})
                 return redirect(beneficiary)
@@ -183,35 +188,24 @@ def beneficiary_edit(request, public_id):
 
 def _add_errors(form, household, exc: ValidationError) -> None:
     """A service error next to its field; household errors above the household rows."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for field, errors in exc.error_dict.items():
-        if field == "household":
-            household._non_form_errors.extend(ValidationError(errors).messages)
-        else:
-            form.add_error(field if field in form.fields else None, errors)
+    errors = dict(getattr(exc, "error_dict", {}))
+    if "household" in errors:
+        household._non_form_errors.extend(ValidationError(errors.pop("household")).messages)
+        if not errors:
+            return
+        exc = ValidationError(errors)
+    apply_to_form(form, exc)
 
 
 def _detail_context(request, beneficiary, document_form=None) -> dict:
-    from channels_log.contacts.models import ContactEntry
-
-    return {
-        "beneficiary": beneficiary,
-        "household": beneficiary.household.all(),
-        "documents": beneficiary.documents.select_related("document_type", "supplied_by", "verified_by"),
-        "consents": beneficiary.consents.all(),
-        "requests": beneficiary.requests.select_related("service_type", "channel")[:20],
-        # A complaint about the viewer (its entry, corrections, answer and messages) is not shown to them.
-        "contacts": ContactEntry.objects.visible_to(request.user)
-        .filter(beneficiary=beneficiary)
-        .select_related("channel", "recorded_by")[:20],
-        "outgoing_messages": beneficiary.outgoing_messages.visible_to(request.user)[:20],
-        "document_form": document_form or DocumentForm(),
-        "can_reveal": services.sensitive_access_allowed(actor=request.user, beneficiary=beneficiary),
-        "changes": list(beneficiary.changes.select_related("actor")[: CHANGES_ON_PAGE + 1]),
-        "changes_on_page": CHANGES_ON_PAGE,
-    }
+    context = selectors.beneficiary_detail(beneficiary=beneficiary, user=request.user)
+    context["panels"] = _render_panels(request, beneficiary, context["panels"])
+    context.update(
+        beneficiary=beneficiary,
+        document_form=document_form or DocumentForm(),
+        can_reveal=services.sensitive_access_allowed(actor=request.user, beneficiary=beneficiary),
+    )
+    return context
 
 
 @staff_view(VIEW)
@@ -220,8 +214,16 @@ def beneficiary_detail(request, public_id):
     return render(request, "beneficiaries/detail.html", _detail_context(request, beneficiary))
 
 
-# The detail page lists this many edits; the history page has them all, a page at a time.
-CHANGES_ON_PAGE = 10
+@staff_view(VIEW)
+def beneficiary_timeline(request, public_id):
+    """Everything recorded about the person, newest first, from every app (kernel registry slot ``timeline``)."""
+    beneficiary = _beneficiary(public_id)
+    items = selectors.beneficiary_timeline(beneficiary=beneficiary, user=request.user)
+    return render(
+        request, "beneficiaries/timeline.html", {"beneficiary": beneficiary, "page": paginate(request, items)}
+    )
+
+
 REVEALABLE = (SensitiveAccess.Field.NATIONAL_ID, SensitiveAccess.Field.IBAN, SensitiveAccess.Field.HEALTH)
 
 
@@ -274,7 +276,7 @@ def document_upload(request, public_id):
                 note=form.cleaned_data["note"],
             )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            apply_to_form(form, exc)
     if form.errors:
         return render(request, "beneficiaries/detail.html", _detail_context(request, beneficiary, form), status=400)
     messages.success(request, _("The document is received."))

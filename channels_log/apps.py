@@ -16,3 +16,14 @@ class ChannelsLogConfig(AppConfig):
         registry.register("demo", case_demo.seed, order=70)
         # Last: it also delivers the messages the others' demo flows queued.
         registry.register("demo", message_demo.seed, order=71)
+
+        # The registry's pages show the contact log and the messages sent (the providers modules).
+        from channels_log.contacts import providers as contact_providers
+        from channels_log.messaging import providers as message_providers
+
+        registry.register("beneficiary_panels", contact_providers.contacts_panel, order=30)
+        registry.register("beneficiary_panels", message_providers.messages_panel, order=40)
+        registry.register("beneficiary_actions", contact_providers.record_contact_action, order=10)
+        registry.register("desk_panels", contact_providers.recent_contacts_panel, order=10)
+        registry.register("timeline", contact_providers.contacts_timeline, order=30)
+        registry.register("timeline", message_providers.messages_timeline, order=40)

@@ -23,7 +23,6 @@ urlpatterns = [
     path("cases/<int:pk>/close/", case_views.case_close, name="case_close"),
     path("cases/<int:pk>/reopen/", case_views.case_reopen, name="case_reopen"),
     path("cases/<int:pk>/appeal/", case_views.case_appeal, name="case_appeal"),
-    path("beneficiaries/<uuid:public_id>/timeline/", contact_views.beneficiary_timeline, name="timeline"),
     path("messages/", message_views.message_list, name="messages"),
     path("messages/<int:pk>/", message_views.message_detail, name="message_detail"),
     path("messages/<int:pk>/retry/", message_views.message_retry, name="message_retry"),

@@ -12,9 +12,21 @@ Slots in use (each says what its providers take and return):
   ``order``; ``state`` is one dict shared by the loaders of one run.
 - ``pdf_letterhead`` — ``provider() -> kernel.pdf.Letterhead``: the letterhead of every PDF (one provider).
 - ``beneficiary_panels`` — ``provider(*, beneficiary, user) -> Panel | None``: a card on the beneficiary page
-  (``beneficiaries.views.beneficiary_detail``), drawn in ``order``; ``None`` when the viewer may not see it
-  or there is nothing to show. The provider queries what its card needs (a bounded number of queries, not
-  one per row) and filters what ``user`` may see.
+  (``beneficiaries.views.beneficiary_detail``), drawn in ``order``; ``None`` when the viewer may not see it.
+  The provider queries what its card needs (a bounded number of queries, not one per row) and filters what
+  ``user`` may see. The card's template gets ``beneficiary`` and the panel's context (and the request's
+  context processors: ``perms``, ``user``); it draws its own column (``<div class="col-lg-6">``).
+- ``beneficiary_actions`` — ``provider(*, beneficiary, user) -> kernel.actions.Action | None``: a link at the
+  top of the beneficiary page (record a contact, start a request...; ``style`` is the Bootstrap button
+  suffix: ``"primary"``, ``"outline-primary"``...); with ``beneficiary=None``, a link of the intake desk
+  (a contact from someone with no file yet).
+- ``desk_panels`` — ``provider(*, user) -> Panel | None``: a card on the intake desk (``beneficiaries:desk``).
+- ``beneficiary_list_columns`` — ``provider(*, user) -> ListColumn | None``: a column of the beneficiary list
+  and of the desk's search results, computed by the database for the page's rows (an annotation: no query
+  per row), e.g. the open requests; ``None`` when ``user`` may not see it.
+- ``beneficiary_open_work`` — ``provider(*, beneficiary) -> str | None``: why the association still needs
+  this person's data, as a sentence ("A support request of this person is still open."); while any provider
+  gives one, consent to processing their data cannot be withdrawn (``beneficiaries.services.consent_set``).
 - ``timeline`` — ``provider(*, beneficiary, user, support_request=None) -> Iterable[TimelineItem]``: what
   the providing app recorded about ``beneficiary`` (only about ``support_request`` when given), newest
   first, at most ``TIMELINE_PER_SOURCE`` items of each kind, only what ``user`` may see. ONE timeline read
@@ -53,7 +65,8 @@ class TimelineItem:
     ``at`` aware datetime; ``kind`` a short code for styling and tests (``"contact"``, ``"status"``,
     ``"message"``, ``"survey"``...), ``kind_label`` the same in words; ``actor`` the name of who did it
     (empty for the portal itself); ``url`` where the item opens (empty when the viewer may not open it);
-    ``badge`` a short state beside the title; ``icon`` a Bootstrap icon name. ``sensitive`` marks an item
+    ``badge`` a short state beside the title (a case's status, "Low score"); ``icon`` a Bootstrap Icons name
+    (``"clipboard-check"``) for a page that draws icons, drawn as ``data-icon``. ``sensitive`` marks an item
     whose ``body`` holds the person's sensitive data: the page shows its body only to a viewer allowed
     to see that data (``beneficiaries.services.sensitive_access_allowed``)."""
 
@@ -67,6 +80,17 @@ class TimelineItem:
     badge: str = ""
     icon: str = ""
     sensitive: bool = False
+
+
+@dataclass(frozen=True)
+class ListColumn:
+    """A column an app adds to a list of another app's rows (slot ``beneficiary_list_columns``): ``key`` names
+    the annotation (unique, a Python identifier), ``annotation`` is the database expression computing it for
+    each row (``Count(...)``), ``label`` the column's heading."""
+
+    key: str
+    label: str
+    annotation: Any
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from association.kernel.permissions import staff_view
 from beneficiaries.models import Beneficiary
 from channels_log.cases.models import Case
 
-from . import services, timeline
+from . import services
 from .forms import ContactForm
 from .models import ContactAttachment, ContactEntry
 
@@ -117,21 +117,3 @@ def attachment_file(request, pk):
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "no-store"
     return response
-
-
-# --- Beneficiary timeline ---
-
-
-@staff_view("beneficiaries.view_beneficiary", "channels_log.view_contactentry")
-def beneficiary_timeline(request, public_id):
-    beneficiary = get_object_or_404(Beneficiary, public_id=public_id)
-    items = timeline.beneficiary_timeline(beneficiary=beneficiary, user=request.user)
-    return render(
-        request,
-        "channels_log/timeline.html",
-        {
-            "beneficiary": beneficiary,
-            "page": paginate(request, items),
-            "surveys_included": timeline.surveys_available(),
-        },
-    )

@@ -78,7 +78,7 @@ def test_staff_pages_show_entries_nobody_recorded(role_fixture, request, client)
         reverse("channels_log:contact_detail", args=[public_case.contact.pk]),
         reverse("channels_log:contact_detail", args=[follow_up.contact.pk]),
         beneficiary.get_absolute_url(),
-        reverse("channels_log:timeline", args=[beneficiary.public_id]),
+        reverse("beneficiaries:timeline", args=[beneficiary.public_id]),
     ]
     if user.has_perm("channels_log.view_case"):
         pages += [

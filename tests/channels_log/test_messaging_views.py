@@ -126,12 +126,12 @@ def test_messages_show_on_the_beneficiary_page(client_for, officer):
 
 def test_messages_are_on_the_merged_timeline_linked_for_those_who_may_open_them(client_for, officer, member):
     [message] = _messages(1)
-    url = reverse("channels_log:timeline", args=[message.beneficiary.public_id])
+    url = reverse("beneficiaries:timeline", args=[message.beneficiary.public_id])
     detail = reverse("channels_log:message_detail", args=[message.pk])
     html = client_for(officer).get(url).content.decode()
-    assert 'data-source="message"' in html and detail in html
+    assert 'data-kind="message"' in html and detail in html
     html = client_for(member).get(url).content.decode()
-    assert 'data-source="message"' in html and detail not in html
+    assert 'data-kind="message"' in html and detail not in html
 
 
 def test_recorded_reasons_are_shown_in_the_reader_language(client_for, officer):

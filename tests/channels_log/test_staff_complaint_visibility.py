@@ -101,7 +101,7 @@ def test_the_subject_meets_it_on_no_page(thread, subject, officer, client):
     client.force_login(subject)
     pages = {
         "beneficiary page": beneficiary.get_absolute_url(),
-        "timeline": reverse("channels_log:timeline", args=[beneficiary.public_id]),
+        "timeline": reverse("beneficiaries:timeline", args=[beneficiary.public_id]),
         "contact list": reverse("channels_log:list"),
         "complaints filter": reverse("channels_log:list") + "?purpose=complaint",
         "case list": reverse("channels_log:case_list"),
@@ -163,7 +163,7 @@ def test_the_subject_does_not_see_the_messages_about_it(thread, officer, client)
         listed = list(client.get(url).context["page"].object_list)
         # The other complaint's answer (not about this officer) still shows.
         assert message not in listed and other_message in listed, url
-    for url in (beneficiary.get_absolute_url(), reverse("channels_log:timeline", args=[beneficiary.public_id])):
+    for url in (beneficiary.get_absolute_url(), reverse("beneficiaries:timeline", args=[beneficiary.public_id])):
         html = client.get(url).content.decode()
         assert "رد سري على الشكوى" not in html and complaint.case.reference not in html, url
         assert ANSWER in html, url

@@ -1,4 +1,4 @@
-"""The beneficiary timeline and the contact/case reports (with the xlsx export)."""
+"""The contact/case reports (with the xlsx export). The beneficiary timeline: tests/beneficiaries/test_timeline.py."""
 
 import datetime as dt
 import io
@@ -12,55 +12,10 @@ from django.urls import reverse
 
 from association.channels import Channel
 from channels_log.cases import reports, services
-from requests_app.models import StatusChange
 from tests.channels_log.factories import make_case, make_contact
-from tests.factories import BeneficiaryFactory, SupportRequestFactory
 
 pytestmark = pytest.mark.django_db
 RIYADH = ZoneInfo("Asia/Riyadh")
-
-
-def test_timeline_merges_contacts_and_request_changes_newest_first(client_for, officer):
-    beneficiary = BeneficiaryFactory()
-    with time_machine.travel(dt.datetime(2026, 11, 1, 9, tzinfo=RIYADH), tick=False):
-        make_contact(purpose="note", actor=officer, beneficiary=beneficiary, subject="زيارة")
-    support_request = SupportRequestFactory(beneficiary=beneficiary)
-    StatusChange.objects.create(
-        support_request=support_request,
-        new_status="draft",
-        actor=officer,
-        reason="فتح الطلب",
-        at=dt.datetime(2026, 11, 3, 9, tzinfo=RIYADH),
-    )
-    with time_machine.travel(dt.datetime(2026, 11, 5, 9, tzinfo=RIYADH), tick=False):
-        case = make_case(kind="complaint", actor=officer, beneficiary=beneficiary, subject="شكوى")
-    make_contact(purpose="note", actor=officer, beneficiary=BeneficiaryFactory(), subject="غيره")
-    page = client_for(officer).get(reverse("channels_log:timeline", kwargs={"public_id": beneficiary.public_id}))
-    items = list(page.context["page"].object_list)
-    assert [i.source for i in items] == ["contact", "request", "contact"]
-    assert items[0].badge.startswith(case.reference) and items[2].detail == "زيارة"
-    assert "غيره" not in page.content.decode()
-
-
-def test_timeline_query_count_does_not_grow(client_for, officer):
-    beneficiary = BeneficiaryFactory()
-    client = client_for(officer)
-    url = reverse("channels_log:timeline", kwargs={"public_id": beneficiary.public_id})
-
-    def count():
-        client.get(url)
-        with CaptureQueriesContext(connection) as ctx:
-            client.get(url)
-        return len(ctx)
-
-    for _ in range(5):
-        make_case(actor=officer, beneficiary=beneficiary)
-    few = count()
-    for _ in range(45):
-        make_case(actor=officer, beneficiary=beneficiary)
-    for _ in range(3):
-        SupportRequestFactory(beneficiary=beneficiary)
-    assert count() == few
 
 
 def _answered_case(officer, *, kind, opened, hours_to_answer, channel_code="phone"):

@@ -237,7 +237,7 @@ def _staff_pages(public_cases, follow_up, admin_entry, holiday, sent_message) ->
         pages += [
             reverse("channels_log:contact_detail", args=[entry.pk]),
             reverse("beneficiaries:detail", args=[entry.beneficiary.public_id]),
-            reverse("channels_log:timeline", args=[entry.beneficiary.public_id]),
+            reverse("beneficiaries:timeline", args=[entry.beneficiary.public_id]),
         ]
     pages += [
         reverse("channels_log:message_detail", args=[sent_message.pk]),
