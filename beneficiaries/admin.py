@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseRedirect
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportModelAdmin
@@ -101,10 +102,39 @@ class HouseholdInline(admin.TabularInline):
         return False
 
 
+class ConsentInlineForm(forms.ModelForm):
+    """One purpose and whether it is given; saved through ``services.consent_set`` (``BeneficiaryAdmin.save_formset``):
+    a withdrawal keeps the row with its date, and consent to processing stays while a request is open."""
+
+    given = forms.BooleanField(label=_("Consent given"), required=False, initial=True)
+
+    class Meta:
+        model = Consent
+        fields = ["purpose"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["purpose"].disabled = True  # a purpose once recorded stays that purpose
+            self.fields["given"].initial = self.instance.is_active
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk and self.instance.is_active and not cleaned.get("given"):
+            try:
+                services.consent_withdrawal_check(beneficiary=self.instance.beneficiary, purpose=self.instance.purpose)
+            except ValidationError as exc:
+                self.add_error("given", exc)
+        return cleaned
+
+
 class ConsentInline(admin.TabularInline):
     model = Consent
+    form = ConsentInlineForm
     extra = 0
-    readonly_fields = ["source_import"]
+    fields = ["purpose", "given", "given_at", "withdrawn_at", "recorded_by", "source_import"]
+    readonly_fields = ["given_at", "withdrawn_at", "recorded_by", "source_import"]
+    can_delete = False  # withdrawn, never erased: the row says when consent was given and withdrawn
 
 
 @admin.register(Beneficiary)
@@ -188,6 +218,27 @@ class BeneficiaryAdmin(PrivateSearchAdminMixin, ImportPreviewAdminMixin, ImportE
         form.actor = request.user  # a class made for this request: its clean() checks conflicts for them
         return form
 
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Consent:
+            return super().save_formset(request, form, formset, change)
+        # Through the service, never formset.save(); the lists are what admin's change message reads.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        for consent_form in formset.forms:
+            if not consent_form.has_changed() or not consent_form.cleaned_data:
+                continue
+            existing = consent_form.instance.pk is not None
+            consent = services.consent_set(
+                beneficiary=form.instance,
+                purpose=consent_form.instance.purpose if existing else consent_form.cleaned_data["purpose"],
+                given=consent_form.cleaned_data["given"],
+                actor=request.user,
+            )
+            if existing:
+                formset.changed_objects.append((consent, ["given"]))
+            elif consent is not None:
+                formset.new_objects.append(consent)
+        return None
+
     def save_model(self, request, obj, form, change):
         # ``obj`` holds the form's values, masked fields emptied: the service re-reads the row under lock.
         updated = services.beneficiary_update(
@@ -229,10 +280,39 @@ class DocumentTypeAdmin(PortalAdminMixin, admin.ModelAdmin):
 
 @admin.register(Document)
 class DocumentAdmin(PortalAdminMixin, admin.ModelAdmin):
+    """Read-only: documents are received on the portal (``services.document_add`` checks the file's real type
+    and size) and verified there (``services.document_verify``); the file opens through the portal, which
+    records who opened it."""
+
     list_display = ["document_type", "beneficiary", "supplied_at", "verified_at"]
     list_select_related = ["document_type", "beneficiary"]
-    raw_id_fields = ["beneficiary"]
-    readonly_fields = ["content_type", "size", "supplied_by", "verified_at", "verified_by"]
+    fields = [
+        "beneficiary",
+        "document_type",
+        "portal_file",
+        "content_type",
+        "size",
+        "note",
+        "supplied_at",
+        "supplied_by",
+        "verified_at",
+        "verified_by",
+    ]
+    readonly_fields = fields
+
+    @admin.display(description=_("file"))
+    def portal_file(self, obj):
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("beneficiaries:document_file", args=[obj.pk]),
+            _("Open the file (opening it is recorded)"),
+        )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(SensitiveAccess)

@@ -9,6 +9,13 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from association.kernel.arabic import normalize_arabic
+from association.kernel.identifiers import (
+    bank_name_for_iban,
+    id_type_for,
+    validate_iban,
+    validate_mobile,
+    validate_national_id,
+)
 from association.kernel.text import mask
 
 
@@ -29,7 +36,9 @@ class Beneficiary(models.Model):
 
     # Opaque id for URLs: the national ID never appears in a URL (DESIGN.md, data protection).
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    national_id = models.CharField(_("national ID / Iqama"), max_length=10, unique=True)
+    national_id = models.CharField(
+        _("national ID / Iqama"), max_length=10, unique=True, validators=[validate_national_id]
+    )
     id_type = models.CharField(_("ID type"), max_length=10, choices=IdType.choices, editable=False)
     first_name = models.CharField(_("first name"), max_length=60)
     father_name = models.CharField(_("father's name"), max_length=60)
@@ -40,10 +49,16 @@ class Beneficiary(models.Model):
     birth_date = models.DateField(_("birth date"))
     nationality = models.CharField(_("nationality"), max_length=60, default="سعودي")
     marital_status = models.CharField(_("marital status"), max_length=10, choices=MaritalStatus.choices)
-    mobile = models.CharField(_("mobile"), max_length=13, db_index=True, help_text=_("Saudi mobile, e.g. 05XXXXXXXX"))
+    mobile = models.CharField(
+        _("mobile"),
+        max_length=13,
+        db_index=True,
+        validators=[validate_mobile],
+        help_text=_("Saudi mobile, e.g. 05XXXXXXXX"),
+    )
     city = models.CharField(_("city"), max_length=60)
     district = models.CharField(_("district"), max_length=80, blank=True)
-    iban = models.CharField(_("IBAN"), max_length=24, blank=True)
+    iban = models.CharField(_("IBAN"), max_length=24, blank=True, validators=[validate_iban])
     bank_name = models.CharField(_("bank"), max_length=120, blank=True, editable=False)
     health_notes = models.TextField(_("health notes"), blank=True)
     disability_notes = models.TextField(_("disability notes"), blank=True)
@@ -60,6 +75,8 @@ class Beneficiary(models.Model):
     # Bumped by every saved edit (profile or household): an edit form carries the version it was
     # opened at, and an edit made from an older one is refused instead of reverting the newer.
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    # Computed from the other fields by ``derive_fields``, never typed.
+    DERIVED_FIELDS = ("name_normalized", "id_type", "bank_name")
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -80,16 +97,22 @@ class Beneficiary(models.Model):
         return self.full_name
 
     def save(self, *args, **kwargs):
-        self.name_normalized = normalize_arabic(self.full_name)
-        if self.national_id:
-            self.id_type = self.IdType.CITIZEN if self.national_id.startswith("1") else self.IdType.RESIDENT
+        self.derive_fields()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None:
-            kwargs["update_fields"] = set(update_fields) | {"name_normalized", "id_type"}
+            kwargs["update_fields"] = set(update_fields) | set(self.DERIVED_FIELDS)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("beneficiaries:detail", kwargs={"public_id": self.public_id})
+
+    def derive_fields(self) -> None:
+        """The one place the derived fields are computed: ``save()`` calls it, and the import (whose
+        ``bulk_create`` calls no ``save()``) calls it for each row."""
+        self.name_normalized = normalize_arabic(self.full_name)
+        if self.national_id:
+            self.id_type = id_type_for(self.national_id)
+        self.bank_name = bank_name_for_iban(self.iban)
 
     @property
     def full_name(self) -> str:
@@ -129,7 +152,9 @@ class HouseholdMember(models.Model):
     )
     relation = models.CharField(_("relation"), max_length=10, choices=Relation.choices)
     name = models.CharField(_("full name"), max_length=200)
-    national_id = models.CharField(_("national ID / Iqama"), max_length=10, blank=True)
+    national_id = models.CharField(
+        _("national ID / Iqama"), max_length=10, blank=True, validators=[validate_national_id]
+    )
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
     monthly_income = models.DecimalField(_("monthly income (SAR)"), max_digits=10, decimal_places=2, default=0)
     health_notes = models.TextField(_("health notes"), blank=True)

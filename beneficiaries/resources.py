@@ -15,7 +15,7 @@ from import_export import resources, widgets
 from association.kernel import spreadsheets
 from association.kernel.arabic import normalize_arabic
 from association.kernel.dates import parse_date_any
-from association.kernel.identifiers import bank_name_for_iban, normalize_iban, normalize_mobile, normalize_national_id
+from association.kernel.identifiers import normalize_iban, normalize_mobile, normalize_national_id
 
 from .models import Beneficiary
 
@@ -280,12 +280,7 @@ class BeneficiaryResource(resources.ModelResource):
         if not instance.nationality:
             instance.nationality = Beneficiary._meta.get_field("nationality").default
         # bulk_create does not call save(): derive what save() would.
-        instance.name_normalized = normalize_arabic(instance.full_name)
-        if instance.national_id:
-            instance.id_type = (
-                Beneficiary.IdType.CITIZEN if instance.national_id.startswith("1") else Beneficiary.IdType.RESIDENT
-            )
-        instance.bank_name = bank_name_for_iban(instance.iban)
+        instance.derive_fields()
         if errors:
             raise ValidationError(errors)
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from association.kernel import registry
 from association.kernel.arabic import normalize_arabic
 from association.kernel.dates import format_dual
-from association.kernel.identifiers import bank_name_for_iban
+from association.kernel.permissions import authorize
 from association.kernel.text import person_name
 from association.kernel.uploads import ALLOWED_DOCUMENT_TYPES, uploaded_file_check
 
@@ -64,13 +64,17 @@ def beneficiary_register(
 ) -> Beneficiary:
     """Register a beneficiary with household and consents, all or nothing.
 
-    ``data`` holds cleaned, normalised field values. Consent to data processing is required: the
-    association may not keep a file without it.
+    ``data`` holds cleaned, normalised field values (checked again here: ``full_clean``). Consent to data
+    processing is required: the association may not keep a file without it.
     """
+    authorize(actor, "beneficiaries.add_beneficiary")
     consents = list(dict.fromkeys(consents))  # a purpose sent twice is one consent, not an IntegrityError
     if Consent.Purpose.DATA_PROCESSING not in consents:
         raise ValidationError({"consents": _("The beneficiary's consent to processing their data is required.")})
-    if Beneficiary.objects.filter(national_id=data["national_id"]).exists():
+    beneficiary = Beneficiary(**data, created_by=actor)
+    # Uniqueness is checked below, with a clear message, and by the database under a savepoint.
+    beneficiary.full_clean(validate_unique=False, validate_constraints=False)
+    if Beneficiary.objects.filter(national_id=beneficiary.national_id).exists():
         raise _duplicate_id_error()
     if not confirm_duplicate:
         full_name = " ".join(data.get(k, "") for k in ("first_name", "father_name", "grandfather_name", "family_name"))
@@ -81,20 +85,31 @@ def beneficiary_register(
         )
         if matches:
             raise PossibleDuplicate(matches)
-    beneficiary = Beneficiary(**data, created_by=actor)
-    beneficiary.bank_name = bank_name_for_iban(beneficiary.iban)
     try:
         # A savepoint so that a concurrent registration of the same ID becomes a field error.
         with transaction.atomic():
             beneficiary.save()
     except IntegrityError:
         raise _duplicate_id_error() from None
-    for member in household:
-        HouseholdMember.objects.create(beneficiary=beneficiary, **member)
+    for row in household:
+        _member_save(HouseholdMember(beneficiary=beneficiary, **row))
     now = timezone.now()
     for purpose in consents:
-        Consent.objects.create(beneficiary=beneficiary, purpose=purpose, given_at=now, recorded_by=actor)
+        consent = Consent(beneficiary=beneficiary, purpose=purpose, given_at=now, recorded_by=actor)
+        consent.full_clean(validate_unique=False, validate_constraints=False)  # one purpose once: deduplicated above
+        consent.save()
     return beneficiary
+
+
+def _member_save(member: HouseholdMember) -> None:
+    """Check a household member's values (``full_clean``) and save it. A member's error belongs to the
+    household list, under the member's name, never to the beneficiary's field of the same name."""
+    try:
+        member.full_clean(exclude=["beneficiary"])
+    except ValidationError as exc:
+        messages = [f"{member.name}: {message}" for message in exc.messages]
+        raise ValidationError({"household": messages}) from None
+    member.save()
 
 
 # --- editing a file: conflicts and history ------------------------------------------------------
@@ -202,13 +217,11 @@ def _household_apply(beneficiary: Beneficiary, rows: list[dict]) -> list[dict]:
             label = member.name
             member_changes = _apply(member, values, MEMBER_FIELDS, MEMBER_SENSITIVE_FIELDS, member=label)
             if member_changes:
-                member.full_clean(exclude=["beneficiary"])
-                member.save()
+                _member_save(member)
                 changes.extend(member_changes)
         else:
             member = HouseholdMember(beneficiary=beneficiary, **values)
-            member.full_clean(exclude=["beneficiary"])
-            member.save()
+            _member_save(member)
             changes.append({"member": member.name, "action": "added"})
     return changes
 
@@ -239,8 +252,7 @@ def beneficiary_update(
     it is). Household rows are described at ``_household_apply``. Every saved edit bumps the version
     and writes one ``BeneficiaryChange``; an edit that changes nothing writes nothing.
     """
-    if not actor.has_perm("beneficiaries.change_beneficiary"):
-        raise PermissionDenied
+    authorize(actor, "beneficiaries.change_beneficiary")
     unknown = set(data) - set(PROFILE_FIELDS)
     if unknown:
         raise ValueError(f"not editable here: {sorted(unknown)}")
@@ -258,7 +270,6 @@ def beneficiary_update(
         changes.extend(_household_apply(locked, household))
     if not changes:
         return locked
-    locked.bank_name = bank_name_for_iban(locked.iban)
     locked.full_clean(validate_unique=False, validate_constraints=False)
     locked.version += 1
     try:
@@ -271,9 +282,25 @@ def beneficiary_update(
     return locked
 
 
+def consent_withdrawal_check(*, beneficiary: Beneficiary, purpose: str) -> None:
+    """Refuse (``ValidationError``) to withdraw consent to processing the person's data while the association
+    still needs it: the apps above say why (kernel registry slot ``beneficiary_open_work``: an open request)."""
+    if purpose != Consent.Purpose.DATA_PROCESSING:
+        return
+    reasons = registry.collect("beneficiary_open_work", beneficiary=beneficiary)
+    if reasons:
+        raise ValidationError(
+            _("Consent to data processing cannot be withdrawn: %(reason)s") % {"reason": " ".join(reasons)},
+            code="in_use",
+        )
+
+
 @transaction.atomic
 def consent_set(*, beneficiary: Beneficiary, purpose: str, given: bool, actor) -> Consent | None:
     """Give or withdraw consent for one purpose; a withdrawal keeps the row with its date."""
+    authorize(actor, "beneficiaries.change_consent")
+    if purpose not in Consent.Purpose.values:
+        raise ValidationError({"purpose": _("Choose one of the purposes listed.")})
     now = timezone.now()
     consent = Consent.objects.select_for_update().filter(beneficiary=beneficiary, purpose=purpose).first()
     if given:
@@ -284,11 +311,7 @@ def consent_set(*, beneficiary: Beneficiary, purpose: str, given: bool, actor) -
             consent.save(update_fields=["given_at", "withdrawn_at", "recorded_by"])
         return consent
     if consent is not None and consent.withdrawn_at is None:
-        if (
-            purpose == Consent.Purpose.DATA_PROCESSING
-            and beneficiary.requests.exclude(status__in=["closed", "withdrawn", "rejected"]).exists()
-        ):
-            raise ValidationError(_("Consent to data processing cannot be withdrawn while a request is open."))
+        consent_withdrawal_check(beneficiary=beneficiary, purpose=purpose)
         consent.withdrawn_at = now
         consent.save(update_fields=["withdrawn_at"])
     return consent
@@ -299,6 +322,7 @@ def document_add(
     *, beneficiary: Beneficiary, document_type: DocumentType, uploaded_file, actor, note: str = ""
 ) -> Document:
     """Store a supplied document after checking its real type (from its bytes) and its size."""
+    authorize(actor, "beneficiaries.add_document")
     content_type = uploaded_file_check(uploaded_file)
     document = Document(
         beneficiary=beneficiary,
@@ -309,6 +333,7 @@ def document_add(
         supplied_by=actor,
         note=note,
     )
+    document.full_clean(exclude=["file"])
     document.file.save(f"upload.{ALLOWED_DOCUMENT_TYPES[content_type]}", uploaded_file, save=False)
     document.save()
     return document
@@ -317,8 +342,7 @@ def document_add(
 @transaction.atomic
 def document_verify(*, document: Document, actor) -> Document:
     """Staff matched the document against the original: record who and when (once)."""
-    if not actor.has_perm("beneficiaries.verify_document"):
-        raise PermissionDenied
+    authorize(actor, "beneficiaries.verify_document")
     document = Document.objects.select_for_update().get(pk=document.pk)
     if document.verified_at is None:
         document.verified_at = timezone.now()
@@ -351,8 +375,9 @@ def sensitive_reveal(*, beneficiary: Beneficiary | None, field: str, actor, item
     """Record that ``actor`` saw a sensitive field in full or opened a file (``item`` says which); refuse
     those who may not (``sensitive_access_allowed``). Only a contact attachment may belong to no
     registered beneficiary."""
+    authorize(actor)
     if not sensitive_access_allowed(actor=actor, beneficiary=beneficiary):
-        raise PermissionDenied
+        raise PermissionDenied(_("You are not allowed to do this."))
     if field not in SensitiveAccess.Field.values:
         raise ValidationError(_("Unknown field."))
     if beneficiary is None and field != SensitiveAccess.Field.CONTACT_ATTACHMENT:
@@ -366,8 +391,7 @@ ACCESS_LOG_PERMISSION = "beneficiaries.view_sensitiveaccess"
 @transaction.atomic
 def sensitive_access_export(*, actor, filters: dict) -> bytes:
     """The access log (as filtered on the review page) as a workbook; exporting it is itself logged."""
-    if not actor.has_perm(ACCESS_LOG_PERMISSION):
-        raise PermissionDenied
+    authorize(actor, ACCESS_LOG_PERMISSION)
     from association.kernel.spreadsheets import Sheet, xlsx_bytes
 
     from .selectors import sensitive_access_list
@@ -416,6 +440,7 @@ def beneficiary_import_record(
 ) -> BulkTransfer:
     """Log an import and record each imported beneficiary's consent to data processing with the
     import as its source. Called by the resource inside the import's own transaction."""
+    authorize(actor, "beneficiaries.import_beneficiary")
     now = timezone.now()
     transfer = BulkTransfer.objects.create(
         kind=BulkTransfer.Kind.IMPORT,
@@ -446,8 +471,7 @@ def beneficiary_import(*, actor, content: bytes, file_name: str, expected_rows: 
     meantime, or a second click confirmed it twice — nothing is imported. Two confirmations racing
     on PostgreSQL meet the unique index on ``national_id``: the loser's import fails whole.
     """
-    if not actor.has_perm("beneficiaries.import_beneficiary"):
-        raise PermissionDenied
+    authorize(actor, "beneficiaries.import_beneficiary")
     from .importing import file_format_for, read_dataset
     from .resources import BeneficiaryResource
 
@@ -484,8 +508,7 @@ def beneficiary_import(*, actor, content: bytes, file_name: str, expected_rows: 
 def beneficiary_export(*, actor, queryset, file_format: str) -> bytes:
     """Every column in full (a data-protection tool: a person's data on request, or the registry for
     the board); only for holders of both permissions, and logged."""
-    if not actor.has_perms(EXPORT_PERMISSIONS):
-        raise PermissionDenied
+    authorize(actor, *EXPORT_PERMISSIONS)
     if file_format not in ("xlsx", "csv"):
         raise ValidationError(_("Choose Excel (.xlsx) or CSV."), code="format")
     from association.kernel import spreadsheets

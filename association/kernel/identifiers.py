@@ -119,3 +119,23 @@ def bank_name_for_iban(iban: str) -> str:
         return ""
     known = SAUDI_BANKS.get(iban[4:6])
     return known[0] if known else ""
+
+
+# --- model field validators: a stored identifier is valid and in its one written form ----------------
+# Forms normalise what people type (``kernel.forms.NationalIdField``...); these refuse, at ``full_clean``,
+# a value that reached a model another way (admin, an import, a service called with raw data).
+
+
+def validate_national_id(value) -> None:
+    if normalize_national_id(value) != value:
+        raise ValidationError(_("Write the ID number as its 10 digits, with nothing between them."), code="form")
+
+
+def validate_mobile(value) -> None:
+    if normalize_mobile(value) != value:
+        raise ValidationError(_("Write the mobile number in its international form, +9665XXXXXXXX."), code="form")
+
+
+def validate_iban(value) -> None:
+    if normalize_iban(value) != value:
+        raise ValidationError(_("Write the IBAN as SA and 22 digits, with nothing between them."), code="form")
