@@ -79,7 +79,9 @@ class DeliveryInline(ReadOnlyInline):
 
 @admin.register(SupportRequest)
 class SupportRequestAdmin(PortalAdminMixin, admin.ModelAdmin):
-    """Status and every lifecycle field are read-only here: the services are the only writers."""
+    """Read-only: a request is opened at the intake desk (a draft with its first status-history row, by
+    ``services.support_request_create_draft``) and changes only through the services of its lifecycle, so
+    no admin path skips a rule or the status history. Admin lists, filters and reads them."""
 
     list_display = ["__str__", "beneficiary", "service_type", "channel", "status", "submitted_at"]
     list_filter = ["status", "service_type", "channel"]
@@ -100,6 +102,16 @@ class SupportRequestAdmin(PortalAdminMixin, admin.ModelAdmin):
         "decided_at",
     ]
     inlines = [StatusChangeInline, StudyInline, VoteInline, DecisionInline, DeliveryInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # Deleting would take the status history, the votes and the decisions with it.
+        return False
 
 
 @admin.register(CommitteeSettings)

@@ -7,9 +7,9 @@ class RequestsAppConfig(AppConfig):
     verbose_name = _("Support requests")
 
     def ready(self):
-        from association.kernel import registry
+        from association.kernel import events, registry
 
-        from . import demo
+        from . import demo, providers, subscribers, timeline
         from .access import researcher_assigned
         from .dashboard import home_panel
 
@@ -20,3 +20,13 @@ class RequestsAppConfig(AppConfig):
 
         # A researcher sees the sensitive data of the people whose requests they are assigned to.
         registry.register("sensitive_access", researcher_assigned)
+        # The registry's pages show the person's requests (requests_app.providers).
+        registry.register("beneficiary_panels", providers.requests_panel, order=20)
+        registry.register("beneficiary_actions", providers.start_request_action, order=20)
+        registry.register("beneficiary_list_columns", providers.open_requests_column, order=20)
+        registry.register("beneficiary_open_work", providers.open_request_reason, order=20)
+        # The request's steps on the ONE timeline (the person's page and the request page).
+        registry.register("timeline", timeline.request_timeline, order=20)
+
+        # A complaint that contests the committee's decision opens the request's one appeal.
+        events.subscribe("complaint_contested_decision", subscribers.appeal_for_contested_decision)

@@ -8,7 +8,7 @@ from django.utils.safestring import SafeString
 from association.kernel.pdf import document, image_data_url, render_pdf
 from association.kernel.text import person_name
 
-from . import services
+from . import selectors
 from .models import CommitteeDecision, Declaration, SupportRequest
 from .wording import decision_statement
 
@@ -26,13 +26,13 @@ def acknowledgment_pdf(pk: int) -> tuple[bytes, str]:
     support_request = _request(pk)
     if not support_request.number:
         raise SupportRequest.DoesNotExist("The request is not submitted yet: it has no acknowledgment.")
-    checklist = services.required_documents_checklist(
+    checklist = selectors.required_documents_checklist(
         beneficiary=support_request.beneficiary, service_type=support_request.service_type
     )
     context = {
         "support_request": support_request,
         "documents": [item.document_type for item in checklist if item.supplied],
-        "decidable_from": services.decidable_from(support_request),
+        "decidable_from": selectors.decidable_from(support_request),
     }
     return render_pdf("requests_app/pdf/acknowledgment.html", context), f"acknowledgment-{_slug(support_request)}.pdf"
 

@@ -69,7 +69,12 @@ class SupportRequest(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("created by")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
     )
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True, editable=False)
     researcher = models.ForeignKey(
@@ -95,9 +100,11 @@ class SupportRequest(models.Model):
         verbose_name_plural = _("support requests")
         permissions = [
             ("process_supportrequest", _("Can receive, submit, register and deliver support requests")),
+            ("refer_supportrequest", _("Can refer a submitted support request to social research")),
             ("research_supportrequest", _("Can carry out the social research of a support request")),
             ("vote_supportrequest", _("Can vote in the research committee")),
             ("decide_supportrequest", _("Can record the research committee's decision")),
+            ("close_supportrequest", _("Can close a support request")),
         ]
 
     def __str__(self):
@@ -111,9 +118,17 @@ class SupportRequest(models.Model):
         """What the beneficiary was asked to bring when the request was returned, while it waits for it."""
         return self.missing_items if self.status == self.Status.INCOMPLETE else []
 
+    def has_signed_declaration(self) -> bool:
+        """Is the declaration signed? Read with the row when it was loaded by
+        ``selectors.request_with_history`` (the ``declaration_signed`` annotation), with one query otherwise."""
+        loaded = getattr(self, "declaration_signed", None)
+        if loaded is not None:
+            return loaded
+        return Declaration.objects.filter(support_request_id=self.pk).exists()
+
     @property
     def decidable_from(self):
-        from .services import decidable_from
+        from .selectors import decidable_from
 
         return decidable_from(self)
 
@@ -292,8 +307,9 @@ class SocialStudy(models.Model):
     referred_at = models.DateTimeField(_("referred at"))
     visit_date = models.DateField(_("visit date"), null=True, blank=True)
     income_sources = models.TextField(_("income sources"), blank=True)
+    # Empty until the researcher records the visit (``study_record``, whose form requires them).
     monthly_income = models.DecimalField(
-        _("household monthly income (SAR)"), max_digits=10, decimal_places=2, null=True
+        _("household monthly income (SAR)"), max_digits=10, decimal_places=2, null=True, blank=True
     )
     monthly_expenses = models.DecimalField(
         _("monthly expenses (SAR)"), max_digits=10, decimal_places=2, null=True, blank=True
@@ -301,7 +317,7 @@ class SocialStudy(models.Model):
     housing = models.CharField(_("housing"), max_length=12, choices=Housing.choices, blank=True)
     health = models.TextField(_("health"), blank=True)
     has_health_condition = models.BooleanField(_("chronic illness or disability in the household"), default=False)
-    household_size = models.PositiveSmallIntegerField(_("household size"), null=True)
+    household_size = models.PositiveSmallIntegerField(_("household size"), null=True, blank=True)
     household_notes = models.TextField(_("household"), blank=True)
     income_per_person = models.DecimalField(
         _("income per person (SAR)"), max_digits=10, decimal_places=2, null=True, editable=False

@@ -1,10 +1,7 @@
-import datetime as dt
-from dataclasses import dataclass, replace
-from typing import Any
+from dataclasses import fields, replace
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -12,14 +9,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from association.kernel.actions import ActionMenu
+from association.kernel.errors import apply_to_form
 from association.kernel.form_tokens import once_per_form
 from association.kernel.http import no_store
 from association.kernel.pagination import paginate
 from association.kernel.pdf import document_kinds
 from association.kernel.permissions import staff_view
-from beneficiaries.models import Beneficiary, Document, DocumentType
+from beneficiaries.models import Beneficiary, DocumentType
 
-from . import services
+from . import selectors, services
 from .forms import (
     AppealForm,
     DecideForm,
@@ -36,21 +34,11 @@ from .forms import (
     StudyForm,
     VoteForm,
 )
-from .models import CommitteeVote, ServiceType, SocialStudy, SupportRequest
+from .models import ServiceType, SocialStudy, SupportRequest
 
 VIEW = "requests_app.view_supportrequest"
 PROCESS = "requests_app.process_supportrequest"
 S = SupportRequest.Status
-PDF_KINDS = ("acknowledgment", "declaration", "decision", "minutes")
-
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    """A service's error next to its field when the form has that field, above the form otherwise."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 def _get_request(pk) -> SupportRequest:
@@ -72,13 +60,13 @@ def request_new(request, public_id):
                 beneficiary=beneficiary, actor=request.user, **form.cleaned_data
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_to_form(form, exc)
         else:
             messages.success(request, _("The request draft is opened."))
             return redirect(support_request)
     service_types = ServiceType.objects.filter(is_active=True).prefetch_related("required_documents")
     checklists = [
-        (st, services.required_documents_checklist(beneficiary=beneficiary, service_type=st)) for st in service_types
+        (st, selectors.required_documents_checklist(beneficiary=beneficiary, service_type=st)) for st in service_types
     ]
     return render(
         request, "requests_app/request_new.html", {"form": form, "beneficiary": beneficiary, "checklists": checklists}
@@ -86,112 +74,6 @@ def request_new(request, public_id):
 
 
 # ---- the request page -----------------------------------------------------------------------------------
-
-
-@dataclass
-class TimelineEntry:
-    at: Any
-    kind: str
-    title: str
-    detail: str = ""
-    actor: Any = None
-
-
-def _timeline(support_request: SupportRequest, user) -> list[TimelineEntry]:
-    """Every step in time order: status changes, contacts, documents, study, votes, decisions, deliveries."""
-    entries = []
-    for change in support_request.status_changes.select_related("actor"):
-        title = change.get_new_status_display()
-        if change.old_status:
-            title = f"{change.get_old_status_display()} ← {title}"
-        entries.append(TimelineEntry(change.at, "status", title, change.reason, change.actor))
-    # A complaint about the viewer (its entry, corrections and answer) is not shown to them.
-    for contact in support_request.contacts.visible_to(user).select_related("channel", "recorded_by"):
-        entries.append(
-            TimelineEntry(
-                contact.created_at,
-                "contact",
-                f"{contact.get_purpose_display()} · {contact.channel}",
-                contact.subject,
-                contact.recorded_by,
-            )
-        )
-    documents = Document.objects.filter(beneficiary_id=support_request.beneficiary_id).select_related(
-        "document_type", "supplied_by", "verified_by"
-    )
-    for document in documents:
-        entries.append(
-            TimelineEntry(
-                document.supplied_at,
-                "document",
-                _("Document supplied: %(name)s") % {"name": document.document_type},
-                "",
-                document.supplied_by,
-            )
-        )
-        if document.verified_at:
-            entries.append(
-                TimelineEntry(
-                    document.verified_at,
-                    "document",
-                    _("Document verified: %(name)s") % {"name": document.document_type},
-                    "",
-                    document.verified_by,
-                )
-            )
-    declaration = getattr(support_request, "declaration", None)
-    if declaration is not None:
-        entries.append(
-            TimelineEntry(
-                declaration.signed_at,
-                "declaration",
-                _("Declaration signed (%(method)s)") % {"method": declaration.get_method_display()},
-                "",
-                declaration.witness,
-            )
-        )
-    for study in support_request.studies.select_related("researcher"):
-        if study.assessed_at:
-            entries.append(
-                TimelineEntry(
-                    study.assessed_at,
-                    "study",
-                    _("Social research assessment recorded"),
-                    _("Eligibility score: %(score)s") % {"score": study.score if study.score is not None else "—"},
-                    study.researcher,
-                )
-            )
-    for vote in support_request.votes.select_related("member"):
-        entries.append(
-            TimelineEntry(
-                vote.at,
-                "vote",
-                _("Committee vote: %(vote)s") % {"vote": vote.get_vote_display()},
-                vote.note,
-                vote.member,
-            )
-        )
-    for decision in support_request.decisions.select_related("chair"):
-        entries.append(
-            TimelineEntry(
-                decision.decided_at,
-                "decision",
-                _("Committee decision: %(outcome)s") % {"outcome": decision.get_outcome_display()},
-                decision.reasons,
-                decision.chair,
-            )
-        )
-    for delivery in support_request.deliveries.select_related("delivered_by"):
-        entries.append(
-            TimelineEntry(
-                delivery.recorded_at,
-                "delivery",
-                _("Delivery: %(what)s") % {"what": delivery.what},
-                delivery.receipt_note,
-                delivery.delivered_by,
-            )
-        )
-    return sorted(entries, key=lambda e: e.at)
 
 
 # The form of each action, by its code; built only for the actions the user is offered.
@@ -210,23 +92,19 @@ ACTION_FORMS = {
 }
 
 
-def _render_detail(request, support_request: SupportRequest, status=200, document_forms=None, **bound_forms):
-    """The request page. What the user may do comes from ``services.request_actions``; each action's form is
-    a fresh one, or the bound one that was just refused (its errors next to its fields, the typed data kept)."""
-    user = request.user
-    current_study = support_request.studies.select_related("researcher", "rule_set").first()
-    votes = list(support_request.votes.filter(committee_round=support_request.committee_round).select_related("member"))
-    opens = services.decidable_from(support_request)
-    decisions = list(support_request.decisions.select_related("chair"))
-    context = {
-        "support_request": support_request,
-        "study": current_study,
-        "my_vote": next((v for v in votes if v.member_id == user.pk), None),
-    }
-    actions = services.request_actions(support_request, user)
+def _render_detail(request, pk, status=200, document_forms=None, **bound_forms):
+    """The request page, as ``selectors.request_detail`` reads it for this user (what they may do included);
+    each action's form is a fresh one, or the bound one that was just refused (its errors next to its fields,
+    the typed data kept)."""
+    try:
+        support_request = selectors.request_with_history(pk)
+    except SupportRequest.DoesNotExist:
+        raise Http404 from None
+    detail = selectors.request_detail(support_request=support_request, user=request.user)
+    context = {"study": detail.study, "my_vote": detail.my_vote}
     forms = {
         action.code: bound_forms.get(action.code) or ACTION_FORMS[action.code](support_request, context)
-        for action in actions
+        for action in detail.actions
         if action.code in ACTION_FORMS
     }
     for code, form in bound_forms.items():
@@ -236,49 +114,44 @@ def _render_detail(request, support_request: SupportRequest, status=200, documen
                 for message in errors:
                     messages.error(request, message)
     document_forms = document_forms or {}
-    missing = [
-        replace(item, form=document_forms.get(item.document_type.pk) or MissingDocumentForm(item.document_type))
-        if item.document_type is not None
-        else item
-        for item in services.still_missing(support_request, user)
-    ]
-    context.update(
-        {
-            "checklist": services.required_documents_checklist(
-                beneficiary=support_request.beneficiary, service_type=support_request.service_type
-            ),
-            "missing": missing,
-            "declaration": getattr(support_request, "declaration", None),
-            "timeline": _timeline(support_request, request.user),
-            "votes": votes,
-            "votes_cast": sum(1 for v in votes if v.vote != CommitteeVote.Vote.RECUSED),
-            "quorum": services.quorum_required() if "decide" in forms else None,
-            "decidable_from": opens,
-            "is_decidable": opens is not None and timezone.now() >= opens,
-            "decisions": decisions,
-            "deliveries": list(support_request.deliveries.select_related("delivered_by")),
-            "pdfs": [kind for kind in PDF_KINDS if _pdf_available(support_request, kind, decisions)],
-            "actions": ActionMenu.of(actions, forms),
-            "forms": forms,
-        }
-    )
+    context = {
+        **{field.name: getattr(detail, field.name) for field in fields(detail)},
+        "missing": [
+            replace(item, form=document_forms.get(item.document_type.pk) or MissingDocumentForm(item.document_type))
+            if item.document_type is not None
+            else item
+            for item in detail.missing
+        ],
+        "actions": ActionMenu.of(detail.actions, forms),
+        "forms": forms,
+    }
     return render(request, "requests_app/request_detail.html", context, status=status)
 
 
 @staff_view(VIEW)
 def request_detail(request, pk):
-    return _render_detail(request, _get_request(pk))
+    return _render_detail(request, pk)
+
+
+def _refused_step(request, support_request, target) -> bool:
+    """Ask the lifecycle before reading the form: a step the table does not have from the request's status is
+    a message on the request page (``True``); one the user may not take is ``PermissionDenied`` (403)."""
+    if target is None:
+        return False
+    try:
+        services.check_step(support_request, actor=request.user, to=target)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return True
+    return False
 
 
 def _step(request, pk, *, form_class, form_key, target, call, success):
-    """The shape of every action: check the role against the table, validate, call the service, redirect;
-    on a refusal re-render the page with the error next to the field and the typed data kept."""
+    """The shape of every action: ask the lifecycle, validate, call the service, redirect; on a refusal
+    re-render the page with the error next to the field and the typed data kept."""
     support_request = _get_request(pk)
-    if target is not None and not services.can_transition(request.user, support_request.status, target):
-        if target not in services.TRANSITIONS.get(support_request.status, {}):
-            messages.error(request, _("This step is not possible in the request's current status."))
-            return redirect(support_request)
-        raise PermissionDenied
+    if _refused_step(request, support_request, target):
+        return redirect(support_request)
     form = form_class(request.POST, request.FILES, prefix=form_key) if form_class else None
     if form is None or form.is_valid():
         try:
@@ -288,19 +161,19 @@ def _step(request, pk, *, form_class, form_key, target, call, success):
                 for message in exc.messages:
                     messages.error(request, message)
                 return redirect(support_request)
-            _apply_errors(form, exc)
+            apply_to_form(form, exc)
         else:
             messages.success(request, success)
             return redirect(support_request)
-    return _render_detail(request, support_request, status=400, **{form_key: form})
+    return _render_detail(request, support_request.pk, status=400, **{form_key: form})
 
 
 @require_POST
 @staff_view(VIEW, PROCESS)
 def request_submit(request, pk):
     support_request = _get_request(pk)
-    if not services.can_transition(request.user, support_request.status, S.SUBMITTED):
-        raise PermissionDenied
+    if _refused_step(request, support_request, S.SUBMITTED):
+        return redirect(support_request)
     try:
         services.support_request_submit(support_request=support_request, actor=request.user)
     except ValidationError as exc:
@@ -376,35 +249,27 @@ def request_to_committee(request, pk):
     )
 
 
-def _my_study(request, support_request) -> SocialStudy:
-    study = support_request.studies.first()
-    if study is None or not (request.user.is_superuser or study.researcher_id == request.user.pk):
-        raise PermissionDenied
-    return study
-
-
 @require_POST
 @staff_view(VIEW, "requests_app.research_supportrequest")
 def study_record(request, pk):
     support_request = _get_request(pk)
-    study = _my_study(request, support_request)
+    study = services.study_for(support_request=support_request, actor=request.user)
     form = StudyForm(request.POST, instance=SocialStudy.objects.get(pk=study.pk), prefix="study")
     if form.is_valid():
         try:
             services.study_record(study=study, actor=request.user, data=form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_to_form(form, exc)
         else:
             messages.success(request, _("The assessment is recorded and scored."))
             return redirect(support_request)
-    return _render_detail(request, support_request, status=400, study=form)
+    return _render_detail(request, support_request.pk, status=400, study=form)
 
 
 @require_POST
 @staff_view(VIEW, "requests_app.research_supportrequest")
 def study_recommend(request, pk):
-    support_request = _get_request(pk)
-    study = _my_study(request, support_request)
+    study = services.study_for(support_request=_get_request(pk), actor=request.user)
     return _step(
         request,
         pk,
@@ -526,7 +391,7 @@ def declaration_sign(request, pk):
                 signature_data=form.cleaned_data["signature_data"],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_to_form(form, exc)
         else:
             messages.success(request, _("The declaration is signed."))
             return redirect(support_request)
@@ -563,14 +428,14 @@ def document_supply(request, pk, type_pk):
                 actor=request.user,
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_to_form(form, exc)
         else:
             if form.cleaned_data["verified"]:
                 messages.success(request, _("%(document)s is received and verified.") % {"document": document_type})
             else:
                 messages.success(request, _("%(document)s is received.") % {"document": document_type})
             return redirect(support_request.get_absolute_url() + "#missing-items")
-    return _render_detail(request, support_request, status=400, document_forms={document_type.pk: form})
+    return _render_detail(request, support_request.pk, status=400, document_forms={document_type.pk: form})
 
 
 @require_POST
@@ -593,23 +458,13 @@ def document_verify(request, pk, type_pk):
 # ---- documents ------------------------------------------------------------------------------------------
 
 
-def _pdf_available(support_request, kind, decisions) -> bool:
-    if kind == "acknowledgment":
-        return bool(support_request.number)
-    if kind == "declaration":
-        return hasattr(support_request, "declaration")
-    if kind == "decision":
-        return bool(decisions)
-    return bool(decisions) or support_request.status == S.AWAITING_COMMITTEE
-
-
 @no_store  # the request's documents carry the person's data
 @staff_view(VIEW)
 def request_pdf(request, pk, kind):
-    if kind not in PDF_KINDS:
+    if kind not in selectors.PDF_KINDS:
         raise Http404
     support_request = _get_request(pk)
-    if not _pdf_available(support_request, kind, list(support_request.decisions.all())):
+    if not selectors.pdf_available(support_request, kind):
         raise Http404
     try:
         data, filename = document_kinds()[kind](support_request.pk)
@@ -623,73 +478,26 @@ def request_pdf(request, pk, kind):
 # ---- lists ----------------------------------------------------------------------------------------------
 
 
-def _with_list_data(queryset):
-    return queryset.select_related("beneficiary", "service_type", "channel", "researcher")
-
-
 @staff_view(VIEW)
 def request_list(request):
     form = RequestFilterForm(request.GET or None)
-    queryset = _with_list_data(SupportRequest.objects.all())
-    if form.is_valid():
-        data = form.cleaned_data
-        if data["status"]:
-            queryset = queryset.filter(status=data["status"])
-        for field in ("service_type", "channel", "researcher"):
-            if data[field]:
-                queryset = queryset.filter(**{field: data[field]})
-        if data["overdue"]:
-            queryset = queryset.filter(services.overdue_filter())
-    return render(request, "requests_app/request_list.html", {"page": paginate(request, queryset), "form": form})
-
-
-@dataclass
-class AgendaRow:
-    support_request: SupportRequest
-    decidable_from: dt.datetime
-    days_left: int
-
-
-def agenda_rows(queryset, now=None) -> list[AgendaRow]:
-    now = now or timezone.now()
-    today = now.astimezone(services.RIYADH).date()
-    rows = []
-    for support_request in queryset:
-        opens = services.decidable_from(support_request)
-        rows.append(AgendaRow(support_request, opens, max((opens.date() - today).days, 0)))
-    return rows
-
-
-def agenda_queryset(user):
-    current_round = Q(votes__committee_round=F("committee_round"))
-    return (
-        _with_list_data(SupportRequest.objects.filter(status=S.AWAITING_COMMITTEE))
-        .annotate(
-            n_votes=Count("votes", filter=current_round & ~Q(votes__vote=CommitteeVote.Vote.RECUSED)),
-            voted_by_me=Exists(
-                CommitteeVote.objects.filter(
-                    support_request=OuterRef("pk"), committee_round=OuterRef("committee_round"), member=user.pk
-                )
-            ),
-        )
-        .order_by("submitted_at", "pk")
-    )
+    filters = form.cleaned_data if form.is_valid() else {}
+    page = paginate(request, selectors.request_list(filters=filters))
+    return render(request, "requests_app/request_list.html", {"page": page, "form": form})
 
 
 @staff_view(VIEW, "requests_app.vote_supportrequest")
 def committee_agenda(request):
     """Requests awaiting the committee, oldest first, with the days left before each may be decided."""
-    page = paginate(request, agenda_queryset(request.user))
+    page = paginate(request, selectors.agenda_queryset(request.user))
     return render(
         request,
         "requests_app/agenda.html",
-        {"page": page, "rows": agenda_rows(page.object_list), "quorum": services.quorum_required()},
+        {"page": page, "rows": selectors.agenda_rows(page.object_list), "quorum": selectors.quorum_required()},
     )
 
 
 @staff_view(VIEW, "requests_app.research_supportrequest")
 def research_assignments(request):
-    queryset = _with_list_data(SupportRequest.objects.filter(status=S.IN_RESEARCH, researcher=request.user)).order_by(
-        "submitted_at", "pk"
-    )
-    return render(request, "requests_app/assignments.html", {"page": paginate(request, queryset)})
+    page = paginate(request, selectors.research_assignments(user=request.user))
+    return render(request, "requests_app/assignments.html", {"page": page})

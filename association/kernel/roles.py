@@ -43,6 +43,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_crud("beneficiaries.consent", "view", "add", "change"),
         *_crud("requests_app.supportrequest", "add", "change"),
         "requests_app.process_supportrequest",
+        "requests_app.refer_supportrequest",
+        "requests_app.close_supportrequest",
         *_crud("surveys.survey", "view"),  # surveys: print in-person QR codes, batch invitations
         *_crud("surveys.invitation", "view", "add"),
         *_crud("channels_log.contactentry", "add"),
@@ -68,11 +70,13 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_READ_REGISTRY,
         "requests_app.vote_supportrequest",
         "requests_app.decide_supportrequest",
+        "requests_app.refer_supportrequest",
         "surveys.view_results",
         *_crud("surveys.improvementaction", "view"),
     ],
     Role.MANAGER: [
         *_READ_REGISTRY,
+        "requests_app.close_supportrequest",
         "beneficiaries.view_sensitive",
         *_crud("beneficiaries.consent", "view"),
         *_crud("beneficiaries.sensitiveaccess", "view"),

@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from requests_app import services
 from requests_app.models import EligibilityRule, EligibilityRuleSet, SupportRequest
@@ -76,9 +76,8 @@ def test_only_the_assigned_researcher_records_and_recommends(officer, researcher
 
     other = make_user(Role.SOCIAL_RESEARCHER)
     study = open_study(submitted_request(officer), officer, researcher)
-    with pytest.raises(ValidationError) as info:
+    with pytest.raises(PermissionDenied):
         services.study_record(study=study, actor=other, data={"household_size": 2})
-    assert info.value.code == "forbidden"
 
 
 def test_recommendation_needs_the_assessment_and_reasons_then_goes_to_the_committee(officer, researcher):
@@ -102,11 +101,10 @@ def test_only_the_assigned_researcher_returns_a_case_as_incomplete(officer, rese
 
     support_request = submitted_request(officer)
     open_study(support_request, officer, researcher)
-    with pytest.raises(ValidationError) as info:
+    with pytest.raises(PermissionDenied):
         services.support_request_return_incomplete(
             support_request=support_request, actor=make_user(Role.SOCIAL_RESEARCHER), note="صك الإعالة"
         )
-    assert info.value.code == "forbidden"
     services.support_request_return_incomplete(support_request=support_request, actor=researcher, note="صك الإعالة")
     support_request.refresh_from_db()
     assert support_request.status == S.INCOMPLETE and support_request.missing_items == ["صك الإعالة"]
