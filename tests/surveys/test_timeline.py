@@ -60,3 +60,18 @@ def test_the_timeline_lines_cost_the_same_queries_for_one_invitation_and_for_man
         invitation = open_invitation(survey, beneficiary=beneficiary)
         services.response_submit(token=invitation.token, answers=answers_for(invitation.version, score=3))
     assert count() == one == 1
+
+
+def test_the_beneficiary_timeline_page_shows_the_survey_lines(client_for, officer):
+    from django.urls import reverse
+
+    beneficiary = consenting_beneficiary()
+    invitation = open_invitation(beneficiary=beneficiary)
+    services.response_submit(token=invitation.token, answers=answers_for(invitation.version, rating=1))
+
+    page = client_for(officer).get(reverse("beneficiaries:timeline", args=[beneficiary.public_id]))
+
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert html.count('data-kind="survey"') == 2
+    assert "درجة منخفضة" in html  # the answer's low-score badge
