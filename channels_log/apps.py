@@ -27,3 +27,16 @@ class ChannelsLogConfig(AppConfig):
         registry.register("desk_panels", contact_providers.recent_contacts_panel, order=10)
         registry.register("timeline", contact_providers.contacts_timeline, order=30)
         registry.register("timeline", message_providers.messages_timeline, order=40)
+
+        # The outbox learns its events and what messages are about from the apps that send (cases here).
+        from django.db.models.signals import post_migrate
+
+        from channels_log.cases import messages as case_messages
+        from channels_log.cases import subscribers as case_subscribers
+        from channels_log.messaging.services import message_templates_ensure
+
+        case_messages.register()
+        # Every registered event gets its default wording once the tables exist (never overwriting an edit).
+        post_migrate.connect(message_templates_ensure, sender=self, dispatch_uid="channels_log.message_templates")
+        # A low survey score opens a follow-up contact and case.
+        case_subscribers.subscribe_all()

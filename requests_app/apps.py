@@ -20,6 +20,10 @@ class RequestsAppConfig(AppConfig):
 
         # A researcher sees the sensitive data of the people whose requests they are assigned to.
         registry.register("sensitive_access", researcher_assigned)
+        # The lifecycle's messages: the outbox learns them from here (requests_app.messages).
+        from . import messages
+
+        messages.register()
         # The registry's pages show the person's requests (requests_app.providers).
         registry.register("beneficiary_panels", providers.requests_panel, order=20)
         registry.register("beneficiary_actions", providers.start_request_action, order=20)

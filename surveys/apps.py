@@ -16,3 +16,7 @@ class SurveysConfig(AppConfig):
         registry.register("timeline", selectors.timeline_items, order=60)
         registry.register("demo", demo.seed, order=60)
         subscribers.subscribe_all()
+        # The invitation's message: the outbox learns it from here (surveys.messages).
+        from . import messages
+
+        messages.register()

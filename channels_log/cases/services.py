@@ -14,11 +14,15 @@ from django.utils.translation import gettext as _
 
 from association.calendar import add_working_days
 from association.channels import Channel, system_channel
+from association.kernel import events, lifecycle
+from association.kernel.permissions import authorize
 from association.kernel.roles import Role
 from association.kernel.text import person_name
 from channels_log.contacts.models import ContactEntry
 
+from . import messages as case_messages
 from .models import Case, CaseEvent, ResponseTarget
+from .selectors import cases_overdue
 
 logger = logging.getLogger(__name__)
 
@@ -37,14 +41,18 @@ PUBLIC_KINDS = (Case.Kind.INQUIRY, Case.Kind.COMPLAINT, Case.Kind.SUGGESTION)
 # --- Cases: the lifecycle in one table ---
 
 S = Case.Status
-# From each status, the statuses a case may go to. Answering or closing needs ``change_case``;
-# closing a complaint needs its outcome; reopening needs a reason.
-TRANSITIONS: dict[str, set[str]] = {
-    S.OPEN: {S.IN_PROGRESS, S.ANSWERED, S.CLOSED},
-    S.IN_PROGRESS: {S.ANSWERED, S.CLOSED},
-    S.ANSWERED: {S.CLOSED, S.IN_PROGRESS},
-    S.CLOSED: {S.IN_PROGRESS},
+CHANGE = "channels_log.change_case"
+ASSIGN = "channels_log.assign_case"
+# From each status, the statuses a case may go to and the permission each step needs (``kernel.lifecycle``).
+# Closing a complaint needs its outcome; closing an unanswered case and reopening need a reason.
+TRANSITIONS: dict[str, dict[str, str]] = {
+    S.OPEN: {S.IN_PROGRESS: CHANGE, S.ANSWERED: CHANGE, S.CLOSED: CHANGE},
+    S.IN_PROGRESS: {S.ANSWERED: CHANGE, S.CLOSED: CHANGE},
+    S.ANSWERED: {S.CLOSED: CHANGE, S.IN_PROGRESS: CHANGE},
+    S.CLOSED: {S.IN_PROGRESS: CHANGE},
 }
+CASE_CLOSED = "case_closed"
+COMPLAINT_CONTESTED_DECISION = "complaint_contested_decision"
 
 # Unambiguous upper-case letters and digits: 32**9 references, so a reference alone is not guessable
 # and the sender's mobile is asked for as well.
@@ -52,19 +60,14 @@ _REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 
 def can_change_status(case: Case, new_status: str) -> bool:
-    return new_status in TRANSITIONS.get(case.status, set())
+    return lifecycle.allowed(TRANSITIONS, case.status, new_status)
 
 
-def _new_reference() -> str:
+def new_reference() -> str:
     while True:
         reference = "C" + "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(9))
         if not Case.objects.filter(reference=reference).exists():
             return reference
-
-
-def _require(actor, perm: str) -> None:
-    if actor is None or not actor.has_perm(perm):
-        raise PermissionDenied
 
 
 def _locked(case: Case) -> Case:
@@ -78,13 +81,29 @@ def _event(case: Case, action: str, *, actor, at, old_status: str = "", new_stat
     )
 
 
+def _history(action: str):
+    """The case's audit row for one lifecycle step (``kernel.lifecycle.transition``'s ``audit``)."""
+
+    def write(*, obj, old, new, actor, reason, at):
+        return _event(obj, action, actor=actor, at=at, old_status=old, new_status=new, note=reason)
+
+    return write
+
+
+def _move(case: Case, to: str, *, actor, action: str, now, note: str = "", event=None, **fields) -> Case:
+    """The one way a case's status changes: the table, its permission, ``full_clean``, the history row."""
+    return lifecycle.transition(
+        case, to=to, actor=actor, table=TRANSITIONS, reason=note, audit=_history(action), event=event, now=now, **fields
+    )
+
+
 @transaction.atomic
 def case_open(
     *, contact: ContactEntry, actor, staff_subject=None, support_request=None, contests_decision=False
 ) -> Case:
-    """Open the case for an incoming inquiry, complaint or suggestion — or a follow-up the surveys app
-    asks for — with due dates from its target. A case the portal opens itself (``actor=None``: the
-    public form, a survey follow-up) goes to the duty officer (``case_duty_officer``)."""
+    """Open the case for an incoming inquiry, complaint or suggestion — or a low-score follow-up — with due
+    dates from its target. A case the portal opens itself (``actor=None``: the public form, a survey
+    follow-up) goes to the duty officer (``case_duty_officer``)."""
     kind = OPENABLE_KINDS.get(contact.purpose)
     if kind is None:
         raise ValidationError({"purpose": _("Only inquiries, complaints, suggestions and follow-ups open a case.")})
@@ -95,8 +114,8 @@ def case_open(
     now = timezone.now()
     first_days, resolution_days = ResponseTarget.days_for(kind)
     mobile = contact.contact_mobile or (contact.beneficiary.mobile if contact.beneficiary_id else "")
-    case = Case.objects.create(
-        reference=_new_reference(),
+    case = Case(
+        reference=new_reference(),
         kind=kind,
         contact=contact,
         mobile=mobile,
@@ -107,6 +126,8 @@ def case_open(
         first_response_due=add_working_days(now, first_days),
         resolution_due=add_working_days(now, resolution_days),
     )
+    case.full_clean()
+    case.save()
     _event(case, CaseEvent.Action.OPENED, actor=actor, at=now, new_status=case.status)
     if actor is None:
         duty_officer = case_duty_officer(exclude=staff_subject)
@@ -121,7 +142,7 @@ def case_open(
 
 
 def _handles_cases(user) -> bool:
-    return user.is_active and user.has_perm("channels_log.change_case")
+    return user.is_active and user.has_perm(CHANGE)
 
 
 def case_duty_officer(*, exclude=None):
@@ -154,30 +175,22 @@ def case_duty_officer(*, exclude=None):
     return None
 
 
-def _may_handle(case: Case, actor) -> None:
-    """A complaint about a staff member is never handled by that member."""
-    if case.staff_subject_id is not None and case.staff_subject_id == actor.pk:
+def _handled_by(case: Case, actor, perm: str = CHANGE) -> Case:
+    """Authorize ``actor`` and lock the case; a complaint about a staff member is never handled by that member."""
+    authorize(actor, perm, obj=case)
+    locked = _locked(case)
+    if locked.staff_subject_id is not None and locked.staff_subject_id == actor.pk:
         raise PermissionDenied
-
-
-def _move(case: Case, new_status: str, *, actor, action: str, now, note: str = "") -> None:
-    if not can_change_status(case, new_status):
-        raise ValidationError(
-            _("A case that is %(old)s cannot become %(new)s.")
-            % {"old": case.get_status_display(), "new": Case.Status(new_status).label}
-        )
-    old = case.status
-    case.status = new_status
-    _event(case, action, actor=actor, at=now, old_status=old, new_status=new_status, note=note)
+    return locked
 
 
 @transaction.atomic
 def case_assign(*, case: Case, assignee, actor) -> Case:
-    _require(actor, "channels_log.assign_case")
+    authorize(actor, ASSIGN, obj=case)
     case = _locked(case)
     if assignee.pk == case.staff_subject_id:
         raise ValidationError({"assignee": _("A complaint about a staff member cannot be assigned to that member.")})
-    if not assignee.is_active or not assignee.has_perm("channels_log.change_case"):
+    if not assignee.is_active or not assignee.has_perm(CHANGE):
         raise ValidationError({"assignee": _("This user does not handle cases.")})
     if case.assignee_id == assignee.pk:
         return case
@@ -190,43 +203,39 @@ def case_assign(*, case: Case, assignee, actor) -> Case:
 @transaction.atomic
 def case_start(*, case: Case, actor) -> Case:
     """Take the case up: the first response (acknowledgement) counts from here."""
-    _require(actor, "channels_log.change_case")
-    case = _locked(case)
-    _may_handle(case, actor)
+    case = _handled_by(case, actor)
     now = timezone.now()
-    _move(case, S.IN_PROGRESS, actor=actor, action=CaseEvent.Action.STARTED, now=now)
-    fields = ["status"]
+    fields = {}
     if case.first_response_at is None:
-        case.first_response_at = now
-        fields.append("first_response_at")
+        fields["first_response_at"] = now
     if case.assignee_id is None:
-        case.assignee = actor
-        fields.append("assignee")
-    case.save(update_fields=fields)
-    return case
+        fields["assignee"] = actor
+    return _move(case, S.IN_PROGRESS, actor=actor, action=CaseEvent.Action.STARTED, now=now, **fields)
 
 
 @transaction.atomic
 def case_answer(*, case: Case, response: str, channel: Channel, actor) -> Case:
     """Record the answer and the channel it went by; the answer is also logged as an outgoing contact."""
-    _require(actor, "channels_log.change_case")
-    case = _locked(case)
-    _may_handle(case, actor)
+    case = _handled_by(case, actor)
     response = (response or "").strip()
     if not response:
         raise ValidationError({"response": _("Write the answer given to the sender.")})
     if not channel.is_active:
         raise ValidationError({"channel": _("This channel is no longer in use.")})
     now = timezone.now()
-    _move(case, S.ANSWERED, actor=actor, action=CaseEvent.Action.ANSWERED, now=now, note=response)
-    case.response = response
-    case.response_channel = channel
-    case.answered_at = now
-    if case.first_response_at is None:
-        case.first_response_at = now
-    if case.assignee_id is None:
-        case.assignee = actor
-    case.save(update_fields=["status", "response", "response_channel", "answered_at", "first_response_at", "assignee"])
+    case = _move(
+        case,
+        S.ANSWERED,
+        actor=actor,
+        action=CaseEvent.Action.ANSWERED,
+        now=now,
+        note=response,
+        response=response,
+        response_channel=channel,
+        answered_at=now,
+        first_response_at=case.first_response_at or now,
+        assignee=case.assignee if case.assignee_id else actor,
+    )
     contact = case.contact
     ContactEntry.objects.create(
         channel=channel,
@@ -248,9 +257,7 @@ def case_answer(*, case: Case, response: str, channel: Channel, actor) -> Case:
 @transaction.atomic
 def case_set_outcome(*, case: Case, outcome: str, actor, note: str = "", support_request=None) -> Case:
     """Record how a complaint ended; a referral names the support request it went to."""
-    _require(actor, "channels_log.change_case")
-    case = _locked(case)
-    _may_handle(case, actor)
+    case = _handled_by(case, actor)
     if case.kind != Case.Kind.COMPLAINT:
         raise ValidationError(_("Only complaints have an outcome."))
     if outcome not in Case.Outcome.values:
@@ -266,6 +273,7 @@ def case_set_outcome(*, case: Case, outcome: str, actor, note: str = "", support
     case.outcome = outcome
     case.outcome_note = note
     case.support_request = support_request
+    case.full_clean()
     case.save(update_fields=["outcome", "outcome_note", "support_request"])
     _event(
         case,
@@ -279,47 +287,45 @@ def case_set_outcome(*, case: Case, outcome: str, actor, note: str = "", support
 
 @transaction.atomic
 def case_close(*, case: Case, actor, note: str = "") -> Case:
-    _require(actor, "channels_log.change_case")
-    case = _locked(case)
-    _may_handle(case, actor)
+    """Close the case; publishes ``case_closed(case_id)`` after the commit (surveys may invite the sender of a
+    closed complaint to a survey)."""
+    case = _handled_by(case, actor)
     if case.kind == Case.Kind.COMPLAINT and not case.outcome:
         raise ValidationError(_("Record the complaint's outcome before closing it."))
     if case.status != S.ANSWERED and not note.strip():
         raise ValidationError({"note": _("Say why the case is closed without an answer.")})
     now = timezone.now()
-    _move(case, S.CLOSED, actor=actor, action=CaseEvent.Action.CLOSED, now=now, note=note)
-    case.closed_at = now
-    case.save(update_fields=["status", "closed_at"])
-    if case.kind == Case.Kind.COMPLAINT and case.contact.beneficiary_id:
-        # Imported here: surveys opens follow-up contacts through this module.
-        from surveys.services import invitation_for_event
-
-        invitation_for_event(trigger="complaint_closed", beneficiary=case.contact.beneficiary, case=case, actor=actor)
-    return case
+    return _move(
+        case,
+        S.CLOSED,
+        actor=actor,
+        action=CaseEvent.Action.CLOSED,
+        now=now,
+        note=note,
+        event=CASE_CLOSED,
+        closed_at=now,
+    )
 
 
 @transaction.atomic
 def case_reopen(*, case: Case, actor, reason: str) -> Case:
-    _require(actor, "channels_log.change_case")
-    case = _locked(case)
-    _may_handle(case, actor)
+    case = _handled_by(case, actor)
     if not (reason or "").strip():
         raise ValidationError({"reason": _("Say why the case is reopened.")})
     if case.status not in (S.ANSWERED, S.CLOSED):
         raise ValidationError(_("Only an answered or closed case can be reopened."))
-    _move(case, S.IN_PROGRESS, actor=actor, action=CaseEvent.Action.REOPENED, now=timezone.now(), note=reason)
-    case.closed_at = None
-    case.save(update_fields=["status", "closed_at"])
-    return case
+    return _move(
+        case,
+        S.IN_PROGRESS,
+        actor=actor,
+        action=CaseEvent.Action.REOPENED,
+        now=timezone.now(),
+        note=reason,
+        closed_at=None,
+    )
 
 
 # --- Escalation: overdue cases go to the manager, once ---
-
-
-def _overdue_q(now) -> Q:
-    return Q(status__in=[S.OPEN, S.IN_PROGRESS]) & (
-        Q(first_response_at__isnull=True, first_response_due__lt=now) | Q(resolution_due__lt=now)
-    )
 
 
 def case_escalate(*, case_id: int) -> bool:
@@ -343,7 +349,7 @@ def case_escalate(*, case_id: int) -> bool:
 def cases_escalate_overdue() -> int:
     """The periodic sweep: find overdue cases not yet escalated (in the database, not the broker)."""
     now = timezone.now()
-    ids = list(Case.objects.filter(_overdue_q(now), escalated_at__isnull=True).values_list("pk", flat=True))
+    ids = list(cases_overdue(now=now).filter(escalated_at__isnull=True).values_list("pk", flat=True))
     return sum(case_escalate(case_id=case_id) for case_id in ids)
 
 
@@ -361,7 +367,6 @@ def _notify_escalation(case: Case) -> None:
     from channels_log.messaging.services import message_queue
 
     context = {
-        "case": case,
         "reference": case.reference,
         "url": settings.SITE_URL.rstrip("/") + case.get_absolute_url(),
         "reason": _("%(kind)s received %(date)s")
@@ -372,7 +377,12 @@ def _notify_escalation(case: Case) -> None:
     }
     for manager in escalation_recipients(case):
         message_queue(
-            event="case_escalated", key=f"case_escalated:{case.pk}:{manager.pk}", user=manager, context=context
+            event=case_messages.ESCALATED,
+            key=f"case_escalated:{case.pk}:{manager.pk}",
+            user=manager,
+            subject_id=case.pk,
+            staff_subject=case.staff_subject,
+            context=context,
         )
 
 
@@ -389,39 +399,55 @@ def _notify_answer(case: Case, answer_number: int) -> None:
 
     key = f"case_answered:{case.pk}:{answer_number}"
     url = settings.SITE_URL.rstrip("/") + reverse("channels_log:public_status")
+    about = {"subject_id": case.pk, "staff_subject": case.staff_subject}
     if case.contact.beneficiary_id is not None:
         message_queue(
-            event="complaint_answered",
+            event=case_messages.ANSWERED,
             key=key,
             beneficiary=case.contact.beneficiary,
-            context={"case": case, "reference": case.reference, "answer": case.response, "url": url},
+            context={"reference": case.reference, "answer": case.response, "url": url},
+            **about,
         )
     elif case.sms_updates and case.mobile:
         message_queue(
-            event="complaint_answered",
+            event=case_messages.ANSWERED,
             key=key,
             mobile=case.mobile,
-            context={"case": case, "reference": case.reference, "url": url},
+            context={"reference": case.reference, "url": url},
+            **about,
         )
 
 
 # --- A complaint that contests a committee decision opens the appeal ---
 
 
+def _appeal_open_now(case: Case, actor) -> bool:
+    """May ``actor`` open the appeal of the complaint's request now: the request's own rule (its actions)."""
+    from requests_app.services import request_actions
+
+    return any(action.code == "appeal" for action in request_actions(case.support_request, actor))
+
+
 @transaction.atomic
 def case_appeal_open(*, case: Case, actor) -> Case:
-    """Send the contested request back to the committee as its appeal, with the complaint's text."""
-    from requests_app import services as request_services
-
-    _require(actor, "channels_log.change_case")
-    case = _locked(case)
-    _may_handle(case, actor)
+    """The complaint contests the committee's decision: publish ``complaint_contested_decision`` (requests_app
+    reopens the request as its one appeal, with the complaint's text, after the commit) and note it in the
+    case's history. Refused when the request may not be appealed now."""
+    case = _handled_by(case, actor)
     if not (case.kind == Case.Kind.COMPLAINT and case.contests_decision and case.support_request_id):
         raise ValidationError(_("Only a complaint that contests a committee decision can open an appeal."))
+    if not _appeal_open_now(case, actor):
+        raise ValidationError(_("The committee's decision on this request cannot be appealed now."))
     contact = case.contact
     text = "\n".join(part for part in (contact.subject, contact.body) if part) or case.reference
-    request_services.support_request_appeal(support_request=case.support_request, actor=actor, appeal_text=text)
     _event(case, CaseEvent.Action.APPEAL, actor=actor, at=timezone.now(), note=str(case.support_request))
+    events.publish(
+        COMPLAINT_CONTESTED_DECISION,
+        case_id=case.pk,
+        request_id=case.support_request_id,
+        actor_id=actor.pk,
+        appeal_text=text,
+    )
     return case
 
 

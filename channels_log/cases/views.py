@@ -1,19 +1,20 @@
 """Staff pages for cases (inquiries, complaints, suggestions) and the contact and case reports."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from association.kernel.actions import ActionMenu
+from association.kernel.errors import apply_to_form
 from association.kernel.pagination import paginate
 from association.kernel.permissions import staff_view
 from channels_log.contacts.services import contact_attachment_allowed
 
-from . import reports, services
+from . import reports, selectors, services
 from .forms import (
     CaseAnswerForm,
     CaseAssignForm,
@@ -28,35 +29,21 @@ VIEW_CASE = "channels_log.view_case"
 CHANGE_CASE = "channels_log.change_case"
 
 
-def visible_cases(user):
-    """Cases the user may see (``Case.objects.visible_to``: never a complaint about themselves)."""
-    return Case.objects.visible_to(user).select_related(
-        "contact__channel",
-        "contact__beneficiary",
-        "assignee",
-        "staff_subject",
-        "response_channel",
-        "support_request",
-    )
-
-
 def _case(request, pk) -> Case:
-    return get_object_or_404(visible_cases(request.user), pk=pk)
+    """The case for an action (its page is read by ``selectors.case_detail``)."""
+    return get_object_or_404(selectors.cases_visible(request.user), pk=pk)
 
 
 @staff_view(VIEW_CASE)
 def case_list(request):
-    queryset = visible_cases(request.user)
-    status = request.GET.get("status")
-    kind = request.GET.get("kind")
-    if status in Case.Status.values:
-        queryset = queryset.filter(status=status)
-    if kind in Case.Kind.values:
-        queryset = queryset.filter(kind=kind)
-    if request.GET.get("overdue"):
-        queryset = queryset.filter(services._overdue_q(timezone.now()))
-    if request.GET.get("mine"):
-        queryset = queryset.filter(assignee=request.user)
+    status, kind = request.GET.get("status", ""), request.GET.get("kind", "")
+    queryset = selectors.case_list(
+        request.user,
+        status=status,
+        kind=kind,
+        overdue=bool(request.GET.get("overdue")),
+        mine=bool(request.GET.get("mine")),
+    )
     return render(
         request,
         "channels_log/case_list.html",
@@ -71,11 +58,15 @@ def case_list(request):
     )
 
 
-def _detail(request, case, *, status=200, **forms):
+def _detail(request, pk, *, status=200, **forms):
     user = request.user
+    try:
+        case = selectors.case_detail(user, pk)
+    except Case.DoesNotExist:
+        raise Http404 from None
     context = {
         "case": case,
-        "events": case.events.select_related("actor"),
+        "events": case.events.all(),
         "attachments": case.contact.attachments.all(),
         "can_open_attachments": contact_attachment_allowed(actor=user, contact=case.contact),
         "assign_form": forms.get("assign_form") or CaseAssignForm(case=case, initial={"assignee": case.assignee_id}),
@@ -101,23 +92,21 @@ def _detail(request, case, *, status=200, **forms):
 
 @staff_view(VIEW_CASE)
 def case_detail(request, pk):
-    return _detail(request, _case(request, pk))
+    return _detail(request, pk)
 
 
-def _apply(request, case, form_name, form, action, success):
-    """Validate ``form``, run ``action(cleaned_data)``; on bad input show the page with the errors."""
+def _apply(request, case, form_name, form, action, success, field_map=None):
+    """Validate ``form``, run ``action(cleaned_data)``; on bad input show the page with the errors next to
+    their fields (``apply_to_form``) and the typed data kept."""
     if form.is_valid():
         try:
             action(form.cleaned_data)
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items() if hasattr(exc, "error_dict") else [(None, exc.messages)]:
-                form.add_error(field if field in form.fields else None, errors)
-        except PermissionDenied:
-            raise
+            apply_to_form(form, exc, field_map=field_map)
         else:
             messages.success(request, success)
             return redirect(case.get_absolute_url())
-    return _detail(request, case, status=400, **{form_name: form})
+    return _detail(request, case.pk, status=400, **{form_name: form})
 
 
 @require_POST
@@ -177,6 +166,7 @@ def case_outcome(request, pk):
             case=case, outcome=d["outcome"], note=d["note"], support_request=d["request_number"], actor=request.user
         ),
         _("The outcome is recorded."),
+        field_map={"support_request": "request_number"},
     )
 
 

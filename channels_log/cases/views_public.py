@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from association.kernel.errors import apply_to_form
 from association.kernel.form_tokens import once_per_form
 
 from . import services
@@ -32,7 +33,7 @@ def contact_public(request):
         data.pop(HONEYPOT)
     form = PublicCaseForm(data)
     if request.method == "POST" and form.is_valid() and trapped:
-        request.session[SESSION_KEY] = services._new_reference()
+        request.session[SESSION_KEY] = services.new_reference()
         return redirect("channels_log:public_sent")
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -46,11 +47,7 @@ def contact_public(request):
                 sms_updates=data["sms_updates"],
             )
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, exc)
+            apply_to_form(form, exc)
         else:
             # The reference is shown once on the next page, never put in a URL.
             request.session[SESSION_KEY] = case.reference

@@ -11,6 +11,8 @@ from .models import ContactAttachment, ContactEntry
 
 @admin.register(ContactEntry)
 class ContactEntryAdmin(PortalAdminMixin, admin.ModelAdmin):
+    """Read-only: a contact is recorded through ``contact_record`` (the staff pages, the public form)."""
+
     list_display = ["created_at", "channel", "purpose", "direction", "beneficiary", "contact_name", "recorded_by"]
     list_filter = ["channel", "purpose", "direction"]
     list_select_related = ["channel", "beneficiary", "recorded_by"]
@@ -21,7 +23,11 @@ class ContactEntryAdmin(PortalAdminMixin, admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).visible_to(request.user)
 
-    # Append-only: corrections are new entries.
+    # Recorded through the portal's pages only (``contact_record``: its rules, the case it opens, attachments
+    # checked); append-only: corrections are new entries.
+    def has_add_permission(self, request):
+        return False
+
     def has_change_permission(self, request, obj=None):
         return False
 

@@ -98,6 +98,9 @@ class ContactEntry(models.Model):
         verbose_name=_("about staff member"),
         editable=False,
     )
+    # What the portal recorded it for, when it recorded it itself (``low_score:<survey response id>``): unique,
+    # so a repeated reaction records nothing twice.
+    source_key = models.CharField(_("recorded for"), max_length=80, null=True, blank=True, unique=True, editable=False)
     created_at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
 
     objects = ContactEntryQuerySet.as_manager()

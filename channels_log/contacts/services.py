@@ -6,9 +6,30 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from association.channels import Channel
+from association.kernel.permissions import authorize
 from channels_log.cases.services import CASE_KINDS, case_open
 
 from .models import ContactAttachment, ContactEntry
+
+ADD = "channels_log.add_contactentry"
+
+
+def _check(
+    *, actor, channel, purpose, beneficiary, contact_name, contact_mobile, support_request, corrects, staff_subject
+):
+    """The contact's own rules (who it was, whose request, which entry it corrects, who a complaint is about)."""
+    if actor is not None and not channel.is_active:
+        raise ValidationError({"channel": _("This channel is no longer in use.")})
+    if beneficiary is None and not (contact_name or contact_mobile):
+        raise ValidationError(
+            {"contact_name": _("Give the contact's name or mobile, or open the beneficiary's file first.")}
+        )
+    if support_request is not None and beneficiary is not None and support_request.beneficiary_id != beneficiary.pk:
+        raise ValidationError({"support_request": _("This request belongs to another beneficiary.")})
+    if corrects is not None and beneficiary is not None and corrects.beneficiary_id not in (None, beneficiary.pk):
+        raise ValidationError({"corrects": _("The corrected entry belongs to another beneficiary.")})
+    if staff_subject is not None and purpose != ContactEntry.Purpose.COMPLAINT:
+        raise ValidationError({"staff_subject": _("Only a complaint can be about a staff member.")})
 
 
 @transaction.atomic
@@ -28,32 +49,36 @@ def contact_record(
     attachments=(),
     staff_subject=None,
     contests_decision: bool = False,
+    source_key: str | None = None,
 ) -> ContactEntry:
     """Log one interaction. A contact without a registered beneficiary must say who it was.
 
     An incoming inquiry, complaint or suggestion (not a correction of an earlier entry) opens a case.
     ``actor=None`` is the portal itself (the public form, a survey follow-up): it records the channel the
     message really came through, whether or not the policy lists it (see ``system_channel``); staff choose
-    only among the policy's active channels. A complaint about a staff member, its corrections and its
-    answer are hidden from that member (``ContactEntry.objects.visible_to``).
+    only among the policy's active channels and need ``add_contactentry``. A complaint about a staff member,
+    its corrections and its answer are hidden from that member (``ContactEntry.objects.visible_to``).
+    ``source_key``: what the portal recorded it for (``low_score:<response id>``), unique, so a repeated
+    reaction records nothing twice.
     """
+    if actor is not None:
+        authorize(actor, ADD)
     for uploaded_file in attachments:
         _check_attachment(uploaded_file)
-    if actor is not None and not channel.is_active:
-        raise ValidationError({"channel": _("This channel is no longer in use.")})
-    if beneficiary is None and not (contact_name or contact_mobile):
-        raise ValidationError(
-            {"contact_name": _("Give the contact's name or mobile, or open the beneficiary's file first.")}
-        )
-    if support_request is not None and beneficiary is not None and support_request.beneficiary_id != beneficiary.pk:
-        raise ValidationError({"support_request": _("This request belongs to another beneficiary.")})
-    if corrects is not None and beneficiary is not None and corrects.beneficiary_id not in (None, beneficiary.pk):
-        raise ValidationError({"corrects": _("The corrected entry belongs to another beneficiary.")})
-    if staff_subject is not None and purpose != ContactEntry.Purpose.COMPLAINT:
-        raise ValidationError({"staff_subject": _("Only a complaint can be about a staff member.")})
+    _check(
+        actor=actor,
+        channel=channel,
+        purpose=purpose,
+        beneficiary=beneficiary,
+        contact_name=contact_name,
+        contact_mobile=contact_mobile,
+        support_request=support_request,
+        corrects=corrects,
+        staff_subject=staff_subject,
+    )
     # A correction repeats what it corrects: it stays hidden from the member the original is about.
     hidden_from = corrects.staff_subject if corrects is not None and corrects.staff_subject_id else staff_subject
-    entry = ContactEntry.objects.create(
+    entry = ContactEntry(
         channel=channel,
         purpose=purpose,
         direction=direction,
@@ -66,7 +91,10 @@ def contact_record(
         corrects=corrects,
         recorded_by=actor,
         staff_subject=hidden_from,
+        source_key=source_key or None,
     )
+    entry.full_clean()
+    entry.save()
     for uploaded_file in attachments:
         _store_attachment(contact=entry, uploaded_file=uploaded_file, actor=actor)
     if purpose in CASE_KINDS and direction == ContactEntry.Direction.INCOMING and corrects is None:

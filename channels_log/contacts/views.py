@@ -5,13 +5,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from association.channels import Channel
+from association.kernel.errors import apply_to_form
 from association.kernel.form_tokens import once_per_form
 from association.kernel.pagination import paginate
 from association.kernel.permissions import staff_view
 from beneficiaries.models import Beneficiary
-from channels_log.cases.models import Case
+from channels_log.cases.selectors import cases_for_contact
 
-from . import services
+from . import selectors, services
 from .forms import ContactForm
 from .models import ContactAttachment, ContactEntry
 
@@ -46,11 +47,7 @@ def contact_new(request):
                 actor=request.user, beneficiary=beneficiary, corrects=corrects, **form.service_kwargs()
             )
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, exc)
+            apply_to_form(form, exc)
         else:
             messages.success(request, _("The contact is recorded."))
             if hasattr(entry, "case"):
@@ -65,18 +62,12 @@ def contact_new(request):
 
 @staff_view("channels_log.view_contactentry")
 def contact_list(request):
-    queryset = ContactEntry.objects.visible_to(request.user).select_related("channel", "beneficiary", "recorded_by")
-    channel = request.GET.get("channel")
-    purpose = request.GET.get("purpose")
-    if channel:
-        queryset = queryset.filter(channel__code=channel)
-    if purpose in ContactEntry.Purpose.values:
-        queryset = queryset.filter(purpose=purpose)
+    channel, purpose = request.GET.get("channel", ""), request.GET.get("purpose", "")
     return render(
         request,
         "channels_log/contact_list.html",
         {
-            "page": paginate(request, queryset),
+            "page": paginate(request, selectors.contact_list(request.user, channel=channel, purpose=purpose)),
             "channels": Channel.objects.all(),
             "purposes": ContactEntry.Purpose.choices,
             "selected_channel": channel,
@@ -87,19 +78,19 @@ def contact_list(request):
 
 @staff_view("channels_log.view_contactentry")
 def contact_detail(request, pk):
-    visible = ContactEntry.objects.visible_to(request.user)
-    entry = get_object_or_404(
-        visible.select_related("channel", "beneficiary", "recorded_by", "corrects", "support_request"), pk=pk
-    )
+    try:
+        entry = selectors.contact_detail(request.user, pk)
+    except ContactEntry.DoesNotExist:
+        raise Http404 from None
     return render(
         request,
         "channels_log/contact_detail.html",
         {
             "entry": entry,
-            "case": Case.objects.visible_to(request.user).filter(contact=entry).first(),
+            "case": cases_for_contact(request.user, entry).first(),
             "attachments": entry.attachments.all(),
             "can_open_attachments": services.contact_attachment_allowed(actor=request.user, contact=entry),
-            "corrections": entry.corrections.visible_to(request.user).select_related("recorded_by"),
+            "corrections": entry.visible_corrections,
         },
     )
 

@@ -9,9 +9,26 @@ from association.admin import PortalAdminMixin
 
 from . import services
 from .models import DeliveryLogEntry, MessagePreference, MessageTemplate, OutgoingMessage
+from .registry import message_event_choices
+
+
+class EventFilter(admin.SimpleListFilter):
+    """The events the producing apps registered, by their label."""
+
+    title = _("event")
+    parameter_name = "event"
+
+    def lookups(self, request, model_admin):
+        return message_event_choices()
+
+    def queryset(self, request, queryset):
+        codes = {code for code, _label in message_event_choices()}
+        return queryset.filter(event=self.value()) if self.value() in codes else queryset
 
 
 class MessageTemplateForm(forms.ModelForm):
+    event = forms.ChoiceField(label=_("event"), choices=message_event_choices)
+
     class Meta:
         model = MessageTemplate
         fields = ["event", "channel", "language", "subject", "body", "is_active"]
@@ -28,9 +45,13 @@ class MessageTemplateForm(forms.ModelForm):
 @admin.register(MessageTemplate)
 class MessageTemplateAdmin(admin.ModelAdmin):
     form = MessageTemplateForm
-    list_display = ["event", "channel", "language", "subject", "is_active", "updated_at"]
-    list_filter = ["event", "channel", "language", "is_active"]
+    list_display = ["event_label", "channel", "language", "subject", "is_active", "updated_at"]
+    list_filter = [EventFilter, "channel", "language", "is_active"]
     readonly_fields = ["preview"]
+
+    @admin.display(description=_("event"), ordering="event")
+    def event_label(self, obj):
+        return obj.get_event_display()
 
     @admin.display(description=_("preview (sample data)"))
     def preview(self, obj):
@@ -75,8 +96,8 @@ class DeliveryLogInline(admin.TabularInline):
 class OutgoingMessageAdmin(admin.ModelAdmin):
     """Read-only: messages change state only through ``channels_log.messaging``."""
 
-    list_display = ["created_at", "event", "channel", "recipient", "status", "attempts", "provider_id"]
-    list_filter = ["status", "channel", "event"]
+    list_display = ["created_at", "event_label", "channel", "recipient", "status", "attempts", "provider_id"]
+    list_filter = ["status", "channel", EventFilter]
     list_select_related = ["beneficiary", "user"]
     search_fields = ["key", "provider_id"]
     inlines = [DeliveryLogInline]
@@ -84,6 +105,10 @@ class OutgoingMessageAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).visible_to(request.user)
+
+    @admin.display(description=_("event"), ordering="event")
+    def event_label(self, obj):
+        return obj.get_event_display()
 
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in self.model._meta.fields]

@@ -1,9 +1,15 @@
-"""Outgoing messages: templates, preferences, the messages and their delivery log."""
+"""Outgoing messages: templates, preferences, the messages and their delivery log.
+
+The outbox knows no other app: the events its messages are sent for and the records they are about are
+registered by the producing apps (``channels_log.messaging.registry``); a message names what it is about by
+``subject_kind`` and ``subject_id``, and the staff member a complaint is about by ``staff_subject``."""
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from .registry import message_event_label
 
 
 def _user_pk(user):
@@ -13,21 +19,7 @@ def _user_pk(user):
 class OutgoingMessageQuerySet(models.QuerySet):
     def visible_to(self, user):
         pk = _user_pk(user)
-        return self.none() if pk is None else self.exclude(case__staff_subject_id=pk)
-
-
-class MessageEvent(models.TextChoices):
-    """The steps a beneficiary or a staff member is told about (stable codes; other apps queue them)."""
-
-    REQUEST_RECEIVED = "request_received", _("Request received")
-    REQUEST_INCOMPLETE = "request_incomplete", _("Request incomplete")
-    DECISION_MADE = "decision_made", _("Decision made")
-    SURVEY_INVITATION = "survey_invitation", _("Survey invitation")
-    COMPLAINT_ANSWERED = "complaint_answered", _("Complaint answered")
-    DECISION_WINDOW_OPEN = "decision_window_open", _("Decision window open")
-    REQUEST_OVERDUE = "request_overdue", _("Request overdue")
-    ESCALATED = "escalated", _("Request escalated")
-    CASE_ESCALATED = "case_escalated", _("Case escalated")
+        return self.none() if pk is None else self.exclude(staff_subject_id=pk)
 
 
 class MessageChannel(models.TextChoices):
@@ -42,9 +34,10 @@ class MessageLanguage(models.TextChoices):
 
 class MessageTemplate(models.Model):
     """The wording of one event on one channel in one language. Django template syntax; the context
-    each event receives is listed in ``channels_log.messaging``. Defaults come from a data migration."""
+    each event receives is listed in ``channels_log.messaging.services``. The events are the ones the producing
+    apps register (``channels_log.messaging.registry``); their default wording is created after ``migrate``."""
 
-    event = models.CharField(_("event"), max_length=40, choices=MessageEvent.choices)
+    event = models.CharField(_("event"), max_length=40)
     channel = models.CharField(_("channel"), max_length=10, choices=MessageChannel.choices)
     language = models.CharField(_("language"), max_length=2, choices=MessageLanguage.choices)
     subject = models.CharField(_("subject"), max_length=200, blank=True, help_text=_("Email only."))
@@ -64,6 +57,9 @@ class MessageTemplate(models.Model):
 
     def __str__(self):
         return f"{self.get_event_display()} · {self.get_channel_display()} · {self.get_language_display()}"
+
+    def get_event_display(self):
+        return message_event_label(self.event)
 
 
 class MessagePreference(models.Model):
@@ -128,7 +124,7 @@ class OutgoingMessage(models.Model):
 
     key = models.CharField(_("key"), max_length=220, unique=True)
     group_key = models.CharField(_("event key"), max_length=200, db_index=True)
-    event = models.CharField(_("event"), max_length=40, choices=MessageEvent.choices)
+    event = models.CharField(_("event"), max_length=40)
     channel = models.CharField(_("channel"), max_length=10, choices=MessageChannel.choices)
     language = models.CharField(_("language"), max_length=2, choices=MessageLanguage.choices)
     essential = models.BooleanField(_("essential"), default=True)
@@ -148,21 +144,18 @@ class OutgoingMessage(models.Model):
         related_name="outgoing_messages",
         verbose_name=_("staff user"),
     )
-    support_request = models.ForeignKey(
-        "requests_app.SupportRequest",
+    # What the message is about: a kind a producing app registered (``message_subject_register``) and its id.
+    subject_kind = models.CharField(_("about"), max_length=40, blank=True)
+    subject_id = models.PositiveBigIntegerField(_("about (number)"), null=True, blank=True)
+    # The staff member a complaint is about: a message about it is never shown to them (``visible_to``).
+    staff_subject = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
-        related_name="outgoing_messages",
-        verbose_name=_("support request"),
-    )
-    case = models.ForeignKey(
-        "Case",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="outgoing_messages",
-        verbose_name=_("case"),
+        related_name="+",
+        verbose_name=_("about staff member"),
+        editable=False,
     )
     recipient = models.CharField(_("recipient"), max_length=254, blank=True)
     subject = models.CharField(_("subject"), max_length=200, blank=True)
@@ -184,10 +177,16 @@ class OutgoingMessage(models.Model):
         verbose_name = _("outgoing message")
         verbose_name_plural = _("outgoing messages")
         permissions = [("retry_outgoingmessage", _("Can retry a failed outgoing message"))]
-        indexes = [models.Index(fields=["status", "next_attempt_at"], name="outmsg_status_due_idx")]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="outmsg_status_due_idx"),
+            models.Index(fields=["subject_kind", "subject_id"], name="outmsg_subject_idx"),
+        ]
 
     def __str__(self):
         return f"{self.get_event_display()} → {self.recipient or '—'} ({self.get_status_display()})"
+
+    def get_event_display(self):
+        return message_event_label(self.event)
 
     def can_change_status(self, new: str) -> bool:
         return new in self.TRANSITIONS[self.status]

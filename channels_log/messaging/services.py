@@ -20,12 +20,14 @@ Why a message is never sent twice
     message; nothing else is ever repeated. Emails carry the key as their Message-ID for the same reason.
 
 Events and their context
-    Every template receives ``beneficiary_name``, ``user_name``, ``association_name``, ``site_url`` and
-    whatever the caller passes in ``context``. The default templates use, when given: ``reference``
-    (request or case reference), ``service`` (service type), ``url`` (absolute link), ``outcome``
-    (decision text), ``missing`` (what is missing), ``due_date``, ``reason``. Model instances may be
-    passed too (``support_request`` also links the message to the request, ``case`` to the case: a
-    message about a complaint is then hidden from the staff member it is about).
+    The events are those the producing apps register (``channels_log.messaging.registry``), each with its
+    default wording and whether it may be declined. Every template receives ``beneficiary_name``,
+    ``user_name``, ``association_name``, ``site_url`` and whatever the caller passes in ``context``. The
+    default templates use, when given: ``reference`` (the record's reference), ``url`` (absolute link),
+    ``due_date``, ``reason``, and the values each event documents (``service``, ``outcome``, ``missing``,
+    ``answer``...). A message names what it is about (``subject_kind``/``subject_id``, a kind a producer
+    registered) and, for a complaint about a staff member, that member (``staff_subject``), from whom it is
+    then hidden.
 """
 
 import logging
@@ -41,26 +43,16 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from association.kernel.permissions import authorize
 from association.kernel.text import person_name
 
-from .models import (
-    DeliveryLogEntry,
-    MessageChannel,
-    MessageEvent,
-    MessagePreference,
-    MessageTemplate,
-    OutgoingMessage,
-)
+from .models import DeliveryLogEntry, MessageChannel, MessagePreference, MessageTemplate, OutgoingMessage
+from .registry import MessageEventType, message_event, message_events
 
 logger = logging.getLogger(__name__)
 
 Status = OutgoingMessage.Status
 # Reasons recorded on a message or its log are stored in English (gettext_noop) and translated when shown.
-
-# Surveys and reminders may be declined; request status, decisions and answers always go.
-NON_ESSENTIAL_EVENTS = {MessageEvent.SURVEY_INVITATION, MessageEvent.DECISION_WINDOW_OPEN}
-# Which ``beneficiaries.Consent`` purpose, once withdrawn, stops a non-essential message.
-CONSENT_PURPOSE = {MessageEvent.SURVEY_INVITATION: "surveys"}
 
 
 def _setting(name: str, default: int) -> int:
@@ -98,15 +90,16 @@ def _template_for(event: str, channel: str, language: str) -> MessageTemplate | 
     return templates.get(language) or templates.get("ar") or templates.get("en")
 
 
-def _beneficiary_targets(beneficiary, event: str) -> tuple[str, list[tuple[str, str]], str]:
+def _beneficiary_targets(beneficiary, event: MessageEventType) -> tuple[str, list[tuple[str, str]], str]:
     """(language, [(channel, address)], reason when nothing may be sent)."""
     preference = MessagePreference.objects.filter(beneficiary=beneficiary).first() or MessagePreference(
         beneficiary=beneficiary
     )
-    if event in NON_ESSENTIAL_EVENTS:
+    if not event.essential:
+        # Surveys and reminders may be declined; request status, decisions and answers always go.
         if preference.opt_out_non_essential:
             return preference.language, [], gettext_noop("opted out of non-essential messages")
-        purposes = {"contact", CONSENT_PURPOSE.get(event, "contact")}
+        purposes = {"contact", event.consent_purpose or "contact"}
         if beneficiary.consents.filter(purpose__in=purposes, withdrawn_at__isnull=False).exists():
             return preference.language, [], gettext_noop("consent withdrawn")
     targets = []
@@ -114,7 +107,7 @@ def _beneficiary_targets(beneficiary, event: str) -> tuple[str, list[tuple[str, 
         targets.append((MessageChannel.SMS, beneficiary.mobile))
     if preference.email_enabled and preference.email:
         targets.append((MessageChannel.EMAIL, preference.email))
-    if not targets and event not in NON_ESSENTIAL_EVENTS and beneficiary.mobile:
+    if not targets and event.essential and beneficiary.mobile:
         # Essential messages always go: with every channel switched off, the registered mobile.
         targets.append((MessageChannel.SMS, beneficiary.mobile))
     return preference.language, targets, "" if targets else gettext_noop("no channel to reach the beneficiary")
@@ -134,8 +127,61 @@ def _base_context(*, beneficiary, user, context: dict) -> dict:
     }
 
 
+def _targets(*, event: MessageEventType, beneficiary, user, mobile: str) -> tuple[str, list[tuple[str, str]], str]:
+    """(language, [(channel, address)], reason when nothing may be sent) for the one recipient given."""
+    if beneficiary is not None:
+        return _beneficiary_targets(beneficiary, event)
+    if mobile:
+        return settings.LANGUAGE_CODE[:2], [(MessageChannel.SMS, mobile)], ""
+    targets = [(MessageChannel.EMAIL, user.email)] if user.email and user.is_active else []
+    return (
+        settings.LANGUAGE_CODE[:2],
+        targets,
+        "" if targets else gettext_noop("the staff user has no email address or is inactive"),
+    )
+
+
+def _subject(event: MessageEventType, subject_kind: str | None, subject_id, context: dict) -> tuple[str, int | None]:
+    """What the message is about: the kind given or the event's, and the id given or the pk of the context's
+    entry named after the kind (``context["support_request"]`` for a ``support_request`` event)."""
+    kind = event.subject_kind if subject_kind is None else subject_kind
+    if subject_id is None and kind:
+        subject_id = getattr(context.get(kind), "pk", None)
+    return (kind, subject_id) if subject_id is not None else ("", None)
+
+
+def _render_into(row: OutgoingMessage, template: MessageTemplate, context: dict) -> None:
+    row.language = template.language
+    # Lazy labels in the context (an outcome, a kind) speak the message's language, not the staff's.
+    with translation.override(template.language):
+        row.subject = _render(template.subject, context)[:200]
+        row.body = _render(template.body, context)
+
+
+def _save_new(rows: list[OutgoingMessage], *, key: str, now) -> list[OutgoingMessage] | None:
+    """Save the rows and their first log entry; None when a concurrent caller committed the same key first."""
+    try:
+        # A savepoint: the caller's transaction goes on and gets that caller's rows.
+        with transaction.atomic():
+            for row in rows:
+                row.save()
+                DeliveryLogEntry.objects.create(message=row, at=now, status=row.status, detail=row.last_error)
+    except IntegrityError:
+        return None
+    return rows
+
+
 def message_queue(
-    *, event: str, key: str, beneficiary=None, user=None, mobile: str = "", context: dict | None = None
+    *,
+    event: str,
+    key: str,
+    beneficiary=None,
+    user=None,
+    mobile: str = "",
+    subject_kind: str | None = None,
+    subject_id: int | None = None,
+    staff_subject=None,
+    context: dict | None = None,
 ) -> list[OutgoingMessage]:
     """Queue the messages for one event to a beneficiary (by their preferred channels: SMS to their mobile,
     email if they have one), to a staff user (email), or to a bare ``mobile`` (SMS, in Arabic: someone with
@@ -143,11 +189,15 @@ def message_queue(
     creates nothing. Must be called inside the caller's transaction; sending is queued with
     transaction.on_commit.
 
+    ``event`` is a code a producing app registered (``registry.message_event_register``). The message is about
+    ``subject_id`` of the event's ``subject_kind`` (or ``subject_kind`` given here); without ``subject_id``,
+    the context's entry named after the kind, when it is a record. ``staff_subject``: the staff member a
+    complaint is about, from whom the message is hidden (``OutgoingMessage.objects.visible_to``).
+
     A message that may not or cannot be sent (opted out, no address, no template) is still recorded, as
     ``skipped`` with the reason, so the delivery log shows every event and the key stays used.
     """
-    if event not in MessageEvent.values:
-        raise ValueError(f"Unknown message event {event!r}")
+    event_type = message_event(event)
     if sum((beneficiary is not None, user is not None, bool(mobile))) != 1:
         raise ValueError("message_queue needs exactly one of beneficiary, user or mobile")
     if not key or len(key) > 200:
@@ -157,21 +207,8 @@ def message_queue(
         return existing
 
     context = dict(context or {})
-    support_request = context.get("support_request")
-    if support_request is not None and getattr(support_request, "_meta", None) is None:
-        support_request = None
-    case = context.get("case")
-    if case is not None and getattr(case, "_meta", None) is None:
-        case = None
-    essential = event not in NON_ESSENTIAL_EVENTS
-    if beneficiary is not None:
-        language, targets, reason = _beneficiary_targets(beneficiary, event)
-    elif mobile:
-        language, targets, reason = settings.LANGUAGE_CODE[:2], [(MessageChannel.SMS, mobile)], ""
-    else:
-        language = settings.LANGUAGE_CODE[:2]
-        targets = [(MessageChannel.EMAIL, user.email)] if user.email and user.is_active else []
-        reason = "" if targets else gettext_noop("the staff user has no email address or is inactive")
+    kind, about = _subject(event_type, subject_kind, subject_id, context)
+    language, targets, reason = _targets(event=event_type, beneficiary=beneficiary, user=user, mobile=mobile)
     full_context = _base_context(beneficiary=beneficiary, user=user, context=context)
     now = timezone.now()
 
@@ -183,11 +220,12 @@ def message_queue(
             event=event,
             channel=channel,
             language=language,
-            essential=essential,
+            essential=event_type.essential,
             beneficiary=beneficiary,
             user=user,
-            support_request=support_request,
-            case=case,
+            subject_kind=kind,
+            subject_id=about,
+            staff_subject=staff_subject,
             recipient=address,
             created_at=now,
             next_attempt_at=now,
@@ -199,30 +237,12 @@ def message_queue(
         elif template is None:
             row.status, row.last_error = Status.SKIPPED, gettext_noop("no active template for this event and channel")
         else:
-            row.language = template.language
-            # Lazy labels in the context (an outcome, a kind) speak the message's language, not the staff's.
-            with translation.override(template.language):
-                row.subject = _render(template.subject, full_context)[:200]
-                row.body = _render(template.body, full_context)
+            _render_into(row, template, full_context)
         rows.append(row)
 
-    created = []
-    try:
-        # A savepoint: when a concurrent caller committed the same key first, the caller's transaction
-        # goes on and gets that caller's rows.
-        with transaction.atomic():
-            for row in rows:
-                row.save()
-                DeliveryLogEntry.objects.create(
-                    message=row,
-                    at=now,
-                    status=row.status,
-                    detail=row.last_error,
-                )
-                created.append(row)
-    except IntegrityError:
+    created = _save_new(rows, key=key, now=now)
+    if created is None:
         return list(OutgoingMessage.objects.filter(group_key=key).order_by("pk"))
-
     to_send = [row.pk for row in created if row.status == Status.QUEUED]
     if to_send:
         transaction.on_commit(lambda: dispatch(to_send))
@@ -354,6 +374,7 @@ def messages_sweep(*, limit: int = 500) -> int:
 
 def message_retry(*, message: OutgoingMessage, actor) -> OutgoingMessage:
     """Staff send a failed message again (same key, so a gateway that did get it still delivers once)."""
+    authorize(actor, "channels_log.retry_outgoingmessage")
     with transaction.atomic():
         message = OutgoingMessage.objects.select_for_update().get(pk=message.pk)
         if message.status != Status.FAILED:
@@ -379,6 +400,7 @@ def message_preference_set(
     opt_out_non_essential: bool,
 ) -> MessagePreference:
     """Record how a beneficiary wants to be told (staff record it on the beneficiary's request)."""
+    authorize(actor, "channels_log.change_messagepreference")
     with transaction.atomic():
         preference, _created = MessagePreference.objects.select_for_update().get_or_create(beneficiary=beneficiary)
         preference.sms_enabled = sms_enabled
@@ -387,21 +409,19 @@ def message_preference_set(
         preference.language = language
         preference.opt_out_non_essential = opt_out_non_essential
         preference.updated_by = actor
+        preference.full_clean()
         preference.save()
     return preference
 
 
 # --- Templates ------------------------------------------------------------------------------------------
 
+# Every preview gets these; an event adds its own sample values (``message_event_register(sample=...)``).
 SAMPLE_CONTEXT = {
     "beneficiary_name": "محمد عبدالله سعد العتيبي",
     "user_name": "ريم السبيعي",
     "reference": "R-2026-0001",
-    "service": "سلة غذائية",
     "url": "https://portal.example.org/s/example",
-    "outcome": "قبول الطلب",
-    "missing": "عقد الإيجار",
-    "answer": "تمت معالجة ملاحظتك",
     "due_date": "1448/05/20",
     "reason": "تجاوز المدة",
 }
@@ -419,5 +439,25 @@ def template_check(text: str) -> None:
 
 def template_preview(template: MessageTemplate) -> tuple[str, str]:
     """(subject, body) of a template rendered with sample data, as the admin preview shows it."""
-    context = _base_context(beneficiary=None, user=None, context=SAMPLE_CONTEXT)
+    try:
+        sample = message_event(template.event).sample
+    except ValueError:  # an event no app registers any more: its rows stay readable
+        sample = {}
+    context = _base_context(beneficiary=None, user=None, context={**SAMPLE_CONTEXT, **sample})
     return _render(template.subject, context), _render(template.body, context)
+
+
+def message_templates_ensure(**_signal_kwargs) -> int:
+    """Create the default wording of every registered event, channel and language that has no template yet
+    (run after ``migrate``: a producer registered later gets its templates too). Wording an admin edited
+    or deactivated is never touched. Returns how many were created."""
+    existing = set(MessageTemplate.objects.values_list("event", "channel", "language"))
+    created = 0
+    for event in message_events():
+        for channel, language, subject, body in event.default_templates():
+            if (event.code, channel, language) not in existing:
+                _obj, new = MessageTemplate.objects.get_or_create(
+                    event=event.code, channel=channel, language=language, defaults={"subject": subject, "body": body}
+                )
+                created += new
+    return created

@@ -13,16 +13,17 @@ from beneficiaries.models import Beneficiary
 
 from . import services
 from .forms import MessagePreferenceForm
-from .models import MessageChannel, MessageEvent, MessagePreference, OutgoingMessage
+from .models import MessageChannel, MessagePreference, OutgoingMessage
+from .registry import message_event_choices, message_subjects_describe
 
 
 def _filtered(request):
-    queryset = OutgoingMessage.objects.visible_to(request.user).select_related("beneficiary", "user", "support_request")
+    queryset = OutgoingMessage.objects.visible_to(request.user).select_related("beneficiary", "user")
     selected = {}
     for name, allowed in (
         ("status", OutgoingMessage.Status.values),
         ("channel", MessageChannel.values),
-        ("event", MessageEvent.values),
+        ("event", [code for code, _label in message_event_choices()]),
     ):
         value = request.GET.get(name, "")
         if value in allowed:
@@ -34,14 +35,17 @@ def _filtered(request):
 @staff_view("channels_log.view_outgoingmessage")
 def message_list(request):
     queryset, selected = _filtered(request)
+    page = paginate(request, queryset)
+    # What each message is about, linked: one read per kind of record on the page (the producers describe them).
+    message_subjects_describe(page.object_list)
     return render(
         request,
         "channels_log/messages/list.html",
         {
-            "page": paginate(request, queryset),
+            "page": page,
             "statuses": OutgoingMessage.Status.choices,
             "channels": MessageChannel.choices,
-            "events": MessageEvent.choices,
+            "events": message_event_choices(),
             "selected": selected,
             "can_retry": request.user.has_perm("channels_log.retry_outgoingmessage"),
         },
@@ -51,8 +55,9 @@ def message_list(request):
 @staff_view("channels_log.view_outgoingmessage")
 def message_detail(request, pk):
     message = get_object_or_404(
-        OutgoingMessage.objects.visible_to(request.user).select_related("beneficiary", "user", "support_request"), pk=pk
+        OutgoingMessage.objects.visible_to(request.user).select_related("beneficiary", "user"), pk=pk
     )
+    message_subjects_describe([message])
     return render(
         request,
         "channels_log/messages/detail.html",

@@ -4,6 +4,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from association.channels import Channel
+from association.kernel import events
 from channels_log.cases import services
 from channels_log.cases.models import Case, CaseEvent
 from channels_log.contacts.models import ContactEntry
@@ -170,9 +171,12 @@ def test_committee_member_cannot_handle_cases(officer, member):
         services.case_answer(case=case, response="x", channel=phone(), actor=member)
 
 
-def test_complaint_contesting_a_decision_opens_the_appeal(officer):
+def test_complaint_contesting_a_decision_opens_the_appeal(officer, django_capture_on_commit_callbacks):
+    """The case publishes ``complaint_contested_decision`` after its commit; requests_app opens the appeal once."""
     beneficiary = BeneficiaryFactory()
-    support_request = SupportRequestFactory(beneficiary=beneficiary, status=SupportRequest.Status.REJECTED)
+    support_request = SupportRequestFactory(
+        beneficiary=beneficiary, status=SupportRequest.Status.REJECTED, created_by=officer
+    )
     entry = make_contact(
         purpose="complaint",
         actor=officer,
@@ -184,11 +188,24 @@ def test_complaint_contesting_a_decision_opens_the_appeal(officer):
     )
     case = entry.case
     assert case.contests_decision and case.support_request == support_request
-    services.case_appeal_open(case=case, actor=officer)
+    with django_capture_on_commit_callbacks(execute=False) as before_commit:
+        services.case_appeal_open(case=case, actor=officer)
+    support_request.refresh_from_db()
+    assert support_request.status == SupportRequest.Status.REJECTED  # nothing before the commit
+    for callback in before_commit:
+        callback()
     support_request.refresh_from_db()
     assert support_request.status == SupportRequest.Status.AWAITING_COMMITTEE
     assert "أرجو إعادة النظر" in support_request.appeal_text
-    assert case.events.filter(action=CaseEvent.Action.APPEAL).exists()
+    assert case.events.filter(action=CaseEvent.Action.APPEAL).count() == 1
+    appealed_at = support_request.appealed_at
+    # The request is no longer rejected: the case offers no second appeal, and a repeated event changes nothing.
+    with pytest.raises(ValidationError):
+        services.case_appeal_open(case=case, actor=officer)
+    events.dispatch("complaint_contested_decision", case_id=case.pk, request_id=support_request.pk, actor_id=officer.pk)
+    support_request.refresh_from_db()
+    assert (support_request.status, support_request.appealed_at) == ("awaiting_committee", appealed_at)
+    assert case.events.filter(action=CaseEvent.Action.APPEAL).count() == 1
 
 
 def test_contesting_needs_a_linked_request(officer):

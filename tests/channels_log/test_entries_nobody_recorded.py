@@ -5,7 +5,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.template import Context, Template
-from django.test import Client
+from django.test import Client, TestCase
 from django.urls import reverse
 
 from association.kernel.text import person_name
@@ -46,9 +46,11 @@ def public_message(**overrides) -> Case:
 def low_score_follow_up() -> Case:
     """A low survey score, answered through the survey service: the portal opens the follow-up itself."""
     invitation = open_invitation()
-    response = survey_services.response_submit(
-        token=invitation.token, answers=answers_for(invitation.version, rating=1, score=2)
-    )
+    with TestCase.captureOnCommitCallbacks(execute=True):  # the follow-up is the commit's reaction
+        response = survey_services.response_submit(
+            token=invitation.token, answers=answers_for(invitation.version, rating=1, score=2)
+        )
+    response.refresh_from_db()
     return Case.objects.select_related("contact__beneficiary").get(contact=response.follow_up)
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.test import TestCase
 from django.urls import reverse
 
 from association.channels import Channel
@@ -102,9 +103,11 @@ def test_public_form_keeps_working_when_the_policy_omits_the_website(client, man
 def test_low_score_follow_ups_keep_opening_when_the_policy_omits_the_website(manager):
     approve_policy_without_website(manager)
     invitation = open_invitation()
-    response = survey_services.response_submit(
-        token=invitation.token, answers=answers_for(invitation.version, rating=1, score=1)
-    )
+    with TestCase.captureOnCommitCallbacks(execute=True):  # the follow-up is the commit's reaction
+        response = survey_services.response_submit(
+            token=invitation.token, answers=answers_for(invitation.version, rating=1, score=1)
+        )
+    response.refresh_from_db()
     assert response.follow_up is not None
     case = Case.objects.get(contact=response.follow_up)
     assert case.kind == Case.Kind.FOLLOW_UP and response.follow_up.channel.code == "website"

@@ -78,7 +78,7 @@ def thread(officer, subject, settings, tmp_path):
         "case": case,
         "other": other,
         "attachments": list(ContactAttachment.objects.filter(contact__in=[complaint, correction])),
-        "messages": list(OutgoingMessage.objects.filter(case=case)),
+        "messages": list(OutgoingMessage.objects.filter(subject_kind="case", subject_id=case.pk)),
     }
 
 
@@ -156,7 +156,7 @@ def test_the_subject_does_not_see_the_messages_about_it(thread, officer, client)
         channel=channel("phone"),
         actor=UserFactory(role="manager"),
     )
-    message = OutgoingMessage.objects.get(case=complaint.case)
+    message = OutgoingMessage.objects.get(subject_kind="case", subject_id=complaint.case.pk)
     other_message = thread["messages"][0]
     client.force_login(officer)
     for url in (reverse("channels_log:messages"), reverse("channels_log:messages") + "?event=complaint_answered"):

@@ -48,7 +48,9 @@ def _decide(support_request, chair, outcome, **grant):
 
 
 def _sms(support_request) -> str:
-    return OutgoingMessage.objects.get(event="decision_made", support_request=support_request, channel="sms").body
+    return OutgoingMessage.objects.get(
+        event="decision_made", subject_kind="support_request", subject_id=support_request.pk, channel="sms"
+    ).body
 
 
 def test_the_approval_message_says_what_was_decided_as_a_sentence(voted, chair):

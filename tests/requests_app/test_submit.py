@@ -51,7 +51,9 @@ def test_a_complete_request_is_numbered_with_the_hijri_year(officer):
     assert first.notifications.filter(event="request_received").count() == 1
     from channels_log.messaging.models import OutgoingMessage
 
-    message = OutgoingMessage.objects.filter(event="request_received", support_request=first).first()
+    message = OutgoingMessage.objects.filter(
+        event="request_received", subject_kind="support_request", subject_id=first.pk
+    ).first()
     assert message is not None and message.beneficiary == first.beneficiary
 
 
