@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from association.channels import Channel
+from association.kernel.identifiers import validate_mobile
 from channels_log.contacts.models import ContactEntry, user_pk
 
 
@@ -83,7 +84,7 @@ class Case(models.Model):
         ContactEntry, on_delete=models.PROTECT, related_name="case", verbose_name=_("contact entry")
     )
     # Copied from the contact (or the beneficiary's file) so the sender can look the case up.
-    mobile = models.CharField(_("mobile"), max_length=13, blank=True)
+    mobile = models.CharField(_("mobile"), max_length=13, blank=True, validators=[validate_mobile])
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

@@ -1,6 +1,7 @@
 """How cases react to what happens in the apps above them (kernel ``events``), subscribed in
 ``ChannelsLogConfig.ready``. Handlers take plain values, never import the publishing app, and are idempotent."""
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
@@ -65,7 +66,9 @@ def open_low_score_follow_up(
                 entry = _follow_up_record(
                     key=key, beneficiary=beneficiary, support_request=support_request, summary=str(summary or "")[:300]
                 )
-        except IntegrityError:  # the same event handled at the same moment: that one's follow-up stands
+        except (IntegrityError, ValidationError):
+            # The same event handled at the same moment (its row committed first: ``full_clean`` says so, or the
+            # unique index when both checked before either saved): that one's follow-up stands.
             entry = ContactEntry.objects.filter(source_key=key).select_related("case").first()
             if entry is None:
                 raise

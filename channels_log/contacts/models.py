@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from association.channels import Channel
+from association.kernel.identifiers import validate_mobile
 
 # --- Who may see what: one rule, used by every page, list, card, download and export ---
 #
@@ -60,7 +61,7 @@ class ContactEntry(models.Model):
         verbose_name=_("beneficiary"),
     )
     contact_name = models.CharField(_("contact name"), max_length=200, blank=True)
-    contact_mobile = models.CharField(_("contact mobile"), max_length=13, blank=True)
+    contact_mobile = models.CharField(_("contact mobile"), max_length=13, blank=True, validators=[validate_mobile])
     subject = models.CharField(_("subject"), max_length=200, blank=True)
     body = models.TextField(_("details"), blank=True)
     support_request = models.ForeignKey(

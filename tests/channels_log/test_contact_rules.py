@@ -39,3 +39,13 @@ def test_the_model_rules_hold_whoever_calls(officer):
     assert "purpose" in refused.value.message_dict
     assert not ContactEntry.objects.exists() and not Case.objects.exists()
     assert _record(officer).case.kind == "complaint"
+
+
+@pytest.mark.parametrize("mobile", ["0551234567", "+966 55 123 4567", "٠٥٥١٢٣٤٥٦٧", "+96655123456", "12345"])
+def test_a_mobile_not_in_its_one_written_form_is_refused_next_to_its_field(officer, mobile):
+    """Pages normalise what people type (MobileField); a service called with raw data is refused, not stored."""
+    with pytest.raises(ValidationError) as refused:
+        _record(officer, contact_mobile=mobile)
+    assert "contact_mobile" in refused.value.message_dict
+    assert not ContactEntry.objects.exists()
+    assert _record(officer, contact_mobile="+966551234567").case.mobile == "+966551234567"
