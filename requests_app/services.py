@@ -136,11 +136,13 @@ def _notify(
         },
     )
     if created:
+        # The events and their wording are registered with the outbox by ``requests_app.messages``.
         message_queue(
             event=event,
             key=f"requests:{key}",
             beneficiary=None if user is not None else beneficiary,
             user=user,
+            subject_id=support_request.pk,
             context={**context, "support_request": support_request},
         )
     return created
