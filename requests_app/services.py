@@ -684,14 +684,16 @@ def support_request_appeal(*, support_request: SupportRequest, actor, appeal_tex
 def support_request_appeal_by_complaint(
     *, support_request_id: int, appeal_text: str, actor=None
 ) -> SupportRequest | None:
-    """A complaint contests the committee's decision: the request's one appeal, opened by the portal (``actor``
-    is who handled the complaint, when known). Idempotent: a request that is no longer rejected, or was
+    """A complaint contests the committee's decision: the request's one appeal, opened by the portal. ``actor``
+    is who handled the complaint, when known: they must hold the step's permission as on the request page;
+    without one the portal takes the step itself. Idempotent: a request that is no longer rejected, or was
     appealed already, is left as it is (``None``)."""
     locked = SupportRequest.objects.select_for_update().filter(pk=support_request_id).first()
     if locked is None or locked.status != S.REJECTED or locked.appealed_at is not None:
         return None
     text = appeal_text.strip() or _("A complaint contests the committee's decision.")
-    return _appeal(locked, actor=actor, appeal_text=text, now=timezone.now(), table=SYSTEM_APPEAL)
+    table = TRANSITIONS if actor is not None else SYSTEM_APPEAL
+    return _appeal(locked, actor=actor, appeal_text=text, now=timezone.now(), table=table)
 
 
 # ---- registration and delivery --------------------------------------------------------------------------

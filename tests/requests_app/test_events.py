@@ -124,6 +124,16 @@ def test_a_complaint_contesting_the_decision_opens_the_appeal_once(officer):
     assert (rejected.status, rejected.committee_round, _appeals(rejected)) == (S.AWAITING_COMMITTEE, 2, 1)
 
 
+def test_a_handler_without_the_permission_opens_no_appeal(officer, manager):
+    rejected = force_status(draft_request(officer), S.REJECTED)
+    failed = events.dispatch(
+        "complaint_contested_decision", case_id=7, request_id=rejected.pk, actor_id=manager.pk, appeal_text="اعتراض"
+    )
+    assert [handler.__name__ for handler in failed] == ["appeal_for_contested_decision"]  # refused, logged
+    rejected.refresh_from_db()
+    assert (rejected.status, rejected.appealed_at, _appeals(rejected)) == (S.REJECTED, None, 0)
+
+
 def test_the_portal_opens_the_appeal_without_a_person_and_leaves_other_requests_alone(officer):
     rejected = force_status(draft_request(officer), S.REJECTED)
     approved = force_status(draft_request(officer), S.APPROVED)
