@@ -5,15 +5,18 @@ invitation and its one reminder are each queued once, whatever happens to the sw
 
 from channels_log.messaging.services import message_queue
 
+from .messages import INVITATION
+
 
 def invitation_message_queue(invitation, *, reminder: bool) -> None:
     """Called inside the sweep's transaction, right after ``sent_at``/``reminded_at`` is set, so the
     record and the queued message commit together."""
     kind = "reminder" if reminder else "invitation"
     message_queue(
-        event="survey_invitation",
+        event=INVITATION,
         key=f"survey_{kind}:{invitation.pk}",
         beneficiary=invitation.beneficiary,
+        subject_id=invitation.support_request_id,  # the request its survey is about (kind from surveys.messages)
         context={
             "url": invitation.absolute_url(),
             "reminder": reminder,
