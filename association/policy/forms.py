@@ -40,7 +40,7 @@ class PolicyVersionForm(PortalForm):
         required=False,
         min_value=1,
         max_value=365,
-        help_text=_("Empty means the default of 14 days."),
+        help_text=_("Empty means no window: the decision may come as soon as the request is ready."),
     )
     board_meeting = forms.IntegerField(label=_("Board meeting (ordinal)"), required=False, min_value=1, max_value=999)
     board_session = forms.IntegerField(label=_("Session"), required=False, min_value=1, max_value=999)
