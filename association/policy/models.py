@@ -148,6 +148,8 @@ class PolicyVersion(models.Model):
             raise ValidationError({"quorum": _("A quorum applies only when a committee decides.")})
         if self.quorum is not None and self.quorum < 1:
             raise ValidationError({"quorum": _("The quorum is at least one vote.")})
+        if not (self.individual_requests or self.program_requests or self.volunteer_proposals):
+            raise ValidationError({"individual_requests": _("Choose at least one procedure the association runs.")})
 
     @property
     def procedure(self):
