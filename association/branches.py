@@ -35,9 +35,14 @@ class StaffBranch(models.Model):
     """The branch a staff member works from (one at most)."""
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_branch", verbose_name=gettext_lazy("staff member")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="staff_branch",
+        verbose_name=gettext_lazy("staff member"),
     )
-    branch = models.ForeignKey(Branch, on_delete=models.PROTECT, related_name="staff", verbose_name=gettext_lazy("branch"))
+    branch = models.ForeignKey(
+        Branch, on_delete=models.PROTECT, related_name="staff", verbose_name=gettext_lazy("branch")
+    )
 
     class Meta:
         verbose_name = gettext_lazy("staff branch")

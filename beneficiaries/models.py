@@ -184,6 +184,7 @@ class DocumentType(models.Model):
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=120)
+
     class ValidityUnit(models.TextChoices):
         DAYS = "days", _("days")
         MONTHS = "months", _("months")
