@@ -229,7 +229,8 @@ def support_request_create_draft(
     """Open a draft request at the intake desk (or in the field), with its first status-history row; it gets
     its number only when submitted. Its branch: the one chosen, else the recording staff member's, else the
     beneficiary's."""
-    authorize(actor, "requests_app.add_supportrequest", PROCESS)
+    # The desk's officers and the representatives in the field (who take no later step) open drafts.
+    authorize(actor, "requests_app.add_supportrequest")
     if not service_type.is_active:
         raise ValidationError({"service_type": _("This service is not offered at the moment.")})
     support_request = SupportRequest(
