@@ -88,7 +88,14 @@ def staff_list(request):
     rows = [
         (user, StaffBranchForm(prefix=f"u{user.pk}", initial={"branch": _current(user)})) for user in page.object_list
     ]
-    return render(request, "association/branches/staff.html", {"page": page, "rows": rows})
+    return render(request, "association/branches/staff.html", {"page": page, "rows": rows, **_options()})
+
+
+def _options() -> dict:
+    """The branches every row's select offers, read once for the page (not once per row)."""
+    return {
+        "branch_options": [("", _("Head office")), *Branch.objects.filter(is_active=True).values_list("pk", "name")]
+    }
 
 
 def _current(user):
@@ -110,7 +117,8 @@ def staff_set(request, user_pk):
         for errors in form.errors.values():
             for message in errors:
                 messages.error(request, message)
-        return render(request, "association/branches/staff.html", {"rows": [(user, form)], "page": None}, status=400)
+        context = {"rows": [(user, form)], "page": None, **_options()}
+        return render(request, "association/branches/staff.html", context, status=400)
     messages.success(
         request,
         _("%(name)s now works from: %(branch)s.")
