@@ -73,8 +73,8 @@ def desk_recent_registrations(*, user) -> list[Beneficiary]:
 
 
 def beneficiary_get(*, public_id) -> Beneficiary:
-    """The person at ``public_id`` (``Beneficiary.DoesNotExist`` if none), with who registered them."""
-    return Beneficiary.objects.select_related("created_by").get(public_id=public_id)
+    """The person at ``public_id`` (``Beneficiary.DoesNotExist`` if none), with who registered them and where."""
+    return Beneficiary.objects.select_related("created_by", "branch").get(public_id=public_id)
 
 
 def beneficiary_detail(*, beneficiary: Beneficiary, user) -> dict:
