@@ -21,5 +21,6 @@ urlpatterns = [
     path("", include("requests_app.urls")),
     path("", include("channels_log.urls")),
     path("policy/", include("association.policy.urls")),
+    path("branches/", include("association.branch_urls")),
     path("", include("surveys.urls")),
 ]

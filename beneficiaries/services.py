@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from association.branches import branch_of
 from association.kernel import registry
 from association.kernel.arabic import normalize_arabic
 from association.kernel.dates import format_dual
@@ -71,6 +72,8 @@ def beneficiary_register(
     consents = list(dict.fromkeys(consents))  # a purpose sent twice is one consent, not an IntegrityError
     if Consent.Purpose.DATA_PROCESSING not in consents:
         raise ValidationError({"consents": _("The beneficiary's consent to processing their data is required.")})
+    # Served by the branch of the staff member who registers them, unless the form chose one.
+    data = {**data, "branch": data.get("branch") or branch_of(actor)}
     beneficiary = Beneficiary(**data, created_by=actor)
     # Uniqueness is checked below, with a clear message, and by the database under a savepoint.
     beneficiary.full_clean(validate_unique=False, validate_constraints=False)
@@ -319,10 +322,31 @@ def consent_set(*, beneficiary: Beneficiary, purpose: str, given: bool, actor) -
 
 @transaction.atomic
 def document_add(
-    *, beneficiary: Beneficiary, document_type: DocumentType, uploaded_file, actor, note: str = ""
+    *,
+    beneficiary: Beneficiary,
+    document_type: DocumentType,
+    uploaded_file,
+    actor,
+    note: str = "",
+    issued_on: dt.date | None = None,
+    expires_on: dt.date | None = None,
 ) -> Document:
-    """Store a supplied document after checking its real type (from its bytes) and its size."""
+    """Store a supplied document after checking its real type (from its bytes) and its size.
+
+    Its validity: an expiry date written on the document is entered as it is; otherwise a type with a
+    validity needs the issue date, and the expiry is computed from it (``DocumentType.expiry_for``)."""
     authorize(actor, "beneficiaries.add_document")
+    if issued_on is not None and issued_on > timezone.localdate():
+        raise ValidationError({"issued_on": _("The issue date is in the future.")})
+    if expires_on is None and document_type.validity:
+        if issued_on is None:
+            raise ValidationError(
+                {
+                    "issued_on": _("Enter the issue date: %(document)s is valid for a limited time from it.")
+                    % {"document": document_type.name}
+                }
+            )
+        expires_on = document_type.expiry_for(issued_on)
     content_type = uploaded_file_check(uploaded_file)
     document = Document(
         beneficiary=beneficiary,
@@ -332,6 +356,8 @@ def document_add(
         size=uploaded_file.size,
         supplied_by=actor,
         note=note,
+        issued_on=issued_on,
+        expires_on=expires_on,
     )
     document.full_clean(exclude=["file"])
     document.file.save(f"upload.{ALLOWED_DOCUMENT_TYPES[content_type]}", uploaded_file, save=False)
