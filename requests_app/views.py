@@ -296,8 +296,12 @@ def committee_vote(request, pk):
 
 
 @require_POST
-@staff_view(VIEW, "requests_app.decide_supportrequest")
+@staff_view(VIEW)
 def committee_decide(request, pk):
+    """The decision: the committee's chair, or the manager where the policy names no committee
+    (``services.decision_authorize``: 403 for anyone else, before the form is read)."""
+    services.decision_authorize(support_request=_get_request(pk), actor=request.user)
+
     def call(sr, data):
         grant = {k: data[k] for k in services.GRANT_FIELDS}
         return services.committee_decide(
@@ -311,7 +315,7 @@ def committee_decide(request, pk):
         form_key="decide",
         target=None,
         call=call,
-        success=_("The committee's decision is recorded. The decision letter is ready."),
+        success=_("The decision is recorded. The decision letter is ready."),
     )
 
 
