@@ -127,7 +127,7 @@ def test_the_shipped_message_templates_are_reworded_and_edited_ones_kept(db):
     PROCEDURE.reword(apps, None)
     template.refresh_from_db()
     edited.refresh_from_db()
-    assert 'صدر قرار {{ decider }} ب{{ outcome }}' in template.body
+    assert "صدر قرار {{ decider }} ب{{ outcome }}" in template.body
     assert edited.body == "نص عدّله المشرف: {{ outcome }}"
 
 
