@@ -11,6 +11,13 @@ from association.kernel.actions import Action
 from .models import CommitteeVote, SupportRequest
 from .transitions import PROCESS, RESEARCH, VOTE, allowed_targets, table_for
 
+
+def explanation_missing(support_request) -> bool:
+    from .selectors import explanation_missing as missing
+
+    return missing(support_request)
+
+
 S = SupportRequest.Status
 
 
@@ -50,6 +57,19 @@ def _refer(ctx: _Context) -> Action:
 
 def _intake(ctx: _Context) -> list[Action]:
     actions = []
+    if ctx.user.has_perm(PROCESS) and explanation_missing(ctx.sr):
+        actions.append(
+            Action(
+                "explanation",
+                _("Record the explanation of the procedure"),
+                ctx.url("explanation"),
+                title=_("Procedure explained (before the declaration)"),
+                hint=_(
+                    "If the procedure is unclear to the applicant, refer them to the social researcher to explain "
+                    "it; record who explained it, or that it was clear."
+                ),
+            )
+        )
     if ctx.user.has_perm(PROCESS) and not ctx.sr.has_signed_declaration():
         actions.append(
             Action(

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from association.kernel.roles import Role, has_role
-from association.policy.procedure import Decider, procedure_in_force, profile_of
+from association.policy.procedure import Decider, explanation_step_in_force, procedure_in_force, profile_of
 from association.policy.services import policy_decision_window_days
 from beneficiaries.selectors import beneficiary_timeline
 
@@ -162,11 +162,34 @@ def missing_line(document_type, document) -> str:
     return _("%(document)s: supplied but not verified by staff") % {"document": document_type.name}
 
 
+def explanation_required(at=None) -> bool:
+    """Does the policy in force make step 3 (the referral to the social researcher to explain the procedure, or
+    the note that it was clear) a recorded step before the declaration?"""
+    return explanation_step_in_force(at)
+
+
+def explanation_missing(support_request: SupportRequest) -> bool:
+    """Is step 3 still to be recorded on this request before its declaration?"""
+    return (
+        support_request.status in INTAKE
+        and not support_request.explanation
+        and not support_request.has_signed_declaration()
+        and explanation_required()
+    )
+
+
+EXPLANATION_MISSING = gettext_lazy(
+    "The explanation of the procedure (referral to the social researcher) is not recorded"
+)
+
+
 def missing_items(support_request: SupportRequest) -> list[str]:
     """Exactly what stops the request from being submitted, one line per item."""
     required = list(support_request.service_type.required_documents.all())
     gaps = _gaps(required, _documents_by_type(support_request.beneficiary, required))
     items = [missing_line(document_type, document) for document_type, document in gaps]
+    if explanation_missing(support_request):
+        items.append(str(EXPLANATION_MISSING))
     if not support_request.has_signed_declaration():
         items.append(_("The declaration (إقرار) is not signed"))
     return items
@@ -200,6 +223,8 @@ def _still_missing(support_request, user, gaps) -> list[MissingItem]:
         )
         for document_type, document in gaps
     ]
+    if explanation_missing(support_request):
+        items.append(MissingItem(label=str(EXPLANATION_MISSING)))
     if not support_request.has_signed_declaration():
         may_sign = user.has_perm(PROCESS)
         items.append(
@@ -369,6 +394,8 @@ def request_with_history(pk) -> SupportRequest:
             "researcher",
             "policy_version",
             "declaration__witness",
+            "explanation_researcher",
+            "explanation_recorded_by",
         )
         .prefetch_related(
             "service_type__required_documents",

@@ -53,6 +53,7 @@ from .selectors import (  # noqa: F401 - reads the services use, under their his
     decidable_from,
     decision_due,
     decision_window_days,
+    explanation_required,
     missing_items,
     overdue_filter,
     quorum_required,
@@ -351,6 +352,50 @@ def support_request_send_to_committee(*, support_request: SupportRequest, actor,
     return _move(locked, to=S.AWAITING_COMMITTEE, actor=actor, now=timezone.now(), reason=reason.strip() or default)
 
 
+# ---- the procedure explained (step 3) -------------------------------------------------------------------
+
+
+@transaction.atomic
+def procedure_explanation_record(
+    *, support_request: SupportRequest, actor, explanation: str, researcher=None, note: str = ""
+) -> SupportRequest:
+    """Step 3 of the policy's procedure, apart from the eligibility study: the procedure was clear to the
+    applicant, or the officer referred them to the social researcher (named), who explained it. Recorded once,
+    with who recorded it and when, while the request is completed at the desk and before the declaration."""
+    authorize(actor, PROCESS)
+    now = timezone.now()
+    locked = _lock(support_request)
+    if locked.status not in INTAKE or Declaration.objects.filter(support_request=locked).exists():
+        raise ValidationError(
+            _("The explanation of the procedure is recorded before the declaration is signed."), code="too_late"
+        )
+    if locked.explanation:
+        raise ValidationError(_("The explanation of the procedure is already recorded."), code="recorded")
+    if explanation not in SupportRequest.Explanation.values:
+        raise ValidationError({"explanation": _("Choose whether the procedure was clear or explained.")})
+    referred = explanation == SupportRequest.Explanation.REFERRED
+    if referred and not (
+        researcher is not None and researcher.is_active and researcher.groups.filter(name=RESEARCHER).exists()
+    ):
+        raise ValidationError({"researcher": _("Choose the social researcher who explained the procedure.")})
+    locked.explanation = explanation
+    locked.explanation_researcher = researcher if referred else None
+    locked.explanation_recorded_by = actor
+    locked.explanation_at = now
+    locked.explanation_note = (note or "").strip()
+    locked.full_clean()
+    locked.save(
+        update_fields=[
+            "explanation",
+            "explanation_researcher",
+            "explanation_recorded_by",
+            "explanation_at",
+            "explanation_note",
+        ]
+    )
+    return locked
+
+
 # ---- declaration ----------------------------------------------------------------------------------------
 
 
@@ -390,6 +435,14 @@ def declaration_sign(
         raise ValidationError(_("The declaration is signed before the request is submitted."))
     if Declaration.objects.filter(support_request=locked).exists():
         raise ValidationError(_("The declaration of this request is already signed."))
+    if not locked.explanation and explanation_required(now):
+        raise ValidationError(
+            _(
+                "Before the declaration, record whether the procedure was clear to the applicant or explained by "
+                "the social researcher."
+            ),
+            code="explanation_missing",
+        )
     if signature_scan is not None:
         content_type = uploaded_file_check(signature_scan, field="signature_scan")
         content, method = signature_scan, Declaration.Method.SCAN

@@ -24,6 +24,7 @@ from .forms import (
     DeclarationForm,
     DeliveryForm,
     DraftRequestForm,
+    ExplanationForm,
     MissingDocumentForm,
     NoteForm,
     OptionalReasonForm,
@@ -78,6 +79,7 @@ def request_new(request, public_id):
 
 # The form of each action, by its code; built only for the actions the user is offered.
 ACTION_FORMS = {
+    "explanation": lambda sr, ctx: ExplanationForm(prefix="explanation"),
     "return": lambda sr, ctx: NoteForm(prefix="return"),
     "withdraw": lambda sr, ctx: ReasonForm(prefix="withdraw"),
     "refer": lambda sr, ctx: ReferForm(prefix="refer"),
@@ -183,6 +185,20 @@ def request_submit(request, pk):
     else:
         messages.success(request, _("The request is submitted. Print the acknowledgment receipt for the applicant."))
     return redirect(support_request)
+
+
+@require_POST
+@staff_view(VIEW, PROCESS)
+def request_explanation(request, pk):
+    return _step(
+        request,
+        pk,
+        form_class=ExplanationForm,
+        form_key="explanation",
+        target=None,
+        call=lambda sr, data: services.procedure_explanation_record(support_request=sr, actor=request.user, **data),
+        success=_("The explanation of the procedure is recorded."),
+    )
 
 
 @require_POST

@@ -64,6 +64,7 @@ URLS = {
         "expect": staff([OFFICER]),
     },
     "requests_app:declaration": {"kwargs": _draft, "expect": staff([OFFICER])},
+    "requests_app:explanation": _post(_draft, [OFFICER], answer=BAD_REQUEST),
     "requests_app:submit": _post(_draft, [OFFICER]),
     # As for any document upload (the researcher brings papers from a visit); verifying is the officer's.
     "requests_app:document_supply": _post(_draft_missing_a_document, [OFFICER, RESEARCHER], answer=BAD_REQUEST),
