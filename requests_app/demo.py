@@ -142,6 +142,40 @@ def _timeline(final, days) -> tuple[dt.datetime, dt.datetime | None]:
     return submitted - dt.timedelta(days=1), submitted
 
 
+def _explain_and_sign(sr, index, users, *, at) -> None:
+    """Step 3 where the policy names it (every other applicant needed the researcher to explain the procedure),
+    then the declaration."""
+    from association.demo import demo_clock
+
+    officer = users["officer"]
+    with demo_clock(at - dt.timedelta(minutes=20)):
+        if services.explanation_required():
+            services.procedure_explanation_record(
+                support_request=sr,
+                actor=officer,
+                explanation="referred" if index % 2 else "clear",
+                researcher=users["researcher"] if index % 2 else None,
+                note="شرح مراحل الطلب ومن يبت فيه ومتى" if index % 2 else "",
+            )
+    with demo_clock(at):
+        services.declaration_sign(support_request=sr, actor=officer, signature_data=_png())
+
+
+def _votes(sr, members, final, submitted) -> dt.datetime:
+    """The committee's votes, where a committee decides; when the request is ready for the decision."""
+    from association.demo import demo_clock
+
+    day = dt.timedelta(days=1)
+    ready = submitted + 4 * day + dt.timedelta(hours=1)  # sent on by then, by research or straight away
+    if sr.uses_committee:
+        vote = "reject" if final == S.REJECTED else "approve"
+        for order, member in enumerate(members):
+            ready = submitted + 5 * day - dt.timedelta(hours=1) + order * dt.timedelta(minutes=20)
+            with demo_clock(ready):
+                services.committee_vote(support_request=sr, actor=member, vote=vote, note="")
+    return ready
+
+
 def _scenario(index, code, final, days, description, users) -> SupportRequest | None:
     from association.demo import demo_clock, demo_national_id
 
@@ -173,19 +207,7 @@ def _scenario(index, code, final, days, description, users) -> SupportRequest | 
             return services.support_request_return_incomplete(
                 support_request=sr, actor=officer, note="إحضار أصل الهوية للمطابقة"
             )
-    signed = (submitted or opened + dt.timedelta(hours=2)) - dt.timedelta(minutes=30)
-    with demo_clock(signed - dt.timedelta(minutes=20)):
-        if services.explanation_required():
-            # Step 3: every other applicant needed the procedure explained by the researcher.
-            services.procedure_explanation_record(
-                support_request=sr,
-                actor=officer,
-                explanation="referred" if index % 2 else "clear",
-                researcher=researcher if index % 2 else None,
-                note="شرح مراحل الطلب ومن يبت فيه ومتى" if index % 2 else "",
-            )
-    with demo_clock(signed):
-        services.declaration_sign(support_request=sr, actor=officer, signature_data=_png())
+    _explain_and_sign(sr, index, users, at=(submitted or opened + dt.timedelta(hours=2)) - dt.timedelta(minutes=30))
     if final == S.WITHDRAWN:
         with demo_clock(timezone.now() - 3 * day):
             return services.support_request_withdraw(support_request=sr, actor=officer, reason="حصل المستفيد على عمل")
@@ -227,13 +249,7 @@ def _scenario(index, code, final, days, description, users) -> SupportRequest | 
     else:
         with demo_clock(submitted + day):
             services.support_request_send_to_committee(support_request=sr, actor=officer)
-    ready = submitted + 4 * day + dt.timedelta(hours=1)  # sent on by then, by research or straight away
-    if sr.uses_committee:
-        vote = "reject" if final == S.REJECTED else "approve"
-        for order, member in enumerate(members):
-            ready = submitted + 5 * day - dt.timedelta(hours=1) + order * dt.timedelta(minutes=20)
-            with demo_clock(ready):
-                services.committee_vote(support_request=sr, actor=member, vote=vote, note="")
+    ready = _votes(sr, members, final, submitted)
     if final == S.AWAITING_COMMITTEE:
         return sr
     # Who decides (the chair; the manager where the policy names no committee) does so on the first morning the
