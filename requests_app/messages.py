@@ -26,13 +26,14 @@ EVENTS = {
                 "استلام طلبك" + REF,
                 "استلمنا طلبك" + REF + SERVICE + ". يُعرض الطلب على " + DECIDER + "، ويصدر " + COMMITTEE + "قرارها"
                 "{% else %}القرار{% endif %} بالقبول أو الاعتذار {% if window %}خلال مدة لا تقل عن {{ window }}"
-                "{% else %}فور اكتمال دراسته، دون مهلة انتظار{% endif %}.",
+                "{% elif decider %}فور اكتمال دراسته، دون مهلة انتظار{% else %}خلال مدة لا تقل عن أسبوعين{% endif %}.",
             ),
             "en": (
                 "Your request" + REF + " is received",
                 "We received your request" + REF + SERVICE + ". It goes to " + COMMITTEE + "the research committee"
                 "{% else %}{{ decider }}{% endif %}, which answers (accept or decline) {% if window %}in no less than "
-                "{{ window }}{% else %}as soon as it is studied, with no waiting period{% endif %}.",
+                "{{ window }}{% elif decider %}as soon as it is studied, with no waiting period{% else %}in no less "
+                "than two weeks{% endif %}.",
             ),
         },
     ),
