@@ -53,4 +53,5 @@ class AssociationConfig(AppConfig):
 
         registry.register("demo", demo.seed_profile, order=0)
         registry.register("demo", demo.seed_branches, order=1)
+        registry.register("demo", policy_demo.seed_file, order=5)
         registry.register("demo", policy_demo.seed, order=40)

@@ -4,12 +4,13 @@ Every app adds its demo data through the kernel registry (slot ``demo``, registe
 ``AppConfig.ready``): ``loader(*, users, stdout, state) -> None``, idempotent (a rerun creates nothing new),
 run by ``manage.py seed_demo`` in ``order``:
 
-  0 association: profile, bank accounts, official holidays      20 beneficiaries: document types
-  25 requests_app: service types                                  30 beneficiaries: the 24 demo people
-  31 channels_log: the contact each of them came through          32 requests_app: yesterday's drafts
-  40 association.policy: the demo policy, imported, approved         50 requests_app: requests in every status
-  60 surveys                                                      70 channels_log: cases, then delivers the
-                                                                     messages the others queued
+  0 association: profile, bank accounts, official holidays       5 association.policy: ``seed_demo --policy FILE``,
+ 20 beneficiaries: document types                                   in force from two months back
+ 25 requests_app: service types                                  30 beneficiaries: the 24 demo people
+ 31 channels_log: the contact each of them came through          32 requests_app: yesterday's drafts
+ 40 association.policy: the demo policy, imported, approved      50 requests_app: requests in every status
+ 60 surveys                                                      70 channels_log: cases, then delivers the
+                                                                    messages the others queued
 
 ``state`` is one dict shared by the loaders of a run (e.g. the people registered in this run).
 """

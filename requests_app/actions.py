@@ -9,7 +9,14 @@ from django.utils.translation import gettext as _
 from association.kernel.actions import Action
 
 from .models import CommitteeVote, SupportRequest
-from .transitions import PROCESS, RESEARCH, VOTE, WITNESS, allowed_targets
+from .transitions import PROCESS, RESEARCH, VOTE, WITNESS, allowed_targets, table_for
+
+
+def explanation_missing(support_request) -> bool:
+    from .selectors import explanation_missing as missing
+
+    return missing(support_request)
+
 
 S = SupportRequest.Status
 
@@ -20,7 +27,7 @@ class _Context:
 
     def __init__(self, support_request: SupportRequest, user):
         self.sr, self.user = support_request, user
-        self.targets = set(allowed_targets(user, support_request.status))
+        self.targets = set(allowed_targets(user, support_request.status, table_for(support_request)))
         self._studies = self._votes = None
 
     def url(self, name: str) -> str:
@@ -50,6 +57,19 @@ def _refer(ctx: _Context) -> Action:
 
 def _intake(ctx: _Context) -> list[Action]:
     actions = []
+    if ctx.user.has_perm(WITNESS) and explanation_missing(ctx.sr):
+        actions.append(
+            Action(
+                "explanation",
+                _("Record the explanation of the procedure"),
+                ctx.url("explanation"),
+                title=_("Procedure explained (before the declaration)"),
+                hint=_(
+                    "If the procedure is unclear to the applicant, refer them to the social researcher to explain "
+                    "it; record who explained it, or that it was clear."
+                ),
+            )
+        )
     if ctx.user.has_perm(WITNESS) and not ctx.sr.has_signed_declaration():
         actions.append(
             Action(
@@ -79,7 +99,11 @@ def _submitted(ctx: _Context) -> list[Action]:
     if S.IN_RESEARCH in ctx.targets:
         actions.append(_refer(ctx))
     if S.AWAITING_COMMITTEE in ctx.targets:
-        actions.append(Action("to_committee", _("Send to the committee (clear case)"), ctx.url("to_committee")))
+        if ctx.sr.uses_committee:
+            label = _("Send to the committee (clear case)")
+        else:
+            label = _("Send to %(body)s for a decision (clear case)") % {"body": ctx.sr.deciding_body}
+        actions.append(Action("to_committee", label, ctx.url("to_committee")))
     if S.INCOMPLETE in ctx.targets:
         actions.append(_return(ctx))
     return actions
@@ -99,7 +123,9 @@ def _in_research(ctx: _Context) -> list[Action]:
             actions.append(
                 Action(
                     "recommend",
-                    _("Recommend and send to the committee"),
+                    _("Recommend and send to the committee")
+                    if ctx.sr.uses_committee
+                    else _("Recommend and send to %(body)s") % {"body": ctx.sr.deciding_body},
                     ctx.url("recommend"),
                     title=_("Recommendation"),
                 )
@@ -110,7 +136,28 @@ def _in_research(ctx: _Context) -> list[Action]:
     return actions
 
 
+def _awaiting_body(ctx: _Context) -> list[Action]:
+    """No committee: who records the deciding body's decision decides; there is no vote."""
+    actions = []
+    if S.APPROVED in ctx.targets:
+        actions.append(
+            Action(
+                "decide",
+                _("Record the decision"),
+                ctx.url("decide"),
+                style="success",
+                title=_("Decision of %(body)s") % {"body": ctx.sr.deciding_body},
+                detail_template="requests_app/_decide_detail.html",
+            )
+        )
+    if S.IN_RESEARCH in ctx.targets:
+        actions.append(_refer(ctx))
+    return actions
+
+
 def _awaiting_committee(ctx: _Context) -> list[Action]:
+    if not ctx.sr.uses_committee:
+        return _awaiting_body(ctx)
     user = ctx.user
     my_vote = ctx.my_vote() if user.has_perm(VOTE) else None
     recused = my_vote is not None and my_vote.vote == CommitteeVote.Vote.RECUSED

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from association.channels import Channel
+from association.policy.procedure import procedure_in_force
 from beneficiaries import services as beneficiary_services
 from beneficiaries.models import Beneficiary
 
@@ -74,6 +75,8 @@ def seed_intake_drafts(*, users: dict, stdout, state: dict) -> None:
     waits for the documents."""
     from association.demo import demo_clock, demo_day
 
+    if not procedure_in_force().individual_requests:
+        return
     channels = list(Channel.objects.filter(is_active=True))
     for i, beneficiary in state.get("registered", []):
         if i % 4 == 0:
@@ -143,6 +146,40 @@ def _timeline(final, days) -> tuple[dt.datetime, dt.datetime | None]:
     return submitted - dt.timedelta(days=1), submitted
 
 
+def _explain_and_sign(sr, index, users, *, at) -> None:
+    """Step 3 where the policy names it (every other applicant needed the researcher to explain the procedure),
+    then the declaration."""
+    from association.demo import demo_clock
+
+    officer = users["officer"]
+    with demo_clock(at - dt.timedelta(minutes=20)):
+        if services.explanation_required():
+            services.procedure_explanation_record(
+                support_request=sr,
+                actor=officer,
+                explanation="referred" if index % 2 else "clear",
+                researcher=users["researcher"] if index % 2 else None,
+                note="شرح مراحل الطلب ومن يبت فيه ومتى" if index % 2 else "",
+            )
+    with demo_clock(at):
+        services.declaration_sign(support_request=sr, actor=officer, signature_data=_png())
+
+
+def _votes(sr, members, final, submitted) -> dt.datetime:
+    """The committee's votes, where a committee decides; when the request is ready for the decision."""
+    from association.demo import demo_clock
+
+    day = dt.timedelta(days=1)
+    ready = submitted + 4 * day + dt.timedelta(hours=1)  # sent on by then, by research or straight away
+    if sr.uses_committee:
+        vote = "reject" if final == S.REJECTED else "approve"
+        for order, member in enumerate(members):
+            ready = submitted + 5 * day - dt.timedelta(hours=1) + order * dt.timedelta(minutes=20)
+            with demo_clock(ready):
+                services.committee_vote(support_request=sr, actor=member, vote=vote, note="")
+    return ready
+
+
 def _scenario(index, code, final, days, description, users) -> SupportRequest | None:
     from association.demo import demo_clock, demo_national_id
 
@@ -151,7 +188,8 @@ def _scenario(index, code, final, days, description, users) -> SupportRequest | 
         return None
     officer, chair, researcher = users["officer"], users["chair"], users["researcher"]
     members = [users["member1"], users["member2"], users["member3"]]
-    channel = Channel.objects.filter(is_active=True).order_by("order", "pk")[index % 8]
+    channels = list(Channel.objects.filter(is_active=True).order_by("order", "pk"))  # those the policy names
+    channel = channels[index % len(channels)]
     opened, submitted = _timeline(final, days)
     day = dt.timedelta(days=1)
 
@@ -173,8 +211,7 @@ def _scenario(index, code, final, days, description, users) -> SupportRequest | 
             return services.support_request_return_incomplete(
                 support_request=sr, actor=officer, note="إحضار أصل الهوية للمطابقة"
             )
-    with demo_clock((submitted or opened + dt.timedelta(hours=2)) - dt.timedelta(minutes=30)):
-        services.declaration_sign(support_request=sr, actor=officer, signature_data=_png())
+    _explain_and_sign(sr, index, users, at=(submitted or opened + dt.timedelta(hours=2)) - dt.timedelta(minutes=30))
     if final == S.WITHDRAWN:
         with demo_clock(timezone.now() - 3 * day):
             return services.support_request_withdraw(support_request=sr, actor=officer, reason="حصل المستفيد على عمل")
@@ -216,19 +253,17 @@ def _scenario(index, code, final, days, description, users) -> SupportRequest | 
     else:
         with demo_clock(submitted + day):
             services.support_request_send_to_committee(support_request=sr, actor=officer)
-    vote = "reject" if final == S.REJECTED else "approve"
-    for order, member in enumerate(members):
-        with demo_clock(submitted + 5 * day - dt.timedelta(hours=1) + order * dt.timedelta(minutes=20)):
-            services.committee_vote(support_request=sr, actor=member, vote=vote, note="")
+    ready = _votes(sr, members, final, submitted)
     if final == S.AWAITING_COMMITTEE:
         return sr
-    # The chair decides on the first morning the policy's window allows.
-    decided = services.decidable_from(sr) + dt.timedelta(hours=10)
+    # Who decides (the chair; the manager where the policy names no committee) does so on the first morning the
+    # policy's window allows — or, with no window, the morning after the request is ready.
+    decided = max(services.decidable_from(sr), ready) + dt.timedelta(hours=10)
     outcome = S.REJECTED if final == S.REJECTED else S.APPROVED
     with demo_clock(decided):
         services.committee_decide(
             support_request=sr,
-            actor=chair,
+            actor=chair if sr.uses_committee else users["manager"],
             outcome=outcome,
             reasons="لا تنطبق شروط الخدمة على الطلب" if outcome == S.REJECTED else "الأسرة مستحقة وفق نتيجة البحث",
             grant=None
@@ -266,6 +301,9 @@ def _scenario(index, code, final, days, description, users) -> SupportRequest | 
 @transaction.atomic
 def seed(*, users: dict, stdout, state: dict) -> None:
     _rule_sets()
+    if not procedure_in_force().individual_requests:
+        stdout.write("Support requests: none — the policy in force runs no individual support requests.")
+        return
     created = [sr for scenario in SCENARIOS if (sr := _scenario(*scenario, users)) is not None]
     # Today's sweep: the chairs hear of requests that became decidable, the managers of overdue ones.
     services.reminders_sweep()

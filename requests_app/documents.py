@@ -54,7 +54,7 @@ def decision_pdf(pk: int) -> tuple[bytes, str]:
     support_request = _request(pk)
     decision = CommitteeDecision.objects.select_related("chair").filter(support_request=support_request).last()
     if decision is None:
-        raise CommitteeDecision.DoesNotExist("The committee has not decided on this request.")
+        raise CommitteeDecision.DoesNotExist("No decision was recorded on this request.")
     context = {
         "support_request": support_request,
         "decision": decision,
@@ -68,6 +68,8 @@ def decision_pdf(pk: int) -> tuple[bytes, str]:
 def minutes_pdf(pk: int) -> tuple[bytes, str]:
     """The committee's minutes for the request: every round's attendees, votes, recusals and decision."""
     support_request = _request(pk)
+    if not support_request.uses_committee:
+        raise CommitteeDecision.DoesNotExist("No committee decides this request: it has no minutes.")
     votes = list(support_request.votes.select_related("member").order_by("committee_round", "at", "pk"))
     decisions = {d.committee_round: d for d in support_request.decisions.select_related("chair")}
     rounds = []

@@ -58,6 +58,33 @@ class ReferForm(PortalForm):
         self.fields["researcher"].label_from_instance = person_name
 
 
+class ExplanationForm(PortalForm):
+    """Step 3: the procedure was clear, or the social researcher explained it."""
+
+    explanation = forms.ChoiceField(
+        label=_("The procedure"), choices=SupportRequest.Explanation.choices, widget=forms.RadioSelect
+    )
+    researcher = forms.ModelChoiceField(
+        label=_("Social researcher who explained it"), queryset=get_user_model().objects.none(), required=False
+    )
+    note = forms.CharField(
+        label=_("What was explained"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["researcher"].queryset = (
+            get_user_model().objects.filter(is_active=True, groups__name=Role.SOCIAL_RESEARCHER).order_by("first_name")
+        )
+        self.fields["researcher"].label_from_instance = person_name
+
+    def clean(self):
+        data = super().clean()
+        if data.get("explanation") == SupportRequest.Explanation.REFERRED and not data.get("researcher"):
+            self.add_error("researcher", _("Choose the social researcher who explained the procedure."))
+        return data
+
+
 class DeclarationForm(PortalForm):
     signature_scan = forms.FileField(
         label=_("Signed declaration (scan)"),

@@ -12,6 +12,11 @@ SERVICE = "{% if service %} ({{ service }}){% endif %}"
 # event: (label, essential, {language: (email subject, text)}). Values each template may use: ``reference``
 # (the request's number), ``service``, ``url``, ``missing``, ``outcome`` (the decision as a sentence,
 # ``requests_app.wording``), ``due_date``, ``reason``.
+# The procedure of the request (``association.policy.procedure``, kept on the request at submission): ``decider``
+# (the deciding body's name as the policy writes it), ``committee`` (a committee decides: its votes, «قرارها»)
+# and ``window`` (the minimum wait, worded «أسبوعين», «10 أيام»…; empty: no window).
+COMMITTEE = "{% if committee or not decider %}"
+DECIDER = '{{ decider|default:"لجنة البحث" }}'
 EVENTS = {
     "request_received": (
         _("Request received"),
@@ -19,13 +24,16 @@ EVENTS = {
         {
             "ar": (
                 "استلام طلبك" + REF,
-                "استلمنا طلبك" + REF + SERVICE + ". يُعرض الطلب على لجنة البحث، "
-                "ويصدر قرارها بالقبول أو الاعتذار خلال مدة لا تقل عن أسبوعين.",
+                "استلمنا طلبك" + REF + SERVICE + ". يُعرض الطلب على " + DECIDER + "، ويصدر " + COMMITTEE + "قرارها"
+                "{% else %}القرار{% endif %} بالقبول أو الاعتذار {% if window %}خلال مدة لا تقل عن {{ window }}"
+                "{% elif decider %}فور اكتمال دراسته، دون مهلة انتظار{% else %}خلال مدة لا تقل عن أسبوعين{% endif %}.",
             ),
             "en": (
                 "Your request" + REF + " is received",
-                "We received your request" + REF + SERVICE + ". It goes to the research "
-                "committee, which answers (accept or decline) in no less than two weeks.",
+                "We received your request" + REF + SERVICE + ". It goes to " + COMMITTEE + "the research committee"
+                "{% else %}{{ decider }}{% endif %}, which answers (accept or decline) {% if window %}in no less than "
+                "{{ window }}{% elif decider %}as soon as it is studied, with no waiting period{% else %}in no less "
+                "than two weeks{% endif %}.",
             ),
         },
     ),
@@ -51,15 +59,14 @@ EVENTS = {
         True,
         {
             "ar": (
-                "قرار لجنة البحث في طلبك" + REF,
-                "{% if outcome %}قررت لجنة البحث {{ outcome }}.{% else %}صدر قرار لجنة البحث في طلبك"
-                + REF
-                + ".{% endif %}"
-                + LINK,
+                "قرار " + DECIDER + " في طلبك" + REF,
+                "{% if outcome %}" + COMMITTEE + "قررت " + DECIDER + " {{ outcome }}{% else %}صدر قرار {{ decider }} "
+                "ب{{ outcome }}{% endif %}.{% else %}صدر قرار " + DECIDER + " في طلبك" + REF + ".{% endif %}" + LINK,
             ),
             "en": (
                 "Decision on your request" + REF,
-                "{% if outcome %}The research committee decided {{ outcome }}.{% else %}The research committee "
+                "{% if outcome %}" + COMMITTEE + "The research committee{% else %}{{ decider }}{% endif %} decided "
+                "{{ outcome }}.{% else %}" + COMMITTEE + "The research committee{% else %}{{ decider }}{% endif %} "
                 "decided on your request" + REF + ".{% endif %}" + LINK,
             ),
         },
@@ -69,12 +76,30 @@ EVENTS = {
         False,
         {
             "ar": (
-                "الطلب" + REF + " جاهز لقرار اللجنة",
-                "انقضت مهلة القرار للطلب" + REF + "، ويمكن للجنة البت فيه الآن." + LINK,
+                "الطلب" + REF + " جاهز " + COMMITTEE + "لقرار اللجنة{% else %}للقرار{% endif %}",
+                "{% if window or not decider %}انقضت مهلة القرار للطلب"
+                + REF
+                + "{% else %}اكتملت دراسة الطلب"
+                + REF
+                + "{% endif %}، "
+                + COMMITTEE
+                + "ويمكن للجنة البت فيه الآن{% else %}ويمكن البت فيه الآن ({{ decider }})"
+                "{% endif %}." + LINK,
             ),
             "en": (
-                "Request" + REF + " is ready for the committee's decision",
-                "The decision window of request" + REF + " is over; the committee may decide now." + LINK,
+                "Request"
+                + REF
+                + " is ready for "
+                + COMMITTEE
+                + "the committee's decision{% else %}a decision{% endif %}",
+                "{% if window or not decider %}The decision window of request"
+                + REF
+                + " is over{% else %}Request"
+                + REF
+                + " is studied{% endif %}; "
+                + COMMITTEE
+                + "the committee may decide now{% else %}"
+                "{{ decider }} may decide now{% endif %}." + LINK,
             ),
         },
     ),
@@ -111,6 +136,9 @@ SAMPLE = {
     "service": "سلة غذائية",
     "missing": "عقد الإيجار",
     "outcome": "الموافقة على طلبكم رقم R-2026-0001",
+    "decider": "لجنة البحث",
+    "committee": "1",
+    "window": "أسبوعين",
 }
 
 

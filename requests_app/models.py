@@ -8,6 +8,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from association.policy.procedure import Decider, decider_name
+
 
 class ServiceType(models.Model):
     """A service the association offers; it names the documents a request for it must carry."""
@@ -29,7 +31,14 @@ class ServiceType(models.Model):
         return self.name
 
 
+class Explanation(models.TextChoices):
+    CLEAR = "clear", _("The procedure was clear to the applicant")
+    REFERRED = "referred", _("Referred to the social researcher, who explained the procedure")
+
+
 class SupportRequest(models.Model):
+    Explanation = Explanation
+
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         SUBMITTED = "submitted", _("Submitted")
@@ -57,7 +66,15 @@ class SupportRequest(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, editable=False, db_index=True
     )
-    decision_window_days = models.PositiveSmallIntegerField(_("decision window (days)"), default=14)
+    # The procedure in force when the request was submitted (``association.policy.procedure``): who decides it,
+    # under what name, and the minimum days before the decision (empty: no window).
+    decision_window_days = models.PositiveSmallIntegerField(
+        _("decision window (days)"), default=14, null=True, blank=True
+    )
+    decider = models.CharField(
+        _("decided by"), max_length=20, choices=Decider.choices, default=Decider.COMMITTEE, editable=False
+    )
+    decider_name = models.CharField(_("deciding body"), max_length=200, blank=True, editable=False)
     policy_version = models.ForeignKey(
         "association.PolicyVersion",
         on_delete=models.PROTECT,
@@ -101,6 +118,31 @@ class SupportRequest(models.Model):
     appeal_text = models.TextField(_("appeal"), blank=True, editable=False)
     appealed_at = models.DateTimeField(_("appealed at"), null=True, blank=True, editable=False)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True, editable=False)
+    # Step 3 of the policy's procedure, apart from the eligibility study: when the procedure is unclear to the
+    # applicant, the officer refers them to the social researcher, who explains it — before the declaration.
+    explanation = models.CharField(
+        _("procedure explained"), max_length=10, choices=Explanation.choices, blank=True, editable=False
+    )
+    explanation_researcher = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("social researcher who explained the procedure"),
+        editable=False,
+    )
+    explanation_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("explanation recorded by"),
+        editable=False,
+    )
+    explanation_at = models.DateTimeField(_("procedure explained at"), null=True, blank=True, editable=False)
+    explanation_note = models.TextField(_("what was explained"), blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -112,6 +154,7 @@ class SupportRequest(models.Model):
             ("research_supportrequest", _("Can carry out the social research of a support request")),
             ("vote_supportrequest", _("Can vote in the research committee")),
             ("decide_supportrequest", _("Can record the research committee's decision")),
+            ("decide_body_supportrequest", _("Can record the decision of the manager or the competent body")),
             ("close_supportrequest", _("Can close a support request")),
             ("witness_declaration", _("Can witness the applicant's declaration")),
         ]
@@ -134,6 +177,22 @@ class SupportRequest(models.Model):
         if loaded is not None:
             return loaded
         return Declaration.objects.filter(support_request_id=self.pk).exists()
+
+    @property
+    def uses_committee(self) -> bool:
+        """Does a committee decide this request (votes, quorum, minutes), or the manager or a competent body?"""
+        return self.decider == Decider.COMMITTEE
+
+    @property
+    def deciding_body(self) -> str:
+        """The deciding body's name as the policy names it: «لجنة البحث», «مدير الجمعية», the competent body."""
+        return decider_name(self.decider, self.decider_name)
+
+    def get_status_display(self) -> str:
+        """The status; awaiting a decision names who decides when it is not the committee."""
+        if self.status == self.Status.AWAITING_COMMITTEE and not self.uses_committee:
+            return _("Awaiting the decision of %(body)s") % {"body": self.deciding_body}
+        return str(self.Status(self.status).label) if self.status in self.Status.values else self.status
 
     @property
     def decidable_from(self):
@@ -409,6 +468,10 @@ class CommitteeDecision(models.Model):
     grant_amount = models.DecimalField(_("amount (SAR)"), max_digits=10, decimal_places=2, null=True, blank=True)
     grant_items = models.TextField(_("items"), blank=True)
     grant_period_months = models.PositiveSmallIntegerField(_("period (months)"), null=True, blank=True)
+    # Who decided: the committee (``chair`` signs), or the manager or a competent body (``chair`` is the manager
+    # who recorded it), under the name the policy gives.
+    decider = models.CharField(_("decided by"), max_length=20, choices=Decider.choices, default=Decider.COMMITTEE)
+    decider_name = models.CharField(_("deciding body"), max_length=200, blank=True)
 
     class Meta:
         ordering = ["decided_at", "pk"]
@@ -421,6 +484,14 @@ class CommitteeDecision(models.Model):
 
     def __str__(self):
         return f"{self.support_request} — {self.get_outcome_display()}"
+
+    @property
+    def by_committee(self) -> bool:
+        return self.decider == Decider.COMMITTEE
+
+    @property
+    def deciding_body(self) -> str:
+        return decider_name(self.decider, self.decider_name)
 
 
 class Delivery(models.Model):

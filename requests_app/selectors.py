@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from association.branches import researchers_for
 from association.kernel.dates import format_dual
 from association.kernel.roles import Role, has_role
+from association.policy.procedure import Decider, explanation_step_in_force, procedure_in_force, profile_of
 from association.policy.services import policy_decision_window_days
 from beneficiaries.selectors import beneficiary_timeline
 
@@ -36,7 +37,7 @@ from .models import (
     StatusChange,
     SupportRequest,
 )
-from .transitions import INTAKE, UNDECIDED, WITNESS
+from .transitions import DECIDE_BODY, INTAKE, UNDECIDED, WITNESS
 
 S = SupportRequest.Status
 RIYADH = ZoneInfo("Asia/Riyadh")
@@ -48,17 +49,20 @@ PANEL_SIZE = 8
 # ---- the committee's dates and quorum -------------------------------------------------------------------
 
 
-def decision_window_days(at=None) -> int:
-    """The committee's minimum days between submission and decision: the board-approved policy in force,
-    else ``settings.DEFAULT_DECISION_WINDOW_DAYS``; 0 when the policy sets no window."""
-    return int(policy_decision_window_days(at) or 0)
+def decision_window_days(at=None) -> int | None:
+    """The minimum days between submission and decision under the board-approved policy in force (else
+    ``settings.DEFAULT_DECISION_WINDOW_DAYS``); ``None`` when the policy sets no window."""
+    return policy_decision_window_days(at)
 
 
 def decidable_from(support_request: SupportRequest) -> dt.datetime | None:
-    """The first moment the committee may decide: 00:00 Riyadh on the submission's Riyadh calendar date plus
-    the window in force when it was submitted (submitted any time on day 0 → decidable from day N 00:00)."""
+    """The first moment the decision may be taken: 00:00 Riyadh on the submission's Riyadh calendar date plus
+    the window in force when it was submitted (submitted any time on day 0 → decidable from day N 00:00); with
+    no window, the moment of submission (the decision may come as soon as the request is studied)."""
     if support_request.submitted_at is None:
         return None
+    if not support_request.decision_window_days:
+        return support_request.submitted_at
     day0 = support_request.submitted_at.astimezone(RIYADH).date()
     return dt.datetime.combine(day0 + dt.timedelta(days=support_request.decision_window_days), dt.time.min, RIYADH)
 
@@ -92,8 +96,15 @@ def committee_members():
     return get_user_model().objects.filter(is_active=True, groups__name__in=COMMITTEE_ROLES).distinct()
 
 
-def quorum_required() -> int:
-    configured = CommitteeSettings.get_solo().quorum
+def quorum_required(support_request: SupportRequest | None = None) -> int:
+    """Votes needed before the committee decides: the quorum of the policy version the request was submitted
+    under (or of the version in force), else the committee settings', else a majority of the active members."""
+    if support_request is None:
+        policy_quorum = procedure_in_force().quorum
+    else:
+        version = support_request.policy_version  # loaded with the request (``request_with_history``)
+        policy_quorum = profile_of(version).quorum if version is not None else None
+    configured = policy_quorum or CommitteeSettings.get_solo().quorum
     if configured:
         return configured
     return committee_members().count() // 2 + 1
@@ -178,11 +189,34 @@ def missing_line(document_type, document) -> str:
     return _("%(document)s: supplied but not verified by staff") % {"document": document_type.name}
 
 
+def explanation_required(at=None) -> bool:
+    """Does the policy in force make step 3 (the referral to the social researcher to explain the procedure, or
+    the note that it was clear) a recorded step before the declaration?"""
+    return explanation_step_in_force(at)
+
+
+def explanation_missing(support_request: SupportRequest) -> bool:
+    """Is step 3 still to be recorded on this request before its declaration?"""
+    return (
+        support_request.status in INTAKE
+        and not support_request.explanation
+        and not support_request.has_signed_declaration()
+        and explanation_required()
+    )
+
+
+EXPLANATION_MISSING = gettext_lazy(
+    "The explanation of the procedure (referral to the social researcher) is not recorded"
+)
+
+
 def missing_items(support_request: SupportRequest, today: dt.date | None = None) -> list[str]:
     """Exactly what stops the request from being submitted (``today``, Riyadh), one line per item."""
     required = list(support_request.service_type.required_documents.all())
     gaps = _gaps(required, _documents_by_type(support_request.beneficiary, required), today)
     items = [missing_line(document_type, document) for document_type, document in gaps]
+    if explanation_missing(support_request):
+        items.append(str(EXPLANATION_MISSING))
     if not support_request.has_signed_declaration():
         items.append(_("The declaration (إقرار) is not signed"))
     return items
@@ -217,6 +251,8 @@ def _still_missing(support_request, user, gaps) -> list[MissingItem]:
         )
         for document_type, document in gaps
     ]
+    if explanation_missing(support_request):
+        items.append(MissingItem(label=str(EXPLANATION_MISSING)))
     if not support_request.has_signed_declaration():
         may_sign = user.has_perm(WITNESS)
         items.append(
@@ -280,7 +316,7 @@ def agenda_queryset(user) -> QuerySet:
     voted."""
     current_round = Q(votes__committee_round=F("committee_round"))
     return (
-        _with_list_data(SupportRequest.objects.filter(status=S.AWAITING_COMMITTEE))
+        _with_list_data(SupportRequest.objects.filter(status=S.AWAITING_COMMITTEE, decider=Decider.COMMITTEE))
         .annotate(
             n_votes=Count("votes", filter=current_round & ~Q(votes__vote=CommitteeVote.Vote.RECUSED)),
             voted_by_me=Exists(
@@ -289,6 +325,15 @@ def agenda_queryset(user) -> QuerySet:
                 )
             ),
         )
+        .order_by("submitted_at", "pk")
+    )
+
+
+def body_decisions_queryset() -> QuerySet:
+    """Requests awaiting the decision of the manager or of a competent body (no committee), oldest first."""
+    return (
+        _with_list_data(SupportRequest.objects.filter(status=S.AWAITING_COMMITTEE))
+        .exclude(decider=Decider.COMMITTEE)
         .order_by("submitted_at", "pk")
     )
 
@@ -316,13 +361,17 @@ def role_home(*, user) -> dict:
     """The researcher's assignments, the committee's agenda, the manager's overdue requests and escalations;
     ``None`` hides a panel from who does not do that work."""
     base = SupportRequest.objects.select_related("beneficiary", "service_type")
-    context = {"my_assignments": None, "agenda": None, "overdue": None, "escalations": None}
+    context = {"my_assignments": None, "agenda": None, "body_decisions": None, "overdue": None, "escalations": None}
     if has_role(user, Role.SOCIAL_RESEARCHER) and not user.is_superuser:
         context["my_assignments"] = list(
             base.filter(status=S.IN_RESEARCH, researcher=user).order_by("submitted_at")[:PANEL_SIZE]
         )
     if has_role(user, *COMMITTEE_ROLES):
         context["agenda"] = agenda_rows(agenda_queryset(user)[:PANEL_SIZE])
+    if user.has_perm(DECIDE_BODY) and (user.is_superuser or has_role(user, Role.MANAGER)):
+        rows = agenda_rows(body_decisions_queryset()[:PANEL_SIZE])
+        # Shown where the policy in force names no committee, or while such requests still wait.
+        context["body_decisions"] = rows if rows or not procedure_in_force().uses_committee else None
     if has_role(user, Role.MANAGER):
         context["overdue"] = list(base.filter(overdue_filter()).order_by("submitted_at")[:PANEL_SIZE])
         context["escalations"] = list(
@@ -354,7 +403,8 @@ def pdf_available(support_request: SupportRequest, kind: str, *, decided: bool |
         return support_request.has_signed_declaration()
     if kind == "decision":
         return decided
-    return decided or support_request.status == S.AWAITING_COMMITTEE
+    # The minutes are the committee's: none when the manager or a competent body decides.
+    return support_request.uses_committee and (decided or support_request.status == S.AWAITING_COMMITTEE)
 
 
 # ---- the request page -----------------------------------------------------------------------------------
@@ -373,6 +423,8 @@ def request_with_history(pk) -> SupportRequest:
             "branch",
             "policy_version",
             "declaration__witness",
+            "explanation_researcher",
+            "explanation_recorded_by",
         )
         .prefetch_related(
             "service_type__required_documents",
@@ -427,7 +479,7 @@ def request_detail(*, support_request: SupportRequest, user, now=None) -> Reques
         votes=votes,
         my_vote=next((vote for vote in votes if vote.member_id == user.pk), None),
         votes_cast=sum(1 for vote in votes if vote.vote != CommitteeVote.Vote.RECUSED),
-        quorum=quorum_required() if any(action.code == "decide" for action in actions) else None,
+        quorum=quorum_required(sr) if sr.uses_committee and any(a.code == "decide" for a in actions) else None,
         decidable_from=opens,
         is_decidable=opens is not None and now >= opens,
         decisions=decisions,

@@ -31,6 +31,7 @@ from association.kernel.dates import hijri_year
 from association.kernel.lifecycle import transition
 from association.kernel.permissions import authorize
 from association.kernel.roles import Role
+from association.policy.procedure import procedure_in_force
 from association.policy.services import policy_in_force
 
 from .actions import request_actions  # noqa: F401 - the DESIGN name: services.request_actions
@@ -54,6 +55,7 @@ from .selectors import (  # noqa: F401 - reads the services use, under their his
     decidable_from,
     decision_due,
     decision_window_days,
+    explanation_required,
     missing_items,
     overdue_filter,
     quorum_required,
@@ -74,8 +76,10 @@ from .transitions import (  # noqa: F401 - the table and its checks, as services
     allowed_targets,
     can_transition,
     check_step,
+    decide_permission,
+    table_for,
 )
-from .wording import decision_statement_lazy
+from .wording import decision_statement_lazy, window_phrase_lazy
 
 S = SupportRequest.Status
 
@@ -105,10 +109,11 @@ def _lock(support_request: SupportRequest) -> SupportRequest:
     return SupportRequest.objects.select_for_update().get(pk=support_request.pk)
 
 
-def _move(locked: SupportRequest, *, to: str, actor, reason: str, now, table=TRANSITIONS, **kwargs) -> SupportRequest:
-    """The one way a request's status changes: ``lifecycle.transition`` with the table (``to`` allowed from
-    the status, the permission it names), ``full_clean``, the ``StatusChange`` row and ``event`` after commit.
-    ``kwargs``: the fields saved with the status, and ``event``/``event_ids``."""
+def _move(locked: SupportRequest, *, to: str, actor, reason: str, now, table=None, **kwargs) -> SupportRequest:
+    """The one way a request's status changes: ``lifecycle.transition`` with the request's table (``to`` allowed
+    from the status, the permission it names: ``transitions.table_for``), ``full_clean``, the ``StatusChange`` row
+    and ``event`` after commit. ``kwargs``: the fields saved with the status, and ``event``/``event_ids``."""
+    table = table if table is not None else table_for(locked)
     return transition(locked, to=to, actor=actor, table=table, reason=reason, audit=StatusChange, now=now, **kwargs)
 
 
@@ -159,6 +164,25 @@ def _next_number(now) -> str:
     sequence.last_number += 1
     sequence.save(update_fields=["last_number"])
     return f"{year}-{sequence.last_number:06d}"
+
+
+def _procedure_fields(profile) -> dict:
+    """What a request keeps of the procedure in force (``association.policy.procedure``): who decides, under
+    what name, and the window (``None``: none)."""
+    return {
+        "decider": profile.individual_decider,
+        "decider_name": profile.individual_decider_name,
+        "decision_window_days": profile.decision_window_days,
+    }
+
+
+def procedure_context(support_request: SupportRequest) -> dict:
+    """The request's procedure for its messages: the deciding body, whether a committee, the window in words."""
+    return {
+        "decider": support_request.deciding_body,
+        "committee": support_request.uses_committee,
+        "window": window_phrase_lazy(support_request.decision_window_days),
+    }
 
 
 # ---- intake ---------------------------------------------------------------------------------------------
@@ -233,6 +257,9 @@ def support_request_create_draft(
     authorize(actor, "requests_app.add_supportrequest")
     if not service_type.is_active:
         raise ValidationError({"service_type": _("This service is not offered at the moment.")})
+    profile = procedure_in_force()
+    if not profile.individual_requests:
+        raise ValidationError(_("The policy in force runs no individual support requests."), code="not_offered")
     support_request = SupportRequest(
         beneficiary=beneficiary,
         service_type=service_type,
@@ -240,6 +267,7 @@ def support_request_create_draft(
         description=(description or "").strip(),
         created_by=actor,
         branch=branch or branch_of(actor) or beneficiary.branch,
+        **_procedure_fields(profile),
     )
     support_request.full_clean()
     support_request.save()
@@ -275,9 +303,10 @@ def support_request_submit(*, support_request: SupportRequest, actor) -> Support
         event_ids={"request_id": locked.pk},
         number=locked.number or _next_number(now),
         submitted_at=now,
-        # The request keeps the policy version (and its window) in force when it was submitted.
+        # The request keeps the policy version in force when it was submitted, with its procedure: who decides
+        # and the window (or none).
         policy_version=policy_in_force(now),
-        decision_window_days=decision_window_days(now),
+        **_procedure_fields(procedure_in_force(now)),
         missing_items=[],
     )
     _notify(
@@ -285,7 +314,7 @@ def support_request_submit(*, support_request: SupportRequest, actor) -> Support
         key=f"request_received:{locked.pk}:{now.isoformat()}",
         support_request=locked,
         beneficiary=locked.beneficiary,
-        context={"due_date": decidable_from(locked).date().isoformat()},
+        context={"due_date": decidable_from(locked).date().isoformat(), **procedure_context(locked)},
     )
     return locked
 
@@ -326,7 +355,8 @@ def support_request_withdraw(*, support_request: SupportRequest, actor, reason: 
 
 @transaction.atomic
 def support_request_send_to_committee(*, support_request: SupportRequest, actor, reason: str = "") -> SupportRequest:
-    """A clear case goes from intake straight to the committee (unclear ones go to research first)."""
+    """A clear case goes from intake straight to the deciding body — the committee, the manager or the competent
+    body of the request's procedure (unclear ones go to research first)."""
     locked = _lock(support_request)
     if locked.status != S.SUBMITTED:
         # From research the recommendation sends it; from a rejection only the appeal does.
@@ -334,13 +364,55 @@ def support_request_send_to_committee(*, support_request: SupportRequest, actor,
             _("Only a submitted request is sent straight to the committee."), code="invalid_transition"
         )
     check_step(locked, actor=actor, to=S.AWAITING_COMMITTEE)
-    return _move(
-        locked,
-        to=S.AWAITING_COMMITTEE,
-        actor=actor,
-        now=timezone.now(),
-        reason=reason.strip() or _("Clear case: referred to the research committee"),
+    if locked.uses_committee:
+        default = _("Clear case: referred to the research committee")
+    else:
+        default = _("Clear case: sent to %(body)s for a decision") % {"body": locked.deciding_body}
+    return _move(locked, to=S.AWAITING_COMMITTEE, actor=actor, now=timezone.now(), reason=reason.strip() or default)
+
+
+# ---- the procedure explained (step 3) -------------------------------------------------------------------
+
+
+@transaction.atomic
+def procedure_explanation_record(
+    *, support_request: SupportRequest, actor, explanation: str, researcher=None, note: str = ""
+) -> SupportRequest:
+    """Step 3 of the policy's procedure, apart from the eligibility study: the procedure was clear to the
+    applicant, or the officer referred them to the social researcher (named), who explained it. Recorded once,
+    with who recorded it and when, while the request is completed at the desk and before the declaration."""
+    authorize(actor, WITNESS)  # whoever takes the declaration (the desk or a representative in the field)
+    now = timezone.now()
+    locked = _lock(support_request)
+    if locked.status not in INTAKE or Declaration.objects.filter(support_request=locked).exists():
+        raise ValidationError(
+            _("The explanation of the procedure is recorded before the declaration is signed."), code="too_late"
+        )
+    if locked.explanation:
+        raise ValidationError(_("The explanation of the procedure is already recorded."), code="recorded")
+    if explanation not in SupportRequest.Explanation.values:
+        raise ValidationError({"explanation": _("Choose whether the procedure was clear or explained.")})
+    referred = explanation == SupportRequest.Explanation.REFERRED
+    if referred and not (
+        researcher is not None and researcher.is_active and researcher.groups.filter(name=RESEARCHER).exists()
+    ):
+        raise ValidationError({"researcher": _("Choose the social researcher who explained the procedure.")})
+    locked.explanation = explanation
+    locked.explanation_researcher = researcher if referred else None
+    locked.explanation_recorded_by = actor
+    locked.explanation_at = now
+    locked.explanation_note = (note or "").strip()
+    locked.full_clean()
+    locked.save(
+        update_fields=[
+            "explanation",
+            "explanation_researcher",
+            "explanation_recorded_by",
+            "explanation_at",
+            "explanation_note",
+        ]
     )
+    return locked
 
 
 # ---- declaration ----------------------------------------------------------------------------------------
@@ -382,6 +454,14 @@ def declaration_sign(
         raise ValidationError(_("The declaration is signed before the request is submitted."))
     if Declaration.objects.filter(support_request=locked).exists():
         raise ValidationError(_("The declaration of this request is already signed."))
+    if not locked.explanation and explanation_required(now):
+        raise ValidationError(
+            _(
+                "Before the declaration, record whether the procedure was clear to the applicant or explained by "
+                "the social researcher."
+            ),
+            code="explanation_missing",
+        )
     if signature_scan is not None:
         content_type = uploaded_file_check(signature_scan, field="signature_scan")
         content, method = signature_scan, Declaration.Method.SCAN
@@ -561,6 +641,11 @@ def committee_vote(*, support_request: SupportRequest, actor, vote: str, note: s
     locked = _lock(support_request)
     if locked.status != S.AWAITING_COMMITTEE:
         raise ValidationError(_("Only a request awaiting the committee can be voted on."), code="not_awaiting")
+    if not locked.uses_committee:
+        raise ValidationError(
+            _("%(body)s decides this request: there is no committee vote.") % {"body": locked.deciding_body},
+            code="no_committee",
+        )
     if vote not in CommitteeVote.Vote.values:
         raise ValidationError({"vote": _("Choose approve, reject or abstain.")})
     if SocialStudy.objects.filter(support_request=locked, researcher=actor).exists():
@@ -598,7 +683,9 @@ def _decision_refusal(locked: SupportRequest, actor, now) -> ValidationError | N
             % {"date": timezone.localtime(opens).strftime("%Y-%m-%d %H:%M"), "days": locked.decision_window_days},
             code="too_early",
         )
-    needed, cast = quorum_required(), votes_cast(locked)
+    if not locked.uses_committee:
+        return None  # the manager or the competent body: no vote, no quorum
+    needed, cast = quorum_required(locked), votes_cast(locked)
     if cast < needed:
         return ValidationError(
             _("No quorum: %(cast)s votes cast, %(needed)s needed.") % {"cast": cast, "needed": needed},
@@ -622,17 +709,26 @@ def _grant(outcome: str, grant: dict | None) -> dict:
     }
 
 
+def decision_authorize(*, support_request: SupportRequest, actor) -> None:
+    """``PermissionDenied`` unless ``actor`` records this request's decision: the chair when a committee decides
+    it, the manager when the manager decides or records the competent body's decision."""
+    authorize(actor, decide_permission(support_request), obj=support_request)
+
+
 @transaction.atomic
 def committee_decide(
     *, support_request: SupportRequest, actor, outcome: str, reasons: str, grant: dict | None = None
 ) -> CommitteeDecision:
-    """The chair records the committee's decision — only with quorum, and never before the decision window
-    has passed (``decidable_from``, Riyadh time, taken from the server clock whatever the client sends)."""
+    """Record the decision on the request, by the deciding body of its procedure (``SupportRequest.decider``):
+    the committee's chair — only with quorum — or, where the policy names no committee, the manager (deciding,
+    or recording the named competent body's decision), with no vote. Never before the decision window has
+    passed, when there is one (``decidable_from``, Riyadh time, from the server clock whatever the client sends)."""
     now = timezone.now()
-    authorize(actor, DECIDE)
+    decision_authorize(support_request=support_request, actor=actor)
     if outcome not in CommitteeDecision.Outcome.values:
         raise ValidationError({"outcome": _("Choose approve or reject.")})
     locked = _lock(support_request)
+    decision_authorize(support_request=locked, actor=actor)
     refusal = _decision_refusal(locked, actor, now)
     if refusal is not None:
         raise refusal
@@ -645,6 +741,8 @@ def committee_decide(
         reasons=reasons.strip(),
         chair=actor,
         decided_at=now,
+        decider=locked.decider,
+        decider_name=locked.deciding_body,
         **_grant(outcome, grant),
     )
     decision.full_clean()
@@ -664,8 +762,9 @@ def committee_decide(
         key=f"decision_made:{locked.pk}:r{locked.committee_round}",
         support_request=locked,
         beneficiary=locked.beneficiary,
-        # The decision as a sentence («الموافقة على طلبكم رقم … المقدَّم بتاريخ …»), as the letter words it.
-        context={"outcome": decision_statement_lazy(decision)},
+        # The decision as a sentence («الموافقة على طلبكم رقم … المقدَّم بتاريخ …»), as the letter words it, and
+        # who took it.
+        context={"outcome": decision_statement_lazy(decision), **procedure_context(locked)},
     )
     return decision
 
@@ -675,7 +774,7 @@ def committee_decide(
 SYSTEM_APPEAL = {S.REJECTED: {S.AWAITING_COMMITTEE: None}}
 
 
-def _appeal(locked: SupportRequest, *, actor, appeal_text: str, now, table=TRANSITIONS) -> SupportRequest:
+def _appeal(locked: SupportRequest, *, actor, appeal_text: str, now, table=None) -> SupportRequest:
     if locked.appealed_at is not None:
         raise ValidationError(_("This request was already appealed once."), code="appealed")
     return _move(
@@ -716,7 +815,7 @@ def support_request_appeal_by_complaint(
     if locked is None or locked.status != S.REJECTED or locked.appealed_at is not None:
         return None
     text = appeal_text.strip() or _("A complaint contests the committee's decision.")
-    table = TRANSITIONS if actor is not None else SYSTEM_APPEAL
+    table = None if actor is not None else SYSTEM_APPEAL
     return _appeal(locked, actor=actor, appeal_text=text, now=timezone.now(), table=table)
 
 
@@ -788,8 +887,9 @@ def support_request_close(*, support_request: SupportRequest, actor, reason: str
 
 
 def reminders_sweep(*, now=None) -> int:
-    """Remind the chairs when a request becomes decidable and escalate overdue ones to the managers.
-    Every reminder has its key: a rerun (or a second beat) sends nothing twice. Returns how many were new."""
+    """Remind who decides when a request becomes decidable — the chairs for a committee's request, the managers
+    for one the manager or a competent body decides — and escalate overdue ones to the managers. Every reminder
+    has its key: a rerun (or a second beat) sends nothing twice. Returns how many were new."""
     now = now or timezone.now()
     User = get_user_model()
     chairs = list(User.objects.filter(is_active=True, groups__name=CHAIR))
@@ -799,13 +899,14 @@ def reminders_sweep(*, now=None) -> int:
     for support_request in awaiting.iterator():
         if decidable_from(support_request) > now:
             continue
-        for chair in chairs:
+        for decider in chairs if support_request.uses_committee else managers:
             with transaction.atomic():
                 created += _notify(
                     event="decision_window_open",
-                    key=f"decision_window_open:{support_request.pk}:r{support_request.committee_round}:{chair.pk}",
+                    key=f"decision_window_open:{support_request.pk}:r{support_request.committee_round}:{decider.pk}",
                     support_request=support_request,
-                    user=chair,
+                    user=decider,
+                    context=procedure_context(support_request),
                 )
     for support_request in SupportRequest.objects.filter(overdue_filter(now)).select_related("service_type").iterator():
         for manager in managers:

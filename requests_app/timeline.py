@@ -60,6 +60,23 @@ def _status_items(support_request: SupportRequest) -> list[TimelineItem]:
     return items
 
 
+def _explanation_items(support_request: SupportRequest) -> list[TimelineItem]:
+    """Step 3, apart from the eligibility study: the procedure clear, or explained by the social researcher."""
+    if not support_request.explanation:
+        return []
+    researcher = _name(support_request.explanation_researcher) if support_request.explanation_researcher else ""
+    return [
+        TimelineItem(
+            at=support_request.explanation_at,
+            kind="explanation",
+            kind_label=_("Procedure explained"),
+            title=support_request.get_explanation_display(),
+            body=" — ".join(part for part in (researcher, support_request.explanation_note) if part),
+            actor=_name(support_request.explanation_recorded_by),
+        )
+    ]
+
+
 def _declaration_items(support_request: SupportRequest) -> list[TimelineItem]:
     if not support_request.has_signed_declaration():
         return []
@@ -106,8 +123,13 @@ def _committee_items(support_request: SupportRequest) -> list[TimelineItem]:
         TimelineItem(
             at=decision.decided_at,
             kind="decision",
-            kind_label=_("Committee decision"),
-            title=_("Committee decision: %(outcome)s") % {"outcome": decision.get_outcome_display()},
+            kind_label=_("Committee decision") if decision.by_committee else _("Decision"),
+            title=(
+                _("Committee decision: %(outcome)s") % {"outcome": decision.get_outcome_display()}
+                if decision.by_committee
+                else _("Decision of %(body)s: %(outcome)s")
+                % {"body": decision.deciding_body, "outcome": decision.get_outcome_display()}
+            ),
             body=decision.reasons,
             actor=_name(decision.chair),
         )
@@ -138,6 +160,13 @@ def request_timeline(*, beneficiary, user, support_request: SupportRequest | Non
     if support_request is None:
         return _person_items(beneficiary)
     items = []
-    for source in (_status_items, _declaration_items, _study_items, _committee_items, _delivery_items):
+    for source in (
+        _status_items,
+        _explanation_items,
+        _declaration_items,
+        _study_items,
+        _committee_items,
+        _delivery_items,
+    ):
         items += source(support_request)[-TIMELINE_PER_SOURCE:]
     return items

@@ -18,6 +18,8 @@ REFER = "requests_app.refer_supportrequest"  # send a submitted request to socia
 RESEARCH = "requests_app.research_supportrequest"  # the social researcher's study
 VOTE = "requests_app.vote_supportrequest"  # a committee member's vote
 DECIDE = "requests_app.decide_supportrequest"  # the chair records the committee's decision
+# The manager decides, or records the decision of the competent body the policy names (no committee, no vote).
+DECIDE_BODY = "requests_app.decide_body_supportrequest"
 CLOSE = "requests_app.close_supportrequest"  # close a request whose service ended or was refused
 # Not a step of the table: the officer at the desk or a representative in the field witnesses the declaration.
 WITNESS = "requests_app.witness_declaration"
@@ -39,31 +41,49 @@ TRANSITIONS: dict[str, dict[str, str]] = {
     S.WITHDRAWN: {},
 }
 
+# A request whose policy names no committee (``SupportRequest.decider``: the manager or a competent body): the
+# same steps, the decision and the return to research taken by who records the deciding body's decision.
+BODY_TRANSITIONS: dict[str, dict[str, str]] = {
+    status: {new: (DECIDE_BODY if perm == DECIDE else perm) for new, perm in steps.items()}
+    for status, steps in TRANSITIONS.items()
+}
+
+
+def table_for(support_request: SupportRequest) -> dict[str, dict[str, str]]:
+    """The lifecycle table of this request: the committee's, or the deciding body's."""
+    return TRANSITIONS if support_request.uses_committee else BODY_TRANSITIONS
+
+
+def decide_permission(support_request: SupportRequest) -> str:
+    """The permission that records this request's decision."""
+    return DECIDE if support_request.uses_committee else DECIDE_BODY
+
+
 # Statuses in which a request waits for the association (overdue and escalation).
 UNDECIDED = (S.SUBMITTED, S.IN_RESEARCH, S.AWAITING_COMMITTEE)
 # Statuses in which the applicant still completes the request at the desk.
 INTAKE = (S.DRAFT, S.INCOMPLETE)
 
 
-def can_transition(user, old: str, new: str) -> bool:
+def can_transition(user, old: str, new: str, table=TRANSITIONS) -> bool:
     """Does the table have the step ``old → new``, and does ``user`` hold the permission it names?"""
-    if not allowed(TRANSITIONS, old, new) or not getattr(user, "is_authenticated", False) or not user.is_active:
+    if not allowed(table, old, new) or not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
-    return all(user.has_perm(perm) for perm in required_permissions(TRANSITIONS, old, new))
+    return all(user.has_perm(perm) for perm in required_permissions(table, old, new))
 
 
-def allowed_targets(user, status: str) -> list[str]:
-    return [new for new in TRANSITIONS.get(status, {}) if can_transition(user, status, new)]
+def allowed_targets(user, status: str, table=TRANSITIONS) -> list[str]:
+    return [new for new in table.get(status, {}) if can_transition(user, status, new, table)]
 
 
 def check_step(support_request: SupportRequest, *, actor, to: str) -> None:
     """Refuse a step before anything is read or written: ``ValidationError`` (``invalid_transition``) when the
     table has no such step from the request's status, ``PermissionDenied`` when ``actor`` lacks the permission
     the table names for it. ``lifecycle.transition`` checks the same again under the row lock."""
-    old = support_request.status
-    if not allowed(TRANSITIONS, old, to):
+    old, table = support_request.status, table_for(support_request)
+    if not allowed(table, old, to):
         raise ValidationError(
             _("A request in status “%(old)s” cannot move to “%(new)s”.") % {"old": S(old).label, "new": S(to).label},
             code="invalid_transition",
         )
-    authorize(actor, *required_permissions(TRANSITIONS, old, to), obj=support_request)
+    authorize(actor, *required_permissions(table, old, to), obj=support_request)

@@ -7,6 +7,7 @@ app_name = "requests_app"
 urlpatterns = [
     path("requests/", views.request_list, name="list"),
     path("requests/<int:pk>/", views.request_detail, name="detail"),
+    path("requests/<int:pk>/explanation/", views.request_explanation, name="explanation"),
     path("requests/<int:pk>/declaration/", views.declaration_sign, name="declaration"),
     path("requests/<int:pk>/documents/<int:type_pk>/", views.document_supply, name="document_supply"),
     path("requests/<int:pk>/documents/<int:type_pk>/verify/", views.document_verify, name="document_verify"),

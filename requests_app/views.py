@@ -26,6 +26,7 @@ from .forms import (
     DeclarationForm,
     DeliveryForm,
     DraftRequestForm,
+    ExplanationForm,
     MissingDocumentForm,
     NoteForm,
     OptionalReasonForm,
@@ -83,6 +84,7 @@ def request_new(request, public_id):
 
 # The form of each action, by its code; built only for the actions the user is offered.
 ACTION_FORMS = {
+    "explanation": lambda sr, ctx: ExplanationForm(prefix="explanation"),
     "return": lambda sr, ctx: NoteForm(prefix="return"),
     "withdraw": lambda sr, ctx: ReasonForm(prefix="withdraw"),
     "refer": lambda sr, ctx: ReferForm(prefix="refer", branch=sr.branch),
@@ -188,6 +190,20 @@ def request_submit(request, pk):
     else:
         messages.success(request, _("The request is submitted. Print the acknowledgment receipt for the applicant."))
     return redirect(support_request)
+
+
+@require_POST
+@staff_view(VIEW, WITNESS)
+def request_explanation(request, pk):
+    return _step(
+        request,
+        pk,
+        form_class=ExplanationForm,
+        form_key="explanation",
+        target=None,
+        call=lambda sr, data: services.procedure_explanation_record(support_request=sr, actor=request.user, **data),
+        success=_("The explanation of the procedure is recorded."),
+    )
 
 
 @require_POST
@@ -302,8 +318,12 @@ def committee_vote(request, pk):
 
 
 @require_POST
-@staff_view(VIEW, "requests_app.decide_supportrequest")
+@staff_view(VIEW)
 def committee_decide(request, pk):
+    """The decision: the committee's chair, or the manager where the policy names no committee
+    (``services.decision_authorize``: 403 for anyone else, before the form is read)."""
+    services.decision_authorize(support_request=_get_request(pk), actor=request.user)
+
     def call(sr, data):
         grant = {k: data[k] for k in services.GRANT_FIELDS}
         return services.committee_decide(
@@ -317,7 +337,7 @@ def committee_decide(request, pk):
         form_key="decide",
         target=None,
         call=call,
-        success=_("The committee's decision is recorded. The decision letter is ready."),
+        success=_("The decision is recorded. The decision letter is ready."),
     )
 
 

@@ -8,7 +8,7 @@ The letter gets markup (numbers and dates isolated, ``association.kernel.bidi``)
 from django.utils.functional import lazy
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, npgettext
 
 from association.kernel import bidi
 from association.kernel.dates import GREGORIAN_MARK, format_hijri
@@ -78,3 +78,23 @@ def decision_statement(decision: CommitteeDecision, *, markup: bool = False) -> 
 def decision_statement_lazy(decision: CommitteeDecision):
     """The plain statement, worded when it is shown: a message renders it in the applicant's language."""
     return lazy(decision_statement, str)(decision)
+
+
+def window_phrase(days: int | None) -> str:
+    """The decision window in words, as the policy says it: «أسبوعين», «أسبوع», «3 أسابيع», «10 أيام», «15 يومًا»;
+    "" for no window."""
+    if not days:
+        return ""
+    if days == 7:
+        return _("one week")
+    if days == 14:
+        return _("two weeks")
+    if days % 7 == 0 and days <= 56:
+        weeks = days // 7
+        return npgettext("decision window", "%(weeks)s week", "%(weeks)s weeks", weeks) % {"weeks": weeks}
+    return npgettext("decision window", "%(days)s day", "%(days)s days", days) % {"days": days}
+
+
+def window_phrase_lazy(days: int | None):
+    """Worded when the message renders, in its recipient's language."""
+    return lazy(window_phrase, str)(days)

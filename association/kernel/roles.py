@@ -81,6 +81,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.MANAGER: [
         *_READ_REGISTRY,
         "requests_app.close_supportrequest",
+        # Where the policy names no committee: the manager decides, or records the competent body's decision.
+        "requests_app.decide_body_supportrequest",
         "beneficiaries.view_sensitive",
         *_crud("beneficiaries.consent", "view"),
         *_crud("beneficiaries.sensitiveaccess", "view"),

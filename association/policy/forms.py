@@ -32,6 +32,7 @@ PROCEDURE_FIELDS = (
     "programs_decider",
     "programs_decider_name",
     "supervising_body",
+    "explanation_step",
 )
 
 
@@ -86,6 +87,11 @@ class PolicyVersionForm(PortalForm):
     )
     programs_decider_name = forms.CharField(
         label=_("Name of the programs' deciding body"), max_length=200, required=False
+    )
+    explanation_step = forms.BooleanField(
+        label=_("Before the declaration, the applicant is referred to the social researcher to explain the procedure"),
+        required=False,
+        help_text=_("Each request then records that step (or that the procedure was clear) before the declaration."),
     )
     supervising_body = forms.CharField(
         label=_("Supervising body"),

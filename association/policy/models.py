@@ -81,6 +81,11 @@ class PolicyVersion(models.Model):
     )
     programs_decider_name = models.CharField(_("name of the programs' deciding body"), max_length=200, blank=True)
     supervising_body = models.CharField(_("supervising body"), max_length=200, blank=True)
+    # Step 3 of the procedure: the officer refers an applicant to the social researcher to explain the procedure,
+    # recorded on the request before the declaration is signed (``requests_app``).
+    explanation_step = models.BooleanField(
+        _("referral to the social researcher to explain the procedure before the declaration"), default=False
+    )
     # Board approval: proposed on a draft (e.g. read by the import), confirmed when approved.
     board_meeting = models.PositiveSmallIntegerField(_("board meeting (ordinal)"), null=True, blank=True)
     board_session = models.PositiveSmallIntegerField(_("session"), null=True, blank=True)

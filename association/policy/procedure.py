@@ -96,3 +96,12 @@ def procedure_in_force(at: dt.datetime | None = None) -> ProcedureProfile:
 
     version = policy_in_force(at)
     return default_profile() if version is None else profile_of(version)
+
+
+def explanation_step_in_force(at: dt.datetime | None = None) -> bool:
+    """Does the version in force make the referral to the social researcher to explain the procedure (step 3) a
+    recorded step before the declaration? Not while no policy is approved."""
+    from .services import policy_in_force
+
+    version = policy_in_force(at)
+    return bool(version and version.explanation_step)

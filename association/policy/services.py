@@ -125,6 +125,7 @@ _VERSION_FIELDS = (
     "programs_decider",
     "programs_decider_name",
     "supervising_body",
+    "explanation_step",
     "board_meeting",
     "board_session",
     "decision_number",

@@ -40,6 +40,12 @@ DEMO_CASES = [
 ]
 
 
+def _channel(Channel, code: str):
+    """The demo's channel if the policy in force uses it, else the first channel it does use."""
+    active = Channel.objects.filter(is_active=True).order_by("order", "pk")
+    return active.filter(code=code).first() or active.first()
+
+
 def seed(*, users: dict, stdout, state: dict) -> None:
     stdout.write(f"channels_log: {seed_cases(users=users)} new demo cases")
 
@@ -60,7 +66,7 @@ def seed_cases(*, users: dict) -> int:
             or Case.objects.filter(contact__beneficiary=beneficiary, contact__subject=subject).exists()
         ):
             continue
-        channel = Channel.objects.get(code=channel_code)
+        channel = _channel(Channel, channel_code)
         with demo_clock(demo_day(days_ago, 10, 15)):
             case = contact_services.contact_record(
                 actor=officer, channel=channel, purpose=kind, beneficiary=beneficiary, subject=subject, body=body
@@ -77,7 +83,7 @@ def seed_cases(*, users: dict) -> int:
                 response="نعتذر عن التأخير؛ راجعنا طلبك وسيُصرف خلال أسبوع، وسنبلغك برسالة نصية."
                 if kind == "complaint"
                 else "يبدأ التوزيع يوم الأحد القادم في مقر الجمعية، ويمكن أن ينوب عنك أحد أفراد الأسرة بخطاب.",
-                channel=Channel.objects.get(code="phone"),
+                channel=_channel(Channel, "phone"),
                 actor=officer,
             )
         if outcome == "closed":

@@ -52,6 +52,7 @@ def test_both_shared_seeds_name_the_research_committee_and_two_weeks(prefix):
         "programs_decider": "manager",
         "programs_decider_name": "",
         "supervising_body": "",
+        "explanation_step": True,  # «إحالته لمسئول البحث الاجتماعي للإجابة على تساؤلاته»
     }
 
 
@@ -62,6 +63,7 @@ def test_a_policy_without_a_committee_runs_programs_under_its_ministry():
     assert procedure["decision_window_days"] is None
     assert (procedure["program_requests"], procedure["volunteer_proposals"]) == (True, True)
     assert procedure["supervising_body"] == "وزارة الموارد البشرية والتنمية الاجتماعية"
+    assert procedure["explanation_step"] is True  # «يحيله الموظف إلى الباحث الاجتماعي لشرح الإجراءات»
 
 
 @pytest.mark.parametrize(
@@ -170,3 +172,17 @@ def test_the_json_and_the_draft_carry_the_procedure(manager):
     version_data = parsed.version_data()
     assert version_data["individual_decider"] == "manager" and version_data["program_requests"] is True
     assert procedure_fields(parsed.sections) == parsed.procedure
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("في حالة عدم وضوح الإجراءات للمستفيد فعلى الموظف إحالته لمسئول البحث الاجتماعي", True),
+        ("يحال المستفيد إلى الباحث الاجتماعي لشرح الإجراءات له", True),
+        ("توجيه المستفيد للباحث الاجتماعي عند الحاجة", True),
+        ("يقوم الباحث الاجتماعي بزيارة الأسرة", False),
+        ("استقبال المستفيد بلباقة واحترام", False),
+    ],
+)
+def test_the_referral_to_explain_the_procedure(sentence, expected):
+    assert _policy([sentence, "يبت المدير التنفيذي في الطلب"])["explanation_step"] is expected

@@ -26,6 +26,8 @@ from .factories import awaiting_committee, cast_votes
 
 RIYADH = ZoneInfo("Asia/Riyadh")
 REWORD = importlib.import_module("channels_log.migrations.0009_decision_message_wording")
+# The procedure's wording (the deciding body, the window) came after it: undone first, redone last.
+PROCEDURE = importlib.import_module("requests_app.migrations.0008_procedure_profile")
 
 
 @pytest.fixture
@@ -106,6 +108,9 @@ def test_the_letter_says_the_same_sentence(voted, chair):
 
 def test_the_shipped_message_templates_are_reworded_and_edited_ones_kept(db):
     template = MessageTemplate.objects.get(event="decision_made", channel="sms", language="ar")
+    assert 'قررت {{ decider|default:"لجنة البحث" }} {{ outcome }}' in template.body
+    PROCEDURE.restore(apps, None)
+    template.refresh_from_db()
     assert "قررت لجنة البحث {{ outcome }}." in template.body
     # Back to the wording shipped before, and one edited by an admin.
     REWORD.restore(apps, None)
@@ -118,6 +123,11 @@ def test_the_shipped_message_templates_are_reworded_and_edited_ones_kept(db):
     template.refresh_from_db()
     edited.refresh_from_db()
     assert "قررت لجنة البحث {{ outcome }}." in template.body
+    assert edited.body == "نص عدّله المشرف: {{ outcome }}"
+    PROCEDURE.reword(apps, None)
+    template.refresh_from_db()
+    edited.refresh_from_db()
+    assert "صدر قرار {{ decider }} ب{{ outcome }}" in template.body
     assert edited.body == "نص عدّله المشرف: {{ outcome }}"
 
 

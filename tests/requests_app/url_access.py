@@ -65,6 +65,7 @@ URLS = {
         "expect": staff([OFFICER, REPRESENTATIVE]),
     },
     "requests_app:declaration": {"kwargs": _draft, "expect": staff([OFFICER, REPRESENTATIVE])},
+    "requests_app:explanation": _post(_draft, [OFFICER, REPRESENTATIVE], answer=BAD_REQUEST),
     "requests_app:submit": _post(_draft, [OFFICER]),
     # As for any document upload (the researcher brings papers from a visit); verifying is the officer's.
     "requests_app:document_supply": _post(

@@ -44,6 +44,13 @@ class Command(BaseCommand):
             f"Draft version {version.number} (pk {version.pk}): {len(parsed.sections)} sections, "
             f"channels {', '.join(version.channels) or '-'}, window {version.decision_window_days or '-'} days"
         )
+        profile = version.procedure
+        self.stdout.write(
+            f"Procedure: {profile.individual_decider_name} ({profile.individual_decider}) decides individual requests"
+            f"{'' if profile.individual_requests else ' (not run)'}, window "
+            f"{profile.decision_window_days or 'none'}; program requests {'yes' if profile.program_requests else 'no'}, "
+            f"volunteer proposals {'yes' if profile.volunteer_proposals else 'no'}"
+        )
 
     def _actor(self, username):
         users = get_user_model().objects.filter(is_active=True)

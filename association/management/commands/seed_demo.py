@@ -4,7 +4,9 @@ The command knows no app: each app registers its demo loaders with the kernel re
 its ``AppConfig.ready``) and they run here in their order (the list is in ``association.demo``).
 """
 
-from django.core.management.base import BaseCommand
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from association.demo import DEMO_PASSWORD, USERS, demo_users
@@ -21,12 +23,20 @@ class Command(BaseCommand):
             action="store_true",
             help="do not list the demo logins (run_embedded lists them once the site answers)",
         )
+        parser.add_argument(
+            "--policy",
+            metavar="FILE",
+            help="the association's policy document (.txt, .docx, .pdf): imported, approved as it states, and the "
+            "demo follows the procedure it sets (who decides, the window, which procedures run)",
+        )
 
     @transaction.atomic
-    def handle(self, *args, no_logins=False, **options):
+    def handle(self, *args, no_logins=False, policy=None, **options):
+        if policy and not Path(policy).is_file():
+            raise CommandError(f"No such policy file: {policy}")
         sync_role_groups()
         users = demo_users()
-        state: dict = {}
+        state: dict = {"policy_file": policy} if policy else {}
         # One transaction for the whole story, but each reaction (an invitation after a decision, a follow-up after
         # a low score...) happens with what caused it, on the demo clock, as after that step's own commit.
         with events.immediately():

@@ -80,6 +80,10 @@ _NOT_IN_NAMES = {
     "الملف",
     "المعامله",
 }
+# «في حالة عدم وضوح الإجراءات للمستفيد فعلى الموظف إحالته لمسئول البحث الاجتماعي»: the referral to explain.
+_EXPLANATION = re.compile(
+    r"(?:احال|يحال|يحيل|تحيل|توجيه|يوجه)\w*\s+(?:\S+\s+){0,3}?\S*(?:البحث الاجتماعي|الباحث|للباحث)"
+)
 _NUMBER_WORD = "|".join(sorted(CARDINALS, key=len, reverse=True))
 _QUORUM = re.compile(
     r"(?:نصاب\w*|بحضور|باغلبيه|اغلبيه)\s+(?:اللجنه\s+|اجتماع\w*\s+|القانوني\s+)?(?:هو\s+)?\(?\s*(?P<num>\d{1,2})\s*\)?"
@@ -276,4 +280,5 @@ def procedure_fields(sections: list[ParsedSection]) -> dict:
         "programs_decider": programs_decider,
         "programs_decider_name": programs_name[:200],
         "supervising_body": _supervising_body(everything)[:200],
+        "explanation_step": any(_EXPLANATION.search(norm(s)) for s in procedure or individual_text),
     }
