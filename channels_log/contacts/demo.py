@@ -41,7 +41,12 @@ def seed_field_intake(*, users: dict, stdout, state: dict) -> None:
     from beneficiaries.services import beneficiary_register, document_add
     from requests_app.demo import _png
     from requests_app.models import ServiceType
-    from requests_app.services import declaration_sign, support_request_create_draft
+    from requests_app.services import (
+        declaration_sign,
+        explanation_required,
+        procedure_explanation_record,
+        support_request_create_draft,
+    )
 
     from .models import ContactEntry
     from .services import contact_record
@@ -79,4 +84,6 @@ def seed_field_intake(*, users: dict, stdout, state: dict) -> None:
         if id_copy is not None:
             pdf = ContentFile(b"%PDF-1.4\n% demo\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n", name="id.pdf")
             document_add(beneficiary=beneficiary, document_type=id_copy, uploaded_file=pdf, actor=representative)
+        if explanation_required():  # step 3 where the policy names it: the procedure was clear to the family
+            procedure_explanation_record(support_request=draft, actor=representative, explanation="clear")
         declaration_sign(support_request=draft, actor=representative, signature_data=_png())
