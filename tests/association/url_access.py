@@ -28,4 +28,11 @@ URLS = {
     "policy:edit": {"kwargs": _draft_policy, "expect": staff([Role.MANAGER])},
     "policy:new_draft": {"kwargs": _draft_policy, "method": "post", "expect": staff([Role.MANAGER])},
     "policy:approve": {"kwargs": _draft_policy, "expect": staff([Role.MANAGER])},
+    # The letterhead proposal is accepted by the manager (an empty form changes nothing and redirects).
+    "policy:accept_letterhead": {"method": "post", "expect": staff([Role.MANAGER])},
+    # A draft has no scan: 404 past the permission check.
+    "policy:scan": {"kwargs": _draft_policy, "expect": staff(ALL_ROLES, answer=NOT_FOUND)},
+    # Every staff role confirms reading; a draft is refused with a message (a redirect).
+    "policy:confirm_read": {"kwargs": _draft_policy, "method": "post", "expect": staff(ALL_ROLES)},
+    "policy:unconfirmed": {"kwargs": _draft_policy, "expect": staff([Role.MANAGER])},
 }
