@@ -76,7 +76,7 @@ def parse_policy(
     found += reader.warnings
     found += _section_warnings(sections)
     found += _approval_warnings(board, sections, title, repaired)
-    head = letterhead.letterhead(prepared)
+    head = letterhead.letterhead(repaired)
     return ParsedPolicy(
         association=association_name(reader.title_area, sections),
         title=title,

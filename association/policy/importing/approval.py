@@ -261,6 +261,7 @@ def board_approval(sections: list[ParsedSection]) -> dict:
 # --- what does not add up in an approval record --------------------------------------------------------
 
 _WEEKDAYS = {"الاحد": 6, "الاثنين": 0, "الثلاثاء": 1, "الاربعاء": 2, "الخميس": 3, "الجمعه": 4, "السبت": 5}
+_WEEKDAY_SHOWN = {"الاحد": "الأحد", "الاربعاء": "الأربعاء", "الجمعه": "الجمعة"}
 _WEEKDAY = re.compile(r"(?:يوم\s+)?(الاحد|الاثنين|الثلاثاء|الاربعاء|الخميس|السبت|(?<=يوم )الجمعه)(?![\u0621-\u064a])")
 _NAMED_POLICY = re.compile(
     r"اعتماد\s+(?:هذه\s+)?(سياسه\s+.+?)(?=\s+(?:بالجمعيه|للجمعيه|في\s|من\s+قبل|لدي|خلال|بموجب|وذلك)|[،,.(]|$)"
@@ -300,7 +301,8 @@ def date_findings(text: str) -> list[tuple[str, str]]:
         if day is None and len(dates) == 1:
             day = _gregorian_of(dates[0])
         if day is not None and day.weekday() != _WEEKDAYS[match.group(1)]:
-            findings.append((match.group(1), w.weekday_mismatch(match.group(1), str(WEEKDAYS[day.weekday()]))))
+            shown = _WEEKDAY_SHOWN.get(match.group(1), match.group(1))
+            findings.append((match.group(1), w.weekday_mismatch(shown, str(WEEKDAYS[day.weekday()]))))
     return findings
 
 

@@ -18,6 +18,8 @@ from . import warnings as w
 from .lines import ARABIC, LIST_HINT, Line, norm, strip_numbering, with_text
 from .warnings import ImportWarning
 
+TABLE_CELL_SEPARATOR = " — "  # between a table row's first cell and the others (``rules.first_cell``)
+
 # --- tables ---------------------------------------------------------------------------------------------
 
 _RULE_ROW = re.compile(r"^[\s|:+\-–—=]+$")
@@ -78,7 +80,7 @@ def tables(lines: list[Line], found: list[ImportWarning]) -> list[Line]:
         if not warned:
             found.append(w.warn(line, w.table_row()))
             warned = True
-        item = texts[0] if len(texts) == 1 else f"{texts[0]} — {'، '.join(texts[1:])}"
+        item = texts[0] if len(texts) == 1 else texts[0] + TABLE_CELL_SEPARATOR + "، ".join(texts[1:])
         out.append(with_text(line, item, hint=LIST_HINT))
     return out
 
@@ -88,42 +90,90 @@ def tables(lines: list[Line], found: list[ImportWarning]) -> list[Line]:
 _GLUED = re.compile(r"(?<=[\u0621-\u064a])(?=[0-9٠-٩])|(?<=[0-9٠-٩])(?=[\u0621-\u064a])")
 
 
+_MARK_GLUED = re.compile(r"(?<=[0-9٠-٩])(\s?)(هـ|ه(?!ـ))(?=[\u0621-\u063f\u0641-\u064a])")
+
+
+def _unglued(raw: str) -> str:
+    raw = _MARK_GLUED.sub(r"\1\2 ", raw)  # «١٤٤٥/٠٣/٠٥هـالموافق»
+    return _GLUED.sub(" ", raw)
+
+
 def unglue(lines: list[Line]) -> list[Line]:
-    return [with_text(line, _GLUED.sub(" ", line.raw)) if _GLUED.search(line.raw) else line for line in lines]
+    return [with_text(line, _unglued(line.raw)) if _GLUED.search(line.raw) else line for line in lines]
 
 
 # --- word order -----------------------------------------------------------------------------------------------
 
-# Words that come before their complement («في الجمعية», «مع المستفيدين»): in a line written backwards the
-# complement comes first.
-_LEADING_WORDS = {"في", "من", "على", "الى", "مع", "عن", "لدى", "حتى", "بين", "خلال", "الي", "عبر", "نحو"}
+# Word pairs a policy of this kind uses, as ``normalize_arabic`` folds them: read forwards in a document typed
+# in order, backwards in one whose lines were copied from a PDF with their words reversed.
+_PAIRS = {
+    ("مع", "المستفيدين"),
+    ("مع", "المستفيد"),
+    ("مجلس", "الاداره"),
+    ("الموقع", "الالكتروني"),
+    ("التواصل", "الاجتماعي"),
+    ("البحث", "الاجتماعي"),
+    ("لجنه", "البحث"),
+    ("للجنه", "البحث"),
+    ("تقديم", "الخدمه"),
+    ("رضا", "المستفيد"),
+    ("في", "اجتماع"),
+    ("هذه", "السياسه"),
+    ("اعتماد", "السياسه"),
+    ("اعتماد", "مجلس"),
+    ("خلال", "مده"),
+    ("لا", "تقل"),
+    ("تقل", "عن"),
+    ("عن", "طريق"),
+    ("من", "خلال"),
+    ("ما", "يلي"),
+    ("كما", "يلي"),
+    ("بالشكل", "التالي"),
+    ("طلب", "المساعده"),
+    ("الاتصالات", "الهاتفيه"),
+    ("وسائل", "التواصل"),
+    ("اللائحه", "الاساسيه"),
+    ("الهدف", "العام"),
+    ("الاهداف", "التفصيليه"),
+    ("سياسه", "تنظيم"),
+    ("تنظيم", "العلاقه"),
+    ("العلاقه", "مع"),
+    ("يتم", "التعامل"),
+    ("التعامل", "مع"),
+    ("القنوات", "المستخدمه"),
+    ("الادوات", "المتاحه"),
+    ("المملكه", "العربيه"),
+    ("العربيه", "السعوديه"),
+}
+_WORD = re.compile(r"[\u0621-\u064a]+")
 
 
-def _order_score(norm_line: str) -> int:
-    """Positive: the words read forwards; negative: backwards; 0: no evidence."""
-    words = norm_line.split()
-    score = 0
-    for i, word in enumerate(words):
-        if word not in _LEADING_WORDS:
-            continue
-        after = words[i + 1] if i + 1 < len(words) else ""
-        before = words[i - 1] if i else ""
-        if after.startswith(("ال", "وال", "بال", "لل")):
-            score += 1
-        elif before.startswith(("ال", "وال", "بال", "لل")) or not after:
-            score -= 1
-    return score
+def _pair_score(norm_line: str) -> int:
+    """Known pairs read forwards minus those read backwards."""
+    words = _WORD.findall(norm_line)
+    pairs = list(zip(words, words[1:], strict=False))
+    return sum((a, b) in _PAIRS for a, b in pairs) - sum((b, a) in _PAIRS for a, b in pairs)
 
 
 def _reversed(line: Line) -> Line:
     return with_text(line, " ".join(reversed(line.raw.split())))
 
 
+def _heading_only_when_reversed(line: Line, is_heading) -> bool | None:
+    """True: a heading only when its words are turned back; False: only as written; None: neither says."""
+    forward = is_heading(strip_numbering(line.norm.strip(" :.-"))[0])
+    backward = is_heading(strip_numbering(_reversed(line).norm.strip(" :.-"))[0])
+    return None if forward == backward else backward
+
+
 def word_order(lines: list[Line], found: list[ImportWarning], is_heading) -> tuple[list[Line], bool]:
-    """The lines in the right word order, and whether the document was written backwards."""
-    scores = [_order_score(line.norm) for line in lines if ARABIC.search(line.raw)]
-    backwards = sum(1 for s in scores if s < 0)
-    forwards = sum(1 for s in scores if s > 0)
+    """The lines in the right word order, and whether the document was written backwards: its known word pairs
+    and its headings read backwards clearly more often than forwards."""
+    texts = [line for line in lines if ARABIC.search(line.raw) and len(line.raw.split()) >= 2]
+    scores = [_pair_score(line.norm) for line in texts]
+    headings = [_heading_only_when_reversed(line, is_heading) for line in texts]
+    backwards = sum(1 for s in scores if s < 0) + 2 * headings.count(True)
+    forwards = sum(1 for s in scores if s > 0) + 2 * headings.count(False)
     whole = backwards >= 3 and backwards > 2 * forwards
     out = []
     first_fixed = None
@@ -131,14 +181,12 @@ def word_order(lines: list[Line], found: list[ImportWarning], is_heading) -> tup
         if not ARABIC.search(line.raw) or len(line.raw.split()) < 2:
             out.append(line)
             continue
-        turned = _reversed(line)
-        if whole or (
-            not is_heading(strip_numbering(line.norm)[0]) and is_heading(strip_numbering(turned.norm)[0])
-        ):
-            out.append(turned)
-            first_fixed = first_fixed or line
-        else:
-            out.append(line)
+        score = _pair_score(line.norm)
+        turn = (whole and score <= 0) or (score < 0 and _heading_only_when_reversed(line, is_heading) is not False)
+        turn = turn or _heading_only_when_reversed(line, is_heading) is True
+        out.append(_reversed(line) if turn else line)
+        if turn and first_fixed is None:
+            first_fixed = line
     if first_fixed is not None:
         found.append(w.warn(first_fixed, w.reversed_words()))
     return out, whole
@@ -183,7 +231,8 @@ def split_inline(lines: list[Line], found: list[ImportWarning]) -> list[Line]:
         if not parts or len(parts) < 2:
             out.append(line)
             continue
-        found.append(w.warn(line, w.split_items(len(parts))))
+        numbered = sum(1 for part in parts if strip_numbering(part)[1])
+        found.append(w.warn(line, w.split_items(numbered or len(parts))))
         out.extend(with_text(line, part) for part in parts)
     return out
 
@@ -192,7 +241,7 @@ def repair(lines: list[Line], is_heading) -> tuple[list[Line], list[ImportWarnin
     """The repaired lines, what was repaired, and whether the text was written backwards (read it as a PDF's)."""
     found: list[ImportWarning] = []
     lines = tables(lines, found)
-    lines = unglue(lines)
     lines, backwards = word_order(lines, found, is_heading)
+    lines = unglue(lines)
     lines = split_inline(lines, found)
     return lines, found, backwards

@@ -75,6 +75,7 @@ _PRACTICES_INTRO = re.compile(r"(?:ما ?يلي|التاليه?|الاتيه?)\s
 _PRACTICES_PHRASE = re.compile(
     r"(ال)?ممارسات.*?(?=\s+(?:وذلك|عن طريق|من خلال|ما ?يلي|كما ?يلي|كمايلي|التاليه?|التالية?)(?:\s|$|[:：.])|$)"
 )
+_PRACTICES_FOLLOWING = re.compile(r"(?<=ممارسات)\s+(?:[اآ]ل)?(?:تالية|تاليه|آتية|اتية|اتيه)(?=\s+(?:في|ل|عند|من)\s)")
 _PRACTICES_TAIL = re.compile(r"\s*(?:[اآ]لتالية|[اآ]لتالي|[اآ]لآتية|[اآ]لاتية|[اآ]لآتي|[اآ]لاتي)?\s*[:：.\-]*\s*$")
 # A second practices list (services, then programs) may open inside the first.
 _PRACTICES_HOSTS = ("detailed_goals", "general_goal", "preamble", "other", "practices")
@@ -190,7 +191,7 @@ def split_item_heading(raw: str) -> tuple[str, str] | None:
         after_stop = head.rstrip().endswith((".", "؛", "!", "؟"))
         if heading_kind(tail_norm) and (after_stop or TRAILING_COLON.search(tail)):
             return head, tail
-        if after_stop and starts_approval(tail_norm):
+        if after_stop and (starts_approval(tail_norm) or split_heading_and_text(tail)):
             return head, tail
     return None
 
@@ -198,6 +199,7 @@ def split_item_heading(raw: str) -> tuple[str, str] | None:
 def practices_heading(text: str) -> str:
     """The heading of the practices list an entry introduces: «…والممارسات في تقديم الخدمة عن طريق ما يلي:»
     → «الممارسات في تقديم الخدمة»."""
+    text = _PRACTICES_FOLLOWING.sub("", text)  # «بالممارسات التالية في تقديم البرامج» → «…الممارسات في…»
     match = _PRACTICES_PHRASE.search(text)
     heading = match.group(0) if match else DEFAULT_PRACTICES_HEADING
     heading = _PRACTICES_TAIL.sub("", heading).strip(" :.-") or DEFAULT_PRACTICES_HEADING
@@ -367,7 +369,8 @@ class SectionReader:
             return False
         head, tail = split
         self._place(entry, head)
-        self.warnings.append(warn(entry.line, heading_on_item_line(clean_heading(tail))))
+        shown = split_heading_and_text(tail)
+        self.warnings.append(warn(entry.line, heading_on_item_line(shown[0] if shown else clean_heading(tail))))
         tail_entry = Entry("", tail, False, norm(clean_heading(tail)), entry.line)
         for rule in self.LINE_RULES:
             if rule is not SectionReader._item_then_heading and rule(self, tail_entry):

@@ -90,6 +90,3 @@ def name_differs(document: str, profile: str) -> str:
         "The document names the association «%(document)s», but the association profile says «%(profile)s»."
     ) % {"document": document, "profile": profile}
 
-
-def letterhead_found() -> str:
-    return _("Letterhead details were found (license, city, phone, e-mail or bank accounts): see the proposal.")
