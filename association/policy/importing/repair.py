@@ -87,7 +87,10 @@ def tables(lines: list[Line], found: list[ImportWarning]) -> list[Line]:
 
 # --- digits glued to letters ------------------------------------------------------------------------------
 
-_GLUED = re.compile(r"(?<=[\u0621-\u064a])(?=[0-9٠-٩])|(?<=[0-9٠-٩])(?=[\u0621-\u064a])")
+# A calendar mark after a date («١٤٤٥هـ», «2024م») stays on it, as written.
+_GLUED = re.compile(
+    r"(?<=[\u0621-\u064a])(?=[0-9٠-٩])|(?<=[0-9٠-٩])(?=[\u0621-\u064a])(?!(?:هـ|ه|م)(?:[^\u0621-\u064a]|$))"
+)
 
 
 _MARK_GLUED = re.compile(r"(?<=[0-9٠-٩])(\s?)(هـ|ه(?!ـ))(?=[\u0621-\u063f\u0641-\u064a])")
@@ -99,7 +102,10 @@ def _unglued(raw: str) -> str:
 
 
 def unglue(lines: list[Line]) -> list[Line]:
-    return [with_text(line, _unglued(line.raw)) if _GLUED.search(line.raw) else line for line in lines]
+    return [
+        with_text(line, _unglued(line.raw)) if _GLUED.search(line.raw) or _MARK_GLUED.search(line.raw) else line
+        for line in lines
+    ]
 
 
 # --- word order -----------------------------------------------------------------------------------------------
