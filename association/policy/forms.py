@@ -178,9 +178,9 @@ class PolicyApproveForm(PortalForm):
 
     def clean(self):
         cleaned = super().clean()
-        if not cleaned.get("board_meeting") and not (cleaned.get("decision_number") or "").strip():
-            if "board_meeting" not in self.errors:
-                self.add_error("board_meeting", _("Enter the board meeting's ordinal or the decision number."))
+        no_reference = not cleaned.get("board_meeting") and not (cleaned.get("decision_number") or "").strip()
+        if no_reference and "board_meeting" not in self.errors:
+            self.add_error("board_meeting", _("Enter the board meeting's ordinal or the decision number."))
         if not cleaned.get("approval_date") and "approval_date" not in self.errors:
             from ..kernel.dates import dates_in_text
 

@@ -61,7 +61,9 @@ class PolicyVersion(models.Model):
     # The approval as Saudi boards write it (issue 13): a free-form decision number («م/3-23», «17») may stand
     # without a meeting number; the session and the quarter as written; both dates kept as written beside the
     # parsed day; the signed page's scan; a review date («مراجعتها باستمرار») the manager is reminded of once.
-    board_session = models.CharField(_("session"), max_length=60, blank=True, help_text=_("As written, e.g. «الثانية»."))
+    board_session = models.CharField(
+        _("session"), max_length=60, blank=True, help_text=_("As written, e.g. «الثانية».")
+    )
     quarter = models.CharField(_("quarter"), max_length=60, blank=True, help_text=_("e.g. «الربع الثاني»."))
     decision_number = models.CharField(_("decision number"), max_length=50, blank=True)
     approval_date = models.DateField(_("approval date"), null=True, blank=True)

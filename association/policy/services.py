@@ -396,9 +396,7 @@ def _recorded_day_differs(version: PolicyVersion, written: str) -> list[str]:
     gregorian, _hijri = dates_in_text(written)
     if gregorian is None or gregorian == version.approval_date:
         return []
-    return [
-        _("The dates as written (%(written)s) are not the recorded approval date.") % {"written": written}
-    ]
+    return [_("The dates as written (%(written)s) are not the recorded approval date.") % {"written": written}]
 
 
 # --- staff read the version in force («تعميمها») ----------------------------------------------------------

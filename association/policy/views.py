@@ -312,7 +312,9 @@ def accept_letterhead(request):
         messages.error(request, " ".join(exc.messages))
     else:
         if changed:
-            messages.success(request, _("The association profile was updated: %(fields)s.") % {"fields": "، ".join(changed)})
+            messages.success(
+                request, _("The association profile was updated: %(fields)s.") % {"fields": "، ".join(changed)}
+            )
         else:
             messages.info(request, _("The association profile already holds these details."))
     return redirect("policy:import")

@@ -255,7 +255,14 @@ def test_letterhead_details_are_read_for_the_profile():
 
 def test_a_spaced_out_mobile_number_and_an_invalid_iban():
     parsed = parse_policy(
-        ["جمعية البركة بتبوك", "0 5 0 1 2 3 4 5 6 7", "SA0000000000000000000000", "سياسة العلاقة", "القنوات:", "- الهاتف"]
+        [
+            "جمعية البركة بتبوك",
+            "0 5 0 1 2 3 4 5 6 7",
+            "SA0000000000000000000000",
+            "سياسة العلاقة",
+            "القنوات:",
+            "- الهاتف",
+        ]
     )
     assert parsed.letterhead["phone"] == "0501234567"
     assert parsed.letterhead["city"] == "تبوك"

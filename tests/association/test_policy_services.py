@@ -73,7 +73,12 @@ def test_approval_requires_the_board_data_and_a_past_date(manager):
     draft = PolicyVersionFactory()
     with pytest.raises(ValidationError) as error:
         _approve(
-            draft, manager, board_meeting=None, decision_number=" ", signatory_name=" ", approval_date=dt.date(2999, 1, 1)
+            draft,
+            manager,
+            board_meeting=None,
+            decision_number=" ",
+            signatory_name=" ",
+            approval_date=dt.date(2999, 1, 1),
         )
     # Neither the meeting nor the decision number; a future date. The signatory is optional (Saudi practice).
     assert set(error.value.message_dict) == {"board_meeting", "approval_date"}

@@ -26,8 +26,8 @@ from __future__ import annotations
 from . import approval, letterhead, rules
 from . import warnings as w
 from .lines import Line, prepare
-from .repair import repair
 from .reading import MAX_LINES, MAX_PDF_PAGES, MAX_TEXT_CHARS, PolicyReadError, PolicyTooLarge, read_lines
+from .repair import repair
 from .report import ParsedPolicy, approval_json
 from .structure import (
     DEFAULT_APPROVAL_HEADING,

@@ -292,8 +292,8 @@ def date_findings(text: str) -> list[tuple[str, str]]:
     if hijri and gregorian and _gregorian_of(hijri) and _gregorian_of(gregorian):
         days = abs((_gregorian_of(hijri) - _gregorian_of(gregorian)).days)
         if days:
-            shown_h = "%04d/%02d/%02d" % hijri.parts
-            shown_g = "%04d/%02d/%02d" % gregorian.parts
+            shown_h = "{:04d}/{:02d}/{:02d}".format(*hijri.parts)
+            shown_g = "{:04d}/{:02d}/{:02d}".format(*gregorian.parts)
             findings.append((str(hijri.year), w.hijri_gregorian_differ(shown_h, shown_g, days)))
     for match in _WEEKDAY.finditer(text_norm):
         following = written_dates(text_norm[match.end() : match.end() + 40])

@@ -14,7 +14,9 @@ from ...kernel.identifiers import normalize_iban
 from ...kernel.text import to_ascii_digits
 from .lines import Line, norm
 
-_LICENSE = re.compile(r"(?:رقم الترخيص|ترخيص رقم|رقم التسجيل|مسجله برقم|تسجيل رقم|الترخيص)\s*[:：]?\s*\(?\s*([0-9][0-9/\-]{0,14})")
+_LICENSE = re.compile(
+    r"(?:رقم الترخيص|ترخيص رقم|رقم التسجيل|مسجله برقم|تسجيل رقم|الترخيص)\s*[:：]?\s*\(?\s*([0-9][0-9/\-]{0,14})"
+)
 _IBAN = re.compile(r"SA\d{2}[0-9A-Z]{20}", re.IGNORECASE)
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _PHONE_LABEL = re.compile(r"(?:هاتف|جوال|الهاتف|الجوال|تلفون|ت|ج|واتساب)\s*[:：]?\s*(\+?[0-9][0-9 \-]{7,16}[0-9])")

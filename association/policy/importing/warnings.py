@@ -86,7 +86,7 @@ def weekday_mismatch(written: str, actual: str) -> str:
 
 
 def name_differs(document: str, profile: str) -> str:
-    return _(
-        "The document names the association «%(document)s», but the association profile says «%(profile)s»."
-    ) % {"document": document, "profile": profile}
-
+    return _("The document names the association «%(document)s», but the association profile says «%(profile)s».") % {
+        "document": document,
+        "profile": profile,
+    }
