@@ -121,6 +121,8 @@ class PolicyVersionAdmin(admin.ModelAdmin):
     list_display = ["number", "title", "status", "approval_date", "approved_at"]
     list_filter = ["status"]
     inlines = [PolicySectionInline]
+    # The signed page's scan is served only through the permission-checked ``policy:scan``, never a media URL.
+    exclude = ["approval_scan"]
 
     def has_add_permission(self, request):
         return False

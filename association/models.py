@@ -113,4 +113,10 @@ class OfficialHoliday(models.Model):
 
 
 # The policy's models live in association/policy/ and belong to this app: imported here so Django registers them.
-from .policy.models import PolicyEvent, PolicySection, PolicyToolLink, PolicyVersion  # noqa: E402, F401
+from .policy.models import (  # noqa: E402, F401
+    PolicyEvent,
+    PolicyReadConfirmation,
+    PolicySection,
+    PolicyToolLink,
+    PolicyVersion,
+)

@@ -339,6 +339,10 @@ CELERY_BEAT_SCHEDULE["association.form_tokens_sweep"] = {
     "task": "association.tasks.form_tokens_sweep",
     "schedule": 24 * 3600.0,
 }
+CELERY_BEAT_SCHEDULE["association.policy_review_reminders_sweep"] = {
+    "task": "association.tasks.policy_review_reminders_sweep",
+    "schedule": 6 * 3600.0,
+}
 
 LOGGING = {
     "version": 1,

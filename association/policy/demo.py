@@ -101,11 +101,14 @@ def seed_policy(*, users: dict, stdout) -> None:
             version=version,
             actor=manager,
             board_meeting=approval["meeting"] or 1,
-            board_session=approval.get("session"),
+            board_session=approval.get("session") or "",
             decision_number=approval.get("decision_number") or "",
             approval_date=parse_date_any(approval["date_gregorian"]),
             signatory_name=approval.get("signatory") or person_name(manager),
             signatory_title=approval.get("signatory_title") or "رئيس مجلس الإدارة",
+            quarter=approval.get("quarter") or "",
+            approval_date_hijri_text=approval.get("date_hijri_text") or "",
+            approval_date_gregorian_text=approval.get("date_gregorian_text") or "",
         )
         stdout.write(f"Policy version {version.number} imported from {DEMO_POLICY.name} and approved.")
 

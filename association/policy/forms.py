@@ -100,11 +100,15 @@ class PolicyVersionForm(PortalForm):
         help_text=_("e.g. «وزارة الموارد البشرية والتنمية الاجتماعية»"),
     )
     board_meeting = forms.IntegerField(label=_("Board meeting (ordinal)"), required=False, min_value=1, max_value=999)
-    board_session = forms.IntegerField(label=_("Session"), required=False, min_value=1, max_value=999)
+    board_session = forms.CharField(label=_("Session"), max_length=60, required=False)
+    quarter = forms.CharField(label=_("Quarter"), max_length=60, required=False)
     decision_number = forms.CharField(label=_("Decision number"), max_length=50, required=False)
     approval_date = DualDateField(label=_("Approval date"), required=False)
+    approval_date_hijri_text = forms.CharField(label=_("Hijri date as written"), max_length=80, required=False)
+    approval_date_gregorian_text = forms.CharField(label=_("Gregorian date as written"), max_length=80, required=False)
     signatory_name = forms.CharField(label=_("Signatory name"), max_length=200, required=False)
     signatory_title = forms.CharField(label=_("Signatory title"), max_length=200, required=False)
+    review_due = DualDateField(label=_("Review due"), required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -137,10 +141,14 @@ class PolicyVersionForm(PortalForm):
             **{name: getattr(version, name) for name in PROCEDURE_FIELDS},
             "board_meeting": version.board_meeting,
             "board_session": version.board_session,
+            "quarter": version.quarter,
             "decision_number": version.decision_number,
             "approval_date": version.approval_date,
+            "approval_date_hijri_text": version.approval_date_hijri_text,
+            "approval_date_gregorian_text": version.approval_date_gregorian_text,
             "signatory_name": version.signatory_name,
             "signatory_title": version.signatory_title,
+            "review_due": version.review_due,
         }
 
 
@@ -208,12 +216,54 @@ def section_initial(sections) -> list[dict]:
 
 
 class PolicyApproveForm(PortalForm):
-    board_meeting = forms.IntegerField(label=_("Board meeting (ordinal)"), min_value=1, max_value=999)
-    board_session = forms.IntegerField(label=_("Session"), required=False, min_value=1, max_value=999)
-    decision_number = forms.CharField(label=_("Decision number"), max_length=50, required=False)
-    approval_date = DualDateField(label=_("Approval date"))
-    signatory_name = forms.CharField(label=_("Signatory name"), max_length=200)
-    signatory_title = forms.CharField(label=_("Signatory title"), max_length=200)
+    """The board's approval as Saudi boards write it: a decision number may stand without the meeting's number,
+    the session and quarter are free text, the signatory is optional, the dates are kept as written too."""
+
+    decision_number = forms.CharField(
+        label=_("Decision number"), max_length=50, required=False, help_text=_("As written, e.g. «م/3-23» or «17».")
+    )
+    board_meeting = forms.IntegerField(
+        label=_("Board meeting (ordinal)"),
+        required=False,
+        min_value=1,
+        max_value=999,
+        help_text=_("Optional when the decision number is given."),
+    )
+    board_session = forms.CharField(label=_("Session"), max_length=60, required=False)
+    quarter = forms.CharField(label=_("Quarter"), max_length=60, required=False)
+    approval_date = DualDateField(
+        label=_("Approval date"), required=False, help_text=_("Empty: read from the dates as written.")
+    )
+    approval_date_hijri_text = forms.CharField(label=_("Hijri date as written"), max_length=80, required=False)
+    approval_date_gregorian_text = forms.CharField(label=_("Gregorian date as written"), max_length=80, required=False)
+    signatory_name = forms.CharField(label=_("Signatory name"), max_length=200, required=False)
+    signatory_title = forms.CharField(label=_("Signatory title"), max_length=200, required=False)
+    approval_scan = forms.FileField(
+        label=_("Scan of the signed page"), required=False, help_text=_("PDF, JPEG or PNG.")
+    )
+    review_due = DualDateField(
+        label=_("Review due"),
+        required=False,
+        help_text=_("The manager is reminded once on this day to review the policy."),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        no_reference = not cleaned.get("board_meeting") and not (cleaned.get("decision_number") or "").strip()
+        if no_reference and "board_meeting" not in self.errors:
+            self.add_error("board_meeting", _("Enter the board meeting's ordinal or the decision number."))
+        if not cleaned.get("approval_date") and "approval_date" not in self.errors:
+            from ..kernel.dates import dates_in_text
+
+            written = " ".join(
+                cleaned.get(name) or "" for name in ("approval_date_hijri_text", "approval_date_gregorian_text")
+            )
+            gregorian, _hijri = dates_in_text(written) if written.strip() else (None, None)
+            if gregorian is None:
+                self.add_error("approval_date", _("Enter the approval date."))
+            else:
+                cleaned["approval_date"] = gregorian
+        return cleaned
 
 
 class PolicyImportForm(PortalForm):

@@ -88,11 +88,22 @@ class PolicyVersion(models.Model):
     )
     # Board approval: proposed on a draft (e.g. read by the import), confirmed when approved.
     board_meeting = models.PositiveSmallIntegerField(_("board meeting (ordinal)"), null=True, blank=True)
-    board_session = models.PositiveSmallIntegerField(_("session"), null=True, blank=True)
+    # The approval as Saudi boards write it (issue 13): a free-form decision number («م/3-23», «17») may stand
+    # without a meeting number; the session and the quarter as written; both dates kept as written beside the
+    # parsed day; the signed page's scan; a review date («مراجعتها باستمرار») the manager is reminded of once.
+    board_session = models.CharField(
+        _("session"), max_length=60, blank=True, help_text=_("As written, e.g. «الثانية».")
+    )
+    quarter = models.CharField(_("quarter"), max_length=60, blank=True, help_text=_("e.g. «الربع الثاني»."))
     decision_number = models.CharField(_("decision number"), max_length=50, blank=True)
     approval_date = models.DateField(_("approval date"), null=True, blank=True)
+    approval_date_hijri_text = models.CharField(_("Hijri date as written"), max_length=80, blank=True)
+    approval_date_gregorian_text = models.CharField(_("Gregorian date as written"), max_length=80, blank=True)
     signatory_name = models.CharField(_("signatory name"), max_length=200, blank=True)
     signatory_title = models.CharField(_("signatory title"), max_length=200, blank=True)
+    approval_scan = models.FileField(_("scan of the signed approval"), upload_to="policy/approvals/", blank=True)
+    review_due = models.DateField(_("review due"), null=True, blank=True)
+    review_reminded_at = models.DateTimeField(_("review reminder sent at"), null=True, blank=True, editable=False)
     approved_at = models.DateTimeField(_("approval recorded at"), null=True, blank=True, db_index=True)
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -167,6 +178,27 @@ class PolicyVersion(models.Model):
     def board_meeting_words(self) -> str:
         """The meeting's ordinal as the board's minutes write it: 2 → «الثاني»."""
         return arabic_ordinal(self.board_meeting) if self.board_meeting else ""
+
+
+class PolicyReadConfirmation(models.Model):
+    """A staff member confirms having read the version in force («تعميمها»): one row a user and version."""
+
+    version = models.ForeignKey(
+        PolicyVersion, on_delete=models.CASCADE, related_name="read_confirmations", verbose_name=_("version")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("staff member")
+    )
+    confirmed_at = models.DateTimeField(_("confirmed at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-confirmed_at", "pk"]
+        verbose_name = _("policy read confirmation")
+        verbose_name_plural = _("policy read confirmations")
+        constraints = [models.UniqueConstraint(fields=["version", "user"], name="policy_read_once_per_version")]
+
+    def __str__(self):
+        return f"{self.user} — {self.version}"
 
 
 class PolicySection(models.Model):

@@ -9,6 +9,7 @@
 import datetime as dt
 import logging
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
@@ -132,6 +133,22 @@ _VERSION_FIELDS = (
     "approval_date",
     "signatory_name",
     "signatory_title",
+    "quarter",
+    "approval_date_hijri_text",
+    "approval_date_gregorian_text",
+    "review_due",
+)
+_TEXT_FIELDS = (
+    "decision_number",
+    "signatory_name",
+    "signatory_title",
+    "board_session",
+    "quarter",
+    "approval_date_hijri_text",
+    "approval_date_gregorian_text",
+    "individual_decider_name",
+    "programs_decider_name",
+    "supervising_body",
 )
 
 
@@ -144,11 +161,8 @@ def _apply_data(version: PolicyVersion, data: dict) -> None:
         raise ValidationError({"title": _("The policy needs a title.")})
     version.channels = _clean_channels(version.channels)
     version.tools = [t.strip() for t in version.tools or [] if t and t.strip()]
-    version.decision_number = (version.decision_number or "").strip()
-    version.signatory_name = (version.signatory_name or "").strip()
-    version.signatory_title = (version.signatory_title or "").strip()
-    for name in ("individual_decider_name", "programs_decider_name", "supervising_body"):
-        setattr(version, name, (getattr(version, name) or "").strip())
+    for name in _TEXT_FIELDS:
+        setattr(version, name, str(getattr(version, name) or "").strip())
 
 
 def _next_number() -> int:
@@ -209,11 +223,15 @@ def policy_new_draft(*, source: PolicyVersion, actor) -> PolicyVersion:
     data = {name: getattr(source, name) for name in _VERSION_FIELDS}
     data.update(
         board_meeting=None,
-        board_session=None,
+        board_session="",
         decision_number="",
         approval_date=None,
         signatory_name="",
         signatory_title="",
+        quarter="",
+        approval_date_hijri_text="",
+        approval_date_gregorian_text="",
+        review_due=None,
     )
     sections = [
         {"kind": s.kind, "heading": s.heading, "paragraphs": list(s.paragraphs), "items": list(s.items)}
@@ -235,14 +253,24 @@ def policy_approve(
     *,
     version: PolicyVersion,
     actor,
-    board_meeting: int,
     approval_date: dt.date,
-    signatory_name: str,
-    signatory_title: str,
-    board_session: int | None = None,
+    board_meeting: int | None = None,
+    signatory_name: str = "",
+    signatory_title: str = "",
+    board_session: str = "",
     decision_number: str = "",
+    quarter: str = "",
+    approval_date_hijri_text: str = "",
+    approval_date_gregorian_text: str = "",
+    approval_scan=None,
+    review_due: dt.date | None = None,
 ) -> PolicyVersion:
     """Record the board's approval: the version is frozen and in force from now on.
+
+    The record fits Saudi practice: a decision number alone («م/3-23», «17») may stand for the meeting; the
+    session and quarter are free text; the signatory is optional; both dates are kept as written beside the
+    parsed day (``approval_record_warnings`` says what does not add up, without refusing it); the signed
+    page's scan is checked by its content (``association.kernel.uploads``).
 
     The version approved before it becomes superseded, and the channel registry's active set
     becomes exactly the channels this version names (channels are never deleted). Both status
@@ -259,11 +287,12 @@ def policy_approve(
     _check_approval(
         version,
         board_meeting=board_meeting,
+        decision_number=decision_number,
         approval_date=approval_date,
-        signatory_name=signatory_name,
-        signatory_title=signatory_title,
+        review_due=review_due,
         today=timezone.localdate(now),
     )
+    scan_name = _scan_name(approval_scan, version) if approval_scan else None
     for old in PolicyVersion.objects.filter(status=PolicyVersion.Status.APPROVED):
         note = _("Superseded by version %(number)s.") % {"number": version.number}
         _change_status(old, to=PolicyVersion.Status.SUPERSEDED, actor=actor, reason=note, now=now)
@@ -272,33 +301,46 @@ def policy_approve(
         to=PolicyVersion.Status.APPROVED,
         actor=actor,
         now=now,
-        board_meeting=board_meeting,
-        board_session=board_session,
+        board_meeting=board_meeting or None,
+        board_session=str(board_session or "").strip(),
         decision_number=(decision_number or "").strip(),
         approval_date=approval_date,
-        signatory_name=signatory_name.strip(),
-        signatory_title=signatory_title.strip(),
+        signatory_name=(signatory_name or "").strip(),
+        signatory_title=(signatory_title or "").strip(),
+        quarter=(quarter or "").strip(),
+        approval_date_hijri_text=(approval_date_hijri_text or "").strip(),
+        approval_date_gregorian_text=(approval_date_gregorian_text or "").strip(),
+        review_due=review_due,
         approved_at=now,
         approved_by=actor,
     )
+    if scan_name:
+        version.approval_scan.save(scan_name, approval_scan, save=False)
+        PolicyVersion.objects.filter(pk=version.pk).update(approval_scan=version.approval_scan.name)
     _activate_channels(version.channels)
     number = version.number
     transaction.on_commit(lambda: logger.info("policy version %s approved; it is now in force", number))
     return version
 
 
-def _check_approval(version, *, board_meeting, approval_date, signatory_name, signatory_title, today) -> None:
+def _scan_name(upload, version) -> str:
+    """The stored name of the signed page's scan: its kind read from its bytes, never from its name."""
+    from ..kernel.uploads import ALLOWED_DOCUMENT_TYPES, uploaded_file_check
+
+    content_type = uploaded_file_check(upload, field="approval_scan")
+    return f"approval-{version.number}.{ALLOWED_DOCUMENT_TYPES[content_type]}"
+
+
+def _check_approval(version, *, board_meeting, decision_number, approval_date, review_due, today) -> None:
     errors = {}
-    if not board_meeting or board_meeting < 1:
-        errors["board_meeting"] = _("Enter the board meeting's ordinal.")
+    if (board_meeting is None or board_meeting < 1) and not (decision_number or "").strip():
+        errors["board_meeting"] = _("Enter the board meeting's ordinal or the decision number.")
     if approval_date is None:
         errors["approval_date"] = _("Enter the approval date.")
     elif approval_date > today:
         errors["approval_date"] = _("The approval date cannot be in the future.")
-    if not (signatory_name or "").strip():
-        errors["signatory_name"] = _("Enter the signatory's name.")
-    if not (signatory_title or "").strip():
-        errors["signatory_title"] = _("Enter the signatory's title.")
+    if review_due is not None and approval_date is not None and review_due <= approval_date:
+        errors["review_due"] = _("The review date must come after the approval date.")
     if not version.channels:
         errors["channels"] = _("The policy names no channel; add its channels before approval.")
     if errors:
@@ -340,3 +382,125 @@ def _activate_channels(codes: list[str]) -> None:
     wanted = set(codes)
     Channel.objects.filter(code__in=wanted).exclude(is_active=True).update(is_active=True)
     Channel.objects.exclude(code__in=wanted).exclude(is_active=False).update(is_active=False)
+
+
+# --- the approval record: what does not add up ----------------------------------------------------------
+
+
+def approval_record_warnings(version: PolicyVersion) -> list[str]:
+    """What the manager should check in a version's approval record, without it being refused: a weekday
+    that is not the date's, Hijri and Gregorian dates written for different days (or not the recorded day),
+    an approval sentence that names another policy."""
+    from .importing.approval import date_findings, other_policy_findings
+
+    written = " ".join(t for t in (version.approval_date_hijri_text, version.approval_date_gregorian_text) if t)
+    messages = [message for _snippet, message in date_findings(written)] if written else []
+    if version.approval_date and written:
+        messages += _recorded_day_differs(version, written)
+    sentence = " ".join(
+        text for section in version.sections.all() if section.kind == "approval" for text in section.paragraphs
+    )
+    messages += [message for _snippet, message in other_policy_findings(sentence, version.title)]
+    return messages
+
+
+def _recorded_day_differs(version: PolicyVersion, written: str) -> list[str]:
+    from ..kernel.dates import dates_in_text
+
+    gregorian, _hijri = dates_in_text(written)
+    if gregorian is None or gregorian == version.approval_date:
+        return []
+    return [_("The dates as written (%(written)s) are not the recorded approval date.") % {"written": written}]
+
+
+# --- staff read the version in force («تعميمها») ----------------------------------------------------------
+
+VIEW_PERMISSION = "association.view_policyversion"
+
+
+@transaction.atomic
+def policy_confirm_read(*, version: PolicyVersion, actor):
+    """``actor`` confirms having read ``version``, which must be the version in force; twice is once."""
+    from .models import PolicyReadConfirmation
+
+    authorize(actor, VIEW_PERMISSION)
+    current = policy_in_force()
+    if current is None or current.pk != version.pk:
+        raise ValidationError(_("Only the version in force can be confirmed as read."))
+    confirmation, _created = PolicyReadConfirmation.objects.get_or_create(version=version, user=actor)
+    return confirmation
+
+
+# --- the review date («مراجعتها باستمرار») ----------------------------------------------------------------
+
+
+def review_reminders_sweep(*, today: dt.date | None = None) -> int:
+    """Periodic: remind the managers once when the version in force is due for review. The reminder is
+    recorded on the version (``review_reminded_at``) in the same transaction that claims it, so a second
+    sweep, or two at once, send nothing more. Returns how many versions were reminded of."""
+    today = today or timezone.localdate()
+    reminded = 0
+    due = PolicyVersion.objects.filter(
+        status=PolicyVersion.Status.APPROVED, review_due__lte=today, review_reminded_at__isnull=True
+    ).values_list("pk", flat=True)
+    for pk in list(due):
+        with transaction.atomic():
+            version = (
+                PolicyVersion.objects.select_for_update(skip_locked=True)
+                .filter(pk=pk, review_reminded_at__isnull=True)
+                .first()
+            )
+            if version is None:
+                continue
+            version.review_reminded_at = timezone.now()
+            version.save(update_fields=["review_reminded_at"])
+            transaction.on_commit(lambda version=version: _send_review_reminder(version))
+            reminded += 1
+    return reminded
+
+
+def _send_review_reminder(version: PolicyVersion) -> None:
+    from django.contrib.auth import get_user_model
+    from django.core.mail import send_mail
+    from django.urls import reverse
+    from django.utils import translation
+
+    from ..kernel.roles import Role
+
+    managers = get_user_model().objects.filter(is_active=True, groups__name=Role.MANAGER).exclude(email="")
+    recipients = sorted(set(managers.values_list("email", flat=True)))
+    if not recipients:
+        logger.warning("policy version %s is due for review; no manager has an e-mail address", version.number)
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("The beneficiary relations policy is due for review")
+        body = _(
+            "Version %(number)s of «%(title)s» was to be reviewed by %(due)s. Review it and, if it changes, "
+            "approve a new version: %(url)s"
+        ) % {
+            "number": version.number,
+            "title": version.title,
+            "due": version.review_due.isoformat(),
+            "url": settings.SITE_URL.rstrip("/") + reverse("policy:detail", args=[version.pk]),
+        }
+    send_mail(subject, body, None, recipients)
+
+
+def association_name_warning(parsed):
+    """A warning when the document names an association other than the profile's (``None`` when it agrees)."""
+    from ..kernel.arabic import normalize_arabic
+    from ..models import AssociationProfile
+    from .importing import ImportWarning
+    from .importing import warnings as import_warnings
+
+    profile = AssociationProfile.objects.filter(pk=1).first()
+    if profile is None or not parsed.association or not profile.name:
+        return None
+
+    def words(text):
+        return set(normalize_arabic(text).replace("لجمعيه", "جمعيه").split()) - {"جمعيه", "الخيريه", "في", "ب"}
+
+    document, own = words(parsed.association), words(profile.name)
+    if document and own and (document <= own or own <= document):
+        return None
+    return ImportWarning(0, parsed.association, import_warnings.name_differs(parsed.association, profile.name))

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -13,7 +13,7 @@ from ..kernel.form_tokens import once_per_form
 from ..kernel.pagination import paginate
 from ..kernel.permissions import staff_view
 from ..kernel.roles import Role, has_role
-from . import services
+from . import selectors, services
 from .documents import policy_pdf, policy_pdf_file, policy_pdf_name
 from .forms import (
     PolicyApproveForm,
@@ -58,6 +58,7 @@ def public_policy(request):
         "version": current,
         "sections": list(current.sections.all()) if current else [],
         "older": older,
+        "read_confirmed": selectors.has_confirmed(current, request.user),
     }
     return render(request, "association/policy/public.html", context)
 
@@ -94,8 +95,57 @@ def version_detail(request, pk):
         "events": version.events.select_related("actor"),
         "in_force": services.policy_in_force(),
         "is_manager": has_role(request.user, Role.MANAGER),
+        "approval_warnings": services.approval_record_warnings(version),
+        "read_confirmed": selectors.has_confirmed(version, request.user),
+        "confirmed_count": None,
+        "staff_count": None,
     }
+    if context["is_manager"] and context["in_force"] and context["in_force"].pk == version.pk:
+        context["confirmed_count"], context["staff_count"] = selectors.confirmation_counts(version)
     return render(request, "association/policy/detail.html", context)
+
+
+@require_POST
+@staff_view(VIEW)
+def version_confirm_read(request, pk):
+    """A staff member confirms having read the version in force («تعميمها»)."""
+    version = get_object_or_404(PolicyVersion, pk=pk)
+    try:
+        services.policy_confirm_read(version=version, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Thank you: your reading of the policy in force is recorded."))
+    if request.POST.get("next") == "public":
+        return redirect("policy:public")
+    return redirect("policy:detail", pk=version.pk)
+
+
+@staff_view(VIEW, APPROVE, roles=(Role.MANAGER,))
+def version_unconfirmed(request, pk):
+    """The manager's list of staff who have not confirmed reading this version (paginated)."""
+    version = get_object_or_404(PolicyVersion, pk=pk)
+    page = paginate(request, selectors.unconfirmed_staff(version))
+    confirmed, staff_total = selectors.confirmation_counts(version)
+    context = {"version": version, "page": page, "confirmed": confirmed, "staff_total": staff_total}
+    return render(request, "association/policy/unconfirmed.html", context)
+
+
+@staff_view(VIEW)
+def version_scan(request, pk):
+    """The scan of the signed approval, served through the app (never a public media URL)."""
+    version = get_object_or_404(PolicyVersion, pk=pk)
+    if not version.approval_scan:
+        raise Http404
+    try:
+        handle = version.approval_scan.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    extension = version.approval_scan.name.rsplit(".", 1)[-1].lower()
+    content_type = {"pdf": "application/pdf", "jpg": "image/jpeg", "png": "image/png"}.get(extension)
+    response = FileResponse(handle, content_type=content_type or "application/octet-stream")
+    response["Content-Disposition"] = f'inline; filename="approval-{version.number}.{extension}"'
+    return response
 
 
 @staff_view(VIEW)
@@ -165,7 +215,7 @@ def version_approve(request, pk):
         messages.error(request, _("Only a draft can be approved."))
         return redirect("policy:detail", pk=version.pk)
     if request.method == "POST":
-        form = PolicyApproveForm(request.POST)
+        form = PolicyApproveForm(request.POST, request.FILES)
         if form.is_valid():
             try:
                 services.policy_approve(version=version, actor=request.user, **form.cleaned_data)
@@ -178,7 +228,8 @@ def version_approve(request, pk):
                 return redirect("policy:detail", pk=version.pk)
     else:
         form = PolicyApproveForm(initial=PolicyVersionForm.initial_for(version))
-    return render(request, "association/policy/approve.html", {"version": version, "form": form})
+    context = {"version": version, "form": form, "approval_warnings": services.approval_record_warnings(version)}
+    return render(request, "association/policy/approve.html", context)
 
 
 @staff_view(VIEW, ADD, roles=(Role.MANAGER,))
@@ -190,6 +241,7 @@ def version_import(request):
 
     upload_form = PolicyImportForm()
     form = formset = None
+    preview: dict = {}
     source_name = ""
     if request.method == "POST" and request.POST.get("step") == "save":
         source_name = request.POST.get("source_name", "")[:255]
@@ -224,8 +276,48 @@ def version_import(request):
             else:
                 source_name = upload.name
                 form, formset = _preview_forms(parsed)
-    context = {"upload_form": upload_form, "form": form, "formset": formset, "source_name": source_name}
+                preview = _preview_findings(parsed)
+    context = {
+        "upload_form": upload_form,
+        "form": form,
+        "formset": formset,
+        "source_name": source_name,
+        **preview,
+    }
     return render(request, "association/policy/import.html", context)
+
+
+def _preview_findings(parsed) -> dict:
+    """The preview's warnings (with their source lines) and the letterhead proposal for the profile."""
+    from ..profile_services import letterhead_proposal
+
+    warnings = list(parsed.warnings)
+    name_warning = services.association_name_warning(parsed)
+    if name_warning is not None:
+        warnings.insert(0, name_warning)
+    return {"warnings": warnings, "proposal": letterhead_proposal(parsed.letterhead)}
+
+
+@require_POST
+@staff_view(VIEW, "association.change_associationprofile", roles=(Role.MANAGER,))
+@once_per_form
+def accept_letterhead(request):
+    """One click: the letterhead details the import found go to the association profile and its bank
+    accounts, through the profile's service (nothing else is changed)."""
+    from ..profile_services import profile_accept_letterhead
+
+    try:
+        changed = profile_accept_letterhead(actor=request.user, data=request.POST)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        if changed:
+            messages.success(
+                request, _("The association profile was updated: %(fields)s.") % {"fields": "، ".join(changed)}
+            )
+        else:
+            messages.info(request, _("The association profile already holds these details."))
+    return redirect("policy:import")
 
 
 def _preview_forms(parsed):

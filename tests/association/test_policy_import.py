@@ -174,6 +174,9 @@ def test_a_variant_layout_with_other_numbering_colons_and_letterhead():
     approval = parsed.as_json()["board_approval"]
     assert approval == {
         "meeting": 11,
+        "session": None,
+        "quarter": None,
+        "signatory_title": "رئيسة مجلس الإدارة",
         "decision_number": "45-2023",
         "date_gregorian": "2023-05-14",
         "date_hijri": "1444-10-24",
@@ -219,6 +222,9 @@ def test_ordinal_adverb_headings_month_names_and_a_labelled_signatory():
     assert parsed.decision_window_days == 15
     assert parsed.as_json()["board_approval"] == {
         "meeting": 5,
+        "session": None,
+        "quarter": None,
+        "signatory_title": "رئيس مجلس الإدارة",
         "decision_number": None,
         "date_gregorian": "2023-09-20",
         "date_hijri": "1445-03-05",
@@ -233,6 +239,9 @@ def test_our_demo_policy_reads_signatory_decision_and_practices():
     assert _section(parsed, "practices").items[0].startswith("إشاعة ثقافة")
     assert parsed.as_json()["board_approval"] == {
         "meeting": 3,
+        "session": None,
+        "quarter": None,
+        "signatory_title": "رئيس مجلس الإدارة",
         "decision_number": "3/12",
         "date_gregorian": "2024-09-08",
         "date_hijri": "1446-03-05",
@@ -414,8 +423,20 @@ def test_import_policy_json_prints_the_contract_and_saves_nothing(tmp_path):
         "tools",
         "decision_window_days",
         "board_approval",
+        "warnings",
+        "letterhead",
     }
-    assert set(data["board_approval"]) == {"meeting", "decision_number", "date_gregorian", "date_hijri", "signatory"}
+    assert set(data["board_approval"]) == {
+        "meeting",
+        "decision_number",
+        "session",
+        "quarter",
+        "date_gregorian",
+        "date_hijri",
+        "signatory",
+        "signatory_title",
+    }
+    assert all(set(w) == {"line", "text", "message"} for w in data["warnings"])
     assert all(set(s) == {"kind", "heading", "items"} for s in data["sections"])
     assert data["decision_window_days"] == 10
     assert not PolicyVersion.objects.exists()

@@ -47,4 +47,11 @@ URLS = {
     "branches:staff": {"expect": staff([Role.MANAGER])},
     # Sent with no branch: the member goes back to the head office (a redirect).
     "branches:staff_set": {"kwargs": _staff_member, "method": "post", "expect": staff([Role.MANAGER])},
+    # The letterhead proposal is accepted by the manager (an empty form changes nothing and redirects).
+    "policy:accept_letterhead": {"method": "post", "expect": staff([Role.MANAGER])},
+    # A draft has no scan: 404 past the permission check.
+    "policy:scan": {"kwargs": _draft_policy, "expect": staff(ALL_ROLES, answer=NOT_FOUND)},
+    # Every staff role confirms reading; a draft is refused with a message (a redirect).
+    "policy:confirm_read": {"kwargs": _draft_policy, "method": "post", "expect": staff(ALL_ROLES)},
+    "policy:unconfirmed": {"kwargs": _draft_policy, "expect": staff([Role.MANAGER])},
 }

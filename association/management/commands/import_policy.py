@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from association.kernel.roles import Role
 from association.policy.importing import PolicyReadError, parse_file
-from association.policy.services import policy_import
+from association.policy.services import association_name_warning, policy_import
 
 
 class Command(BaseCommand):
@@ -32,6 +32,9 @@ class Command(BaseCommand):
             parsed = parse_file(path.read_bytes(), path.name, extra_channels=extra)
         except PolicyReadError as exc:
             raise CommandError(str(exc)) from None
+        name_warning = association_name_warning(parsed)
+        if name_warning is not None:
+            parsed.warnings.insert(0, name_warning)
         if json:
             self.stdout.write(_dumps(parsed.as_json()))
             return
@@ -51,6 +54,8 @@ class Command(BaseCommand):
             f"{profile.decision_window_days or 'none'}; program requests {'yes' if profile.program_requests else 'no'}, "
             f"volunteer proposals {'yes' if profile.volunteer_proposals else 'no'}"
         )
+        for warning in parsed.warnings:
+            self.stdout.write(f"  line {warning.line}: {warning.message}")
 
     def _actor(self, username):
         users = get_user_model().objects.filter(is_active=True)

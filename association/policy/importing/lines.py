@@ -33,7 +33,7 @@ _ORDINAL_ADVERBS = "|".join(
 )
 _BULLET = re.compile(
     r"^\s*(?:"
-    r"[-–—•●▪■□◆◇◦○►▶✓✔*·]"
+    r"[-–—•●▪■□◆◇◦○►▶✓✔*·➢➤❖◄\uf0a7\uf0b7\uf0d8\uf076\uf0fc\uf0a8]"
     r"|o(?=\s)"
     r"|\(\s*[0-9٠-٩]{1,3}\s*\)"
     r"|[0-9٠-٩]{1,3}\s*[.)\-–:/]"
@@ -53,6 +53,8 @@ class Line(NamedTuple):
     hint: str  # "", HEADING_HINT or LIST_HINT
     raw: str  # the text, bidi marks and odd spaces removed
     norm: str  # ``raw`` normalised (normalize_arabic), tabs as spaces
+    number: int = 0  # the line of the source it comes from (1-based), for the import's warnings
+    source: str = ""  # that source line as written
 
 
 def norm(text: str) -> str:
@@ -61,14 +63,20 @@ def norm(text: str) -> str:
 
 def prepare(lines: list[str]) -> list[Line]:
     prepared = []
-    for line in lines:
+    for number, line in enumerate(lines, start=1):
         hint = ""
         if line.startswith((HEADING_HINT, LIST_HINT)):
             hint, line = line[0], line[1:]
         raw = _BIDI.sub("", line).replace("\u00a0", " ").strip()
         raw = _SPACES.sub(" ", raw)
-        prepared.append(Line(hint, raw, norm(raw.replace("\t", " "))))
+        prepared.append(Line(hint, raw, norm(raw.replace("\t", " ")), number, raw))
     return prepared
+
+
+def with_text(line: Line, raw: str, hint: str | None = None) -> Line:
+    """``line`` carrying another text (a repaired or split part of it): same source line."""
+    raw = _SPACES.sub(" ", raw).strip()
+    return line._replace(hint=line.hint if hint is None else hint, raw=raw, norm=norm(raw.replace("\t", " ")))
 
 
 def strip_numbering(text: str) -> tuple[str, bool]:
@@ -170,3 +178,14 @@ def repeated_lines(prepared: list[Line], is_heading) -> set[str]:
         for text, n in counts.items()
         if (n >= 3 or (n >= 2 and len(text.split()) >= 6)) and not is_heading(strip_numbering(text)[0])
     }
+
+
+_LEADING_NUMBER = re.compile(r"^\s*\(?\s*([0-9٠-٩]{1,3})\s*(?:[.)\-–:/]|\s)")
+
+
+def leading_number(text: str) -> int | None:
+    """The number a numbered line starts with («3.», «(٤)», «5-»), or ``None``; a year or a duration is none."""
+    match = _LEADING_NUMBER.match(text)
+    if not match or _NOT_A_NUMBER.match(text[match.end() :]):
+        return None
+    return int(match.group(1).translate(str.maketrans("٠١٢٣٤٥٦٧٨٩", "0123456789")))

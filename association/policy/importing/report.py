@@ -7,10 +7,19 @@ from dataclasses import dataclass, field
 
 from ...kernel.dates import hijri_to_gregorian
 from .structure import ParsedSection
+from .warnings import ImportWarning
 
-# The board approval as the ``--json`` contract names it (the session and the signatory's title are read too,
-# for the draft, but are not part of the contract).
-APPROVAL_JSON_KEYS = ("meeting", "decision_number", "date_gregorian", "date_hijri", "signatory")
+# The board approval as the ``--json`` contract names it (the dates as written are read too, for the draft).
+APPROVAL_JSON_KEYS = (
+    "meeting",
+    "decision_number",
+    "session",
+    "quarter",
+    "date_gregorian",
+    "date_hijri",
+    "signatory",
+    "signatory_title",
+)
 
 
 @dataclass
@@ -23,6 +32,9 @@ class ParsedPolicy:
     decision_window_days: int | None
     board_approval: dict
     procedure: dict = field(default_factory=dict)  # the procedure profile (``procedure_rules``)
+    warnings: list[ImportWarning] = field(default_factory=list)
+    # Letterhead details found (``letterhead.letterhead``): a proposal for the association profile.
+    letterhead: dict = field(default_factory=dict)
 
     def as_json(self) -> dict:
         return {
@@ -34,6 +46,8 @@ class ParsedPolicy:
             "decision_window_days": self.decision_window_days,
             "board_approval": approval_json(self.board_approval),
             "procedure": self.procedure,
+            "warnings": [warning.as_json() for warning in self.warnings],
+            "letterhead": self.letterhead,
         }
 
     @property
@@ -57,12 +71,15 @@ class ParsedPolicy:
             "tools": self.tools,
             "decision_window_days": self.decision_window_days,
             "board_meeting": approval.get("meeting"),
-            "board_session": approval.get("session"),
+            "board_session": approval.get("session") or "",
             "decision_number": approval.get("decision_number") or "",
             "approval_date": self.approval_date,
             "signatory_name": approval.get("signatory") or "",
             "signatory_title": approval.get("signatory_title") or "",
             **self.procedure,
+            "quarter": approval.get("quarter") or "",
+            "approval_date_hijri_text": approval.get("date_hijri_text") or "",
+            "approval_date_gregorian_text": approval.get("date_gregorian_text") or "",
         }
 
     def section_data(self) -> list[dict]:

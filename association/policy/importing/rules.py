@@ -7,6 +7,7 @@ import re
 
 from ...kernel.arabic import normalize_arabic
 from .lines import norm
+from .repair import TABLE_CELL_SEPARATOR
 from .structure import ParsedSection
 
 # --- channels: code → keywords on normalised text (checked in this order) ------------------------
@@ -74,7 +75,7 @@ def channels(sections: list[ParsedSection], extra: dict[str, str]) -> list[str]:
         if section.kind != "channels":
             continue
         for item in section.items:
-            for fragment in _LIST_SEPARATORS.split(item):
+            for fragment in _LIST_SEPARATORS.split(first_cell(item)):
                 fragment = norm(fragment)
                 code = channel_code(fragment, extra_norm) if fragment else None
                 if code and code not in found:
@@ -86,7 +87,12 @@ def channels(sections: list[ParsedSection], extra: dict[str, str]) -> list[str]:
 
 
 def item_text(text: str) -> str:
-    return text.strip().strip(" .:-،؛")
+    return first_cell(text).strip().strip(" .:-،؛")
+
+
+def first_cell(text: str) -> str:
+    """A table row's item is its first cell (``repair.tables`` writes the others after «—»)."""
+    return text.split(TABLE_CELL_SEPARATOR, 1)[0]
 
 
 def tools(sections: list[ParsedSection]) -> list[str]:
@@ -141,7 +147,7 @@ _UNIT_MULTIPLIER = {
     "شهر": 30,
 }
 _WINDOW_CONTEXT = re.compile(r"(?:لا تقل عن|لا يقل عن|لا تقل|خلال|مده|في غضون|بعد مضي|بعد)")
-_DECISION_WORDS = ("لجنه", "الرد", "قبول", "رفض", "البت", "دراسه", "القرار")
+_DECISION_WORDS = ("لجنه", "الرد", "قبول", "رفض", "البت", "للبت", "دراسه", "القرار", "جهه الاختصاص")
 
 
 def duration_days(text: str) -> int | None:
@@ -169,9 +175,11 @@ def _window_in(text: str) -> int | None:
 
 
 def decision_window(sections: list[ParsedSection]) -> int | None:
-    """Days the committee waits, from the procedure first, then from any other section but the approval."""
+    """Days the committee waits, from the procedure first, then from any other section but the approval, the
+    channels and the tools."""
     procedure = [t for s in sections if s.kind == "procedure" for t in s.items]
-    others = [t for s in sections if s.kind not in ("procedure", "approval") for t in s.items]
+    # A channel's or a tool's response time («الرد خلال يوم عمل») is not the committee's window.
+    others = [t for s in sections if s.kind not in ("procedure", "approval", "channels", "tools") for t in s.items]
     for text in [*procedure, *others]:
         days = _window_in(text)
         if days:

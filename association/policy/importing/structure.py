@@ -23,10 +23,12 @@ from .lines import (
     clean_heading,
     clean_pdf_line,
     is_noise,
+    leading_number,
     norm,
     repeated_lines,
     strip_numbering,
 )
+from .warnings import ImportWarning, heading_on_item_line, numbering_gap, warn
 
 SECTION_KINDS = (
     "preamble",
@@ -66,13 +68,42 @@ _TOC_ENTRY = re.compile(r"(?:\.{3,}|…{2,}|\t|الاشاره المرجعيه|�
 _TOC_PAGE_NUMBER = re.compile(r"\d\s*$|^\s*\d")
 _TOC_LINE_END = re.compile(r"(?:\d|خطا)\s*\S*\s*$")
 _HEADING_AND_TEXT = re.compile(r"^(.{2,80}?)\s*[:：]\s*-?\s*(.+)$")
-_INTRODUCES_LIST = re.compile(r"(?:ما يلي|التالي|الاتي|كالتالي|كما يلي)")
+_INTRODUCES_LIST = re.compile(r"(?:ما ?يلي|التالي|الاتي|كالتالي)")
 _APPROVAL_SENTENCE = re.compile(r"^(?:تم|وتم|تمت|اعتمد|اعتمدت)\s+(?:اعتماد|الموافقه|اقرار)?")
 # "…أفضل المعايير والممارسات في تقديم الخدمة وذلك عن طريق ما يلي:" opens the practices list.
-_PRACTICES_INTRO = re.compile(r"(?:ما يلي|كما يلي|التاليه?|الاتيه?)\s*[:：.\-]*\s*$")
-_PRACTICES_PHRASE = re.compile(r"(ال)?ممارسات.*?(?=\s+(?:وذلك|عن طريق|من خلال|ما يلي|كما يلي|التاليه?)\b|$)")
+_PRACTICES_INTRO = re.compile(r"(?:ما ?يلي|التاليه?|الاتيه?)\s*[:：.\-]*\s*$")
+_PRACTICES_PHRASE = re.compile(
+    r"(ال)?ممارسات.*?(?=\s+(?:وذلك|عن طريق|من خلال|ما ?يلي|كما ?يلي|كمايلي|التاليه?|التالية?)(?:\s|$|[:：.])|$)"
+)
+_PRACTICES_FOLLOWING = re.compile(r"(?<=ممارسات)\s+(?:[اآ]ل)?(?:تالية|تاليه|آتية|اتية|اتيه)(?=\s+(?:في|ل|عند|من)\s)")
 _PRACTICES_TAIL = re.compile(r"\s*(?:[اآ]لتالية|[اآ]لتالي|[اآ]لآتية|[اآ]لاتية|[اآ]لآتي|[اآ]لاتي)?\s*[:：.\-]*\s*$")
-_PRACTICES_HOSTS = ("detailed_goals", "general_goal", "preamble", "other")
+# A second practices list (services, then programs) may open inside the first.
+_PRACTICES_HOSTS = ("detailed_goals", "general_goal", "preamble", "other", "practices")
+# Words a heading may start with, when it shares a line with the item before it.
+_HEADING_STARTS = {
+    "القنوات",
+    "قنوات",
+    "الادوات",
+    "ادوات",
+    "ويتم",
+    "يتم",
+    "اجراءات",
+    "الاجراءات",
+    "اليه",
+    "اليات",
+    "الهدف",
+    "الاهداف",
+    "اهداف",
+    "تمهيد",
+    "مقدمه",
+    "الممارسات",
+    "ممارسات",
+    "اعتماد",
+    "الاعتماد",
+    "قرار",
+    "تم",
+    "وتم",
+}
 _ASSOCIATION_IN_TITLE = re.compile(r"(?:^|\s)ل?(جمعي[ةه]\s+[^\n،,.:؛]+?)(?=\s+(?:ال)?سياس|\s+تضع|\s*[،,.:؛]|\s*$)")
 _ASSOCIATION_IN_TEXT = re.compile(r"(جمعي[ةه]\s+[^\n،,.:؛]+?)\s+(?:ال)?سياسات")
 
@@ -83,6 +114,8 @@ class ParsedSection:
     heading: str
     # (is_list_item, text) in document order
     entries: list[tuple[bool, str]] = field(default_factory=list)
+    line: int = 0  # the source line of its heading (0: none)
+    line_text: str = ""
 
     @property
     def items(self) -> list[str]:
@@ -142,13 +175,42 @@ def starts_approval(norm_line: str) -> bool:
     )
 
 
+def split_item_heading(raw: str) -> tuple[str, str] | None:
+    """«7. الموقع الإلكتروني. الأدوات المتاحة للموظف:» → (the item, the heading that follows it on the same line):
+    a known heading after a full stop, or one ending the line with a colon."""
+    words = raw.split()
+    if not 3 <= len(words) <= 120 or _introduces_practices(raw):
+        return None
+    for i in range(1, len(words)):
+        if norm(words[i]).strip("■•-:.،") not in _HEADING_STARTS:
+            continue
+        head, tail = " ".join(words[:i]), " ".join(words[i:])
+        if not ARABIC.search(head):
+            continue
+        tail_norm = norm(clean_heading(strip_numbering(tail)[0]))
+        after_stop = head.rstrip().endswith((".", "؛", "!", "؟"))
+        if heading_kind(tail_norm) and (after_stop or TRAILING_COLON.search(tail)):
+            return head, tail
+        if after_stop and (starts_approval(tail_norm) or split_heading_and_text(tail)):
+            return head, tail
+    return None
+
+
 def practices_heading(text: str) -> str:
     """The heading of the practices list an entry introduces: «…والممارسات في تقديم الخدمة عن طريق ما يلي:»
     → «الممارسات في تقديم الخدمة»."""
+    text = _PRACTICES_FOLLOWING.sub("", text)  # «بالممارسات التالية في تقديم البرامج» → «…الممارسات في…»
     match = _PRACTICES_PHRASE.search(text)
     heading = match.group(0) if match else DEFAULT_PRACTICES_HEADING
     heading = _PRACTICES_TAIL.sub("", heading).strip(" :.-") or DEFAULT_PRACTICES_HEADING
     return heading if heading.startswith("ال") else "ال" + heading
+
+
+def _opens_practices(text: str) -> bool:
+    """A sentence of its own that opens a practices list («وتلتزم الجمعية بالممارسات التالية:»), not the end of
+    a wrapped item («…المعايير / والممارسات في تقديم الخدمة عن طريق ما يلي:»)."""
+    first = norm(text).split()[0] if text.split() else ""
+    return _introduces_practices(text) and "ممارسات" not in first
 
 
 def _introduces_practices(text: str) -> bool:
@@ -167,6 +229,8 @@ class Entry:
     body: str
     numbered: bool
     body_norm: str
+    line: Line | None = None
+    number: int | None = None  # the number it was written with («3.»), when it had one
 
 
 class SectionReader:
@@ -186,6 +250,9 @@ class SectionReader:
         self.gap = False  # a blank or a noise line since the last entry
         self.in_toc = False
         self.approval_closed = False
+        self.warnings: list[ImportWarning] = []
+        self.line: Line | None = None
+        self.last_number: int | None = None  # the last item number of the current section
 
     def read(self) -> list[ParsedSection]:
         for line in self.prepared:
@@ -193,6 +260,7 @@ class SectionReader:
         return drop_contents_leftovers(self.sections)
 
     def feed(self, line: Line) -> None:
+        self.line = line
         if any(rule(self, line) for rule in self.SKIP_RULES):
             return
         entry = self._entry(line)
@@ -244,11 +312,13 @@ class SectionReader:
         pdf_numbered = False
         if self.from_pdf:
             text, pdf_numbered = clean_pdf_line(text)
+        number = leading_number(text)
         body, numbered = strip_numbering(text)
         body_norm = norm(clean_heading(body))
         if not body_norm or not ARABIC.search(body):
             return None
-        return Entry(line.hint, body, numbered or pdf_numbered or line.hint == LIST_HINT, body_norm)
+        numbered = numbered or pdf_numbered or line.hint == LIST_HINT
+        return Entry(line.hint, body, numbered, body_norm, line, number if numbered else None)
 
     # --- lines with text (each returns True when it took the line) ---
 
@@ -256,7 +326,7 @@ class SectionReader:
         kind = self._heading_line_kind(entry)
         if kind is None:
             return False
-        self.start(kind, clean_heading(entry.body))
+        self.start(kind, clean_heading(entry.body), entry.line)
         return True
 
     def _heading_line_kind(self, entry: Entry) -> str | None:
@@ -278,15 +348,33 @@ class SectionReader:
         if not split:
             return False
         head, rest = split
-        self.start(heading_kind(norm(head)) or "other", clean_heading(head))
+        self.start(heading_kind(norm(head)) or "other", clean_heading(head), entry.line)
         self.add_entry(rest, False)
         return True
 
     def _approval_sentence(self, entry: Entry) -> bool:
         if not starts_approval(entry.body_norm) or self._in("approval"):
             return False
-        self.start("approval", DEFAULT_APPROVAL_HEADING)
+        self.start("approval", DEFAULT_APPROVAL_HEADING, entry.line)
         self.add_entry(entry.body, False)
+        return True
+
+    def _item_then_heading(self, entry: Entry) -> bool:
+        """An item and the next section's heading on one line: the item ends the section, the heading opens
+        the next one."""
+        if self.current is None or entry.hint == HEADING_HINT:
+            return False
+        split = split_item_heading(entry.body)
+        if split is None:
+            return False
+        head, tail = split
+        self._place(entry, head)
+        shown = split_heading_and_text(tail)
+        self.warnings.append(warn(entry.line, heading_on_item_line(shown[0] if shown else clean_heading(tail))))
+        tail_entry = Entry("", tail, False, norm(clean_heading(tail)), entry.line)
+        for rule in self.LINE_RULES:
+            if rule is not SectionReader._item_then_heading and rule(self, tail_entry):
+                break
         return True
 
     def _title_line(self, entry: Entry) -> bool:
@@ -299,21 +387,44 @@ class SectionReader:
         return self._in("approval") and self.approval_closed
 
     def _section_entry(self, entry: Entry) -> bool:
-        self.add_entry(entry.body, entry.numbered)
+        self._place(entry, entry.body)
         return True
 
-    LINE_RULES = (_heading, _heading_with_text, _approval_sentence, _title_line, _after_approval, _section_entry)
+    def _place(self, entry: Entry, text: str) -> None:
+        self._check_numbering(entry)
+        self.add_entry(text, entry.numbered)
+
+    def _check_numbering(self, entry: Entry) -> None:
+        """A numbered list that skips a number («1. 2. 4.») may have lost an item: warn, keep reading."""
+        if entry.number is None:
+            return
+        last, self.last_number = self.last_number, entry.number
+        if last is not None and entry.number > last + 1:
+            self.warnings.append(warn(entry.line, numbering_gap(last, entry.number)))
+
+    LINE_RULES = (
+        _heading,
+        _heading_with_text,
+        _approval_sentence,
+        _item_then_heading,
+        _title_line,
+        _after_approval,
+        _section_entry,
+    )
 
     # --- building ---
 
     def _in(self, kind: str) -> bool:
         return self.current is not None and self.current.kind == kind
 
-    def start(self, kind: str, heading: str) -> ParsedSection:
-        self.current = ParsedSection(kind=kind, heading=heading)
+    def start(self, kind: str, heading: str, line: Line | None = None) -> ParsedSection:
+        self.current = ParsedSection(
+            kind=kind, heading=heading, line=line.number if line else 0, line_text=line.source if line else ""
+        )
         self.sections.append(self.current)
         self.approval_closed = False
         self.gap = False
+        self.last_number = None
         return self.current
 
     def add_entry(self, text: str, is_item: bool) -> None:
@@ -334,7 +445,7 @@ class SectionReader:
         if self.whole_paragraphs or not self.current.entries:
             return False
         last_item, last = self.current.entries[-1]
-        if last.rstrip().endswith(_TERMINAL):
+        if last.rstrip().endswith(_TERMINAL) or _opens_practices(text):
             return False
         return not self.gap or (last_item and norm(text).startswith("و"))
 
@@ -343,7 +454,7 @@ class SectionReader:
             return
         _is_item, last = self.current.entries[-1]
         if _introduces_practices(last):
-            self.start("practices", practices_heading(last))
+            self.start("practices", practices_heading(last), self.line)
 
 
 def drop_contents_leftovers(sections: list[ParsedSection]) -> list[ParsedSection]:
