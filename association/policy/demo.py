@@ -71,11 +71,14 @@ def seed_policy_file(path: Path, *, users: dict, stdout) -> PolicyVersion:
             version=version,
             actor=manager,
             board_meeting=approval.get("meeting") or 1,
-            board_session=approval.get("session"),
+            board_session=approval.get("session") or "",
             decision_number=approval.get("decision_number") or "",
             approval_date=stated or timezone.localdate(),
             signatory_name=approval.get("signatory") or person_name(manager),
             signatory_title=approval.get("signatory_title") or "رئيس مجلس الإدارة",
+            quarter=approval.get("quarter") or "",
+            approval_date_hijri_text=approval.get("date_hijri_text") or "",
+            approval_date_gregorian_text=approval.get("date_gregorian_text") or "",
         )
     profile = profile_of(version)
     stdout.write(
@@ -111,6 +114,7 @@ def seed_policy(*, users: dict, stdout) -> None:
             approval_date_gregorian_text=approval.get("date_gregorian_text") or "",
         )
         stdout.write(f"Policy version {version.number} imported from {DEMO_POLICY.name} and approved.")
+    _link_tools()
 
 
 def _link_tools() -> None:

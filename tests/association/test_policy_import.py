@@ -73,6 +73,9 @@ def test_first_example_reads_channels_tools_window_and_an_unfilled_approval():
         "date_gregorian": None,
         "date_hijri": None,
         "signatory": None,
+        "signatory_title": None,
+        "session": None,
+        "quarter": None,
     }
 
 
@@ -88,7 +91,7 @@ def test_second_example_reads_the_board_meeting_and_both_dates():
     assert approval["meeting"] == 2
     assert approval["date_hijri"] == "1442-01-13"
     assert approval["date_gregorian"] == "2021-01-26"
-    assert parsed.board_approval["session"] == 1
+    assert parsed.board_approval["session"] == "الأولى"  # kept as written
     # The table of contents did not become sections of its own.
     assert _kinds(parsed).count("preamble") == 1
 
@@ -423,6 +426,7 @@ def test_import_policy_json_prints_the_contract_and_saves_nothing(tmp_path):
         "tools",
         "decision_window_days",
         "board_approval",
+        "procedure",
         "warnings",
         "letterhead",
     }
