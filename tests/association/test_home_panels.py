@@ -53,11 +53,13 @@ def test_a_panel_is_left_out_for_who_may_not_see_it(make_user, client_for):
 def test_demo_loaders_run_in_layer_order():
     assert _names("demo") == [
         "association.demo.seed_profile",
+        "association.demo.seed_branches",
         "beneficiaries.demo.seed_catalogue",
         "requests_app.demo.seed_catalogue",
         "beneficiaries.demo.seed_people",
         "channels_log.contacts.demo.seed_intake_contacts",
         "requests_app.demo.seed_intake_drafts",
+        "channels_log.contacts.demo.seed_field_intake",
         "association.policy.demo.seed",
         "requests_app.demo.seed",
         "surveys.demo.seed",
