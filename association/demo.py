@@ -38,6 +38,7 @@ USERS = [
     ("member3", "خالد", "المطيري", Role.COMMITTEE_MEMBER),
     ("chair", "سعد", "الحربي", Role.COMMITTEE_CHAIR),
     ("manager", "ريم", "السبيعي", Role.MANAGER),
+    ("coordinator", "لمى", "العنزي", Role.PROGRAMS_COORDINATOR),
     ("admin", "مدير", "النظام", None),
 ]
 

@@ -15,6 +15,7 @@ class Role(models.TextChoices):
     COMMITTEE_MEMBER = "committee_member", _("Research committee member")
     COMMITTEE_CHAIR = "committee_chair", _("Research committee chair")
     MANAGER = "manager", _("Manager")
+    PROGRAMS_COORDINATOR = "programs_coordinator", _("Programs coordinator")
 
 
 def _crud(model: str, *actions: str) -> list[str]:
@@ -52,6 +53,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "channels_log.assign_case",
         *_crud("channels_log.outgoingmessage", "view"),
         *_crud("channels_log.messagepreference", "view", "add", "change"),
+        # Programs: answer inquiries about them, receive proposals and volunteer applications at the desk.
+        *_crud("programs.program", "view", "add"),
+        *_crud("programs.volunteer", "view", "add"),
+        *_crud("programs.organisation", "view", "add"),
     ],
     Role.SOCIAL_RESEARCHER: [
         *_READ_REGISTRY,
@@ -73,6 +78,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "requests_app.refer_supportrequest",
         "surveys.view_results",
         *_crud("surveys.improvementaction", "view"),
+        # Decides program proposals when the policy gives them to the committee (programs.procedure).
+        *_crud("programs.program", "view"),
     ],
     Role.MANAGER: [
         *_READ_REGISTRY,
@@ -100,6 +107,22 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_crud("channels_log.outgoingmessage", "view"),
         "channels_log.retry_outgoingmessage",
         *_crud("channels_log.messagepreference", "view", "add", "change"),
+        # Programs: decides proposals when the policy names the manager, reads and issues the reports.
+        *_crud("programs.program", "view", "change"),
+        "programs.decide_program",
+        "programs.report_program",
+        *_crud("programs.volunteer", "view"),
+        *_crud("programs.organisation", "view"),
+    ],
+    Role.PROGRAMS_COORDINATOR: [
+        *_crud("programs.program", "view", "add", "change"),
+        "programs.study_program",
+        "programs.record_body_decision",
+        "programs.run_program",
+        "programs.report_program",
+        *_crud("programs.organisation", "view", "add", "change"),
+        *_crud("programs.volunteer", "view", "add", "change"),
+        "programs.approve_volunteer",
     ],
 }
 

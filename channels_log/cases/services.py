@@ -99,7 +99,7 @@ def _move(case: Case, to: str, *, actor, action: str, now, note: str = "", event
 
 @transaction.atomic
 def case_open(
-    *, contact: ContactEntry, actor, staff_subject=None, support_request=None, contests_decision=False
+    *, contact: ContactEntry, actor, staff_subject=None, support_request=None, contests_decision=False, about=""
 ) -> Case:
     """Open the case for an incoming inquiry, complaint or suggestion — or a low-score follow-up — with due
     dates from its target. A case the portal opens itself (``actor=None``: the public form, a survey
@@ -122,6 +122,7 @@ def case_open(
         staff_subject=staff_subject,
         support_request=support_request,
         contests_decision=contests_decision,
+        about=about,
         opened_at=now,
         first_response_due=add_working_days(now, first_days),
         resolution_due=add_working_days(now, resolution_days),
