@@ -115,6 +115,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_crud("programs.organisation", "view"),
     ],
     Role.PROGRAMS_COORDINATOR: [
+        *_crud("association.policyversion", "view"),  # the volunteers' bylaw and the policy's tools
         *_crud("programs.program", "view", "add", "change"),
         "programs.study_program",
         "programs.record_body_decision",
