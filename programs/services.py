@@ -326,6 +326,7 @@ def session_held(*, session: Session, actor, head_count: int | None = None) -> S
     """The session took place: ``program_session_held(session_id)`` is published after the commit (surveys
     invites the attendees). Once: a second call changes nothing."""
     authorize(actor, "programs.run_program")
+    given = session
     with transaction.atomic():
         session = Session.objects.select_for_update().select_related("program").get(pk=session.pk)
         if session.status == Session.Status.HELD:
@@ -341,6 +342,7 @@ def session_held(*, session: Session, actor, head_count: int | None = None) -> S
         session.full_clean()
         session.save(update_fields=["status", "held_at", "head_count"])
         events.publish(SESSION_HELD, session_id=session.pk)
+    given.status, given.held_at, given.head_count = session.status, session.held_at, session.head_count
     return session
 
 

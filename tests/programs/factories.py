@@ -14,6 +14,7 @@ S = Program.Status
 PATH = [S.UNDER_STUDY, S.APPROVED, S.AWAITING_PERMITS, S.PERMITTED, S.SCHEDULED, S.RUNNING, S.COMPLETED, S.REPORTED]
 
 _counter = {"n": 0}
+_NAMES = ["سالم", "فهد", "نورة", "هند", "ماجد", "ريم", "بدر", "سارة", "خالد", "لمياء", "عمر", "جود", "تركي"]
 
 
 def _next() -> int:
@@ -46,7 +47,7 @@ def volunteer(*, actor=None, approved=True) -> Volunteer:
     made = services.volunteer_apply(
         actor=actor,
         volunteer=Volunteer(
-            full_name=f"متطوع {n}",
+            full_name=f"متطوع {_NAMES[n % len(_NAMES)]}",  # no digit: right-to-left text with digits is reordered
             national_id=valid_national_id(70000000 + n),
             mobile=f"+96656{n:07d}",
             skills="التنظيم",

@@ -6,8 +6,8 @@ from tests.url_access import BAD_REQUEST, public, staff
 from . import factories as f
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-C, M, O, CH = Role.PROGRAMS_COORDINATOR, Role.MANAGER, Role.RELATIONS_OFFICER, Role.COMMITTEE_CHAIR
-VIEWERS = [C, M, O, CH]
+C, M, OFFICER, CH = Role.PROGRAMS_COORDINATOR, Role.MANAGER, Role.RELATIONS_OFFICER, Role.COMMITTEE_CHAIR
+VIEWERS = [C, M, OFFICER, CH]
 
 
 def _program():
@@ -77,7 +77,7 @@ def _volunteer():
 
 URLS = {
     "programs:list": {"expect": staff(VIEWERS)},
-    "programs:new": {"expect": staff([C, O])},
+    "programs:new": {"expect": staff([C, OFFICER])},
     "programs:detail": {"kwargs": _program, "expect": staff(VIEWERS)},
     "programs:step": {"kwargs": _program, "method": "post", "expect": staff(VIEWERS, answer=BAD_REQUEST)},
     # The policy's default: the manager decides program proposals.
@@ -102,12 +102,12 @@ URLS = {
     "programs:report": {"kwargs": _report, "expect": staff([C, M])},
     "programs:report_pdf": {"kwargs": _report, "expect": staff([C, M])},
     "programs:report_xlsx": {"kwargs": _report, "expect": staff([C, M])},
-    "programs:organisations": {"expect": staff([C, M, O])},
-    "programs:organisation_new": {"expect": staff([C, O])},
+    "programs:organisations": {"expect": staff([C, M, OFFICER])},
+    "programs:organisation_new": {"expect": staff([C, OFFICER])},
     "programs:organisation_edit": {"kwargs": _organisation, "expect": staff([C])},
-    "programs:volunteers": {"expect": staff([C, M, O])},
-    "programs:volunteer_new": {"expect": staff([C, O])},
-    "programs:volunteer_detail": {"kwargs": _volunteer, "expect": staff([C, M, O])},
-    "programs:volunteer_step": {"kwargs": _volunteer, "method": "post", "expect": staff([C, M, O], answer=BAD_REQUEST)},
-    "programs:volunteer_certificate": {"kwargs": _volunteer, "expect": staff([C, M, O])},
+    "programs:volunteers": {"expect": staff([C, M, OFFICER])},
+    "programs:volunteer_new": {"expect": staff([C, OFFICER])},
+    "programs:volunteer_detail": {"kwargs": _volunteer, "expect": staff([C, M, OFFICER])},
+    "programs:volunteer_step": {"kwargs": _volunteer, "method": "post", "expect": staff([C, M, OFFICER], answer=BAD_REQUEST)},
+    "programs:volunteer_certificate": {"kwargs": _volunteer, "expect": staff([C, M, OFFICER])},
 }
