@@ -108,6 +108,10 @@ URLS = {
     "programs:volunteers": {"expect": staff([C, M, OFFICER])},
     "programs:volunteer_new": {"expect": staff([C, OFFICER])},
     "programs:volunteer_detail": {"kwargs": _volunteer, "expect": staff([C, M, OFFICER])},
-    "programs:volunteer_step": {"kwargs": _volunteer, "method": "post", "expect": staff([C, M, OFFICER], answer=BAD_REQUEST)},
+    "programs:volunteer_step": {
+        "kwargs": _volunteer,
+        "method": "post",
+        "expect": staff([C, M, OFFICER], answer=BAD_REQUEST),
+    },
     "programs:volunteer_certificate": {"kwargs": _volunteer, "expect": staff([C, M, OFFICER])},
 }
