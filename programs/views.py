@@ -9,6 +9,7 @@ from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from association.kernel.errors import apply_to_form
@@ -377,8 +378,13 @@ def attendance_qr(request, pk):
     return _private(HttpResponse(image.to_string(encoding="unicode"), content_type="image/svg+xml"))
 
 
+# No CSRF token, as the survey page: under ``Referrer-Policy: no-referrer`` the browser sends ``Origin: null``; a
+# forged POST must already carry the signed single-use token of the URL, and there is no session to ride on.
+@csrf_exempt
 def attend(request, token):
     """The public page an attendee's QR code opens (no login): the signed token records their attendance once."""
+    if len(token) > 300:
+        return _private(render(request, "programs/public/attend.html", {"refused": "invalid"}, status=404))
     try:
         attendance = services.attendance_for_token(token)
     except services.AttendanceRefused:
@@ -391,7 +397,9 @@ def attend(request, token):
             context["refused"] = exc.reason
         else:
             context["done"] = True
-    return _private(render(request, "programs/public/attend.html", context))
+    response = render(request, "programs/public/attend.html", context)
+    response["Referrer-Policy"] = "no-referrer"
+    return _private(response)
 
 
 @require_POST
