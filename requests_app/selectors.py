@@ -48,8 +48,8 @@ PANEL_SIZE = 8
 
 def decision_window_days(at=None) -> int:
     """The committee's minimum days between submission and decision: the board-approved policy in force,
-    else ``settings.DEFAULT_DECISION_WINDOW_DAYS``."""
-    return int(policy_decision_window_days(at))
+    else ``settings.DEFAULT_DECISION_WINDOW_DAYS``; 0 when the policy sets no window."""
+    return int(policy_decision_window_days(at) or 0)
 
 
 def decidable_from(support_request: SupportRequest) -> dt.datetime | None:
