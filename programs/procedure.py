@@ -5,21 +5,7 @@ the manager decides with ``programs.decide_program``, the research committee thr
 (``requests_app.decide_supportrequest``), a competent body outside the association is recorded by the
 coordinator (``programs.record_body_decision``) with its name and letter."""
 
-try:
-    from association.policy.procedure import Decider, procedure_in_force
-except ImportError:  # the profile of issue 13 is not merged on this branch yet: its documented defaults
-    from types import SimpleNamespace
-
-    from django.db import models
-
-    class Decider(models.TextChoices):
-        COMMITTEE = "committee"
-        MANAGER = "manager"
-        COMPETENT_BODY = "competent_body"
-
-    def procedure_in_force(at=None):
-        return SimpleNamespace(programs_decider="manager", programs_decider_name="مدير الجمعية", supervising_body="")
-
+from association.policy.procedure import Decider, procedure_in_force
 
 DECIDER_PERMISSIONS = {
     Decider.MANAGER: "programs.decide_program",

@@ -34,7 +34,7 @@ from .models import (
     VolunteerHours,
     VolunteerStatusChange,
 )
-from .procedure import programs_decider
+from .procedure import procedure_in_force, programs_decider
 from .transitions import ACTIVE, DECISION_STEPS, TRANSITIONS, VOLUNTEER_TRANSITIONS, table_for
 
 S = Program.Status
@@ -137,9 +137,22 @@ def _store_document(*, program: Program, title: str, uploaded_file, actor) -> Pr
     return document
 
 
+def _check_policy_runs(requester: str) -> None:
+    """The approved policy says whether volunteers propose programs, and whether the community, organisations and
+    the supervising body request them (``procedure.ProcedureProfile``)."""
+    profile = procedure_in_force()
+    if requester == Program.Requester.VOLUNTEER and not profile.volunteer_proposals:
+        raise ValidationError({"requester": _("The policy in force does not take program proposals from volunteers.")})
+    if requester != Program.Requester.VOLUNTEER and not profile.program_requests:
+        raise ValidationError(
+            {"requester": _("The policy in force does not take program requests from the community.")}
+        )
+
+
 def program_propose(*, actor, program: Program, documents=()) -> Program:
     """Record a proposal (status «proposed»), its documents and its first audit row; tell the proposer."""
     authorize(actor, "programs.add_program")
+    _check_policy_runs(program.requester)
     for uploaded_file in documents:
         uploaded_file_check(uploaded_file, field="file")
     now = timezone.now()

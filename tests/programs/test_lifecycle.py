@@ -90,28 +90,26 @@ def test_who_decides_under_the_default_profile(role, allowed):
         assert Program.objects.get(pk=program.pk).status == S.UNDER_STUDY
 
 
-def test_the_committee_decides_when_the_policy_names_it(monkeypatch):
-    from programs import procedure
+def _policy_in_force(**procedure):
+    """An approved policy (the board's approval through the policy's own service) with this procedure profile."""
+    from tests.association.factories import PolicyVersionFactory
+    from tests.association.test_policy_services import _approve
 
-    monkeypatch.setattr(
-        services, "programs_decider", lambda: ("committee", "لجنة البحث", procedure.DECIDER_PERMISSIONS["committee"])
-    )
+    _approve(PolicyVersionFactory(**procedure), UserFactory(role=Role.MANAGER))
+
+
+def test_the_committee_decides_when_the_policy_names_it():
+    _policy_in_force(programs_decider="committee", programs_decider_name="لجنة البرامج")
     program = f.program_in(S.UNDER_STUDY)
     with pytest.raises(PermissionDenied):
         services.program_decide(program=program, actor=UserFactory(role=Role.MANAGER), approve=True, note="موافقة")
     services.program_decide(program=program, actor=UserFactory(role=Role.COMMITTEE_CHAIR), approve=True, note="موافقة")
     program.refresh_from_db()
-    assert program.status == S.APPROVED and program.decided_by_body == "لجنة البحث"
+    assert program.status == S.APPROVED and program.decided_by_body == "لجنة البرامج"
 
 
-def test_a_competent_body_decision_needs_its_letter(monkeypatch):
-    from programs import procedure
-
-    monkeypatch.setattr(
-        services,
-        "programs_decider",
-        lambda: ("competent_body", "فرع الوزارة", procedure.DECIDER_PERMISSIONS["competent_body"]),
-    )
+def test_a_competent_body_decision_needs_its_letter():
+    _policy_in_force(programs_decider="competent_body", programs_decider_name="فرع وزارة الشؤون الإسلامية")
     program = f.program_in(S.UNDER_STUDY)
     coordinator = program.coordinator
     with pytest.raises(ValidationError) as refused:
@@ -122,6 +120,15 @@ def test_a_competent_body_decision_needs_its_letter(monkeypatch):
     )
     program.refresh_from_db()
     assert program.status == S.APPROVED and "4471" in program.decision_note
+    assert program.decided_by_body == "فرع وزارة الشؤون الإسلامية"
+
+
+def test_a_policy_without_volunteer_proposals_refuses_one():
+    _policy_in_force(volunteer_proposals=False)
+    with pytest.raises(ValidationError) as refused:
+        f.proposal()
+    assert "requester" in refused.value.message_dict
+    assert not Program.objects.exists()
 
 
 def test_withdrawal_needs_a_reason_and_a_closed_program_goes_nowhere():
