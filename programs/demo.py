@@ -7,8 +7,11 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from association.channels import system_channel
 from association.demo import demo_clock, demo_day
 from beneficiaries.models import Beneficiary, Consent
+from channels_log.contacts.models import ContactEntry
+from channels_log.contacts.services import contact_record
 from surveys import services as survey_services
 from surveys.models import Question, Survey, Trigger, TriggerRule
 
@@ -247,6 +250,18 @@ def _completed_story(*, users, volunteers, stdout):
                 services.hours_record(session=session, volunteer=assigned, hours=hours, actor=coordinator)
         with demo_clock(demo_day(days_ago - 1, 10)):
             _answer_invitations(session, low_one=index == 0)
+    with demo_clock(demo_day(30, 12)):
+        # An inquiry about the program, named on its case (the contact form offers programs).
+        contact_record(
+            actor=users["officer"],
+            channel=system_channel("phone"),
+            purpose=ContactEntry.Purpose.INQUIRY,
+            contact_name="أم فيصل",
+            contact_mobile="+966551237777",
+            subject="موعد اللقاء المفتوح ومكانه",
+            body="هل اللقاء الثالث مفتوح للجميع؟ وهل يلزم التسجيل المسبق؟",
+            about=program.subject_key,
+        )
     with demo_clock(demo_day(20, 10)):
         services.program_step(program=program, to=S.COMPLETED, actor=coordinator)
         services.note_add(
@@ -284,6 +299,21 @@ def _answer_invitations(session, *, low_one: bool):
         )
 
 
+def _play(index, title, kind, requester, status, coordinator, manager, volunteers, beneficiary):
+    organisations = list(Organisation.objects.order_by("pk"))
+    program = _propose(
+        title=title,
+        kind=kind,
+        requester=requester,
+        coordinator=coordinator,
+        volunteer=volunteers[index % 3],
+        organisation=organisations[index % len(organisations)],
+        beneficiary=beneficiary,
+        start=timezone.localdate() + dt.timedelta(days=7 + index),
+    )
+    _walk(program, status, coordinator=coordinator, manager=manager, start=program.start_date)
+
+
 def seed(*, users, stdout, state) -> None:
     _reference_data()
     if Program.objects.exists():
@@ -304,20 +334,12 @@ def seed(*, users, stdout, state) -> None:
             )
     with demo_clock(demo_day(70, 9)):
         volunteers = _volunteers(coordinator)
-    organisations = list(Organisation.objects.order_by("pk"))
     beneficiary = Beneficiary.objects.order_by("pk").first()
     for index, (title, kind, requester, status) in enumerate(PROGRAMS):
-        program = _propose(
-            title=title,
-            kind=kind,
-            requester=requester,
-            coordinator=coordinator,
-            volunteer=volunteers[index % 3],
-            organisation=organisations[index % len(organisations)],
-            beneficiary=beneficiary,
-            start=timezone.localdate() + dt.timedelta(days=7 + index),
-        )
-        _walk(program, status, coordinator=coordinator, manager=manager, start=program.start_date)
+        # On the demo clock, days before the demo policy's approval (seed time): the policy version loaded by the
+        # demo states no program procedure, and a proposal under it would be refused.
+        with demo_clock(demo_day(12 - index, 9)):
+            _play(index, title, kind, requester, status, coordinator, manager, volunteers, beneficiary)
     _completed_story(users=users, volunteers=volunteers, stdout=stdout)
     stdout.write(
         f"Programs: {Program.objects.count()} in {Program.objects.values('status').distinct().count()} statuses."
