@@ -201,6 +201,7 @@ def _completed_story(*, users, volunteers, stdout):
     with demo_clock(demo_day(50, 11)):
         services.program_decide(program=program, actor=manager, approve=True, note="يخدم احتياج الأسر الصحي")
         services.program_step(program=program, to=S.AWAITING_PERMITS, actor=coordinator)
+    session_times = [demo_day(days_ago, 17) for days_ago in (40, 33, 26)]  # from today, not the demo clock's day
     with demo_clock(demo_day(45, 12)):
         _permits(program, coordinator, issued_on=timezone.localdate())
         services.program_step(program=program, to=S.PERMITTED, actor=coordinator)
@@ -209,13 +210,13 @@ def _completed_story(*, users, volunteers, stdout):
         ):
             services.volunteer_assign(program=program, volunteer=assigned, task=task, actor=coordinator)
         sessions = []
-        for number, days_ago in enumerate((40, 33, 26), start=1):
+        for number, starts_at in enumerate(session_times, start=1):
             sessions.append(
                 services.session_save(
                     session=Session(
                         program=program,
                         title=f"اللقاء {number}",
-                        starts_at=demo_day(days_ago, 17),
+                        starts_at=starts_at,
                         place="مقر الجمعية — القاعة الكبرى" if number < 3 else "حديقة الحي",
                         facilitator="د. منيرة العبدالله",
                         open_event=number == 3,

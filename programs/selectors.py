@@ -83,7 +83,7 @@ def _bounds(start: dt.date, end: dt.date):
 def program_figures(program: Program, start: dt.date | None = None, end: dt.date | None = None) -> Figures:
     """The figures of ``program`` between ``start`` and ``end`` (its own dates when not given); a bounded number
     of queries whatever the number of sessions, attendees, answers or cases."""
-    start = start or program.start_date
+    start = start or min(program.start_date, timezone.localdate(program.proposed_at))
     end = end or max(program.end_date, timezone.localdate())
     low, high = _bounds(start, end)
     figures = Figures(program=program, start=start, end=end)
