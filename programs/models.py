@@ -289,7 +289,7 @@ class Program(models.Model):
             return self.beneficiary.full_name
         if self.requester == self.Requester.ORGANISATION and self.organisation_id:
             return f"{self.organisation.name} ({self.organisation.contact_person})"
-        return str(self.Requester.SUPERVISING_BODY.label)
+        return self.body_reference  # the supervising body's letter
 
     @property
     def status_style(self) -> str:
