@@ -5,7 +5,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Avg, Count, Q, Sum
+from django.db.models import Avg, Count, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 
 from channels_log.cases.models import Case
@@ -24,8 +24,16 @@ def program_list(*, status: str = "", query: str = ""):
 
 
 def volunteer_list(*, status: str = ""):
+    # The hours in a subquery: summed over a join with the assignments they would be counted once per program.
+    hours = (
+        VolunteerHours.objects.filter(volunteer=OuterRef("pk"))
+        .order_by()
+        .values("volunteer")
+        .annotate(total=Sum("hours"))
+        .values("total")
+    )
     volunteers = Volunteer.objects.annotate(
-        total_hours=Sum("hours__hours"), program_count=Count("assignments", distinct=True)
+        total_hours=Subquery(hours), program_count=Count("assignments", distinct=True)
     )
     if status:
         volunteers = volunteers.filter(status=status)

@@ -371,7 +371,7 @@ def head_count_set(*, session: Session, actor, head_count: int) -> Session:
 
 def attendance_signed(attendance: Attendance) -> str:
     """The attendee's token, signed: a made-up or altered token is refused before any query."""
-    return signing.dumps(attendance.token, salt=ATTENDANCE_SALT)
+    return signing.Signer(salt=ATTENDANCE_SALT).sign(attendance.token)
 
 
 def attendance_url(attendance: Attendance) -> str:
@@ -423,7 +423,7 @@ class AttendanceRefused(Exception):
 
 def attendance_for_token(signed: str) -> Attendance:
     try:
-        token = signing.loads(signed, salt=ATTENDANCE_SALT)
+        token = signing.Signer(salt=ATTENDANCE_SALT).unsign(signed)
     except signing.BadSignature:
         raise AttendanceRefused("invalid") from None
     attendance = Attendance.objects.select_related("session__program").filter(token=token).first()

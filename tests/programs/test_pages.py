@@ -93,3 +93,16 @@ def test_the_coordinator_home_lists_the_programs_waiting(client):
     program = f.proposal(title="برنامج ينتظر الدراسة")
     client.force_login(program.coordinator)
     assert "برنامج ينتظر الدراسة" in client.get("/").content.decode()
+
+
+def test_the_volunteer_list_counts_hours_once_whatever_the_programs(client):
+    program = f.program_in(S.RUNNING)
+    actor = program.coordinator
+    volunteer = f.volunteer(actor=actor)
+    services.volunteer_assign(program=program, volunteer=volunteer, task="التنظيم", actor=actor)
+    services.volunteer_assign(program=f.program_in(S.RUNNING), volunteer=volunteer, task="التقديم", actor=actor)
+    session = services.session_held(session=program.sessions.get(), actor=actor)
+    services.hours_record(session=session, volunteer=volunteer, hours=3, actor=actor)
+    client.force_login(actor)
+    row = next(v for v in client.get("/volunteers/").context["page"].object_list if v.pk == volunteer.pk)
+    assert (row.total_hours, row.program_count) == (3, 2)
