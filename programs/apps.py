@@ -15,4 +15,4 @@ class ProgramsConfig(AppConfig):
         registry.register("session_attendees", providers.session_attendees)
         registry.register("case_about_choices", providers.case_about_choices)
         registry.register("home_panels", providers.home_panel, order=40)
-        registry.register("demo", demo.seed, order=90)
+        registry.register("demo", demo.seed, order=65)  # after surveys, before cases and the outbox

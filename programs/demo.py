@@ -109,7 +109,7 @@ def _propose(*, title, kind, requester, coordinator, volunteer, organisation, be
     return services.program_propose(actor=coordinator, program=program)
 
 
-def _permits(program, coordinator, issued_on):
+def _permits(program, coordinator, issued_on, days=120):
     for requirement in program.kind.permit_requirements.all():
         permit = services.Permit(
             program=program,
@@ -118,7 +118,7 @@ def _permits(program, coordinator, issued_on):
             requested_on=issued_on - dt.timedelta(days=5),
             number=f"{requirement.pk}{program.pk:04d}",
             issued_on=issued_on,
-            expires_on=issued_on + dt.timedelta(days=120),
+            expires_on=issued_on + dt.timedelta(days=days),
         )
         services.permit_save(permit=permit, actor=coordinator)
 
@@ -141,7 +141,8 @@ def _walk(program, to, *, coordinator, manager, start):
         if PATH.index(step) > PATH.index(to):
             return
         if step == S.PERMITTED:
-            _permits(program, coordinator, issued_on=timezone.localdate())
+            # The permitted program's permit runs out soon: the sweep reminds its coordinator.
+            _permits(program, coordinator, issued_on=timezone.localdate(), days=18 if to == S.PERMITTED else 120)
         if step == S.SCHEDULED:
             services.session_save(
                 session=Session(
@@ -232,9 +233,7 @@ def _completed_story(*, users, volunteers, stdout):
         with demo_clock(demo_day(days_ago, 16)):
             if not session.open_event:
                 for number, beneficiary in enumerate(attendees):
-                    attendance = services.attendance_add(
-                        session=session, actor=coordinator, beneficiary=beneficiary, send_link=False
-                    )
+                    attendance = services.attendance_add(session=session, actor=coordinator, beneficiary=beneficiary)
                     if number % 3 == 0:  # two in three came
                         continue
                     if number % 2:
@@ -342,6 +341,7 @@ def seed(*, users, stdout, state) -> None:
         with demo_clock(demo_day(12 - index, 9)):
             _play(index, title, kind, requester, status, coordinator, manager, volunteers, beneficiary)
     _completed_story(users=users, volunteers=volunteers, stdout=stdout)
+    services.permit_expiry_sweep()
     stdout.write(
         f"Programs: {Program.objects.count()} in {Program.objects.values('status').distinct().count()} statuses."
     )
