@@ -40,6 +40,7 @@ USERS = [
     ("chair", "سعد", "الحربي", Role.COMMITTEE_CHAIR),
     ("manager", "ريم", "السبيعي", Role.MANAGER),
     ("representative", "ماجد", "الشمري", Role.REPRESENTATIVE),
+    ("coordinator", "لمى", "العنزي", Role.PROGRAMS_COORDINATOR),
     ("admin", "مدير", "النظام", None),
 ]
 

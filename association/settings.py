@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "requests_app",
     "surveys",
     "channels_log",
+    "programs",
 ]
 
 MIDDLEWARE = [
@@ -334,6 +335,10 @@ CELERY_BEAT_SCHEDULE["channels_log.sweep_messages"] = {
 CELERY_BEAT_SCHEDULE["channels_log.escalate_overdue_cases"] = {
     "task": "channels_log.tasks.escalate_overdue_cases",
     "schedule": 15 * 60.0,
+}
+CELERY_BEAT_SCHEDULE["programs.permit_expiry_sweep"] = {
+    "task": "programs.tasks.permit_expiry_sweep",
+    "schedule": 6 * 3600.0,
 }
 CELERY_BEAT_SCHEDULE["association.form_tokens_sweep"] = {
     "task": "association.tasks.form_tokens_sweep",

@@ -23,4 +23,5 @@ urlpatterns = [
     path("policy/", include("association.policy.urls")),
     path("branches/", include("association.branch_urls")),
     path("", include("surveys.urls")),
+    path("", include("programs.urls")),
 ]

@@ -213,11 +213,12 @@ class Trigger(models.TextChoices):
     SERVICE_DELIVERED = "service_delivered", _("Service delivered")
     DECISION_MADE = "decision_made", _("Decision made")
     COMPLAINT_CLOSED = "complaint_closed", _("Complaint closed")
+    SESSION_HELD = "session_held", _("Program session held")
     BATCH = "batch", _("Batch chosen by staff")
     IN_PERSON = "in_person", _("In person")
 
 
-EVENT_TRIGGERS = (Trigger.SERVICE_DELIVERED, Trigger.DECISION_MADE, Trigger.COMPLAINT_CLOSED)
+EVENT_TRIGGERS = (Trigger.SERVICE_DELIVERED, Trigger.DECISION_MADE, Trigger.COMPLAINT_CLOSED, Trigger.SESSION_HELD)
 
 
 class SendChannel(models.TextChoices):
@@ -283,6 +284,9 @@ class Invitation(models.Model):
         related_name="survey_invitations",
         verbose_name=_("support request"),
     )
+    # What an app above surveys says the survey is about, by a key it gives (``program:5``): results per program
+    # without surveys knowing programs (``session_attendees`` registry slot).
+    subject_key = models.CharField(_("about"), max_length=40, blank=True, db_index=True)
     send_channel = models.CharField(_("sent by"), max_length=10, choices=SendChannel.choices, default=SendChannel.SMS)
     scheduled_for = models.DateTimeField(_("send at"), db_index=True)
     expires_at = models.DateTimeField(_("expires at"))
@@ -374,6 +378,7 @@ class Response(models.Model):
         related_name="survey_responses",
         verbose_name=_("channel"),
     )
+    subject_key = models.CharField(_("about"), max_length=40, blank=True, db_index=True)
     language = models.CharField(_("language"), max_length=5, blank=True)
     # How the answer came in: the link sent by SMS or email, or the printed code handed over in person.
     collected_via = models.CharField(_("collected via"), max_length=10, choices=SendChannel.choices, blank=True)

@@ -17,7 +17,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from association.kernel import events
+from association.kernel import events, registry
 from association.kernel.lifecycle import required_permissions, transition
 from association.kernel.permissions import authorize
 from beneficiaries.models import Consent
@@ -306,7 +306,17 @@ def _published(survey: Survey) -> SurveyVersion:
 
 
 def _invitation_create(
-    *, version, beneficiary, trigger, send_channel, scheduled_for, actor, related_key="", support_request=None, now=None
+    *,
+    version,
+    beneficiary,
+    trigger,
+    send_channel,
+    scheduled_for,
+    actor,
+    related_key="",
+    support_request=None,
+    subject_key="",
+    now=None,
 ) -> Invitation:
     now = now or timezone.now()
     validity = SurveySettings.load().valid_days
@@ -317,6 +327,7 @@ def _invitation_create(
         trigger=trigger,
         related_key=related_key,
         support_request=support_request,
+        subject_key=subject_key,
         send_channel=send_channel,
         scheduled_for=scheduled_for,
         expires_at=max(scheduled_for, now) + dt.timedelta(days=validity),
@@ -344,7 +355,7 @@ def invitation_for_event(
     Returns the invitation, the one already made for this event (a second event does nothing more), or
     ``None`` when the trigger is off, has no published survey, or the beneficiary has not consented to
     surveys."""
-    if trigger not in EVENT_TRIGGERS:
+    if trigger not in EVENT_TRIGGERS or trigger == Trigger.SESSION_HELD:
         raise ValueError(f"unknown survey trigger {trigger!r}")
     if trigger == Trigger.COMPLAINT_CLOSED:
         if case is None:
@@ -381,6 +392,49 @@ def invitation_for_event(
     except IntegrityError:
         # Two workers raced on the same event: the unique constraint kept one invitation.
         return Invitation.objects.get(trigger=trigger, related_key=related_key)
+
+
+def invitations_for_session(*, session_id: int) -> list[Invitation]:
+    """The invitations after a program session (``program_session_held``): surveys does not know programs, so it
+    asks the ``session_attendees`` registry slot who attended (``SessionAudience``: the beneficiaries among the
+    attendees and the key results are filed under). One invitation per attendee and session
+    (``related_key``), for those who consented to surveys, when the admin's ``session_held`` rule is on."""
+    rule = TriggerRule.objects.filter(trigger=Trigger.SESSION_HELD).select_related("survey").first()
+    if rule is None or not rule.enabled or rule.survey is None:
+        return []
+    version = rule.survey.published_version()
+    if version is None:
+        return []
+    now = timezone.now()
+    made = []
+    for audience in registry.collect("session_attendees", session_id=session_id):
+        consenting = Consent.objects.filter(
+            beneficiary_id__in=audience.beneficiary_ids, purpose=Consent.Purpose.SURVEYS, withdrawn_at__isnull=True
+        ).select_related("beneficiary")
+        for consent in consenting:
+            related_key = f"session:{session_id}:{consent.beneficiary_id}"
+            existing = Invitation.objects.filter(trigger=Trigger.SESSION_HELD, related_key=related_key).first()
+            if existing is not None:
+                made.append(existing)
+                continue
+            try:
+                with transaction.atomic():
+                    made.append(
+                        _invitation_create(
+                            version=version,
+                            beneficiary=consent.beneficiary,
+                            trigger=Trigger.SESSION_HELD,
+                            related_key=related_key,
+                            subject_key=audience.subject_key,
+                            send_channel=rule.send_channel,
+                            scheduled_for=now + dt.timedelta(days=rule.delay_days),
+                            actor=None,
+                            now=now,
+                        )
+                    )
+            except IntegrityError:  # the same event handled at the same moment: its invitation stands
+                made.append(Invitation.objects.get(trigger=Trigger.SESSION_HELD, related_key=related_key))
+    return made
 
 
 @transaction.atomic
@@ -643,6 +697,7 @@ def response_submit(*, token: str, answers: dict, language: str = "", now=None) 
             invitation=None if anonymous else invitation,
             is_anonymous=anonymous,
             trigger=invitation.trigger,
+            subject_key=invitation.subject_key,
             support_request=None if anonymous else request,
             service_type_id=request.service_type_id if request else None,
             channel_id=request.channel_id if request else None,

@@ -9,6 +9,8 @@ idempotent: an event seen twice makes one invitation (the invitation is keyed by
 - ``delivery_recorded(request_id, delivery_id, first)`` → trigger ``service_delivered``, for the first
   delivery only;
 - ``case_closed(case_id)`` → trigger ``complaint_closed``, for a complaint from a known beneficiary;
+- ``program_session_held(session_id)`` (an app above: programs) → trigger ``session_held``: the attendees the
+  ``session_attendees`` registry slot names, each invited once (``services.invitations_for_session``);
 - ``low_score_followed_up(response_id, contact_id, case_id)`` → the low-score response is linked to the
   follow-up contact ``channels_log.cases`` opened for it (its reaction to ``low_score_recorded``).
 """
@@ -54,6 +56,10 @@ def invite_after_complaint_closed(*, case_id, **_ids):
     )
 
 
+def invite_after_session(*, session_id, **_ids):
+    return services.invitations_for_session(session_id=session_id)
+
+
 def link_follow_up(*, response_id, contact_id, **_ids):
     return services.follow_up_link(response_id=response_id, contact_id=contact_id)
 
@@ -62,6 +68,7 @@ SUBSCRIPTIONS = [
     ("decision_made", invite_after_decision),
     ("delivery_recorded", invite_after_first_delivery),
     ("case_closed", invite_after_complaint_closed),
+    ("program_session_held", invite_after_session),
     (services.LOW_SCORE_FOLLOWED_UP, link_follow_up),
 ]
 

@@ -40,4 +40,6 @@ def public():
     return dict.fromkeys(ACTORS, ALLOWED)
 
 
-ALL_ROLES = [role.value for role in Role]
+# The roles that read the registry (beneficiaries, requests, contacts); the programs coordinator works on
+# programs and volunteers only.
+ALL_ROLES = [role.value for role in Role if role != Role.PROGRAMS_COORDINATOR]

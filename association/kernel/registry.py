@@ -94,6 +94,16 @@ class ListColumn:
 
 
 @dataclass(frozen=True)
+class SessionAudience:
+    """The attendees of one session (slot ``session_attendees``): ``subject_key`` files the answers
+    (``program:5``), ``beneficiary_ids`` the attendees who have a file (only they can be invited and followed
+    up)."""
+
+    subject_key: str
+    beneficiary_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True)
 class _Entry:
     order: int
     key: str

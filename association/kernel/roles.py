@@ -17,6 +17,7 @@ class Role(models.TextChoices):
     MANAGER = "manager", _("Manager")
     # Field intake at the beneficiary's location for a branch office (the «مناديب الجمعية» channel).
     REPRESENTATIVE = "representative", _("Representative")
+    PROGRAMS_COORDINATOR = "programs_coordinator", _("Programs coordinator")
 
 
 def _crud(model: str, *actions: str) -> list[str]:
@@ -56,6 +57,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "channels_log.assign_case",
         *_crud("channels_log.outgoingmessage", "view"),
         *_crud("channels_log.messagepreference", "view", "add", "change"),
+        # Programs: answer inquiries about them, receive proposals and volunteer applications at the desk.
+        *_crud("programs.program", "view", "add"),
+        *_crud("programs.volunteer", "view", "add"),
+        *_crud("programs.organisation", "view", "add"),
     ],
     Role.SOCIAL_RESEARCHER: [
         *_READ_REGISTRY,
@@ -77,6 +82,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         "requests_app.refer_supportrequest",
         "surveys.view_results",
         *_crud("surveys.improvementaction", "view"),
+        # Decides program proposals when the policy gives them to the committee (programs.procedure).
+        *_crud("programs.program", "view"),
     ],
     Role.MANAGER: [
         *_READ_REGISTRY,
@@ -108,6 +115,12 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_crud("channels_log.messagepreference", "view", "add", "change"),
         *_crud("association.branch", "view", "add", "change"),
         *_crud("association.staffbranch", "view", "add", "change", "delete"),
+        # Programs: decides proposals when the policy names the manager, reads and issues the reports.
+        *_crud("programs.program", "view", "change"),
+        "programs.decide_program",
+        "programs.report_program",
+        *_crud("programs.volunteer", "view"),
+        *_crud("programs.organisation", "view"),
     ],
     # Field intake at the beneficiary's location: register, record the contact, open a draft, add documents,
     # witness the on-screen declaration. Submitting, verifying against originals and every later step stay
@@ -121,6 +134,17 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_crud("requests_app.supportrequest", "add"),
         "requests_app.witness_declaration",
         *_crud("channels_log.contactentry", "add"),
+    ],
+    Role.PROGRAMS_COORDINATOR: [
+        *_crud("association.policyversion", "view"),  # the volunteers' bylaw and the policy's tools
+        *_crud("programs.program", "view", "add", "change"),
+        "programs.study_program",
+        "programs.record_body_decision",
+        "programs.run_program",
+        "programs.report_program",
+        *_crud("programs.organisation", "view", "add", "change"),
+        *_crud("programs.volunteer", "view", "add", "change"),
+        "programs.approve_volunteer",
     ],
 }
 

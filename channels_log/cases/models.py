@@ -117,6 +117,9 @@ class Case(models.Model):
         related_name="cases",
         verbose_name=_("branch"),
     )
+    # What else the inquiry or complaint is about, named by an app above (``program:5``): the contact form offers
+    # what the ``case_about_choices`` registry slot gives; the app shows its cases by this key.
+    about = models.CharField(_("about"), max_length=40, blank=True, db_index=True)
     contests_decision = models.BooleanField(_("contests the committee's decision"), default=False)
     response = models.TextField(_("response"), blank=True)
     response_channel = models.ForeignKey(

@@ -99,7 +99,7 @@ def _move(case: Case, to: str, *, actor, action: str, now, note: str = "", event
 
 @transaction.atomic
 def case_open(
-    *, contact: ContactEntry, actor, staff_subject=None, support_request=None, contests_decision=False
+    *, contact: ContactEntry, actor, staff_subject=None, support_request=None, contests_decision=False, about=""
 ) -> Case:
     """Open the case for an incoming inquiry, complaint or suggestion — or a low-score follow-up — with due
     dates from its target. A case the portal opens itself (``actor=None``: the public form, a survey
@@ -123,6 +123,7 @@ def case_open(
         support_request=support_request,
         contests_decision=contests_decision,
         branch=contact.branch,  # the contact's branch answers it
+        about=about,
         opened_at=now,
         first_response_due=add_working_days(now, first_days),
         resolution_due=add_working_days(now, resolution_days),

@@ -3,6 +3,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from association.channels import Channel
+from association.kernel import registry
 from association.kernel.forms import MobileField, PortalModelForm
 from association.kernel.roles import Role
 from association.kernel.text import person_name
@@ -18,7 +19,7 @@ class ContactForm(PortalModelForm):
         field_classes = {"contact_mobile": MobileField}
         widgets = {"body": forms.Textarea(attrs={"rows": 4})}
 
-    def __init__(self, *args, beneficiary=None, **kwargs):
+    def __init__(self, *args, beneficiary=None, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["channel"].queryset = Channel.objects.filter(is_active=True)
         self.fields["channel"].empty_label = None
@@ -34,6 +35,12 @@ class ContactForm(PortalModelForm):
             )
             self.fields["contests_decision"] = forms.BooleanField(
                 label=_("The complaint contests the committee's decision on this request"), required=False
+            )
+        # What else it may be about (a program...): the apps above offer it (registry slot ``case_about_choices``).
+        about = [choice for choices in registry.collect("case_about_choices", user=user) for choice in choices]
+        if about:
+            self.fields["about"] = forms.ChoiceField(
+                label=_("About a program or activity"), required=False, choices=[("", "---------"), *about]
             )
         # Listed by name (``person_name``), never by username.
         self.fields["staff_subject"] = UserChoiceField(

@@ -52,6 +52,7 @@ def contact_record(
     contests_decision: bool = False,
     source_key: str | None = None,
     branch=None,
+    about: str = "",
 ) -> ContactEntry:
     """Log one interaction. A contact without a registered beneficiary must say who it was.
 
@@ -108,6 +109,7 @@ def contact_record(
             staff_subject=staff_subject,
             support_request=support_request,
             contests_decision=contests_decision,
+            about=about,
         )
     elif contests_decision:
         raise ValidationError({"contests_decision": _("Only an incoming complaint can contest a decision.")})

@@ -41,7 +41,9 @@ def contact_new(request):
             for f in ("channel_id", "direction", "purpose", "contact_name", "contact_mobile", "subject", "body")
         }
         initial["channel"] = initial.pop("channel_id")
-    form = ContactForm(request.POST or None, request.FILES or None, beneficiary=beneficiary, initial=initial)
+    form = ContactForm(
+        request.POST or None, request.FILES or None, beneficiary=beneficiary, user=request.user, initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         try:
             entry = services.contact_record(

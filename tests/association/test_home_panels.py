@@ -16,6 +16,7 @@ def test_each_app_registers_its_home_panel_in_page_order():
         "beneficiaries.dashboard.home_panel",
         "requests_app.dashboard.home_panel",
         "surveys.dashboard.home_panel",
+        "programs.providers.home_panel",
     ]
 
 
@@ -63,6 +64,7 @@ def test_demo_loaders_run_in_layer_order():
         "association.policy.demo.seed",
         "requests_app.demo.seed",
         "surveys.demo.seed",
+        "programs.demo.seed",
         "channels_log.cases.demo.seed",
         "channels_log.messaging.demo.seed",
     ]

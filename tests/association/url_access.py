@@ -33,9 +33,9 @@ URLS = {
     # The policy: public page and PDFs of approved versions; drafts are never public (404).
     "policy:public": {"expect": public()},
     "policy:public_pdf": {"kwargs": _draft_policy, "expect": dict.fromkeys(ACTORS, NOT_FOUND)},
-    "policy:list": {"expect": staff(ALL_ROLES)},
-    "policy:detail": {"kwargs": _draft_policy, "expect": staff(ALL_ROLES)},
-    "policy:pdf": {"kwargs": _draft_policy, "expect": staff(ALL_ROLES)},
+    "policy:list": {"expect": staff([*ALL_ROLES, Role.PROGRAMS_COORDINATOR])},
+    "policy:detail": {"kwargs": _draft_policy, "expect": staff([*ALL_ROLES, Role.PROGRAMS_COORDINATOR])},
+    "policy:pdf": {"kwargs": _draft_policy, "expect": staff([*ALL_ROLES, Role.PROGRAMS_COORDINATOR])},
     "policy:import": {"expect": staff([Role.MANAGER])},
     "policy:edit": {"kwargs": _draft_policy, "expect": staff([Role.MANAGER])},
     "policy:new_draft": {"kwargs": _draft_policy, "method": "post", "expect": staff([Role.MANAGER])},

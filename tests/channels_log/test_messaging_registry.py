@@ -36,6 +36,14 @@ REGISTERED = {
     # channels_log.cases
     "complaint_answered": (True, "", "case"),
     "case_escalated": (True, "", "case"),
+    # programs
+    "program_received": (True, "", "program"),
+    "program_step": (True, "", "program"),
+    "program_approved": (True, "", "program"),
+    "program_rejected": (True, "", "program"),
+    "volunteer_approved": (True, "", "program"),
+    "program_attendance_link": (True, "", "program"),
+    "program_permit_expiring": (True, "", "program"),
 }
 
 

@@ -25,6 +25,7 @@ ACTOR_USERS = {
     Role.COMMITTEE_CHAIR.value: "chair",
     Role.MANAGER.value: "manager",
     Role.REPRESENTATIVE.value: "representative",
+    Role.PROGRAMS_COORDINATOR.value: "coordinator",
     "superuser": "admin",
 }
 ACTORS = list(ACTOR_USERS)
