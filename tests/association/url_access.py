@@ -50,8 +50,15 @@ URLS = {
     # The letterhead proposal is accepted by the manager (an empty form changes nothing and redirects).
     "policy:accept_letterhead": {"method": "post", "expect": staff([Role.MANAGER])},
     # A draft has no scan: 404 past the permission check.
-    "policy:scan": {"kwargs": _draft_policy, "expect": staff(ALL_ROLES, answer=NOT_FOUND)},
+    "policy:scan": {
+        "kwargs": _draft_policy,
+        "expect": staff([*ALL_ROLES, Role.PROGRAMS_COORDINATOR], answer=NOT_FOUND),
+    },
     # Every staff role confirms reading; a draft is refused with a message (a redirect).
-    "policy:confirm_read": {"kwargs": _draft_policy, "method": "post", "expect": staff(ALL_ROLES)},
+    "policy:confirm_read": {
+        "kwargs": _draft_policy,
+        "method": "post",
+        "expect": staff([*ALL_ROLES, Role.PROGRAMS_COORDINATOR]),
+    },
     "policy:unconfirmed": {"kwargs": _draft_policy, "expect": staff([Role.MANAGER])},
 }
