@@ -31,7 +31,6 @@ def seed_file(*, users: dict, stdout, state: dict) -> None:
 def seed(*, users: dict, stdout, state: dict) -> None:
     if not state.get("policy_file"):
         seed_policy(users=users, stdout=stdout)
-    _link_tools()
 
 
 def seed_policy_file(path: Path, *, users: dict, stdout) -> PolicyVersion:
@@ -77,6 +76,7 @@ def seed_policy_file(path: Path, *, users: dict, stdout) -> PolicyVersion:
             signatory_name=approval.get("signatory") or person_name(manager),
             signatory_title=approval.get("signatory_title") or "رئيس مجلس الإدارة",
         )
+    _link_tools()
     profile = profile_of(version)
     stdout.write(
         f"Policy version {version.number} imported from {path.name} and approved"
@@ -108,6 +108,7 @@ def seed_policy(*, users: dict, stdout) -> None:
             signatory_title=approval.get("signatory_title") or "رئيس مجلس الإدارة",
         )
         stdout.write(f"Policy version {version.number} imported from {DEMO_POLICY.name} and approved.")
+    _link_tools()
 
 
 def _link_tools() -> None:
