@@ -414,7 +414,9 @@ def test_import_policy_json_prints_the_contract_and_saves_nothing(tmp_path):
         "tools",
         "decision_window_days",
         "board_approval",
+        "procedure",
     }
+    assert data["procedure"]["individual_decider"] in ("committee", "manager", "competent_body")
     assert set(data["board_approval"]) == {"meeting", "decision_number", "date_gregorian", "date_hijri", "signatory"}
     assert all(set(s) == {"kind", "heading", "items"} for s in data["sections"])
     assert data["decision_window_days"] == 10
