@@ -31,7 +31,6 @@ def seed_file(*, users: dict, stdout, state: dict) -> None:
 def seed(*, users: dict, stdout, state: dict) -> None:
     if not state.get("policy_file"):
         seed_policy(users=users, stdout=stdout)
-    _link_tools()
 
 
 def seed_policy_file(path: Path, *, users: dict, stdout) -> PolicyVersion:
@@ -80,6 +79,7 @@ def seed_policy_file(path: Path, *, users: dict, stdout) -> PolicyVersion:
             approval_date_hijri_text=approval.get("date_hijri_text") or "",
             approval_date_gregorian_text=approval.get("date_gregorian_text") or "",
         )
+    _link_tools()
     profile = profile_of(version)
     stdout.write(
         f"Policy version {version.number} imported from {path.name} and approved"
