@@ -11,6 +11,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 
+from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test import Client
@@ -135,8 +136,8 @@ class QueryCounter:
         return result
 
 
-def _last_page(count: int) -> int:
-    return max(1, math.ceil(count / PER_PAGE))
+def _last_page(count: int, per_page: int = PER_PAGE) -> int:
+    return max(1, math.ceil(count / per_page))
 
 
 def _list_probes(clients) -> list[Probe]:
@@ -153,9 +154,11 @@ def _list_probes(clients) -> list[Probe]:
         ("cases", manager, reverse("channels_log:case_list"), "/admin/channels_log/case/"),
         ("requests", officer, reverse("requests_app:list"), "/admin/requests_app/supportrequest/"),
     ]
+    models = {"beneficiaries": Beneficiary, "contacts": ContactEntry, "cases": Case, "requests": SupportRequest}
     probes = []
     for name, client, url, admin_url in lists:
         last = _last_page(counts[name])
+        admin_last = _last_page(counts[name], admin.site._registry[models[name]].list_per_page)
         probes.append(Probe(f"{name} list, page 1", client, "get", url, admin_url=admin_url, raw=True))
         probes.append(
             Probe(
@@ -164,7 +167,7 @@ def _list_probes(clients) -> list[Probe]:
                 "get",
                 url,
                 {"page": last},
-                admin_url=f"{admin_url}?p={last}",
+                admin_url=f"{admin_url}?p={admin_last}",
                 raw=True,
             )
         )
