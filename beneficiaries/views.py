@@ -14,7 +14,7 @@ from association.kernel import registry
 from association.kernel.errors import apply_to_form
 from association.kernel.form_tokens import once_per_form
 from association.kernel.http import no_store
-from association.kernel.pagination import paginate
+from association.kernel.pagination import keyset_paginate, paginate
 from association.kernel.permissions import staff_view
 
 from . import importing, selectors, services
@@ -84,7 +84,9 @@ def beneficiary_list(request):
     columns = selectors.beneficiary_list_columns(user=request.user)
     form, query, page = _search(request, columns)
     if not query:
-        page = selectors.with_column_values(paginate(request, selectors.beneficiary_list(columns=columns)), columns)
+        page = selectors.with_column_values(
+            keyset_paginate(request, selectors.beneficiary_list(columns=columns)), columns
+        )
     context = {
         "form": form,
         "query": query,

@@ -96,6 +96,8 @@ class SupportRequest(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+        # The list's order, for keyset pagination (association.kernel.pagination).
+        indexes = [models.Index(fields=["created_at", "id"], name="request_created_idx")]
         verbose_name = _("support request")
         verbose_name_plural = _("support requests")
         permissions = [

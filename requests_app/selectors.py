@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import CharField, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value
+from django.db.models.functions import Cast, Concat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -77,6 +78,39 @@ def overdue_filter(now=None) -> Q:
     cutoff_day = now.astimezone(RIYADH).date() - dt.timedelta(days=days)
     cutoff = dt.datetime.combine(cutoff_day + dt.timedelta(days=1), dt.time.min, RIYADH)
     return Q(status__in=UNDECIDED, submitted_at__lt=cutoff)
+
+
+def decidable_filter(now=None) -> Q:
+    """Awaiting the committee and decidable by ``now`` (``decidable_from`` in SQL): submitted on a Riyadh day at
+    least its own window before today. One range per window length in use (there are few)."""
+    now = now or timezone.now()
+    today = now.astimezone(RIYADH).date()
+    awaiting = SupportRequest.objects.filter(status=S.AWAITING_COMMITTEE, submitted_at__isnull=False)
+    windows = awaiting.order_by().values_list("decision_window_days", flat=True).distinct()
+    condition = Q(pk__in=[])
+    for days in windows:
+        cutoff = dt.datetime.combine(today - dt.timedelta(days=days - 1), dt.time.min, RIYADH)
+        condition |= Q(decision_window_days=days, submitted_at__lt=cutoff)
+    return Q(status=S.AWAITING_COMMITTEE) & condition
+
+
+def reminders_due(event: str, users, *, now=None) -> QuerySet:
+    """The requests the reminders sweep still has to notify ``users`` of: ``decision_window_open`` (the chairs:
+    decidable, this round) or ``request_overdue`` (the managers). Only due rows, never every open request."""
+    now = now or timezone.now()
+    with_round = event == "decision_window_open"
+    base = decidable_filter(now) if with_round else overdue_filter(now)
+    queryset = SupportRequest.objects.filter(base)
+    missing = Q(pk__in=[]) if users else Q()
+    for user in users:
+        parts = [Value(f"{event}:"), Cast("pk", CharField())]
+        if with_round:
+            parts += [Value(":r"), Cast("committee_round", CharField())]
+        parts.append(Value(f":{user.pk}"))
+        name = f"_key_{user.pk}"
+        queryset = queryset.annotate(**{name: Concat(*parts, output_field=CharField())})
+        missing |= ~Exists(RequestNotification.objects.filter(key=OuterRef(name)))
+    return queryset.filter(missing).select_related("service_type").order_by("pk")
 
 
 def committee_members():

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from association.kernel.actions import ActionMenu
 from association.kernel.errors import apply_to_form
-from association.kernel.pagination import paginate
+from association.kernel.pagination import keyset_paginate
 from association.kernel.permissions import staff_view
 from channels_log.contacts.services import contact_attachment_allowed
 
@@ -48,7 +48,7 @@ def case_list(request):
         request,
         "channels_log/case_list.html",
         {
-            "page": paginate(request, queryset),
+            "page": keyset_paginate(request, queryset),
             "statuses": Case.Status.choices,
             "kinds": Case.Kind.choices,
             "selected_status": status,
