@@ -94,7 +94,7 @@ def _reversed(keys) -> list[str]:
 
 def bounded_count(queryset, limit: int = COUNT_LIMIT) -> int:
     """How many rows, counted up to ``limit + 1`` (one query that stops early)."""
-    return queryset.order_by()[: limit + 1].count()
+    return queryset.order_by().values("pk")[: limit + 1].count()
 
 
 class KeysetPaginator:

@@ -157,6 +157,9 @@ def _list_probes(clients) -> list[Probe]:
     models = {"beneficiaries": Beneficiary, "contacts": ContactEntry, "cases": Case, "requests": SupportRequest}
     probes = []
     for name, client, url, admin_url in lists:
+        # The page's own «last page» link: a keyset list reads it from the end (?page=last), a numbered one
+        # counts to it.
+        keyset = getattr(client.get(url).context["page"], "keyset", False)
         last = _last_page(counts[name])
         admin_last = _last_page(counts[name], admin.site._registry[models[name]].list_per_page)
         probes.append(Probe(f"{name} list, page 1", client, "get", url, admin_url=admin_url, raw=True))
@@ -166,7 +169,7 @@ def _list_probes(clients) -> list[Probe]:
                 client,
                 "get",
                 url,
-                {"page": last},
+                {"page": "last" if keyset else last},
                 admin_url=f"{admin_url}?p={admin_last}",
                 raw=True,
             )
