@@ -42,6 +42,11 @@ class Probe:
     raw: bool = False
     # Built before each call (a fresh survey token...): returns (url, data).
     prepare: object = None
+    # Extra request headers (an htmx request: ``HTTP_HX_REQUEST``).
+    headers: dict = field(default_factory=dict)
+    # The admin's equivalent is a POST of the same data, followed (its private search redirects to the list).
+    admin_post: bool = False
+    last_data: dict = field(default_factory=dict)
     times: list = field(default_factory=list)
     admin_times: list = field(default_factory=list)
     raw_times: list = field(default_factory=list)
@@ -93,16 +98,19 @@ def _time_raw(sql: str) -> float:
 
 
 def _call(probe: Probe, *, admin: bool = False):
-    url, data = probe.url, probe.data
+    url, data, extra = probe.url, probe.data, probe.headers
     if probe.prepare is not None and not admin:
         url, data = probe.prepare()
+        probe.last_data = data
     client, method = (ADMIN["client"], "get") if admin else (probe.client, probe.method)
     if admin:
-        url, data = probe.admin_url, {}
+        url, data, extra = probe.admin_url, {}, {}
+        if probe.admin_post:
+            method, data, extra = "post", probe.last_data, {"follow": True}
     recorder = QueryCounter(keep=probe.raw and not admin)
     with connection.execute_wrapper(recorder):
         started = time.perf_counter()
-        response = getattr(client, method)(url, data)
+        response = getattr(client, method)(url, data, **extra)
         elapsed = time.perf_counter() - started
     expected = (200,) if probe.method == "get" or admin else (200, 302)
     if response.status_code not in expected:
