@@ -167,7 +167,7 @@ def _list_probes(clients) -> list[Probe]:
     for name, client, url, admin_url in lists:
         # The page's own «last page» link: a keyset list reads it from the end (?page=last), a numbered one
         # counts to it.
-        keyset = getattr(client.get(url).context["page"], "keyset", False)
+        keyset = b"after=" in client.get(url).content
         last = _last_page(counts[name])
         admin_last = _last_page(counts[name], admin.site._registry[models[name]].list_per_page)
         probes.append(Probe(f"{name} list, page 1", client, "get", url, admin_url=admin_url, raw=True))
@@ -222,8 +222,21 @@ def _search_probes(clients, rng) -> list[Probe]:
 
         return prepare
 
+    # What the desk sends while the officer types (htmx: the results only), and the admin's own search (a POST
+    # that keeps the term out of the URL, then its changelist).
     return [
-        Probe(f"search: {kind}", officer, "post", desk, prepare=by(kind), raw=True) for kind in ("id", "mobile", "name")
+        Probe(
+            f"search: {kind}",
+            officer,
+            "post",
+            desk,
+            prepare=by(kind),
+            raw=True,
+            headers={"HTTP_HX_REQUEST": "true"},
+            admin_url="/admin/beneficiaries/beneficiary/search/",
+            admin_post=True,
+        )
+        for kind in ("id", "mobile", "name")
     ]
 
 
