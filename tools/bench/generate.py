@@ -279,7 +279,7 @@ def _case(rng, contact, n: int, now, ctx) -> Case:
     if row.status in (Case.Status.ANSWERED, Case.Status.CLOSED):
         row.answered_at = row.first_response_at + dt.timedelta(hours=rng.randrange(1, 200))
         row.response = "تمت الإجابة على الاستفسار وإبلاغ المرسل."
-        row.response_channel = contact.channel
+        row.response_channel_id = contact.channel_id
         if kind == Case.Kind.COMPLAINT:
             row.outcome = rng.choice([Case.Outcome.UPHELD, Case.Outcome.PARTLY_UPHELD, Case.Outcome.REJECTED])
     if row.status == Case.Status.CLOSED:
