@@ -387,6 +387,11 @@ def record_sweeps_done(now) -> None:
     RequestNotification.objects.bulk_create(rows, batch_size=BATCH, ignore_conflicts=True)
 
 
+def generated(beneficiaries: int) -> bool:
+    """Does the database already hold the data set (generated once, measured as often as wanted)?"""
+    return Beneficiary.objects.count() >= beneficiaries
+
+
 def generate(beneficiaries: int, *, seed: int = 16, out=sys.stdout) -> dict:
     """Fill the database up to ``beneficiaries`` (nothing is generated when it already holds them)."""
     scale = scale_for(beneficiaries)

@@ -29,7 +29,9 @@ class Command(BaseCommand):
             raise CommandError("The bench runs on PostgreSQL: set DATABASE_URL (make bench does).")
         if connection.settings_dict["NAME"] in ("portal", "portal_test"):
             raise CommandError("Refusing to fill the portal's own database: point DATABASE_URL at portal_bench.")
-        call_command("seed_demo", "--no-logins", stdout=self.stdout)
+        if not generate.generated(beneficiaries):
+            # The demo's users, policy, services and surveys first: the generated rows refer to them.
+            call_command("seed_demo", "--no-logins", stdout=self.stdout)
         scale = generate.generate(beneficiaries, out=self.stdout)
         if generate_only:
             return
