@@ -11,8 +11,19 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
-from django.db.models import CharField, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value
-from django.db.models.functions import Cast, Concat
+from django.db.models import (
+    CharField,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Cast, Coalesce, Concat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -284,11 +295,20 @@ class AgendaRow:
 def agenda_queryset(user) -> QuerySet:
     """Requests awaiting the committee, oldest first, each with its votes this round and whether ``user``
     voted."""
-    current_round = Q(votes__committee_round=F("committee_round"))
+    # Votes counted by a correlated subquery for the rows shown only (a join with GROUP BY would count every
+    # awaiting request's votes before the LIMIT); the order is the (status, submitted_at) index's.
+    votes = (
+        CommitteeVote.objects.filter(support_request=OuterRef("pk"), committee_round=OuterRef("committee_round"))
+        .exclude(vote=CommitteeVote.Vote.RECUSED)
+        .order_by()
+        .values("support_request")
+        .annotate(n=Count("pk"))
+        .values("n")[:1]
+    )
     return (
         _with_list_data(SupportRequest.objects.filter(status=S.AWAITING_COMMITTEE))
         .annotate(
-            n_votes=Count("votes", filter=current_round & ~Q(votes__vote=CommitteeVote.Vote.RECUSED)),
+            n_votes=Coalesce(Subquery(votes, output_field=IntegerField()), 0),
             voted_by_me=Exists(
                 CommitteeVote.objects.filter(
                     support_request=OuterRef("pk"), committee_round=OuterRef("committee_round"), member=user.pk
