@@ -465,7 +465,7 @@ class RequestNotification(models.Model):
     class Meta:
         ordering = ["-created_at", "-pk"]
         # A manager's escalations and a chair's reminders on the home page, newest first.
-        indexes = [models.Index(fields=["user", "event", "created_at"], name="notification_user_event_idx")]
+        indexes = [models.Index(fields=["user", "event", "created_at", "id"], name="notification_user_event_idx")]
         verbose_name = _("request notification")
         verbose_name_plural = _("request notifications")
 

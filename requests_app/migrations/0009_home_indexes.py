@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddIndex(
             model_name='requestnotification',
-            index=models.Index(fields=['user', 'event', 'created_at'], name='notification_user_event_idx'),
+            index=models.Index(fields=['user', 'event', 'created_at', 'id'], name='notification_user_event_idx'),
         ),
         migrations.AddIndex(
             model_name='supportrequest',
