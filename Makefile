@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 ADDR ?= 127.0.0.1:8000
 
-.PHONY: run test deps messages makemessages migrate lint lock clean
+.PHONY: run test deps messages makemessages migrate lint lock clean bench
 
 $(STAMP): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -51,6 +51,17 @@ lock:
 	var/lockenv/bin/pip install --quiet -r requirements.in
 	var/lockenv/bin/pip freeze --exclude-editable | grep -v '^pip==' > requirements.txt
 	rm -rf var/lockenv
+
+# The performance bench on its own PostgreSQL database (created if missing): BENCH_BENEFICIARIES (default 200000)
+# people and the rest scaled, generated once; results in var/bench/results.json. Not part of `make test`.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/portal_bench
+bench: deps messages
+	DATABASE_URL=$${DATABASE_URL:-$(BENCH_DATABASE_URL)} DEBUG=1 $(BIN)/python -c "import os, psycopg2; \
+	base, name = os.environ['DATABASE_URL'].rsplit('/', 1); c = psycopg2.connect(base + '/postgres'); c.autocommit = True; \
+	k = c.cursor(); k.execute('SELECT 1 FROM pg_database WHERE datname = %s', [name]); \
+	k.fetchone() or k.execute('CREATE DATABASE \"%s\"' % name)"
+	DATABASE_URL=$${DATABASE_URL:-$(BENCH_DATABASE_URL)} DEBUG=1 $(BIN)/python manage.py migrate --noinput
+	DATABASE_URL=$${DATABASE_URL:-$(BENCH_DATABASE_URL)} DEBUG=1 $(BIN)/python manage.py bench --out var/bench/results.json
 
 clean:
 	rm -rf var/broker var/static test-artifacts

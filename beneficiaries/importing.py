@@ -37,7 +37,7 @@ from .resources import (
 
 FORMATS = {"xlsx": XLSX, "csv": CSV}
 MAX_BYTES = 5 * 1024 * 1024
-MAX_ROWS = 5000
+MAX_ROWS = 10_000
 MAX_COLUMNS = 50  # the template has 15; extra columns are ignored, but not thousands of them
 
 # --- reading an upload --------------------------------------------------------------------------

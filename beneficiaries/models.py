@@ -102,7 +102,11 @@ class Beneficiary(models.Model):
             ("import_beneficiary", _("Can import beneficiaries from a file")),
             ("export_beneficiary", _("Can export beneficiaries with their full data")),
         ]
-        indexes = [models.Index(fields=["name_normalized", "birth_date"], name="benef_name_birth_idx")]
+        indexes = [
+            models.Index(fields=["name_normalized", "birth_date"], name="benef_name_birth_idx"),
+            # The list's order (newest first), for keyset pagination (association.kernel.pagination).
+            models.Index(fields=["created_at", "id"], name="benef_created_idx"),
+        ]
 
     def __str__(self):
         return self.full_name

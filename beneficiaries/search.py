@@ -1,4 +1,5 @@
-"""Arabic-aware search over the registry (folding: ``association.kernel.arabic``)."""
+"""Arabic-aware search over the registry (folding: ``association.kernel.arabic``). On PostgreSQL the fragments
+and partial numbers are found through trigram indexes (migration 0007, ``pg_trgm``); SQLite scans."""
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
@@ -18,6 +19,9 @@ def search_beneficiaries(queryset: QuerySet, query: str) -> QuerySet:
     # carries bidi marks).
     compact = strip_separators(normalized).replace("+", "")
     if compact.isdigit():
+        if len(compact) == 10 and compact[0] in "12":
+            # A whole ID: one lookup in its unique index (no mobile ends with a 1 or 2 after its 05).
+            return queryset.filter(national_id=compact)
         condition = Q(national_id__startswith=compact) | Q(national_id__endswith=compact)
         try:
             condition |= Q(mobile=normalize_mobile(compact))

@@ -15,7 +15,7 @@ from association.kernel import registry
 from association.kernel.errors import apply_to_form
 from association.kernel.form_tokens import once_per_form
 from association.kernel.http import no_store
-from association.kernel.pagination import paginate
+from association.kernel.pagination import keyset_paginate, paginate
 from association.kernel.permissions import staff_view
 
 from . import importing, selectors, services
@@ -86,8 +86,9 @@ def beneficiary_list(request):
     form, query, page = _search(request, columns)
     branch = request.GET.get("branch", "")
     if not query:
-        queryset = selectors.beneficiary_list(columns=columns, branch=branch)
-        page = selectors.with_column_values(paginate(request, queryset), columns)
+        page = selectors.with_column_values(
+            keyset_paginate(request, selectors.beneficiary_list(columns=columns, branch=branch)), columns
+        )
     context = {
         "branches": Branch.objects.all(),
         "selected_branch": branch,

@@ -146,6 +146,12 @@ class SupportRequest(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+        indexes = [
+            # The list's order, for keyset pagination (association.kernel.pagination).
+            models.Index(fields=["created_at", "id"], name="request_created_idx"),
+            # The committee's agenda and the researchers' and managers' panels: a status, oldest submission first.
+            models.Index(fields=["status", "submitted_at"], name="request_status_submitted_idx"),
+        ]
         verbose_name = _("support request")
         verbose_name_plural = _("support requests")
         permissions = [
@@ -538,6 +544,8 @@ class RequestNotification(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+        # A manager's escalations and a chair's reminders on the home page, newest first.
+        indexes = [models.Index(fields=["user", "event", "created_at", "id"], name="notification_user_event_idx")]
         verbose_name = _("request notification")
         verbose_name_plural = _("request notifications")
 

@@ -4,7 +4,8 @@ column of the beneficiary list, and the open request that keeps consent to proce
 being withdrawn (the request's steps on the timeline: ``requests_app.timeline``). The registry imports none of
 this."""
 
-from django.db.models import Count, Q
+from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -52,7 +53,20 @@ def open_requests_column(*, user) -> ListColumn | None:
     return ListColumn(
         key="open_requests",
         label=_("Open requests"),
-        annotation=Count("requests", filter=~Q(requests__status__in=ENDED)),
+        # A correlated subquery (by the requests' beneficiary index), computed for the rows a page shows only:
+        # a join with GROUP BY would aggregate every request before the page's LIMIT.
+        annotation=Coalesce(
+            Subquery(
+                SupportRequest.objects.filter(beneficiary=OuterRef("pk"))
+                .exclude(status__in=ENDED)
+                .order_by()
+                .values("beneficiary")
+                .annotate(n=Count("pk"))
+                .values("n")[:1],
+                output_field=IntegerField(),
+            ),
+            0,
+        ),
     )
 
 

@@ -11,7 +11,19 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    CharField,
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Cast, Coalesce, Concat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -90,6 +102,46 @@ def branch_researchers(branch) -> QuerySet:
     researcher while the branch has none (``association.branches.researchers_for``)."""
     candidates = get_user_model().objects.filter(is_active=True, groups__name=Role.SOCIAL_RESEARCHER).distinct()
     return researchers_for(branch, candidates).order_by("first_name", "pk")
+
+
+def decidable_filter(now=None) -> Q:
+    """Awaiting the committee and decidable by ``now`` (``decidable_from`` in SQL): submitted on a Riyadh day at
+    least its own window before today. One range per window length in use (there are few)."""
+    now = now or timezone.now()
+    today = now.astimezone(RIYADH).date()
+    awaiting = SupportRequest.objects.filter(status=S.AWAITING_COMMITTEE, submitted_at__isnull=False)
+    windows = awaiting.order_by().values_list("decision_window_days", flat=True).distinct()
+    condition = Q(pk__in=[])
+    for days in windows:
+        if not days:  # no window: decidable once submitted (``decidable_from``)
+            condition |= Q(decision_window_days__isnull=True) if days is None else Q(decision_window_days=days)
+            continue
+        cutoff = dt.datetime.combine(today - dt.timedelta(days=days - 1), dt.time.min, RIYADH)
+        condition |= Q(decision_window_days=days, submitted_at__lt=cutoff)
+    return Q(status=S.AWAITING_COMMITTEE, submitted_at__isnull=False) & condition
+
+
+def reminders_due(event: str, users, *, now=None, committee: bool | None = None) -> QuerySet:
+    """The requests the reminders sweep still has to notify ``users`` of: ``decision_window_open`` (who decides:
+    decidable, this round) or ``request_overdue`` (the managers). Only due rows, never every open request.
+    ``committee``: only the committee's requests (True), only those another body decides (False), or all."""
+    now = now or timezone.now()
+    with_round = event == "decision_window_open"
+    base = decidable_filter(now) if with_round else overdue_filter(now)
+    queryset = SupportRequest.objects.filter(base)
+    if committee is not None:
+        by_committee = Q(decider=Decider.COMMITTEE)
+        queryset = queryset.filter(by_committee if committee else ~by_committee)
+    missing = Q(pk__in=[]) if users else Q()
+    for user in users:
+        parts = [Value(f"{event}:"), Cast("pk", CharField())]
+        if with_round:
+            parts += [Value(":r"), Cast("committee_round", CharField())]
+        parts.append(Value(f":{user.pk}"))
+        name = f"_key_{user.pk}"
+        queryset = queryset.annotate(**{name: Concat(*parts, output_field=CharField())})
+        missing |= ~Exists(RequestNotification.objects.filter(key=OuterRef(name)))
+    return queryset.filter(missing).select_related("service_type").order_by("pk")
 
 
 def committee_members():
@@ -314,11 +366,20 @@ class AgendaRow:
 def agenda_queryset(user) -> QuerySet:
     """Requests awaiting the committee, oldest first, each with its votes this round and whether ``user``
     voted."""
-    current_round = Q(votes__committee_round=F("committee_round"))
+    # Votes counted by a correlated subquery for the rows shown only (a join with GROUP BY would count every
+    # awaiting request's votes before the LIMIT); the order is the (status, submitted_at) index's.
+    votes = (
+        CommitteeVote.objects.filter(support_request=OuterRef("pk"), committee_round=OuterRef("committee_round"))
+        .exclude(vote=CommitteeVote.Vote.RECUSED)
+        .order_by()
+        .values("support_request")
+        .annotate(n=Count("pk"))
+        .values("n")[:1]
+    )
     return (
         _with_list_data(SupportRequest.objects.filter(status=S.AWAITING_COMMITTEE, decider=Decider.COMMITTEE))
         .annotate(
-            n_votes=Count("votes", filter=current_round & ~Q(votes__vote=CommitteeVote.Vote.RECUSED)),
+            n_votes=Coalesce(Subquery(votes, output_field=IntegerField()), 0),
             voted_by_me=Exists(
                 CommitteeVote.objects.filter(
                     support_request=OuterRef("pk"), committee_round=OuterRef("committee_round"), member=user.pk

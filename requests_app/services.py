@@ -59,6 +59,7 @@ from .selectors import (  # noqa: F401 - reads the services use, under their his
     missing_items,
     overdue_filter,
     quorum_required,
+    reminders_due,
     required_documents_checklist,
     still_missing,
     votes_cast,
@@ -886,36 +887,48 @@ def support_request_close(*, support_request: SupportRequest, actor, reason: str
 # ---- reminders ------------------------------------------------------------------------------------------
 
 
-def reminders_sweep(*, now=None) -> int:
+# The reminders sweep reads and notifies this many due requests at a time.
+REMINDER_BATCH = 500
+
+
+def reminders_sweep(*, now=None, batch: int = REMINDER_BATCH) -> int:
     """Remind who decides when a request becomes decidable — the chairs for a committee's request, the managers
-    for one the manager or a competent body decides — and escalate overdue ones to the managers. Every reminder
-    has its key: a rerun (or a second beat) sends nothing twice. Returns how many were new."""
+    for one the manager or a competent body decides — and escalate overdue ones to the managers.
+    Every reminder has its key: a rerun (or a second beat) sends nothing twice. Reads only what is due
+    (``selectors.reminders_due``: due and not yet notified, ``batch`` rows at a time), so with nothing due it
+    costs two queries per round whatever the number of open requests. Returns how many were new."""
     now = now or timezone.now()
     User = get_user_model()
     chairs = list(User.objects.filter(is_active=True, groups__name=CHAIR))
     managers = list(User.objects.filter(is_active=True, groups__name=MANAGER))
+    # (event, who is told, which requests: the committee's, another body's, or all)
+    rounds = [
+        ("decision_window_open", chairs, True),
+        ("decision_window_open", managers, False),
+        ("request_overdue", managers, None),
+    ]
     created = 0
-    awaiting = SupportRequest.objects.filter(status=S.AWAITING_COMMITTEE).select_related("service_type")
-    for support_request in awaiting.iterator():
-        if decidable_from(support_request) > now:
+    for event, users, committee in rounds:
+        if not users:
             continue
-        for decider in chairs if support_request.uses_committee else managers:
-            with transaction.atomic():
-                created += _notify(
-                    event="decision_window_open",
-                    key=f"decision_window_open:{support_request.pk}:r{support_request.committee_round}:{decider.pk}",
-                    support_request=support_request,
-                    user=decider,
-                    context=procedure_context(support_request),
-                )
-    for support_request in SupportRequest.objects.filter(overdue_filter(now)).select_related("service_type").iterator():
-        for manager in managers:
-            with transaction.atomic():
-                created += _notify(
-                    event="request_overdue",
-                    key=f"request_overdue:{support_request.pk}:{manager.pk}",
-                    support_request=support_request,
-                    user=manager,
-                    context={"due_date": decision_due(support_request).date().isoformat()},
-                )
+        while True:
+            due = list(reminders_due(event, users, now=now, committee=committee)[:batch])
+            new = sum(_remind(event, support_request, users) for support_request in due)
+            created += new
+            if len(due) < batch or not new:
+                break
+    return created
+
+
+def _remind(event: str, support_request: SupportRequest, users) -> int:
+    created = 0
+    for user in users:
+        if event == "decision_window_open":
+            key = f"decision_window_open:{support_request.pk}:r{support_request.committee_round}:{user.pk}"
+            context = procedure_context(support_request)
+        else:
+            key = f"request_overdue:{support_request.pk}:{user.pk}"
+            context = {"due_date": decision_due(support_request).date().isoformat()}
+        with transaction.atomic():
+            created += _notify(event=event, key=key, support_request=support_request, user=user, context=context)
     return created

@@ -14,7 +14,7 @@ from association.kernel.actions import ActionMenu
 from association.kernel.errors import apply_to_form
 from association.kernel.form_tokens import once_per_form
 from association.kernel.http import no_store
-from association.kernel.pagination import paginate
+from association.kernel.pagination import keyset_paginate, paginate
 from association.kernel.pdf import document_kinds
 from association.kernel.permissions import staff_view
 from beneficiaries.models import Beneficiary, DocumentType
@@ -510,7 +510,7 @@ def request_pdf(request, pk, kind):
 def request_list(request):
     form = RequestFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    page = paginate(request, selectors.request_list(filters=filters))
+    page = keyset_paginate(request, selectors.request_list(filters=filters))
     return render(request, "requests_app/request_list.html", {"page": page, "form": form})
 
 

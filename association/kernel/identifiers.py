@@ -18,6 +18,24 @@ from .text import to_ascii_digits
 _SEPARATORS = re.compile(r"[\s\-\u200e\u200f\u202a-\u202e\u2066-\u2069().]")
 
 
+# Canonical values already found valid (a bounded memo): a form or an import normalises a value, then the
+# model's validator checks the canonical form again; the second check is a lookup, not a second parse.
+_CANONICAL: dict[str, set[str]] = {"mobile": set(), "iban": set(), "national_id": set()}
+_CANONICAL_LIMIT = 50_000
+
+
+def _remember(kind: str, value: str) -> str:
+    known = _CANONICAL[kind]
+    if len(known) >= _CANONICAL_LIMIT:
+        known.clear()
+    known.add(value)
+    return value
+
+
+_E164_SAUDI_MOBILE = re.compile(r"\+9665\d{8}")
+_LOCAL_SAUDI_MOBILE = re.compile(r"05\d{8}")
+
+
 def strip_separators(value: str) -> str:
     """Remove what people type or paste between digits: spaces, dashes, dots, brackets, bidi marks."""
     return _SEPARATORS.sub("", value)
@@ -44,6 +62,8 @@ SAUDI_BANKS = {
 
 def normalize_national_id(value) -> str:
     """A Saudi national ID (starts with 1) or Iqama (starts with 2): 10 digits with a Luhn check digit."""
+    if isinstance(value, str) and value in _CANONICAL["national_id"]:
+        return value
     digits = _SEPARATORS.sub("", to_ascii_digits(str(value or "")))
     if not digits:
         raise ValidationError(_("Enter the national ID or Iqama number."), code="required")
@@ -61,7 +81,7 @@ def normalize_national_id(value) -> str:
             _("This ID number is not valid (its check digit does not match); check it against the card."),
             code="checksum",
         )
-    return digits
+    return _remember("national_id", digits)
 
 
 def id_type_for(national_id: str) -> str:
@@ -70,7 +90,14 @@ def id_type_for(national_id: str) -> str:
 
 def normalize_mobile(value) -> str:
     """A Saudi mobile number in E.164 (``+9665XXXXXXXX``) from 05…, 5…, 9665…, 009665… or +9665…."""
+    if isinstance(value, str) and value in _CANONICAL["mobile"]:
+        return value
     raw = _SEPARATORS.sub("", to_ascii_digits(str(value or "")))
+    if _E164_SAUDI_MOBILE.fullmatch(raw) or _LOCAL_SAUDI_MOBILE.fullmatch(raw):
+        # The common shapes, checked against the numbering plan without the general parser.
+        number = phonenumbers.PhoneNumber(country_code=966, national_number=int(raw[-9:]))
+        if phonenumbers.is_valid_number(number):
+            return _remember("mobile", "+966" + raw[-9:])
     if not raw:
         raise ValidationError(_("Enter the mobile number."), code="required")
     if raw.startswith("00"):
@@ -90,11 +117,13 @@ def normalize_mobile(value) -> str:
         raise ValidationError(_("Enter a Saudi mobile number such as 05XXXXXXXX."), code="not_saudi_mobile")
     if not phonenumbers.is_valid_number(number):
         raise ValidationError(_("This Saudi mobile number does not exist."), code="invalid")
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return _remember("mobile", phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
 
 
 def normalize_iban(value) -> str:
     """A Saudi IBAN, compact and upper-case: ``SA`` + 22 digits, ISO 13616 mod-97 checked."""
+    if isinstance(value, str) and value in _CANONICAL["iban"]:
+        return value
     raw = _SEPARATORS.sub("", to_ascii_digits(str(value or ""))).upper()
     if not raw:
         raise ValidationError(_("Enter the IBAN."), code="required")
@@ -111,7 +140,7 @@ def normalize_iban(value) -> str:
             _("This IBAN is not valid (its check digits do not match); check it against the bank letter."),
             code="checksum",
         ) from None
-    return iban.compact
+    return _remember("iban", iban.compact)
 
 
 def bank_name_for_iban(iban: str) -> str:

@@ -13,16 +13,22 @@
   template renders inside ``association.kernel.numbers.digits`` (amounts get «٬» and «٫»), then every other digit
   of the text is converted, except inside runs marked ``data-digits="latin"`` (IBANs, addresses).
 - The page counter reads «صفحة 1 من 4» (``page_counter_css``).
+- Warm renders skip the stylesheet work: the document's ``<style>`` (the same text for every letter of a kind)
+  is parsed once per process and kept with its fonts (``_stylesheet``: one ``FontConfiguration`` per thread, the
+  Amiri ``@font-face`` files loaded once); the Amiri text-layer repair is cached per font (``pdf_text``).
 
 Apps register printable kinds with ``@document("kind")`` in their ``documents.py``; the
 ``render_document KIND PK -o FILE`` command and the download views find them there.
 """
 
+import atexit
 import base64
 import mimetypes
 import re
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -136,9 +142,50 @@ def render_pdf(template_name: str, context: dict) -> bytes:
         html = render_to_string(template_name, {**base, **context})
     if arabic_digits:
         html = _arabic_digits_in_text(html)
-    pdf = HTML(string=html, base_url=str(settings.BASE_DIR), url_fetcher=_url_fetcher()).write_pdf()
+    html, stylesheets, font_config = _cached_styles(html)
+    pdf = HTML(string=html, base_url=str(settings.BASE_DIR), url_fetcher=_url_fetcher()).write_pdf(
+        stylesheets=stylesheets, font_config=font_config
+    )
     # WeasyPrint maps some Amiri glyphs to the wrong text (خ, ح, ج vanish or swap); fix the map.
     return repair_text_layer(pdf)
+
+
+_STYLE = re.compile(r"<style>(.*?)</style>", re.S)
+_fonts = threading.local()
+
+
+def _font_config():
+    """This thread's font configuration: the fonts an ``@font-face`` loaded stay loaded for the next PDF."""
+    from weasyprint.text.fonts import FontConfiguration
+
+    if getattr(_fonts, "config", None) is None:
+        _fonts.config = FontConfiguration()
+    return _fonts.config
+
+
+@lru_cache(maxsize=64)
+def _stylesheet(text: str, thread_id: int):
+    """The parsed ``<style>`` text (fetched through the portal's fetcher only), once per text and thread."""
+    from weasyprint import CSS
+
+    return CSS(string=text, base_url=str(settings.BASE_DIR), url_fetcher=_url_fetcher(), font_config=_font_config())
+
+
+@atexit.register
+def _release_fonts() -> None:
+    """Let the cached fonts go while the interpreter still runs (WeasyPrint's cleanup needs its modules)."""
+    _stylesheet.cache_clear()
+    _fonts.__dict__.clear()
+
+
+def _cached_styles(html: str):
+    """The HTML without its ``<style>`` blocks, and those blocks as parsed stylesheets from the cache (in the
+    same order: an author stylesheet given to WeasyPrint counts as the document's own)."""
+    texts = _STYLE.findall(html)
+    if not texts:
+        return html, None, None
+    thread_id = threading.get_ident()
+    return _STYLE.sub("", html), [_stylesheet(text, thread_id) for text in texts], _font_config()
 
 
 def page_counter_css(*, arabic_digits: bool) -> SafeString:

@@ -148,6 +148,29 @@ def page_url(context, page_number):
 
 
 @register.simple_tag(takes_context=True)
+def page_link(context, page, which):
+    """The current URL pointing at the ``first``, ``previous``, ``next`` or ``last`` page of ``page``, keeping
+    the filters: numbered pages (``paginate``) by ``page``, keyset pages (``keyset_paginate``) by number and
+    cursor."""
+    query = context["request"].GET.copy()
+    for key in ("page", "after", "before"):
+        query.pop(key, None)
+    if getattr(page, "keyset", False):
+        params = page.link_params(which)
+    else:
+        numbers = {
+            "first": lambda: 1,
+            "previous": page.previous_page_number,
+            "next": page.next_page_number,
+            "last": lambda: page.paginator.num_pages,
+        }
+        params = {"page": numbers[which]()}
+    for key, value in params.items():
+        query[key] = value
+    return "?" + query.urlencode()
+
+
+@register.simple_tag(takes_context=True)
 def form_token(context, form=None):
     """``{% form_token form %}`` inside a creating ``<form method="post">``: the one-time token that lets
     the server create one record however many times the form is sent (association.kernel.form_tokens)."""

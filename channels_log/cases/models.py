@@ -141,6 +141,8 @@ class Case(models.Model):
 
     class Meta:
         ordering = ["-opened_at", "-pk"]
+        # The list's order, for keyset pagination (association.kernel.pagination).
+        indexes = [models.Index(fields=["opened_at", "id"], name="case_opened_idx")]
         verbose_name = _("case")
         verbose_name_plural = _("cases")
         permissions = [

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from association.branches import Branch
 from association.kernel.actions import ActionMenu
 from association.kernel.errors import apply_to_form
-from association.kernel.pagination import paginate
+from association.kernel.pagination import keyset_paginate
 from association.kernel.permissions import staff_view
 from channels_log.contacts.services import contact_attachment_allowed
 
@@ -50,7 +50,7 @@ def case_list(request):
         request,
         "channels_log/case_list.html",
         {
-            "page": paginate(request, queryset),
+            "page": keyset_paginate(request, queryset),
             "branches": Branch.objects.all(),
             "selected_branch": request.GET.get("branch", ""),
             "statuses": Case.Status.choices,

@@ -116,6 +116,8 @@ class ContactEntry(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+        # The log's order, for keyset pagination (association.kernel.pagination).
+        indexes = [models.Index(fields=["created_at", "id"], name="contact_created_idx")]
         verbose_name = _("contact entry")
         verbose_name_plural = _("contact log")
 

@@ -8,7 +8,7 @@ from association.branches import Branch
 from association.channels import Channel
 from association.kernel.errors import apply_to_form
 from association.kernel.form_tokens import once_per_form
-from association.kernel.pagination import paginate
+from association.kernel.pagination import keyset_paginate
 from association.kernel.permissions import staff_view
 from beneficiaries.models import Beneficiary
 from channels_log.cases.selectors import cases_for_contact
@@ -71,7 +71,7 @@ def contact_list(request):
         request,
         "channels_log/contact_list.html",
         {
-            "page": paginate(
+            "page": keyset_paginate(
                 request, selectors.contact_list(request.user, channel=channel, purpose=purpose, branch=branch)
             ),
             "channels": Channel.objects.all(),

@@ -82,3 +82,30 @@ def test_report_with_a_reversed_period_shows_the_error(client_for, manager):
     response = client_for(manager).get(reverse("channels_log:case_reports") + "?start=2026-12-01&end=2026-01-01")
     assert response.status_code == 200
     assert response.context["form"].non_field_errors()
+
+
+def test_database_medians_agree_with_the_python_ones(officer):
+    """PostgreSQL computes the medians and shares (percentile_cont); they equal the Python figures SQLite uses,
+    with open, late and unanswered cases among them."""
+    from tests.services import require_postgres
+
+    require_postgres()
+    sunday = dt.datetime(2026, 11, 1, 9, tzinfo=RIYADH)
+    for kind, hours in (("inquiry", 1), ("inquiry", 7), ("inquiry", 50), ("complaint", 3), ("suggestion", 90)):
+        _answered_case(officer, kind=kind, opened=sunday, hours_to_answer=hours)
+    with time_machine.travel(sunday, tick=False):
+        make_case(kind="complaint", actor=officer)  # never answered, its targets pass
+    now = dt.datetime(2026, 11, 25, 9, tzinfo=RIYADH)
+    low, high = reports._bounds(dt.date(2026, 11, 1), dt.date(2026, 11, 30))
+    with time_machine.travel(now, tick=False):
+        in_sql, truncated = reports._case_times(low, high, now)
+    rows = list(
+        reports.Case.objects.filter(opened_at__gte=low, opened_at__lt=high).values_list(
+            "kind", "opened_at", "first_response_at", "answered_at", "first_response_due", "resolution_due"
+        )
+    )
+    in_python = [reports._time_figures([r[1:] for r in rows], now)]
+    in_python += [reports._time_figures([r[1:] for r in rows if r[0] == v], now) for v, _l in reports.Case.Kind.choices]
+    assert not truncated
+    assert [{k: v for k, v in row.items() if k != "kind"} for row in in_sql] == in_python
+    assert in_sql[0]["count"] == 6 and in_sql[0]["resolved_within_target"] is not None
