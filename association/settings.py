@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "requests_app",
     "surveys",
     "channels_log",
+    "selfservice",
 ]
 
 MIDDLEWARE = [

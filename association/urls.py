@@ -22,4 +22,5 @@ urlpatterns = [
     path("", include("channels_log.urls")),
     path("policy/", include("association.policy.urls")),
     path("", include("surveys.urls")),
+    path("my/", include("selfservice.urls")),
 ]

@@ -55,7 +55,8 @@ def beneficiary_find_duplicates(*, mobile: str, full_name: str, birth_date, excl
 
 
 def _duplicate_id_error():
-    return ValidationError({"national_id": _("A beneficiary with this ID number is already registered.")})
+    message = _("A beneficiary with this ID number is already registered.")
+    return ValidationError({"national_id": ValidationError(message, code="duplicate")})
 
 
 @transaction.atomic
@@ -68,6 +69,22 @@ def beneficiary_register(
     processing is required: the association may not keep a file without it.
     """
     authorize(actor, "beneficiaries.add_beneficiary")
+    return _register(
+        actor=actor, data=data, household=household, consents=consents, confirm_duplicate=confirm_duplicate
+    )
+
+
+@transaction.atomic
+def beneficiary_register_online(*, data: dict, household: list[dict] = (), consents: list[str] = ()) -> Beneficiary:
+    """A person registers themselves from the self-service pages (signed in with a code sent to their mobile:
+    that session is the key, there is no staff actor). The desk's rules exactly (``full_clean``, consent to
+    processing, the same ID and the possible duplicates), but no one may confirm a possible duplicate: it is
+    refused (``PossibleDuplicate`` or the ID error) and the caller hands the application to the desk without
+    showing the applicant the existing record."""
+    return _register(actor=None, data=data, household=household, consents=consents, confirm_duplicate=False)
+
+
+def _register(*, actor, data: dict, household, consents, confirm_duplicate: bool) -> Beneficiary:
     consents = list(dict.fromkeys(consents))  # a purpose sent twice is one consent, not an IntegrityError
     if Consent.Purpose.DATA_PROCESSING not in consents:
         raise ValidationError({"consents": _("The beneficiary's consent to processing their data is required.")})
@@ -299,6 +316,17 @@ def consent_withdrawal_check(*, beneficiary: Beneficiary, purpose: str) -> None:
 def consent_set(*, beneficiary: Beneficiary, purpose: str, given: bool, actor) -> Consent | None:
     """Give or withdraw consent for one purpose; a withdrawal keeps the row with its date."""
     authorize(actor, "beneficiaries.change_consent")
+    return _consent_set(beneficiary=beneficiary, purpose=purpose, given=given, actor=actor)
+
+
+@transaction.atomic
+def consent_set_online(*, beneficiary: Beneficiary, purpose: str, given: bool) -> Consent | None:
+    """The person themselves gives or withdraws a consent from the self-service pages (their signed-in
+    session is the key): the same rules as at the desk, recorded by no staff member."""
+    return _consent_set(beneficiary=beneficiary, purpose=purpose, given=given, actor=None)
+
+
+def _consent_set(*, beneficiary: Beneficiary, purpose: str, given: bool, actor) -> Consent | None:
     if purpose not in Consent.Purpose.values:
         raise ValidationError({"purpose": _("Choose one of the purposes listed.")})
     now = timezone.now()
@@ -323,6 +351,21 @@ def document_add(
 ) -> Document:
     """Store a supplied document after checking its real type (from its bytes) and its size."""
     authorize(actor, "beneficiaries.add_document")
+    return _document_store(
+        beneficiary=beneficiary, document_type=document_type, uploaded_file=uploaded_file, actor=actor, note=note
+    )
+
+
+@transaction.atomic
+def document_add_online(*, beneficiary: Beneficiary, document_type: DocumentType, uploaded_file) -> Document:
+    """A document the person uploads themselves from the self-service pages (their signed-in session is the
+    key): the same content check; received by no staff member and not verified until the desk matches it."""
+    return _document_store(
+        beneficiary=beneficiary, document_type=document_type, uploaded_file=uploaded_file, actor=None
+    )
+
+
+def _document_store(*, beneficiary, document_type, uploaded_file, actor, note: str = "") -> Document:
     content_type = uploaded_file_check(uploaded_file)
     document = Document(
         beneficiary=beneficiary,
