@@ -113,7 +113,10 @@ def _register(*, actor, data: dict, household, consents, confirm_duplicate: bool
     now = timezone.now()
     for purpose in consents:
         consent = Consent(beneficiary=beneficiary, purpose=purpose, given_at=now, recorded_by=actor)
-        consent.full_clean(validate_unique=False, validate_constraints=False)  # one purpose once: deduplicated above
+        # One purpose once: deduplicated above. Given online (``actor=None``), no staff member recorded it.
+        consent.full_clean(
+            exclude=["recorded_by"] if actor is None else None, validate_unique=False, validate_constraints=False
+        )
         consent.save()
     return beneficiary
 
@@ -376,7 +379,8 @@ def _document_store(*, beneficiary, document_type, uploaded_file, actor, note: s
         supplied_by=actor,
         note=note,
     )
-    document.full_clean(exclude=["file"])
+    # Uploaded online (``actor=None``), no staff member received it.
+    document.full_clean(exclude=["file", "supplied_by"] if actor is None else ["file"])
     document.file.save(f"upload.{ALLOWED_DOCUMENT_TYPES[content_type]}", uploaded_file, save=False)
     document.save()
     return document
