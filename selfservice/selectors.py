@@ -157,7 +157,7 @@ def case_for(applicant: Applicant, pk: int):
 
 
 def open_invitations(applicant: Applicant, *, now=None):
-    """Survey invitations sent to them, not answered and not expired."""
+    """Survey invitations made out to them and due, not answered and not expired."""
     from surveys.models import Invitation
 
     if applicant.beneficiary_id is None:
@@ -165,7 +165,7 @@ def open_invitations(applicant: Applicant, *, now=None):
     now = now or timezone.now()
     return (
         Invitation.objects.filter(
-            beneficiary_id=applicant.beneficiary_id, sent_at__isnull=False, used_at__isnull=True, expires_at__gt=now
+            beneficiary_id=applicant.beneficiary_id, scheduled_for__lte=now, used_at__isnull=True, expires_at__gt=now
         )
         .select_related("version__survey")
         .order_by("expires_at", "pk")
