@@ -8,7 +8,6 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from beneficiaries.models import Beneficiary, Document
-from channels_log.cases.models import Case
 from channels_log.messaging.models import OutgoingMessage
 from requests_app import services as request_services
 from requests_app.models import Declaration, StatusChange, SupportRequest
