@@ -110,10 +110,15 @@ def code_verify(*, mobile: str, code: str, client_address: str, now=None) -> App
             return None
         row.used_at = now
         row.save(update_fields=["used_at"])
-        applicant, _created = Applicant.objects.select_for_update().get_or_create(mobile=mobile)
-        applicant_link(applicant)
-        applicant.last_signed_in_at = now
-        applicant.save(update_fields=["beneficiary", "last_signed_in_at"])
+        return applicant_signed_in(mobile=mobile, now=now)
+
+
+def applicant_signed_in(*, mobile: str, now) -> Applicant:
+    """The applicant of ``mobile`` (created the first time), their file checked, after a right code."""
+    applicant, _created = Applicant.objects.select_for_update().get_or_create(mobile=mobile)
+    applicant_link(applicant)
+    applicant.last_signed_in_at = now
+    applicant.save(update_fields=["beneficiary", "last_signed_in_at"])
     return applicant
 
 

@@ -36,6 +36,10 @@ REGISTERED = {
     # channels_log.cases
     "complaint_answered": (True, "", "case"),
     "case_escalated": (True, "", "case"),
+    # selfservice
+    "my_sign_in_code": (True, "", ""),
+    "my_request_received_online": (True, "", "support_request"),
+    "my_update": (False, "", ""),
 }
 
 
