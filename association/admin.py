@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from .branches import Branch, StaffBranch
 from .channels import Channel
 from .kernel.forms import IbanField, PortalModelForm
 from .models import AssociationProfile, BankAccount, OfficialHoliday
@@ -70,6 +71,28 @@ class ChannelAdmin(PortalAdminMixin, admin.ModelAdmin):
         if obj is not None and obj.is_core:
             return False
         return super().has_delete_permission(request, obj)
+
+
+class StaffBranchInline(admin.TabularInline):
+    model = StaffBranch
+    extra = 0
+    raw_id_fields = ["user"]
+
+
+@admin.register(Branch)
+class BranchAdmin(PortalAdminMixin, admin.ModelAdmin):
+    list_display = ["name", "city", "phone", "is_active"]
+    list_filter = ["is_active", "city"]
+    search_fields = ["name", "city"]
+    inlines = [StaffBranchInline]
+
+
+@admin.register(StaffBranch)
+class StaffBranchAdmin(admin.ModelAdmin):
+    list_display = ["user", "branch"]
+    list_filter = ["branch"]
+    list_select_related = ["user", "branch"]
+    raw_id_fields = ["user"]
 
 
 @admin.register(OfficialHoliday)

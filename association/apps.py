@@ -52,4 +52,5 @@ class AssociationConfig(AppConfig):
         from .policy import documents  # noqa: F401 — registers the "policy" PDF (@document)
 
         registry.register("demo", demo.seed_profile, order=0)
+        registry.register("demo", demo.seed_branches, order=1)
         registry.register("demo", policy_demo.seed, order=40)

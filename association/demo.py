@@ -38,6 +38,7 @@ USERS = [
     ("member3", "خالد", "المطيري", Role.COMMITTEE_MEMBER),
     ("chair", "سعد", "الحربي", Role.COMMITTEE_CHAIR),
     ("manager", "ريم", "السبيعي", Role.MANAGER),
+    ("representative", "ماجد", "الشمري", Role.REPRESENTATIVE),
     ("admin", "مدير", "النظام", None),
 ]
 
@@ -131,3 +132,22 @@ def seed_profile(*, users: dict, stdout, state: dict) -> None:
     for date, name in [(dt.date(2027, 2, 22), "يوم التأسيس"), (dt.date(2026, 9, 23), "اليوم الوطني")]:
         OfficialHoliday.objects.get_or_create(date=date, defaults={"name": name})
     state["association"] = profile
+
+
+# The demo branch offices, and who works from them: the Al-Kharj office has its own representative and
+# researcher, so its requests go to «هيا الشهري»; everyone else works for the head office.
+DEMO_BRANCHES = [
+    ("مكتب الخرج", "الخرج", "الخرج — حي السيح — طريق الملك عبدالعزيز", "0115440000", ["representative", "researcher2"]),
+    ("مكتب الدرعية", "الدرعية", "الدرعية — حي العمارية", "0114860000", []),
+]
+
+
+def seed_branches(*, users: dict, stdout, state: dict) -> None:
+    from .branches import Branch, StaffBranch
+
+    for name, city, address, phone, staff in DEMO_BRANCHES:
+        branch, _created = Branch.objects.get_or_create(
+            name=name, defaults={"city": city, "address": address, "phone": phone}
+        )
+        for username in staff:
+            StaffBranch.objects.get_or_create(user=users[username], defaults={"branch": branch})

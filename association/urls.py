@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("requests_app.urls")),
     path("", include("channels_log.urls")),
     path("policy/", include("association.policy.urls")),
+    path("branches/", include("association.branch_urls")),
     path("", include("surveys.urls")),
     path("my/", include("selfservice.urls")),
 ]

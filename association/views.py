@@ -10,9 +10,10 @@ from .models import AssociationProfile
 
 @login_required
 def home(request):
-    """Each role lands on its own work; the intake desk is the relations officer's home."""
+    """Each role lands on its own work; the intake desk is the relations officer's and the representative's
+    home."""
     user = request.user
-    if has_role(user, Role.RELATIONS_OFFICER) and not user.is_superuser:
+    if has_role(user, Role.RELATIONS_OFFICER, Role.REPRESENTATIVE) and not user.is_superuser:
         return redirect("beneficiaries:desk")
     # Each app adds its panels (registry slot "home_panels", registered in its AppConfig.ready).
     panels = registry.collect("home_panels", user=user)

@@ -148,7 +148,7 @@ class BeneficiaryAdmin(PrivateSearchAdminMixin, ImportPreviewAdminMixin, ImportE
     import_formats = [XLSX, CSV]
     export_formats = [XLSX, CSV]
     list_display = ["full_name", "masked_id", "city", "created_at"]
-    list_filter = ["id_type", "gender", "city"]
+    list_filter = ["id_type", "gender", "city", "branch"]
     search_fields = ["name_normalized", "=national_id", "=mobile"]
     readonly_fields = ["public_id", "portal_link", "id_type", "bank_name", "created_by"]
     fields = [
@@ -275,7 +275,7 @@ class BeneficiaryAdmin(PrivateSearchAdminMixin, ImportPreviewAdminMixin, ImportE
 
 @admin.register(DocumentType)
 class DocumentTypeAdmin(PortalAdminMixin, admin.ModelAdmin):
-    list_display = ["code", "name", "is_active"]
+    list_display = ["code", "name", "validity", "validity_unit", "is_active"]
 
 
 @admin.register(Document)
@@ -293,6 +293,8 @@ class DocumentAdmin(PortalAdminMixin, admin.ModelAdmin):
         "content_type",
         "size",
         "note",
+        "issued_on",
+        "expires_on",
         "supplied_at",
         "supplied_by",
         "verified_at",

@@ -27,9 +27,16 @@ CITIES = [("الرياض", "النسيم"), ("الرياض", "الشفا"), ("ا
 DEMO_PEOPLE = 24
 
 
+# A salary certificate is accepted for three months from its issue date (DocumentType.validity).
+DOCUMENT_VALIDITY = {"income_proof": (3, DocumentType.ValidityUnit.MONTHS)}
+
+
 def seed_catalogue(*, users: dict, stdout, state: dict) -> None:
     for code, name in DOCUMENT_TYPES:
-        DocumentType.objects.get_or_create(code=code, defaults={"name": name})
+        validity, unit = DOCUMENT_VALIDITY.get(code, (None, DocumentType.ValidityUnit.MONTHS))
+        DocumentType.objects.get_or_create(
+            code=code, defaults={"name": name, "validity": validity, "validity_unit": unit}
+        )
 
 
 def demo_person(i: int, rng: random.Random) -> dict:

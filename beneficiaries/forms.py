@@ -2,7 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from association.kernel.forms import IbanField, MobileField, NationalIdField, PortalForm, PortalModelForm
+from association.kernel.forms import DualDateField, IbanField, MobileField, NationalIdField, PortalForm, PortalModelForm
 from association.kernel.text import mask, person_name
 
 from .models import Beneficiary, Consent, DocumentType, HouseholdMember, SensitiveAccess
@@ -207,6 +207,12 @@ def household_rows(formset) -> list[dict]:
 class DocumentForm(PortalForm):
     document_type = forms.ModelChoiceField(label=_("Document type"), queryset=DocumentType.objects.none())
     file = forms.FileField(label=_("File (PDF, JPEG or PNG)"))
+    issued_on = DualDateField(label=_("Issue date"), required=False)
+    expires_on = DualDateField(
+        label=_("Valid until"),
+        required=False,
+        help_text=_("As written on the document; computed from the issue date when empty."),
+    )
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
 
     def __init__(self, *args, **kwargs):

@@ -1,9 +1,12 @@
 """The beneficiary registry: people, households, documents, consent and who saw sensitive data."""
 
+import calendar
+import datetime as dt
 import uuid
 
 from django.conf import settings
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -71,6 +74,14 @@ class Beneficiary(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("registered by"),
+    )
+    branch = models.ForeignKey(
+        "association.Branch",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="beneficiaries",
+        verbose_name=_("branch"),
     )
     # Bumped by every saved edit (profile or household): an edit form carries the version it was
     # opened at, and an edit made from an older one is refused instead of reverting the newer.
@@ -173,8 +184,25 @@ class DocumentType(models.Model):
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=120)
+
+    class ValidityUnit(models.TextChoices):
+        DAYS = "days", _("days")
+        MONTHS = "months", _("months")
+
     description = models.CharField(_("description"), max_length=300, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    # How long a document of this type stays valid after it is issued; empty: it does not expire by itself
+    # (an expiry date written on the document is still entered and checked).
+    validity = models.PositiveSmallIntegerField(
+        _("validity"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("How long a document of this type is valid from its issue date; empty if it does not expire."),
+    )
+    validity_unit = models.CharField(
+        _("validity unit"), max_length=10, choices=ValidityUnit.choices, default=ValidityUnit.MONTHS
+    )
 
     class Meta:
         ordering = ["name"]
@@ -183,6 +211,17 @@ class DocumentType(models.Model):
 
     def __str__(self):
         return self.name
+
+    def expiry_for(self, issued_on: dt.date | None) -> dt.date | None:
+        """The last day a document of this type issued on ``issued_on`` is valid (None: it does not expire)."""
+        if issued_on is None or not self.validity:
+            return None
+        if self.validity_unit == self.ValidityUnit.DAYS:
+            return issued_on + dt.timedelta(days=self.validity - 1)
+        month_index = issued_on.month - 1 + self.validity
+        year, month = issued_on.year + month_index // 12, month_index % 12 + 1
+        day = min(issued_on.day, calendar.monthrange(year, month)[1])
+        return dt.date(year, month, day) - dt.timedelta(days=1)
 
 
 def _document_path(instance, filename):
@@ -206,6 +245,10 @@ class Document(models.Model):
     supplied_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("received by")
     )
+    issued_on = models.DateField(_("issue date"), null=True, blank=True)
+    # The last day the document is valid: entered from the document, or computed from its issue date and its
+    # type's validity (``DocumentType.expiry_for``). Empty: it does not expire.
+    expires_on = models.DateField(_("valid until"), null=True, blank=True)
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
     verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -228,6 +271,14 @@ class Document(models.Model):
     @property
     def is_verified(self) -> bool:
         return self.verified_at is not None
+
+    def clean(self):
+        if self.issued_on and self.expires_on and self.expires_on < self.issued_on:
+            raise ValidationError({"expires_on": _("The expiry date is before the issue date.")})
+
+    def is_valid_on(self, day: dt.date) -> bool:
+        """Valid on ``day``: no expiry date, or ``day`` is on or before it."""
+        return self.expires_on is None or day <= self.expires_on
 
 
 class Consent(models.Model):

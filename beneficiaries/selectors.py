@@ -37,11 +37,13 @@ def beneficiary_list_columns(*, user) -> list[ListColumn]:
     return registry.collect("beneficiary_list_columns", user=user)
 
 
-def beneficiary_list(*, columns: list[ListColumn] = ()) -> QuerySet:
-    """Every beneficiary, newest first, with the ``columns``' values computed by the database."""
-    return Beneficiary.objects.annotate(**{column.key: column.annotation for column in columns}).order_by(
-        "-created_at", "-pk"
-    )
+def beneficiary_list(*, columns: list[ListColumn] = (), branch: str = "") -> QuerySet:
+    """Every beneficiary (of the ``branch`` pk, when given), newest first, with the ``columns``' values
+    computed by the database."""
+    queryset = Beneficiary.objects.all()
+    if branch.isdigit() and len(branch) < 10:
+        queryset = queryset.filter(branch_id=int(branch))
+    return queryset.annotate(**{column.key: column.annotation for column in columns}).order_by("-created_at", "-pk")
 
 
 def beneficiary_search(*, query: str, columns: list[ListColumn] = ()) -> QuerySet:
@@ -71,8 +73,8 @@ def desk_recent_registrations(*, user) -> list[Beneficiary]:
 
 
 def beneficiary_get(*, public_id) -> Beneficiary:
-    """The person at ``public_id`` (``Beneficiary.DoesNotExist`` if none), with who registered them."""
-    return Beneficiary.objects.select_related("created_by").get(public_id=public_id)
+    """The person at ``public_id`` (``Beneficiary.DoesNotExist`` if none), with who registered them and where."""
+    return Beneficiary.objects.select_related("created_by", "branch").get(public_id=public_id)
 
 
 def beneficiary_detail(*, beneficiary: Beneficiary, user) -> dict:
@@ -86,6 +88,7 @@ def beneficiary_detail(*, beneficiary: Beneficiary, user) -> dict:
         "consents": list(beneficiary.consents.all()),
         "changes": list(beneficiary.changes.select_related("actor")[: CHANGES_ON_PAGE + 1]),
         "changes_on_page": CHANGES_ON_PAGE,
+        "today": timezone.localdate(),  # a document valid until before today is shown expired
         "panels": registry.collect("beneficiary_panels", beneficiary=beneficiary, user=user),
         "actions": registry.collect("beneficiary_actions", beneficiary=beneficiary, user=user),
     }

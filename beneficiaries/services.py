@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from association.branches import branch_of
 from association.kernel import registry
 from association.kernel.arabic import normalize_arabic
 from association.kernel.dates import format_dual
@@ -88,6 +89,8 @@ def _register(*, actor, data: dict, household, consents, confirm_duplicate: bool
     consents = list(dict.fromkeys(consents))  # a purpose sent twice is one consent, not an IntegrityError
     if Consent.Purpose.DATA_PROCESSING not in consents:
         raise ValidationError({"consents": _("The beneficiary's consent to processing their data is required.")})
+    # Served by the branch of the staff member who registers them, unless the form chose one.
+    data = {**data, "branch": data.get("branch") or branch_of(actor)}
     beneficiary = Beneficiary(**data, created_by=actor)
     # Uniqueness is checked below, with a clear message, and by the database under a savepoint.
     beneficiary.full_clean(validate_unique=False, validate_constraints=False)
@@ -350,25 +353,67 @@ def _consent_set(*, beneficiary: Beneficiary, purpose: str, given: bool, actor) 
 
 @transaction.atomic
 def document_add(
-    *, beneficiary: Beneficiary, document_type: DocumentType, uploaded_file, actor, note: str = ""
+    *,
+    beneficiary: Beneficiary,
+    document_type: DocumentType,
+    uploaded_file,
+    actor,
+    note: str = "",
+    issued_on: dt.date | None = None,
+    expires_on: dt.date | None = None,
 ) -> Document:
-    """Store a supplied document after checking its real type (from its bytes) and its size."""
+    """Store a supplied document after checking its real type (from its bytes) and its size.
+
+    Its validity: an expiry date written on the document is entered as it is; otherwise a type with a
+    validity needs the issue date, and the expiry is computed from it (``DocumentType.expiry_for``)."""
     authorize(actor, "beneficiaries.add_document")
     return _document_store(
-        beneficiary=beneficiary, document_type=document_type, uploaded_file=uploaded_file, actor=actor, note=note
+        beneficiary=beneficiary,
+        document_type=document_type,
+        uploaded_file=uploaded_file,
+        actor=actor,
+        note=note,
+        issued_on=issued_on,
+        expires_on=expires_on,
     )
 
 
 @transaction.atomic
-def document_add_online(*, beneficiary: Beneficiary, document_type: DocumentType, uploaded_file) -> Document:
+def document_add_online(
+    *,
+    beneficiary: Beneficiary,
+    document_type: DocumentType,
+    uploaded_file,
+    issued_on: dt.date | None = None,
+    expires_on: dt.date | None = None,
+) -> Document:
     """A document the person uploads themselves from the self-service pages (their signed-in session is the
-    key): the same content check; received by no staff member and not verified until the desk matches it."""
+    key): the same content and validity checks; received by no staff member and not verified until the desk
+    matches it."""
     return _document_store(
-        beneficiary=beneficiary, document_type=document_type, uploaded_file=uploaded_file, actor=None
+        beneficiary=beneficiary,
+        document_type=document_type,
+        uploaded_file=uploaded_file,
+        actor=None,
+        issued_on=issued_on,
+        expires_on=expires_on,
     )
 
 
-def _document_store(*, beneficiary, document_type, uploaded_file, actor, note: str = "") -> Document:
+def _document_store(
+    *, beneficiary, document_type, uploaded_file, actor, note: str = "", issued_on=None, expires_on=None
+) -> Document:
+    if issued_on is not None and issued_on > timezone.localdate():
+        raise ValidationError({"issued_on": _("The issue date is in the future.")})
+    if expires_on is None and document_type.validity:
+        if issued_on is None:
+            raise ValidationError(
+                {
+                    "issued_on": _("Enter the issue date: %(document)s is valid for a limited time from it.")
+                    % {"document": document_type.name}
+                }
+            )
+        expires_on = document_type.expiry_for(issued_on)
     content_type = uploaded_file_check(uploaded_file)
     document = Document(
         beneficiary=beneficiary,
@@ -378,6 +423,8 @@ def _document_store(*, beneficiary, document_type, uploaded_file, actor, note: s
         size=uploaded_file.size,
         supplied_by=actor,
         note=note,
+        issued_on=issued_on,
+        expires_on=expires_on,
     )
     # Uploaded online (``actor=None``), no staff member received it.
     document.full_clean(exclude=["file", "supplied_by"] if actor is None else ["file"])

@@ -10,6 +10,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 from import_export.formats.base_formats import XLSX
 
+from association.branches import Branch
 from association.kernel import registry
 from association.kernel.errors import apply_to_form
 from association.kernel.form_tokens import once_per_form
@@ -83,9 +84,13 @@ def desk(request):
 def beneficiary_list(request):
     columns = selectors.beneficiary_list_columns(user=request.user)
     form, query, page = _search(request, columns)
+    branch = request.GET.get("branch", "")
     if not query:
-        page = selectors.with_column_values(paginate(request, selectors.beneficiary_list(columns=columns)), columns)
+        queryset = selectors.beneficiary_list(columns=columns, branch=branch)
+        page = selectors.with_column_values(paginate(request, queryset), columns)
     context = {
+        "branches": Branch.objects.all(),
+        "selected_branch": branch,
         "form": form,
         "query": query,
         "page": page,
@@ -274,6 +279,8 @@ def document_upload(request, public_id):
                 document_type=form.cleaned_data["document_type"],
                 uploaded_file=form.cleaned_data["file"],
                 note=form.cleaned_data["note"],
+                issued_on=form.cleaned_data["issued_on"],
+                expires_on=form.cleaned_data["expires_on"],
             )
         except ValidationError as exc:
             apply_to_form(form, exc)

@@ -13,6 +13,7 @@ class ChannelsLogConfig(AppConfig):
         from channels_log.messaging import demo as message_demo
 
         registry.register("demo", contact_demo.seed_intake_contacts, order=31)
+        registry.register("demo", contact_demo.seed_field_intake, order=33)
         registry.register("demo", case_demo.seed, order=70)
         # Last: it also delivers the messages the others' demo flows queued.
         registry.register("demo", message_demo.seed, order=71)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from association.kernel.actions import Action
 
 from .models import CommitteeVote, SupportRequest
-from .transitions import PROCESS, RESEARCH, VOTE, allowed_targets
+from .transitions import PROCESS, RESEARCH, VOTE, WITNESS, allowed_targets
 
 S = SupportRequest.Status
 
@@ -50,7 +50,7 @@ def _refer(ctx: _Context) -> Action:
 
 def _intake(ctx: _Context) -> list[Action]:
     actions = []
-    if ctx.user.has_perm(PROCESS) and not ctx.sr.has_signed_declaration():
+    if ctx.user.has_perm(WITNESS) and not ctx.sr.has_signed_declaration():
         actions.append(
             Action(
                 "declaration",

@@ -123,7 +123,11 @@ def _supply_documents(support_request, officer, *, leave_one_missing=False) -> N
                 b"%PDF-1.4\n% demo document\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n", name="demo.pdf"
             )
             document = beneficiary_services.document_add(
-                beneficiary=support_request.beneficiary, document_type=document_type, uploaded_file=pdf, actor=officer
+                beneficiary=support_request.beneficiary,
+                document_type=document_type,
+                uploaded_file=pdf,
+                actor=officer,
+                issued_on=timezone.localdate(),  # issued the day it is handed in: valid at submission
             )
         beneficiary_services.document_verify(document=document, actor=officer)
 

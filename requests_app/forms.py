@@ -2,22 +2,26 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from association.branches import Branch
 from association.channels import Channel
 from association.kernel.forms import DualDateField, PortalForm, PortalModelForm
 from association.kernel.roles import Role
 from association.kernel.text import person_name
 
 from .models import CommitteeDecision, CommitteeVote, ServiceType, SocialStudy, SupportRequest
+from .selectors import branch_researchers
 
 
 class DraftRequestForm(PortalModelForm):
     class Meta:
         model = SupportRequest
-        fields = ["service_type", "channel", "description"]
+        fields = ["service_type", "channel", "branch", "description"]
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["branch"].queryset = Branch.objects.filter(is_active=True)
+        self.fields["branch"].empty_label = _("Head office")
         self.fields["service_type"].queryset = ServiceType.objects.filter(is_active=True).prefetch_related(
             "required_documents"
         )
@@ -47,11 +51,10 @@ class ReferForm(PortalForm):
         label=_("Reason for the referral"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, branch=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["researcher"].queryset = (
-            get_user_model().objects.filter(is_active=True, groups__name=Role.SOCIAL_RESEARCHER).order_by("first_name")
-        )
+        # A branch's requests go to its own researchers (every researcher while it has none).
+        self.fields["researcher"].queryset = branch_researchers(branch)
         self.fields["researcher"].label_from_instance = person_name
 
 
@@ -152,6 +155,9 @@ class RequestFilterForm(forms.Form):
         queryset=get_user_model().objects.none(),
         empty_label=_("All researchers"),
     )
+    branch = forms.ModelChoiceField(
+        label=_("Branch"), required=False, queryset=Branch.objects.all(), empty_label=_("All branches")
+    )
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
 
     def __init__(self, *args, **kwargs):
@@ -168,6 +174,12 @@ class MissingDocumentForm(PortalForm):
     """One missing document handed in from the request page; its own prefix, as several sit on the page."""
 
     file = forms.FileField(label=_("File (PDF, JPEG or PNG)"))
+    issued_on = DualDateField(label=_("Issue date"), required=False)
+    expires_on = DualDateField(
+        label=_("Valid until"),
+        required=False,
+        help_text=_("As written on the document; computed from the issue date when empty."),
+    )
     # Set by the button pressed: «matched against the original» or «upload only».
     verified = forms.BooleanField(required=False)
 

@@ -77,6 +77,14 @@ class SupportRequest(models.Model):
         related_name="+",
         verbose_name=_("created by"),
     )
+    branch = models.ForeignKey(
+        "association.Branch",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="support_requests",
+        verbose_name=_("branch"),
+    )
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True, editable=False)
     researcher = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -109,6 +117,7 @@ class SupportRequest(models.Model):
             ("vote_supportrequest", _("Can vote in the research committee")),
             ("decide_supportrequest", _("Can record the research committee's decision")),
             ("close_supportrequest", _("Can close a support request")),
+            ("witness_declaration", _("Can witness the applicant's declaration")),
         ]
 
     def __str__(self):

@@ -17,6 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from association.branches import researchers_for
+from association.kernel.dates import format_dual
 from association.kernel.roles import Role, has_role
 from association.policy.services import policy_decision_window_days
 from beneficiaries.selectors import beneficiary_timeline
@@ -34,7 +36,7 @@ from .models import (
     StatusChange,
     SupportRequest,
 )
-from .transitions import INTAKE, PROCESS, UNDECIDED
+from .transitions import INTAKE, UNDECIDED, WITNESS
 
 S = SupportRequest.Status
 RIYADH = ZoneInfo("Asia/Riyadh")
@@ -48,8 +50,8 @@ PANEL_SIZE = 8
 
 def decision_window_days(at=None) -> int:
     """The committee's minimum days between submission and decision: the board-approved policy in force,
-    else ``settings.DEFAULT_DECISION_WINDOW_DAYS``."""
-    return int(policy_decision_window_days(at))
+    else ``settings.DEFAULT_DECISION_WINDOW_DAYS``; 0 when the policy sets no window."""
+    return int(policy_decision_window_days(at) or 0)
 
 
 def decidable_from(support_request: SupportRequest) -> dt.datetime | None:
@@ -77,6 +79,13 @@ def overdue_filter(now=None) -> Q:
     cutoff_day = now.astimezone(RIYADH).date() - dt.timedelta(days=days)
     cutoff = dt.datetime.combine(cutoff_day + dt.timedelta(days=1), dt.time.min, RIYADH)
     return Q(status__in=UNDECIDED, submitted_at__lt=cutoff)
+
+
+def branch_researchers(branch) -> QuerySet:
+    """The active social researchers a request of ``branch`` may be referred to: the branch's own, or every
+    researcher while the branch has none (``association.branches.researchers_for``)."""
+    candidates = get_user_model().objects.filter(is_active=True, groups__name=Role.SOCIAL_RESEARCHER).distinct()
+    return researchers_for(branch, candidates).order_by("first_name", "pk")
 
 
 def committee_members():
@@ -118,25 +127,38 @@ def _documents_by_type(beneficiary, required: list) -> dict[int, list]:
     return documents
 
 
+def _counts(document, today: dt.date) -> bool:
+    """A document counts at the gate when staff verified it and it is still valid ``today`` (Riyadh)."""
+    return document.verified_at is not None and document.is_valid_on(today)
+
+
 def _checklist(required: list, documents: dict[int, list]) -> list[ChecklistItem]:
+    today = timezone.localdate()
     return [
         ChecklistItem(
             document_type=document_type,
             supplied=bool(documents.get(document_type.pk)),
-            verified=any(d.verified_at is not None for d in documents.get(document_type.pk, ())),
+            verified=any(_counts(d, today) for d in documents.get(document_type.pk, ())),
         )
         for document_type in required
     ]
 
 
-def _gaps(required: list, documents: dict[int, list]) -> list[tuple[object, object]]:
-    """Each required document not yet verified: (document type, the newest supplied one or None)."""
+def _gaps(required: list, documents: dict[int, list], today: dt.date | None = None) -> list[tuple[object, object]]:
+    """Each required document without a verified one valid ``today``: (document type, the newest supplied one
+    or None)."""
+    today = today or timezone.localdate()
     gaps = []
     for document_type in required:
         supplied = documents.get(document_type.pk, [])
-        if not any(d.verified_at is not None for d in supplied):
+        if not any(_counts(d, today) for d in supplied):
             gaps.append((document_type, supplied[0] if supplied else None))
     return gaps
+
+
+def _expired(document) -> bool:
+    """In a gap, a verified document is there only because it has expired."""
+    return document is not None and document.verified_at is not None
 
 
 def required_documents_checklist(*, beneficiary, service_type: ServiceType) -> list[ChecklistItem]:
@@ -148,13 +170,18 @@ def required_documents_checklist(*, beneficiary, service_type: ServiceType) -> l
 def missing_line(document_type, document) -> str:
     if document is None:
         return _("%(document)s: not supplied") % {"document": document_type.name}
+    if _expired(document):
+        return _("%(document)s: expired on %(date)s; it must be valid at the time of submission") % {
+            "document": document_type.name,
+            "date": format_dual(document.expires_on),
+        }
     return _("%(document)s: supplied but not verified by staff") % {"document": document_type.name}
 
 
-def missing_items(support_request: SupportRequest) -> list[str]:
-    """Exactly what stops the request from being submitted, one line per item."""
+def missing_items(support_request: SupportRequest, today: dt.date | None = None) -> list[str]:
+    """Exactly what stops the request from being submitted (``today``, Riyadh), one line per item."""
     required = list(support_request.service_type.required_documents.all())
-    gaps = _gaps(required, _documents_by_type(support_request.beneficiary, required))
+    gaps = _gaps(required, _documents_by_type(support_request.beneficiary, required), today)
     items = [missing_line(document_type, document) for document_type, document in gaps]
     if not support_request.has_signed_declaration():
         items.append(_("The declaration (إقرار) is not signed"))
@@ -183,14 +210,15 @@ def _still_missing(support_request, user, gaps) -> list[MissingItem]:
         MissingItem(
             label=missing_line(document_type, document),
             document_type=document_type,
-            document=document,
-            may_upload=may_upload and document is None,
+            # An expired document is replaced: the upload form, not the verify button.
+            document=None if _expired(document) else document,
+            may_upload=may_upload and (document is None or _expired(document)),
             may_verify=may_verify,
         )
         for document_type, document in gaps
     ]
     if not support_request.has_signed_declaration():
-        may_sign = user.has_perm(PROCESS)
+        may_sign = user.has_perm(WITNESS)
         items.append(
             MissingItem(
                 label=_("The declaration (إقرار) is not signed"),
@@ -215,17 +243,17 @@ def still_missing(support_request: SupportRequest, user) -> list[MissingItem]:
 
 
 def _with_list_data(queryset: QuerySet) -> QuerySet:
-    return queryset.select_related("beneficiary", "service_type", "channel", "researcher")
+    return queryset.select_related("beneficiary", "service_type", "channel", "researcher", "branch")
 
 
 def request_list(*, filters: dict | None = None) -> QuerySet:
     """Every request, newest first, narrowed by ``filters`` (the list form's cleaned data): ``status``,
-    ``service_type``, ``channel``, ``researcher``, ``overdue``."""
+    ``service_type``, ``channel``, ``researcher``, ``branch``, ``overdue``."""
     filters = filters or {}
     queryset = _with_list_data(SupportRequest.objects.all())
     if filters.get("status"):
         queryset = queryset.filter(status=filters["status"])
-    for name in ("service_type", "channel", "researcher"):
+    for name in ("service_type", "channel", "researcher", "branch"):
         if filters.get(name):
             queryset = queryset.filter(**{name: filters[name]})
     if filters.get("overdue"):
@@ -342,6 +370,7 @@ def request_with_history(pk) -> SupportRequest:
             "channel",
             "created_by",
             "researcher",
+            "branch",
             "policy_version",
             "declaration__witness",
         )

@@ -26,6 +26,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from association.branches import branch_of
 from association.kernel import events
 from association.kernel.dates import hijri_year
 from association.kernel.lifecycle import transition
@@ -50,6 +51,7 @@ from .models import (
 )
 from .selectors import (  # noqa: F401 - reads the services use, under their historical names too
     RIYADH,
+    branch_researchers,
     decidable_from,
     decision_due,
     decision_window_days,
@@ -69,6 +71,7 @@ from .transitions import (  # noqa: F401 - the table and its checks, as services
     TRANSITIONS,
     UNDECIDED,
     VOTE,
+    WITNESS,
     allowed_targets,
     can_transition,
     check_step,
@@ -164,7 +167,14 @@ def _next_number(now) -> str:
 
 @transaction.atomic
 def request_document_supply(
-    *, support_request: SupportRequest, document_type, uploaded_file, actor, verified: bool = False
+    *,
+    support_request: SupportRequest,
+    document_type,
+    uploaded_file,
+    actor,
+    verified: bool = False,
+    issued_on=None,
+    expires_on=None,
 ):
     """A missing document handed in at the desk, from the request page: stored with the registry's upload
     rule (size, real type) and, when the officer matched it against the original, verified at once.
@@ -174,7 +184,12 @@ def request_document_supply(
     authorize(actor, "beneficiaries.add_document", *(["beneficiaries.verify_document"] if verified else []))
     locked = _intake_locked(support_request, document_type)
     document = document_add(
-        beneficiary=locked.beneficiary, document_type=document_type, uploaded_file=uploaded_file, actor=actor
+        beneficiary=locked.beneficiary,
+        document_type=document_type,
+        uploaded_file=uploaded_file,
+        actor=actor,
+        issued_on=issued_on,
+        expires_on=expires_on,
     )
     if verified:
         document = document_verify(document=document, actor=actor)
@@ -210,11 +225,13 @@ def _intake_locked(support_request: SupportRequest, document_type) -> SupportReq
 
 @transaction.atomic
 def support_request_create_draft(
-    *, beneficiary, service_type: ServiceType, channel, description: str, actor
+    *, beneficiary, service_type: ServiceType, channel, description: str, actor, branch=None
 ) -> SupportRequest:
-    """Open a draft request at the intake desk, with its first status-history row; it gets its number only
-    when submitted."""
-    authorize(actor, "requests_app.add_supportrequest", PROCESS)
+    """Open a draft request at the intake desk (or in the field), with its first status-history row; it gets
+    its number only when submitted. Its branch: the one chosen, else the recording staff member's, else the
+    beneficiary's."""
+    # The desk's officers and the representatives in the field (who take no later step) open drafts.
+    authorize(actor, "requests_app.add_supportrequest")
     if not service_type.is_active:
         raise ValidationError({"service_type": _("This service is not offered at the moment.")})
     support_request = SupportRequest(
@@ -223,6 +240,7 @@ def support_request_create_draft(
         channel=channel,
         description=(description or "").strip(),
         created_by=actor,
+        branch=branch or branch_of(actor) or beneficiary.branch,
     )
     support_request.full_clean()
     support_request.save()
@@ -259,6 +277,7 @@ def support_request_receive_online(
         channel=system_channel("website"),
         description=(description or "").strip(),
         received_online_at=now,
+        branch=beneficiary.branch,  # no staff member recorded it: the beneficiary's branch
     )
     support_request.full_clean()
     support_request.save()
@@ -299,7 +318,8 @@ def support_request_submit(*, support_request: SupportRequest, actor) -> Support
     now = timezone.now()
     locked = _lock(support_request)
     check_step(locked, actor=actor, to=S.SUBMITTED)
-    missing = missing_items(locked)
+    # Every document must be valid on the day of submission (Riyadh): an expired one is named.
+    missing = missing_items(locked, today=timezone.localdate(now))
     if missing:
         raise ValidationError([ValidationError(m, code="incomplete") for m in missing])
     locked = _move(
@@ -421,7 +441,7 @@ def declaration_sign(
     (checked by its bytes, like any document) or a signature drawn on screen (a PNG)."""
     from association.kernel.uploads import uploaded_file_check
 
-    authorize(actor, PROCESS)
+    authorize(actor, WITNESS)
     now = timezone.now()
     locked = _lock(support_request)
     if locked.status not in INTAKE:
@@ -469,6 +489,11 @@ def research_refer(*, support_request: SupportRequest, actor, researcher, reason
         raise ValidationError({"reason": _("Write why the request is referred to social research.")})
     if not (researcher.is_active and researcher.groups.filter(name=RESEARCHER).exists()):
         raise ValidationError({"researcher": _("Choose an active social researcher.")})
+    if not branch_researchers(locked.branch).filter(pk=researcher.pk).exists():
+        # A branch's requests go to its own researchers (any researcher while it has none).
+        raise ValidationError(
+            {"researcher": _("Choose a social researcher of the %(branch)s branch.") % {"branch": locked.branch}}
+        )
     study = SocialStudy(
         support_request=locked,
         researcher=researcher,

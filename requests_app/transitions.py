@@ -19,6 +19,8 @@ RESEARCH = "requests_app.research_supportrequest"  # the social researcher's stu
 VOTE = "requests_app.vote_supportrequest"  # a committee member's vote
 DECIDE = "requests_app.decide_supportrequest"  # the chair records the committee's decision
 CLOSE = "requests_app.close_supportrequest"  # close a request whose service ended or was refused
+# Not a step of the table: the officer at the desk or a representative in the field witnesses the declaration.
+WITNESS = "requests_app.witness_declaration"
 
 TRANSITIONS: dict[str, dict[str, str]] = {
     S.DRAFT: {S.SUBMITTED: PROCESS, S.INCOMPLETE: PROCESS, S.WITHDRAWN: PROCESS},

@@ -1,4 +1,5 @@
 from dataclasses import fields, replace
+from functools import partial
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -8,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from association.branches import branch_pk_of
 from association.kernel.actions import ActionMenu
 from association.kernel.errors import apply_to_form
 from association.kernel.form_tokens import once_per_form
@@ -38,12 +40,15 @@ from .models import ServiceType, SocialStudy, SupportRequest
 
 VIEW = "requests_app.view_supportrequest"
 PROCESS = "requests_app.process_supportrequest"
+WITNESS = "requests_app.witness_declaration"
 S = SupportRequest.Status
 
 
 def _get_request(pk) -> SupportRequest:
     return get_object_or_404(
-        SupportRequest.objects.select_related("beneficiary", "service_type", "channel", "created_by", "researcher"),
+        SupportRequest.objects.select_related(
+            "beneficiary", "service_type", "channel", "created_by", "researcher", "branch"
+        ),
         pk=pk,
     )
 
@@ -53,7 +58,7 @@ def _get_request(pk) -> SupportRequest:
 def request_new(request, public_id):
     """Start a request draft for a beneficiary, with the chosen service's document checklist."""
     beneficiary = get_object_or_404(Beneficiary, public_id=public_id)
-    form = DraftRequestForm(request.POST or None)
+    form = DraftRequestForm(request.POST or None, initial={"branch": branch_pk_of(request.user)})
     if request.method == "POST" and form.is_valid():
         try:
             support_request = services.support_request_create_draft(
@@ -80,7 +85,7 @@ def request_new(request, public_id):
 ACTION_FORMS = {
     "return": lambda sr, ctx: NoteForm(prefix="return"),
     "withdraw": lambda sr, ctx: ReasonForm(prefix="withdraw"),
-    "refer": lambda sr, ctx: ReferForm(prefix="refer"),
+    "refer": lambda sr, ctx: ReferForm(prefix="refer", branch=sr.branch),
     "to_committee": lambda sr, ctx: OptionalReasonForm(prefix="to_committee"),
     "study": lambda sr, ctx: StudyForm(instance=ctx["study"], prefix="study"),
     "recommend": lambda sr, ctx: RecommendForm(prefix="recommend"),
@@ -220,10 +225,11 @@ def request_withdraw(request, pk):
 @require_POST
 @staff_view(VIEW)
 def request_refer(request, pk):
+    branch = _get_request(pk).branch
     return _step(
         request,
         pk,
-        form_class=ReferForm,
+        form_class=partial(ReferForm, branch=branch),
         form_key="refer",
         target=S.IN_RESEARCH,
         call=lambda sr, data: services.research_refer(
@@ -374,7 +380,7 @@ def request_close(request, pk):
     )
 
 
-@staff_view(VIEW, PROCESS)
+@staff_view(VIEW, WITNESS)
 @once_per_form
 def declaration_sign(request, pk):
     support_request = _get_request(pk)
@@ -425,6 +431,8 @@ def document_supply(request, pk, type_pk):
                 document_type=document_type,
                 uploaded_file=form.cleaned_data["file"],
                 verified=form.cleaned_data["verified"],
+                issued_on=form.cleaned_data["issued_on"],
+                expires_on=form.cleaned_data["expires_on"],
                 actor=request.user,
             )
         except ValidationError as exc:

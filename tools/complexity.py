@@ -14,7 +14,7 @@ from pathlib import Path
 from radon.complexity import cc_visit
 from radon.visitors import Class, Function
 
-THRESHOLD = 63  # the largest today (association.policy.importing.parse_policy); step B: 25
+THRESHOLD = 25  # the ceiling after step B (largest was parse_policy at 63 before the split)
 GOAL = 25
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("association", "beneficiaries", "channels_log", "requests_app", "surveys", "programs", "selfservice")

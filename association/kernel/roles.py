@@ -15,6 +15,8 @@ class Role(models.TextChoices):
     COMMITTEE_MEMBER = "committee_member", _("Research committee member")
     COMMITTEE_CHAIR = "committee_chair", _("Research committee chair")
     MANAGER = "manager", _("Manager")
+    # Field intake at the beneficiary's location for a branch office (the «مناديب الجمعية» channel).
+    REPRESENTATIVE = "representative", _("Representative")
 
 
 def _crud(model: str, *actions: str) -> list[str]:
@@ -29,6 +31,7 @@ _READ_REGISTRY = [
     *_crud("requests_app.supportrequest", "view"),
     *_crud("channels_log.contactentry", "view"),
     *_crud("association.policyversion", "view"),
+    *_crud("association.branch", "view"),
 ]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
@@ -43,6 +46,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_crud("beneficiaries.consent", "view", "add", "change"),
         *_crud("requests_app.supportrequest", "add", "change"),
         "requests_app.process_supportrequest",
+        "requests_app.witness_declaration",
         "requests_app.refer_supportrequest",
         "requests_app.close_supportrequest",
         *_crud("surveys.survey", "view"),  # surveys: print in-person QR codes, batch invitations
@@ -100,6 +104,21 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_crud("channels_log.outgoingmessage", "view"),
         "channels_log.retry_outgoingmessage",
         *_crud("channels_log.messagepreference", "view", "add", "change"),
+        *_crud("association.branch", "view", "add", "change"),
+        *_crud("association.staffbranch", "view", "add", "change", "delete"),
+    ],
+    # Field intake at the beneficiary's location: register, record the contact, open a draft, add documents,
+    # witness the on-screen declaration. Submitting, verifying against originals and every later step stay
+    # with the office.
+    Role.REPRESENTATIVE: [
+        *_READ_REGISTRY,
+        *_crud("beneficiaries.beneficiary", "add"),
+        *_crud("beneficiaries.householdmember", "add"),
+        *_crud("beneficiaries.document", "add"),
+        *_crud("beneficiaries.consent", "view", "add"),
+        *_crud("requests_app.supportrequest", "add"),
+        "requests_app.witness_declaration",
+        *_crud("channels_log.contactentry", "add"),
     ],
 }
 

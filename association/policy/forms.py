@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..kernel.forms import DualDateField, PortalForm, PortalModelForm
 from .models import PolicySection, PolicyToolLink
+from .procedure import Decider
 from .tools import split_target, target_choices, target_value
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
@@ -18,6 +19,20 @@ def _channel_choices():
     from ..channels import Channel
 
     return [(c.code, f"{c.name_ar} ({c.code})") for c in Channel.objects.order_by("order", "pk")]
+
+
+PROCEDURE_FIELDS = (
+    "individual_requests",
+    "program_requests",
+    "volunteer_proposals",
+    "individual_decider",
+    "individual_decider_name",
+    "decision_window_days",
+    "quorum",
+    "programs_decider",
+    "programs_decider_name",
+    "supervising_body",
+)
 
 
 class PolicyVersionForm(PortalForm):
@@ -35,12 +50,48 @@ class PolicyVersionForm(PortalForm):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("One tool per line."),
     )
+    # The procedure profile (``association.policy.procedure``), shown in its own group (``procedure_fields``).
+    individual_requests = forms.BooleanField(label=_("Runs individual support requests"), required=False, initial=True)
+    program_requests = forms.BooleanField(
+        label=_("Receives program and project requests (community, supervising body)"), required=False, initial=True
+    )
+    volunteer_proposals = forms.BooleanField(
+        label=_("Receives volunteers' program proposals"), required=False, initial=True
+    )
+    individual_decider = forms.ChoiceField(
+        label=_("Who decides individual requests"), choices=Decider.choices, initial=Decider.COMMITTEE
+    )
+    individual_decider_name = forms.CharField(
+        label=_("Name of the deciding body"),
+        max_length=200,
+        required=False,
+        help_text=_("As the policy names it; empty means the usual name (e.g. «لجنة البحث»)."),
+    )
     decision_window_days = forms.IntegerField(
         label=_("Decision window (days)"),
         required=False,
         min_value=1,
         max_value=365,
-        help_text=_("Empty means the default of 14 days."),
+        help_text=_("Empty means no window: the decision may come as soon as the request is ready."),
+    )
+    quorum = forms.IntegerField(
+        label=_("Committee quorum"),
+        required=False,
+        min_value=1,
+        max_value=99,
+        help_text=_("Votes needed before the committee decides; empty means the committee settings' quorum."),
+    )
+    programs_decider = forms.ChoiceField(
+        label=_("Who decides program proposals"), choices=Decider.choices, initial=Decider.MANAGER
+    )
+    programs_decider_name = forms.CharField(
+        label=_("Name of the programs' deciding body"), max_length=200, required=False
+    )
+    supervising_body = forms.CharField(
+        label=_("Supervising body"),
+        max_length=200,
+        required=False,
+        help_text=_("e.g. «وزارة الموارد البشرية والتنمية الاجتماعية»"),
     )
     board_meeting = forms.IntegerField(label=_("Board meeting (ordinal)"), required=False, min_value=1, max_value=999)
     board_session = forms.IntegerField(label=_("Session"), required=False, min_value=1, max_value=999)
@@ -56,6 +107,20 @@ class PolicyVersionForm(PortalForm):
     def clean_tools(self):
         return _lines(self.cleaned_data["tools"])
 
+    def clean(self):
+        data = super().clean()
+        if data.get("quorum") and data.get("individual_decider") not in (None, Decider.COMMITTEE):
+            self.add_error("quorum", _("A quorum applies only when a committee decides; leave it empty."))
+        if not any(data.get(name) for name in ("individual_requests", "program_requests", "volunteer_proposals")):
+            self.add_error("individual_requests", _("Choose at least one procedure the association runs."))
+        return data
+
+    def version_fields(self):
+        return [field for field in self if field.name not in PROCEDURE_FIELDS]
+
+    def procedure_fields(self):
+        return [field for field in self if field.name in PROCEDURE_FIELDS]
+
     @classmethod
     def initial_for(cls, version) -> dict:
         return {
@@ -63,7 +128,7 @@ class PolicyVersionForm(PortalForm):
             "association_name": version.association_name,
             "channels": list(version.channels),
             "tools": "\n".join(version.tools),
-            "decision_window_days": version.decision_window_days,
+            **{name: getattr(version, name) for name in PROCEDURE_FIELDS},
             "board_meeting": version.board_meeting,
             "board_session": version.board_session,
             "decision_number": version.decision_number,

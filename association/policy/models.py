@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from ..kernel.arabic import normalize_arabic
+from .procedure import Decider
 
 # --- Beneficiary relationship policy: versions, sections, board approval -------------------------
 
@@ -50,12 +51,36 @@ class PolicyVersion(models.Model):
     tools = models.JSONField(
         _("tools"), default=list, blank=True, help_text=_("Tools available to the relations officer.")
     )
+    # The procedure profile (``association.policy.procedure``): which procedures run and who decides.
+    individual_requests = models.BooleanField(_("runs individual support requests"), default=True)
+    program_requests = models.BooleanField(_("receives program and project requests"), default=True)
+    volunteer_proposals = models.BooleanField(_("receives volunteers' program proposals"), default=True)
+    individual_decider = models.CharField(
+        _("decides individual requests"), max_length=20, choices=Decider.choices, default=Decider.COMMITTEE
+    )
+    individual_decider_name = models.CharField(
+        _("name of the deciding body"),
+        max_length=200,
+        blank=True,
+        help_text=_("As the policy names it, e.g. «لجنة البحث» or the competent body; empty means the usual name."),
+    )
     decision_window_days = models.PositiveSmallIntegerField(
         _("decision window (days)"),
         null=True,
         blank=True,
-        help_text=_("The research committee answers no earlier than this many days after submission."),
+        help_text=_("The decision comes no earlier than this many days after submission; empty means no window."),
     )
+    quorum = models.PositiveSmallIntegerField(
+        _("quorum"),
+        null=True,
+        blank=True,
+        help_text=_("Committee votes needed before the decision; empty means the committee settings' quorum."),
+    )
+    programs_decider = models.CharField(
+        _("decides program proposals"), max_length=20, choices=Decider.choices, default=Decider.MANAGER
+    )
+    programs_decider_name = models.CharField(_("name of the programs' deciding body"), max_length=200, blank=True)
+    supervising_body = models.CharField(_("supervising body"), max_length=200, blank=True)
     # Board approval: proposed on a draft (e.g. read by the import), confirmed when approved.
     board_meeting = models.PositiveSmallIntegerField(_("board meeting (ordinal)"), null=True, blank=True)
     board_session = models.PositiveSmallIntegerField(_("session"), null=True, blank=True)
@@ -116,6 +141,22 @@ class PolicyVersion(models.Model):
 
     def can_change_status(self, new_status: str) -> bool:
         return new_status in self.TRANSITIONS.get(self.status, {})
+
+    def clean(self):
+        super().clean()
+        if self.quorum is not None and self.individual_decider != Decider.COMMITTEE:
+            raise ValidationError({"quorum": _("A quorum applies only when a committee decides.")})
+        if self.quorum is not None and self.quorum < 1:
+            raise ValidationError({"quorum": _("The quorum is at least one vote.")})
+        if not (self.individual_requests or self.program_requests or self.volunteer_proposals):
+            raise ValidationError({"individual_requests": _("Choose at least one procedure the association runs.")})
+
+    @property
+    def procedure(self):
+        """This version's procedure profile (``association.policy.procedure.ProcedureProfile``)."""
+        from .procedure import profile_of
+
+        return profile_of(self)
 
     @property
     def board_meeting_words(self) -> str:

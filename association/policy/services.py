@@ -1,6 +1,7 @@
 """Every write to the association's policy that has a rule, and the reads other apps rely on.
 
-- ``policy_in_force(at)`` / ``policy_decision_window_days(at)``: what the rest of the portal obeys.
+- ``policy_in_force(at)`` / ``policy_decision_window_days(at)``: what the rest of the portal obeys (the procedure
+  profile, ``association.policy.procedure.procedure_in_force``, reads the former).
 - Drafts are created (by hand, by import, or from an approved version), edited, then approved by the
   manager; approval freezes the version, supersedes the one before it and syncs the channel registry.
 """
@@ -8,7 +9,6 @@
 import datetime as dt
 import logging
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
@@ -51,13 +51,13 @@ def policy_in_force(at: dt.datetime | None = None) -> PolicyVersion | None:
     )
 
 
-def policy_decision_window_days(at: dt.datetime | None = None) -> int:
-    """Days the research committee must wait after submission; ``settings.DEFAULT_DECISION_WINDOW_DAYS``
-    (14) when no approved policy states it."""
-    version = policy_in_force(at)
-    if version is None or version.decision_window_days is None:
-        return settings.DEFAULT_DECISION_WINDOW_DAYS
-    return version.decision_window_days
+def policy_decision_window_days(at: dt.datetime | None = None) -> int | None:
+    """Days the deciding body must wait after submission under the version in force; ``None``: the policy sets
+    no window. ``settings.DEFAULT_DECISION_WINDOW_DAYS`` (14) while no policy is approved
+    (``association.policy.procedure.procedure_in_force``)."""
+    from .procedure import procedure_in_force
+
+    return procedure_in_force(at).decision_window_days
 
 
 def policy_tool_links(tools: list[str]) -> list[tuple[str, PolicyToolLink | None]]:
@@ -115,7 +115,16 @@ _VERSION_FIELDS = (
     "association_name",
     "channels",
     "tools",
+    "individual_requests",
+    "program_requests",
+    "volunteer_proposals",
+    "individual_decider",
+    "individual_decider_name",
     "decision_window_days",
+    "quorum",
+    "programs_decider",
+    "programs_decider_name",
+    "supervising_body",
     "board_meeting",
     "board_session",
     "decision_number",
@@ -137,6 +146,8 @@ def _apply_data(version: PolicyVersion, data: dict) -> None:
     version.decision_number = (version.decision_number or "").strip()
     version.signatory_name = (version.signatory_name or "").strip()
     version.signatory_title = (version.signatory_title or "").strip()
+    for name in ("individual_decider_name", "programs_decider_name", "supervising_body"):
+        setattr(version, name, (getattr(version, name) or "").strip())
 
 
 def _next_number() -> int:

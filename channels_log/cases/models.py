@@ -109,6 +109,14 @@ class Case(models.Model):
         related_name="cases",
         verbose_name=_("support request"),
     )
+    branch = models.ForeignKey(
+        "association.Branch",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
+        verbose_name=_("branch"),
+    )
     contests_decision = models.BooleanField(_("contests the committee's decision"), default=False)
     response = models.TextField(_("response"), blank=True)
     response_channel = models.ForeignKey(

@@ -10,7 +10,9 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from association.branches import Branch
 from association.channels import Channel
+from requests_app.models import SupportRequest
 
 from .models import Case, ContactEntry
 
@@ -106,6 +108,7 @@ def build(*, start: dt.date, end: dt.date) -> dict:
         ]
     )
     times = [{"kind": _("All"), **_time_figures([r[1:] for r in case_rows], now)}]
+    by_branch = _by_branch(low, high)
     for value, label in Case.Kind.choices:
         times.append({"kind": label, **_time_figures([r[1:] for r in case_rows if r[0] == value], now)})
     return {
@@ -116,7 +119,33 @@ def build(*, start: dt.date, end: dt.date) -> dict:
         "total": sum(by_channel.values()),
         "times": times,
         "cases_truncated": len(case_rows) >= MAX_CASES,
+        "by_branch": by_branch,
     }
+
+
+def _by_branch(low: dt.datetime, high: dt.datetime) -> list[dict]:
+    """Contacts, support requests and cases of the period per branch (the head office for those with none),
+    largest first."""
+    branches = {b.pk: b.name for b in Branch.objects.all()}
+    rows: dict[int | None, dict] = {}
+
+    def row(pk):
+        name = branches.get(pk) or _("Head office")
+        return rows.setdefault(pk, {"branch": name, "contacts": 0, "requests": 0, "cases": 0, "open_cases": 0})
+
+    contacts = ContactEntry.objects.filter(created_at__gte=low, created_at__lt=high)
+    for pk, n in contacts.values_list("branch_id").annotate(n=Count("pk")).order_by():
+        row(pk)["contacts"] = n
+    requests = SupportRequest.objects.filter(created_at__gte=low, created_at__lt=high)
+    for pk, n in requests.values_list("branch_id").annotate(n=Count("pk")).order_by():
+        row(pk)["requests"] = n
+    cases = Case.objects.filter(opened_at__gte=low, opened_at__lt=high)
+    open_statuses = (Case.Status.OPEN, Case.Status.IN_PROGRESS)
+    for pk, status, n in cases.values_list("branch_id", "status").annotate(n=Count("pk")).order_by():
+        row(pk)["cases"] += n
+        if status in open_statuses:
+            row(pk)["open_cases"] += n
+    return sorted(rows.values(), key=lambda r: (-r["contacts"], -r["cases"], str(r["branch"])))
 
 
 def to_xlsx(report: dict, *, start: dt.date, end: dt.date) -> bytes:
@@ -136,6 +165,14 @@ def to_xlsx(report: dict, *, start: dt.date, end: dt.date) -> bytes:
             ),
             Sheet(_("By channel"), [_("Channel"), _("Contacts")], [[str(c), n] for c, n in report["by_channel"]]),
             Sheet(_("By purpose"), [_("Purpose"), _("Contacts")], [[str(p), n] for p, n in report["by_purpose"]]),
+            Sheet(
+                _("By branch"),
+                [_("Branch"), _("Contacts"), _("Support requests"), _("Cases"), _("Open cases")],
+                [
+                    [str(r["branch"]), r["contacts"], r["requests"], r["cases"], r["open_cases"]]
+                    for r in report["by_branch"]
+                ],
+            ),
             Sheet(
                 _("Response times"),
                 [

@@ -30,12 +30,17 @@ def cases_visible(user):
         "staff_subject",
         "response_channel",
         "support_request",
+        "branch",
     )
 
 
-def case_list(user, *, status: str = "", kind: str = "", overdue: bool = False, mine: bool = False, now=None):
+def case_list(
+    user, *, status: str = "", kind: str = "", overdue: bool = False, mine: bool = False, branch: str = "", now=None
+):
     """The case list: visible cases, filtered by the values the list offers (others are ignored)."""
     queryset = cases_visible(user)
+    if branch.isdigit() and len(branch) < 10:
+        queryset = queryset.filter(branch_id=int(branch))
     if status in Case.Status.values:
         queryset = queryset.filter(status=status)
     if kind in Case.Kind.values:

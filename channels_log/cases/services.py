@@ -122,6 +122,7 @@ def case_open(
         staff_subject=staff_subject,
         support_request=support_request,
         contests_decision=contests_decision,
+        branch=contact.branch,  # the contact's branch answers it
         opened_at=now,
         first_response_due=add_working_days(now, first_days),
         resolution_due=add_working_days(now, resolution_days),

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from association.branches import Branch
 from association.kernel.actions import ActionMenu
 from association.kernel.errors import apply_to_form
 from association.kernel.pagination import paginate
@@ -43,12 +44,15 @@ def case_list(request):
         kind=kind,
         overdue=bool(request.GET.get("overdue")),
         mine=bool(request.GET.get("mine")),
+        branch=request.GET.get("branch", ""),
     )
     return render(
         request,
         "channels_log/case_list.html",
         {
             "page": paginate(request, queryset),
+            "branches": Branch.objects.all(),
+            "selected_branch": request.GET.get("branch", ""),
             "statuses": Case.Status.choices,
             "kinds": Case.Kind.choices,
             "selected_status": status,

@@ -72,6 +72,14 @@ class ContactEntry(models.Model):
         related_name="contacts",
         verbose_name=_("support request"),
     )
+    branch = models.ForeignKey(
+        "association.Branch",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="contacts",
+        verbose_name=_("branch"),
+    )
     corrects = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,

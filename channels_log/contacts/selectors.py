@@ -6,8 +6,10 @@ from django.db.models import Prefetch
 from .models import ContactEntry
 
 
-def contact_list(user, *, channel: str = "", purpose: str = ""):
-    queryset = ContactEntry.objects.visible_to(user).select_related("channel", "beneficiary", "recorded_by")
+def contact_list(user, *, channel: str = "", purpose: str = "", branch: str = ""):
+    queryset = ContactEntry.objects.visible_to(user).select_related("channel", "beneficiary", "recorded_by", "branch")
+    if branch.isdigit() and len(branch) < 10:
+        queryset = queryset.filter(branch_id=int(branch))
     if channel:
         queryset = queryset.filter(channel__code=channel)
     if purpose in ContactEntry.Purpose.values:

@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from association.branches import branch_of
 from association.channels import Channel
 from association.kernel.permissions import authorize
 from channels_log.cases.services import CASE_KINDS, case_open
@@ -50,6 +51,7 @@ def contact_record(
     staff_subject=None,
     contests_decision: bool = False,
     source_key: str | None = None,
+    branch=None,
 ) -> ContactEntry:
     """Log one interaction. A contact without a registered beneficiary must say who it was.
 
@@ -59,7 +61,8 @@ def contact_record(
     only among the policy's active channels and need ``add_contactentry``. A complaint about a staff member,
     its corrections and its answer are hidden from that member (``ContactEntry.objects.visible_to``).
     ``source_key``: what the portal recorded it for (``low_score:<response id>``), unique, so a repeated
-    reaction records nothing twice.
+    reaction records nothing twice. ``branch``: the branch it was recorded at — given, else the recording
+    staff member's, else its request's (the portal's own entries: the request's or none).
     """
     if actor is not None:
         authorize(actor, ADD)
@@ -92,6 +95,7 @@ def contact_record(
         recorded_by=actor,
         staff_subject=hidden_from,
         source_key=source_key or None,
+        branch=branch or branch_of(actor) or (support_request.branch if support_request is not None else None),
     )
     entry.full_clean()
     entry.save()

@@ -4,6 +4,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from association.branches import Branch
 from association.channels import Channel
 from association.kernel.errors import apply_to_form
 from association.kernel.form_tokens import once_per_form
@@ -63,12 +64,17 @@ def contact_new(request):
 @staff_view("channels_log.view_contactentry")
 def contact_list(request):
     channel, purpose = request.GET.get("channel", ""), request.GET.get("purpose", "")
+    branch = request.GET.get("branch", "")
     return render(
         request,
         "channels_log/contact_list.html",
         {
-            "page": paginate(request, selectors.contact_list(request.user, channel=channel, purpose=purpose)),
+            "page": paginate(
+                request, selectors.contact_list(request.user, channel=channel, purpose=purpose, branch=branch)
+            ),
             "channels": Channel.objects.all(),
+            "branches": Branch.objects.all(),
+            "selected_branch": branch,
             "purposes": ContactEntry.Purpose.choices,
             "selected_channel": channel,
             "selected_purpose": purpose,

@@ -159,10 +159,11 @@ def test_the_version_in_force_at_a_moment_is_the_last_approved_before_it(manager
     assert services.policy_in_force(dt.datetime(2025, 2, 1, tzinfo=RIYADH)) is None
 
 
-def test_window_defaults_to_14_when_the_policy_states_none(manager):
+def test_a_policy_that_states_no_window_has_none(manager):
+    assert services.policy_decision_window_days() == 14  # no policy approved yet: the default
     draft = PolicyVersionFactory(decision_window_days=None)
     _approve(draft, manager)
-    assert services.policy_decision_window_days() == 14
+    assert services.policy_decision_window_days() is None
 
 
 def test_tools_link_to_staff_documents_by_normalised_name():

@@ -107,7 +107,14 @@ def _editor_post(version=None, **overrides):
         "association_name": "",
         "channels": ["interview", "website"],
         "tools": "أداة أولى\nأداة ثانية",
+        "individual_requests": "on",
+        "individual_decider": "committee",
+        "individual_decider_name": "",
         "decision_window_days": "٢١",
+        "quorum": "",
+        "programs_decider": "manager",
+        "programs_decider_name": "",
+        "supervising_body": "",
         "board_meeting": "",
         "board_session": "",
         "decision_number": "",
@@ -249,3 +256,70 @@ def test_import_refuses_other_file_types_with_a_field_error(client, manager):
     response = client.post(reverse("policy:import"), {"step": "upload", "file": broken})
     assert response.context["upload_form"].errors["file"]
     assert not PolicyVersion.objects.exists()
+
+
+def test_the_procedure_is_edited_on_the_draft_and_shown_on_its_page(client, manager):
+    draft = PolicyVersionFactory()
+    data = _editor_post(
+        individual_decider="competent_body",
+        individual_decider_name="إدارة الخدمات الاجتماعية",
+        decision_window_days="",
+        volunteer_proposals="on",
+        supervising_body="وزارة الموارد البشرية والتنمية الاجتماعية",
+    )
+    response = _client(client, manager).post(reverse("policy:edit", args=[draft.pk]), data)
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert (draft.individual_decider, draft.individual_decider_name, draft.decision_window_days) == (
+        "competent_body",
+        "إدارة الخدمات الاجتماعية",
+        None,
+    )
+    assert (draft.individual_requests, draft.program_requests, draft.volunteer_proposals) == (True, False, True)
+    body = client.get(reverse("policy:detail", args=[draft.pk])).content.decode()
+    assert "إدارة الخدمات الاجتماعية" in body and "جهة الاختصاص" in body
+    assert "لا توجد مهلة" in body or "بلا مهلة" in body or "لا مهلة" in body
+    assert "وزارة الموارد البشرية والتنمية الاجتماعية" in body
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        ({"individual_decider": "manager", "quorum": "3"}, "quorum", "لا يُحدَّد النصاب"),
+        ({"individual_requests": ""}, "individual_requests", "اختر إجراءً واحدًا على الأقل"),
+        ({"individual_decider": "board"}, "individual_decider", ""),
+        ({"quorum": "٠"}, "quorum", ""),
+    ],
+)
+def test_bad_procedure_input_is_refused_next_to_the_field_in_arabic(client, manager, overrides, field, message):
+    draft = PolicyVersionFactory(decision_window_days=14)
+    data = {k: v for k, v in _editor_post(**overrides).items() if v != "" or k not in overrides}
+    response = _client(client, manager).post(reverse("policy:edit", args=[draft.pk]), data)
+    assert response.status_code == 200
+    errors = response.context["form"].errors[field]
+    assert message in " ".join(errors)
+    assert all(any("\u0600" <= ch <= "\u06ff" for ch in error) for error in errors)
+    draft.refresh_from_db()
+    assert (draft.title, draft.decision_window_days) != ("سياسة معدلة", 21)
+
+
+def test_an_approved_version_keeps_its_procedure(client, manager):
+    approved = ApprovedPolicyVersionFactory(individual_decider="committee", decision_window_days=14)
+    response = _client(client, manager).post(
+        reverse("policy:edit", args=[approved.pk]), _editor_post(individual_decider="manager", decision_window_days="")
+    )
+    assert response.status_code == 302
+    approved.refresh_from_db()
+    assert (approved.individual_decider, approved.decision_window_days) == ("committee", 14)
+
+
+def test_import_preview_proposes_the_procedure_the_document_states(client, manager):
+    fixture = Path(__file__).resolve().parent / "fixtures" / "policy_no_committee.txt"
+    upload = SimpleUploadedFile(fixture.name, fixture.read_bytes(), content_type="text/plain")
+    response = _client(client, manager).post(reverse("policy:import"), {"step": "upload", "file": upload})
+    form = response.context["form"]
+    assert form.initial["individual_decider"] == "manager"
+    assert form.initial["decision_window_days"] is None
+    assert form.initial["volunteer_proposals"] is True
+    body = response.content.decode()
+    assert 'id="procedure"' in body

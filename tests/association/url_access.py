@@ -8,6 +8,18 @@ def _draft_policy():
     return {"pk": PolicyVersionFactory().pk}
 
 
+def _branch():
+    from association.branches import Branch
+
+    return {"pk": Branch.objects.get_or_create(name="مكتب الخرج", defaults={"city": "الخرج"})[0].pk}
+
+
+def _staff_member():
+    from tests.factories import UserFactory
+
+    return {"user_pk": UserFactory(role=Role.SOCIAL_RESEARCHER).pk}
+
+
 URLS = {
     "home": {"expect": {**dict.fromkeys(ACTORS, ALLOWED), "anonymous": LOGIN}},
     "login": {"expect": public()},
@@ -28,4 +40,11 @@ URLS = {
     "policy:edit": {"kwargs": _draft_policy, "expect": staff([Role.MANAGER])},
     "policy:new_draft": {"kwargs": _draft_policy, "method": "post", "expect": staff([Role.MANAGER])},
     "policy:approve": {"kwargs": _draft_policy, "expect": staff([Role.MANAGER])},
+    # Branches: every role reads the list; the manager keeps them and says who works from which.
+    "branches:list": {"expect": staff(ALL_ROLES)},
+    "branches:new": {"expect": staff([Role.MANAGER])},
+    "branches:edit": {"kwargs": _branch, "expect": staff([Role.MANAGER])},
+    "branches:staff": {"expect": staff([Role.MANAGER])},
+    # Sent with no branch: the member goes back to the head office (a redirect).
+    "branches:staff_set": {"kwargs": _staff_member, "method": "post", "expect": staff([Role.MANAGER])},
 }

@@ -32,6 +32,8 @@ def _member():
 
 
 INTAKE = [R.RELATIONS_OFFICER]
+# Field intake: a representative registers people at their location (and changes nothing afterwards).
+FIELD = [R.RELATIONS_OFFICER, R.REPRESENTATIVE]
 READERS = ALL_ROLES
 # A social researcher sees the sensitive data of assigned people only (none here):
 # tests/beneficiaries/test_assigned_access.py covers the assigned case.
@@ -39,9 +41,9 @@ SENSITIVE = [R.RELATIONS_OFFICER, R.MANAGER]
 IMPORTERS = [R.RELATIONS_OFFICER, R.MANAGER]
 
 URLS = {
-    "beneficiaries:desk": {"expect": staff(INTAKE)},
+    "beneficiaries:desk": {"expect": staff(FIELD)},
     "beneficiaries:list": {"expect": staff(READERS)},
-    "beneficiaries:register": {"expect": staff(INTAKE)},
+    "beneficiaries:register": {"expect": staff(FIELD)},
     "beneficiaries:detail": {"kwargs": _beneficiary, "expect": staff(READERS)},
     "beneficiaries:edit": {"kwargs": _beneficiary, "expect": staff(INTAKE)},
     "beneficiaries:reveal": {
@@ -58,7 +60,7 @@ URLS = {
     "beneficiaries:document_upload": {
         "kwargs": _beneficiary,
         "method": "post",
-        "expect": staff([R.RELATIONS_OFFICER, R.SOCIAL_RESEARCHER], answer=BAD_REQUEST),
+        "expect": staff([R.RELATIONS_OFFICER, R.SOCIAL_RESEARCHER, R.REPRESENTATIVE], answer=BAD_REQUEST),
     },
     "beneficiaries:document_verify": {"kwargs": _document, "method": "post", "expect": staff(INTAKE)},
     "beneficiaries:document_file": {"kwargs": _document, "expect": staff(SENSITIVE)},

@@ -31,7 +31,8 @@ def _message():
 
 URLS = {
     "channels_log:list": {"expect": staff(ALL_ROLES)},
-    "channels_log:new": {"expect": staff([Role.RELATIONS_OFFICER, Role.SOCIAL_RESEARCHER])},
+    # Representatives record the visit in the field.
+    "channels_log:new": {"expect": staff([Role.RELATIONS_OFFICER, Role.SOCIAL_RESEARCHER, Role.REPRESENTATIVE])},
     "channels_log:contact_detail": {"kwargs": _contact, "expect": staff(ALL_ROLES)},
     # Opening a file follows the documents' rule: the sensitive-data permission (a researcher only for the
     # people assigned to them; this caller has no file at all).

@@ -24,6 +24,7 @@ ACTOR_USERS = {
     Role.COMMITTEE_MEMBER.value: "member1",
     Role.COMMITTEE_CHAIR.value: "chair",
     Role.MANAGER.value: "manager",
+    Role.REPRESENTATIVE.value: "representative",
     "superuser": "admin",
 }
 ACTORS = list(ACTOR_USERS)

@@ -4,6 +4,7 @@ from tests.url_access import ALL_ROLES, ALLOWED, BAD_REQUEST, staff
 
 OFFICER, RESEARCHER = Role.RELATIONS_OFFICER, Role.SOCIAL_RESEARCHER
 MEMBER, CHAIR, MANAGER = Role.COMMITTEE_MEMBER, Role.COMMITTEE_CHAIR, Role.MANAGER
+REPRESENTATIVE = Role.REPRESENTATIVE  # field intake: opens the draft, hands in documents, witnesses the declaration
 
 
 def _in_status(status):
@@ -61,12 +62,14 @@ URLS = {
     "requests_app:detail": {"kwargs": _draft, "expect": staff(ALL_ROLES)},
     "requests_app:new": {
         "kwargs": lambda: {"public_id": BeneficiaryFactory().public_id},
-        "expect": staff([OFFICER]),
+        "expect": staff([OFFICER, REPRESENTATIVE]),
     },
-    "requests_app:declaration": {"kwargs": _draft, "expect": staff([OFFICER])},
+    "requests_app:declaration": {"kwargs": _draft, "expect": staff([OFFICER, REPRESENTATIVE])},
     "requests_app:submit": _post(_draft, [OFFICER]),
     # As for any document upload (the researcher brings papers from a visit); verifying is the officer's.
-    "requests_app:document_supply": _post(_draft_missing_a_document, [OFFICER, RESEARCHER], answer=BAD_REQUEST),
+    "requests_app:document_supply": _post(
+        _draft_missing_a_document, [OFFICER, RESEARCHER, REPRESENTATIVE], answer=BAD_REQUEST
+    ),
     "requests_app:document_verify": _post(_draft_missing_a_document, [OFFICER]),
     "requests_app:return": _post(_in_status("submitted"), [OFFICER]),
     "requests_app:withdraw": _post(_draft, [OFFICER], answer=BAD_REQUEST),

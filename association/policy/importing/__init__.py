@@ -23,7 +23,7 @@ read in both directions and only a plausible reading is kept. ``report`` holds t
 
 from __future__ import annotations
 
-from . import approval, rules
+from . import approval, procedure_rules, rules
 from .lines import prepare
 from .reading import MAX_LINES, MAX_PDF_PAGES, MAX_TEXT_CHARS, PolicyReadError, PolicyTooLarge, read_lines
 from .report import ParsedPolicy, approval_json
@@ -72,6 +72,7 @@ def parse_policy(
         tools=rules.tools(sections),
         decision_window_days=rules.decision_window(sections),
         board_approval=approval.board_approval(sections),
+        procedure=procedure_rules.procedure_fields(sections),
     )
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ...kernel.dates import hijri_to_gregorian
 from .structure import ParsedSection
@@ -22,6 +22,7 @@ class ParsedPolicy:
     tools: list[str]
     decision_window_days: int | None
     board_approval: dict
+    procedure: dict = field(default_factory=dict)  # the procedure profile (``procedure_rules``)
 
     def as_json(self) -> dict:
         return {
@@ -32,6 +33,7 @@ class ParsedPolicy:
             "tools": self.tools,
             "decision_window_days": self.decision_window_days,
             "board_approval": approval_json(self.board_approval),
+            "procedure": self.procedure,
         }
 
     @property
@@ -60,6 +62,7 @@ class ParsedPolicy:
             "approval_date": self.approval_date,
             "signatory_name": approval.get("signatory") or "",
             "signatory_title": approval.get("signatory_title") or "",
+            **self.procedure,
         }
 
     def section_data(self) -> list[dict]:
