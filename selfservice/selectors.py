@@ -33,9 +33,13 @@ RECEIVED_ONLINE = _("Received online: an officer is verifying your data and docu
 UNDECIDED = ("draft", "incomplete", "submitted", "in_research", "awaiting_committee")
 
 
-def plain_status(support_request) -> str:
+def plain_status(support_request, *, decider: str = "") -> str:
+    """The request's status in plain words; ``decider``: who decides under the policy in force («لجنة البحث»,
+    «مدير الجمعية», a named competent body), for the request that waits for the decision."""
     if support_request.status == "draft" and support_request.received_online_at:
         return str(RECEIVED_ONLINE)
+    if support_request.status == "awaiting_committee" and decider:
+        return str(_("Your request is before %(decider)s for a decision") % {"decider": decider})
     return str(PLAIN_STATUS.get(support_request.status, support_request.get_status_display()))
 
 
@@ -82,11 +86,13 @@ class RequestPage:
 
 
 def request_page(applicant: Applicant, support_request, *, now=None) -> RequestPage:
+    from association.policy.procedure import procedure_in_force
     from channels_log.cases.models import Case
     from requests_app.models import CommitteeDecision
-    from requests_app.selectors import decidable_from, decision_window_days, required_documents_checklist
+    from requests_app.selectors import decidable_from, required_documents_checklist
 
     now = now or timezone.now()
+    procedure = procedure_in_force(now)
     intake = support_request.status in ("draft", "incomplete")
     checklist = (
         required_documents_checklist(beneficiary=support_request.beneficiary, service_type=support_request.service_type)
@@ -94,10 +100,10 @@ def request_page(applicant: Applicant, support_request, *, now=None) -> RequestP
         else []
     )
     earliest = decidable_from(support_request)
-    if earliest is None and support_request.status in UNDECIDED:
-        # Not submitted yet: the window starts when the officer submits it, today at the earliest.
+    if earliest is None and support_request.status in UNDECIDED and procedure.decision_window_days:
+        # Not submitted yet: the policy's window starts when the officer submits it, today at the earliest.
         earliest = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0) + dt.timedelta(
-            days=decision_window_days(now)
+            days=procedure.decision_window_days
         )
     decision = (
         CommitteeDecision.objects.filter(support_request=support_request).order_by("decided_at", "pk").last()
@@ -117,7 +123,7 @@ def request_page(applicant: Applicant, support_request, *, now=None) -> RequestP
     )
     return RequestPage(
         support_request=support_request,
-        status_text=plain_status(support_request),
+        status_text=plain_status(support_request, decider=procedure.individual_decider_name),
         returned_items=support_request.returned_items,
         missing_documents=[item.document_type for item in checklist if not item.supplied],
         waiting_documents=[item.document_type for item in checklist if item.supplied and not item.verified],

@@ -112,3 +112,21 @@ def test_confirming_receipt(me):
     assert response.status_code == 302
     me.delivery.refresh_from_db()
     assert me.delivery.receipt_confirmed and me.delivery.receipt_note
+
+
+def test_a_request_received_online_shows_the_policy_s_window_from_today(officer, chair):
+    """Not submitted yet: the earliest decision is the policy's window counted from today (no approved
+    policy: the default 14 days)."""
+    from association.policy.procedure import procedure_in_force
+    from tests.requests_app.factories import png_data_url
+
+    p = signed_in(person("+966553330004", officer=officer, chair=chair, tag="هـ"), "10.5.0.4")
+    from requests_app.services import support_request_receive_online
+    from tests.factories import ServiceTypeFactory
+
+    online = support_request_receive_online(
+        beneficiary=p.beneficiary, service_type=ServiceTypeFactory(), description="طلب", signature_data=png_data_url()
+    )
+    page = p.client.get(f"/my/requests/{online.pk}/")
+    expected = timezone.localdate() + dt.timedelta(days=procedure_in_force().decision_window_days)
+    assert page.context["page"].earliest_decision.date() == expected
