@@ -19,8 +19,7 @@ import secrets
 from dataclasses import dataclass
 
 from django.core import signing
-from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
@@ -61,37 +60,49 @@ def _hash(code: str, *, mobile: str, salt: str) -> str:
 
 def code_request(*, mobile: str, client_address: str, now=None) -> CodeRequest:
     """Send a new sign-in code to ``mobile`` (already normalised), unless a limit stops it."""
-    now = now or timezone.now()
     if not hit("my-code", client_address, limit=ADDRESS_CODE_REQUESTS, window=ADDRESS_WINDOW):
         return CodeRequest("limited")
-    with transaction.atomic():
-        recent = SignInCode.objects.filter(mobile=mobile, created_at__gt=now - dt.timedelta(hours=1))
-        last = recent.order_by("-created_at").first()
-        if last is not None and now - last.created_at < RESEND_AFTER:
-            return CodeRequest("wait", int((RESEND_AFTER - (now - last.created_at)).total_seconds()) + 1)
-        # Two requests for one mobile at the same moment: the cache's atomic ``add`` lets one through.
-        if not cache.add(f"selfservice:code-gate:{mobile}", 1, timeout=int(RESEND_AFTER.total_seconds())):
-            return CodeRequest("wait", int(RESEND_AFTER.total_seconds()))
-        if recent.count() >= CODES_PER_MOBILE:
-            return CodeRequest("limited")
-        code = "".join(secrets.choice("0123456789") for _ in range(CODE_DIGITS))
-        salt = secrets.token_hex(16)
-        row = SignInCode.objects.create(
-            mobile=mobile,
-            code_hash=_hash(code, mobile=mobile, salt=salt),
-            salt=salt,
-            created_at=now,
-            expires_at=now + CODE_VALID,
-            client_address=client_address,
-        )
-        # To the bare mobile, whatever file it belongs to: only the phone that asked receives it.
-        message_queue(
-            event=messages.SIGN_IN_CODE,
-            key=f"selfservice:code:{row.pk}",
-            mobile=mobile,
-            context={"code": code, "minutes": int(CODE_VALID.total_seconds() // 60)},
-        )
+    return code_send(mobile=mobile, client_address=client_address, now=now)
+
+
+@transaction.atomic
+def code_send(*, mobile: str, client_address: str | None, now=None) -> CodeRequest:
+    """The per-mobile rules and the sending: 60 seconds after the last code at the earliest, at most
+    ``CODES_PER_MOBILE`` an hour."""
+    now = now or timezone.now()
+    _serialise(mobile)
+    recent = SignInCode.objects.filter(mobile=mobile, created_at__gt=now - dt.timedelta(hours=1))
+    last = recent.order_by("-created_at").first()
+    if last is not None and now - last.created_at < RESEND_AFTER:
+        return CodeRequest("wait", int((RESEND_AFTER - (now - last.created_at)).total_seconds()) + 1)
+    if recent.count() >= CODES_PER_MOBILE:
+        return CodeRequest("limited")
+    code = "".join(secrets.choice("0123456789") for _ in range(CODE_DIGITS))
+    salt = secrets.token_hex(16)
+    row = SignInCode.objects.create(
+        mobile=mobile,
+        code_hash=_hash(code, mobile=mobile, salt=salt),
+        salt=salt,
+        created_at=now,
+        expires_at=now + CODE_VALID,
+        client_address=client_address,
+    )
+    # To the bare mobile, whatever file it belongs to: only the phone that asked receives it.
+    message_queue(
+        event=messages.SIGN_IN_CODE,
+        key=f"selfservice:code:{row.pk}",
+        mobile=mobile,
+        context={"code": code, "minutes": int(CODE_VALID.total_seconds() // 60)},
+    )
     return CodeRequest("sent")
+
+
+def _serialise(mobile: str) -> None:
+    """Two requests for one mobile at the same moment: the second waits for the first's commit and then sees
+    its code (a transaction-scoped advisory lock on PostgreSQL; SQLite serialises writing transactions)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"selfservice.code:{mobile}"])
 
 
 def code_verify(*, mobile: str, code: str, client_address: str, now=None) -> Applicant | None:

@@ -96,7 +96,14 @@ def code(request):
             response.delete_cookie(PENDING, path=PREFIX)
             return response
         form.add_error("code", _("The code is wrong or no longer valid. Check it, or ask for a new one."))
-    context = {"form": form, "mobile_end": mobile[-4:], "resend_after": int(access.RESEND_AFTER.total_seconds())}
+    wait = request.GET.get("wait", "")
+    context = {
+        "form": form,
+        "mobile_end": mobile[-4:],
+        "resent": request.GET.get("resent") == "1",
+        "wait": int(wait) if wait.isdigit() and len(wait) < 4 else 0,
+        "query": request.GET.urlencode(),
+    }
     return _render(request, "code.html", context, form)
 
 
@@ -109,9 +116,15 @@ def code_resend(request):
     result = access.code_request(mobile=mobile, client_address=client_address(request))
     if result.outcome == "limited":
         return render(request, "selfservice/too_many.html", status=429)
-    form = CodeForm()
-    context = {"form": form, "mobile_end": mobile[-4:], "resent": result.outcome == "sent", "wait": result.seconds}
-    return render(request, "selfservice/code.html", context)
+    # Back to the code page (where the code is typed), keeping where to go after signing in.
+    query = request.GET.copy()
+    query.pop("resent", None)
+    query.pop("wait", None)
+    if result.outcome == "sent":
+        query["resent"] = "1"
+    else:
+        query["wait"] = str(result.seconds)
+    return redirect(reverse("selfservice:code") + "?" + query.urlencode())
 
 
 @require_POST

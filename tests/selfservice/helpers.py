@@ -3,7 +3,6 @@
 import datetime as dt
 import re
 
-from django.core.cache import cache
 from django.db.models import F
 from django.test import Client
 
@@ -21,9 +20,8 @@ def last_code(mobile: str) -> str:
 def signed_in_client(mobile: str, *, address: str = "10.0.0.1", last_four: str | None = None) -> Client:
     """A browser signed in at /my/ with ``mobile`` (E.164); with ``last_four``, past the ID check too."""
     # A second sign-in in the same test comes "a minute later": the earlier codes are made older than the
-    # resend wait (and the cache's gate, whose clock does not travel, is lifted).
+    # resend wait.
     SignInCode.objects.filter(mobile=mobile).update(created_at=F("created_at") - dt.timedelta(seconds=61))
-    cache.delete(f"selfservice:code-gate:{mobile}")
     client = Client(REMOTE_ADDR=address)
     response = client.post("/my/sign-in/", {"mobile": mobile})
     assert response.status_code == 302, response.content[:500]
