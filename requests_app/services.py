@@ -302,13 +302,15 @@ def support_request_receive_online(
 
 
 @transaction.atomic
-def request_document_supply_online(*, support_request: SupportRequest, document_type, uploaded_file):
+def request_document_supply_online(*, support_request: SupportRequest, document_type, uploaded_file, issued_on=None):
     """A missing document the applicant uploads from the self-service pages while the request is completed
     (a draft, or returned as incomplete): stored with the registry's content check, verified later by the desk."""
     from beneficiaries.services import document_add_online
 
     locked = _intake_locked(support_request, document_type)
-    return document_add_online(beneficiary=locked.beneficiary, document_type=document_type, uploaded_file=uploaded_file)
+    return document_add_online(
+        beneficiary=locked.beneficiary, document_type=document_type, uploaded_file=uploaded_file, issued_on=issued_on
+    )
 
 
 @transaction.atomic

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from association.kernel.forms import MobileField, PortalForm
+from association.kernel.forms import DualDateField, MobileField, PortalForm
 from beneficiaries.forms import BeneficiaryForm
 from beneficiaries.models import Consent
 
@@ -71,12 +71,23 @@ class ApplyForm(PortalForm):
                 help_text=_("Already with the association: upload only to replace it.") if already else "",
                 widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/jpeg,image/png"}),
             )
+            if document_type.validity:
+                self.fields[f"issued_{document_type.pk}"] = DualDateField(
+                    label=_("Issue date of: %(document)s") % {"document": document_type.name}, required=False
+                )
 
     def clean_signature_data(self):
         value = self.cleaned_data.get("signature_data", "")
         if not value:
             raise forms.ValidationError(_("Sign the declaration in the box above."))
         return value
+
+    def issued_by_type(self) -> dict:
+        return {
+            t.pk: self.cleaned_data[f"issued_{t.pk}"]
+            for t in self.document_types
+            if self.cleaned_data.get(f"issued_{t.pk}")
+        }
 
     def files_by_type(self) -> dict:
         return {
@@ -92,6 +103,7 @@ class UploadForm(PortalForm):
         label=_("File (PDF, JPEG or PNG)"),
         widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/jpeg,image/png"}),
     )
+    issued_on = DualDateField(label=_("Issue date (for a document valid for a limited time)"), required=False)
 
     def __init__(self, *args, document_types=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -81,7 +81,7 @@ def _hand_to_desk(applicant: Applicant, data: dict, household: list[dict]):
     return entry.case
 
 
-def _check_files(service_type, beneficiary, files: dict) -> list:
+def _check_files(service_type, beneficiary, files: dict, issued: dict) -> list:
     """The required documents: each already supplied or uploaded now, every upload checked by its content
     before anything is stored."""
     supplied = set(beneficiary.documents.values_list("document_type_id", flat=True))
@@ -94,22 +94,27 @@ def _check_files(service_type, beneficiary, files: dict) -> list:
             if document_type.pk not in supplied:
                 errors[field] = _("Upload this document.")
             continue
+        if document_type.validity and document_type.pk not in issued:
+            errors[f"issued_{document_type.pk}"] = _("Enter the issue date written on the document.")
         try:
             uploaded_file_check(uploaded, field=field)
         except ValidationError as exc:
             errors.update(exc.message_dict)
             continue
-        uploads.append((document_type, uploaded))
+        uploads.append((document_type, uploaded, issued.get(document_type.pk)))
     if errors:
         raise ValidationError(errors)
     return uploads
 
 
 @transaction.atomic
-def application_submit(*, applicant: Applicant, service_type, description: str, files: dict, signature_data: str):
+def application_submit(
+    *, applicant: Applicant, service_type, description: str, files: dict, signature_data: str, issued=None
+):
     """Apply online: the required documents (each checked by its content), the declaration signed on screen,
     the request sent to the intake desk as received online (``support_request_receive_online``). All or
-    nothing. ``files``: document type pk → uploaded file."""
+    nothing. ``files``: document type pk → uploaded file; ``issued``: document type pk → issue date (a type
+    valid for a limited time needs it: the registry computes the expiry)."""
     from beneficiaries.services import document_add_online
     from requests_app.services import support_request_receive_online
 
@@ -118,23 +123,25 @@ def application_submit(*, applicant: Applicant, service_type, description: str, 
         raise ValidationError(
             {"service_type": _("You already have a request for this service that is not decided yet.")}
         )
-    uploads = _check_files(service_type, beneficiary, files)
+    uploads = _check_files(service_type, beneficiary, files, issued or {})
     support_request = support_request_receive_online(
         beneficiary=beneficiary, service_type=service_type, description=description, signature_data=signature_data
     )
-    for document_type, uploaded in uploads:
-        document_add_online(beneficiary=beneficiary, document_type=document_type, uploaded_file=uploaded)
+    for document_type, uploaded, issued_on in uploads:
+        document_add_online(
+            beneficiary=beneficiary, document_type=document_type, uploaded_file=uploaded, issued_on=issued_on
+        )
     return support_request
 
 
-def document_upload(*, applicant: Applicant, support_request, document_type, uploaded_file):
+def document_upload(*, applicant: Applicant, support_request, document_type, uploaded_file, issued_on=None):
     """A missing document uploaded from the request's page."""
     from requests_app.services import request_document_supply_online
 
     if support_request.beneficiary_id != applicant.beneficiary_id:
         raise ValidationError(_("This request is not yours."))
     return request_document_supply_online(
-        support_request=support_request, document_type=document_type, uploaded_file=uploaded_file
+        support_request=support_request, document_type=document_type, uploaded_file=uploaded_file, issued_on=issued_on
     )
 
 

@@ -216,6 +216,7 @@ def apply(request, pk):
                 service_type=service_type,
                 description=form.cleaned_data["description"],
                 files=form.files_by_type(),
+                issued=form.issued_by_type(),
                 signature_data=form.cleaned_data["signature_data"],
             )
         except ValidationError as exc:
@@ -264,9 +265,10 @@ def request_upload(request, pk):
                 support_request=support_request,
                 document_type=document_type,
                 uploaded_file=form.cleaned_data["file"],
+                issued_on=form.cleaned_data.get("issued_on"),
             )
         except ValidationError as exc:
-            apply_to_form(form, exc, field_map={"file": "file", "__all__": None})
+            apply_to_form(form, exc)
         else:
             return redirect("selfservice:request", pk=pk)
     context = _request_context(request, support_request, upload_form=form)

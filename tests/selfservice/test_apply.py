@@ -200,3 +200,19 @@ def test_an_inactive_service_cannot_be_applied_for():
     client.post("/my/register/", _registration())
     assert client.get(f"/my/apply/{service.pk}/").status_code == 404
     assert "سلة غذائية" not in client.get("/my/services/").content.decode()
+
+
+def test_a_document_valid_for_a_limited_time_needs_its_issue_date_and_gets_its_expiry():
+    service = ServiceTypeFactory(name="دعم إيجار")
+    lease = DocumentTypeFactory(name="عقد الإيجار", validity=12)
+    service.required_documents.set([lease])
+    client = signed_in_client(MOBILE)
+    client.post("/my/register/", _registration())
+    data = {"description": "طلب", f"document_{lease.pk}": _pdf(), "signature_data": png_data_url()}
+    response = client.post(f"/my/apply/{service.pk}/", data)
+    assert response.status_code == 400 and f"id_issued_{lease.pk}" in response.content.decode()
+    assert not SupportRequest.objects.exists() and not Document.objects.exists()
+    data = {**data, f"document_{lease.pk}": _pdf(), f"issued_{lease.pk}": "2026-01-10"}
+    assert client.post(f"/my/apply/{service.pk}/", data).status_code == 302
+    document = Document.objects.get(document_type=lease)
+    assert document.issued_on == dt.date(2026, 1, 10) and document.expires_on is not None
