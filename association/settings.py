@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "surveys",
     "channels_log",
     "programs",
+    "selfservice",
 ]
 
 MIDDLEWARE = [

@@ -24,4 +24,5 @@ urlpatterns = [
     path("branches/", include("association.branch_urls")),
     path("", include("surveys.urls")),
     path("", include("programs.urls")),
+    path("my/", include("selfservice.urls")),
 ]

@@ -56,7 +56,8 @@ def beneficiary_find_duplicates(*, mobile: str, full_name: str, birth_date, excl
 
 
 def _duplicate_id_error():
-    return ValidationError({"national_id": _("A beneficiary with this ID number is already registered.")})
+    message = _("A beneficiary with this ID number is already registered.")
+    return ValidationError({"national_id": ValidationError(message, code="duplicate")})
 
 
 @transaction.atomic
@@ -69,6 +70,22 @@ def beneficiary_register(
     processing is required: the association may not keep a file without it.
     """
     authorize(actor, "beneficiaries.add_beneficiary")
+    return _register(
+        actor=actor, data=data, household=household, consents=consents, confirm_duplicate=confirm_duplicate
+    )
+
+
+@transaction.atomic
+def beneficiary_register_online(*, data: dict, household: list[dict] = (), consents: list[str] = ()) -> Beneficiary:
+    """A person registers themselves from the self-service pages (signed in with a code sent to their mobile:
+    that session is the key, there is no staff actor). The desk's rules exactly (``full_clean``, consent to
+    processing, the same ID and the possible duplicates), but no one may confirm a possible duplicate: it is
+    refused (``PossibleDuplicate`` or the ID error) and the caller hands the application to the desk without
+    showing the applicant the existing record."""
+    return _register(actor=None, data=data, household=household, consents=consents, confirm_duplicate=False)
+
+
+def _register(*, actor, data: dict, household, consents, confirm_duplicate: bool) -> Beneficiary:
     consents = list(dict.fromkeys(consents))  # a purpose sent twice is one consent, not an IntegrityError
     if Consent.Purpose.DATA_PROCESSING not in consents:
         raise ValidationError({"consents": _("The beneficiary's consent to processing their data is required.")})
@@ -99,7 +116,10 @@ def beneficiary_register(
     now = timezone.now()
     for purpose in consents:
         consent = Consent(beneficiary=beneficiary, purpose=purpose, given_at=now, recorded_by=actor)
-        consent.full_clean(validate_unique=False, validate_constraints=False)  # one purpose once: deduplicated above
+        # One purpose once: deduplicated above. Given online (``actor=None``), no staff member recorded it.
+        consent.full_clean(
+            exclude=["recorded_by"] if actor is None else None, validate_unique=False, validate_constraints=False
+        )
         consent.save()
     return beneficiary
 
@@ -302,6 +322,17 @@ def consent_withdrawal_check(*, beneficiary: Beneficiary, purpose: str) -> None:
 def consent_set(*, beneficiary: Beneficiary, purpose: str, given: bool, actor) -> Consent | None:
     """Give or withdraw consent for one purpose; a withdrawal keeps the row with its date."""
     authorize(actor, "beneficiaries.change_consent")
+    return _consent_set(beneficiary=beneficiary, purpose=purpose, given=given, actor=actor)
+
+
+@transaction.atomic
+def consent_set_online(*, beneficiary: Beneficiary, purpose: str, given: bool) -> Consent | None:
+    """The person themselves gives or withdraws a consent from the self-service pages (their signed-in
+    session is the key): the same rules as at the desk, recorded by no staff member."""
+    return _consent_set(beneficiary=beneficiary, purpose=purpose, given=given, actor=None)
+
+
+def _consent_set(*, beneficiary: Beneficiary, purpose: str, given: bool, actor) -> Consent | None:
     if purpose not in Consent.Purpose.values:
         raise ValidationError({"purpose": _("Choose one of the purposes listed.")})
     now = timezone.now()
@@ -336,6 +367,42 @@ def document_add(
     Its validity: an expiry date written on the document is entered as it is; otherwise a type with a
     validity needs the issue date, and the expiry is computed from it (``DocumentType.expiry_for``)."""
     authorize(actor, "beneficiaries.add_document")
+    return _document_store(
+        beneficiary=beneficiary,
+        document_type=document_type,
+        uploaded_file=uploaded_file,
+        actor=actor,
+        note=note,
+        issued_on=issued_on,
+        expires_on=expires_on,
+    )
+
+
+@transaction.atomic
+def document_add_online(
+    *,
+    beneficiary: Beneficiary,
+    document_type: DocumentType,
+    uploaded_file,
+    issued_on: dt.date | None = None,
+    expires_on: dt.date | None = None,
+) -> Document:
+    """A document the person uploads themselves from the self-service pages (their signed-in session is the
+    key): the same content and validity checks; received by no staff member and not verified until the desk
+    matches it."""
+    return _document_store(
+        beneficiary=beneficiary,
+        document_type=document_type,
+        uploaded_file=uploaded_file,
+        actor=None,
+        issued_on=issued_on,
+        expires_on=expires_on,
+    )
+
+
+def _document_store(
+    *, beneficiary, document_type, uploaded_file, actor, note: str = "", issued_on=None, expires_on=None
+) -> Document:
     if issued_on is not None and issued_on > timezone.localdate():
         raise ValidationError({"issued_on": _("The issue date is in the future.")})
     if expires_on is None and document_type.validity:
@@ -359,7 +426,8 @@ def document_add(
         issued_on=issued_on,
         expires_on=expires_on,
     )
-    document.full_clean(exclude=["file"])
+    # Uploaded online (``actor=None``), no staff member received it.
+    document.full_clean(exclude=["file", "supplied_by"] if actor is None else ["file"])
     document.file.save(f"upload.{ALLOWED_DOCUMENT_TYPES[content_type]}", uploaded_file, save=False)
     document.save()
     return document

@@ -3,6 +3,7 @@
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -143,6 +144,9 @@ class SupportRequest(models.Model):
     )
     explanation_at = models.DateTimeField(_("procedure explained at"), null=True, blank=True, editable=False)
     explanation_note = models.TextField(_("what was explained"), blank=True, editable=False)
+    # Sent by the applicant from the self-service pages: a draft that waits for the officer to verify the
+    # data and documents and submit it, as for one opened at the desk.
+    received_online_at = models.DateTimeField(_("received online at"), null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -282,6 +286,8 @@ class Declaration(models.Model):
     class Method(models.TextChoices):
         SCAN = "scan", _("Uploaded signed scan")
         SCREEN = "screen", _("Signed on screen")
+        # Drawn by the applicant on their own phone, signed in to the self-service pages: no staff witness.
+        ONLINE = "online", _("Signed on screen online by the applicant")
 
     support_request = models.OneToOneField(
         SupportRequest, on_delete=models.CASCADE, related_name="declaration", verbose_name=_("support request")
@@ -290,7 +296,12 @@ class Declaration(models.Model):
     text = models.TextField(_("declaration text"))
     signed_at = models.DateTimeField(_("signed at"))
     witness = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("staff witness")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("staff witness"),
     )
     method = models.CharField(_("signature"), max_length=10, choices=Method.choices)
     signature_file = models.FileField(_("signature file"), upload_to=_signature_path)
@@ -302,6 +313,11 @@ class Declaration(models.Model):
 
     def __str__(self):
         return f"{self.support_request} — {self.text_version}"
+
+    def clean(self):
+        # Only the applicant's own online signature has no staff witness.
+        if self.witness_id is None and self.method != self.Method.ONLINE:
+            raise ValidationError({"witness": _("A declaration signed at the association names its staff witness.")})
 
 
 class EligibilityRuleSet(models.Model):

@@ -9,7 +9,8 @@ model's ``full_clean``, an append-only ``StatusChange``, the domain event after 
 
 Events published (``association.kernel.events``; apps above subscribe in their ``AppConfig.ready``):
 ``request_submitted(request_id)``, ``decision_made(request_id, decision_id)``,
-``delivery_recorded(request_id, delivery_id, first)``. Subscribed: ``complaint_contested_decision`` opens the
+``delivery_recorded(request_id, delivery_id, first)``, ``request_received_online(request_id)``,
+``request_returned_incomplete(request_id)``. Subscribed: ``complaint_contested_decision`` opens the
 appeal (``subscribers.py``).
 """
 
@@ -284,6 +285,64 @@ def support_request_create_draft(
 
 
 @transaction.atomic
+def support_request_receive_online(
+    *, beneficiary, service_type: ServiceType, description: str, signature_data: str
+) -> SupportRequest:
+    """A request the applicant sends from the self-service pages (signed in with a code sent to their mobile:
+    that session is the key, there is no staff actor). It arrives at the intake desk as a draft received
+    through the ``website`` channel (``received_online_at``), with the declaration the applicant signed on
+    their screen; the officer verifies the data and documents and submits it (``support_request_submit``),
+    from which the window and every later step are those of a request made at the desk. Publishes
+    ``request_received_online(request_id)``."""
+    from association.channels import system_channel
+
+    now = timezone.now()
+    if not service_type.is_active:
+        raise ValidationError({"service_type": _("This service is not offered at the moment.")})
+    signature = _signature_from_data_url(signature_data or "")  # checked before anything is written
+    support_request = SupportRequest(
+        beneficiary=beneficiary,
+        service_type=service_type,
+        channel=system_channel("website"),
+        description=(description or "").strip(),
+        received_online_at=now,
+        branch=beneficiary.branch,  # no staff member recorded it: the beneficiary's branch
+    )
+    support_request.full_clean()
+    support_request.save()
+    StatusChange.objects.create(
+        support_request=support_request,
+        old_status="",
+        new_status=S.DRAFT,
+        actor=None,
+        reason=_("Received online: awaiting the officer's verification of the data and documents"),
+        at=now,
+    )
+    _declaration_store(
+        support_request,
+        witness=None,
+        method=Declaration.Method.ONLINE,
+        content=ContentFile(signature),
+        content_type="image/png",
+        now=now,
+    )
+    events.publish("request_received_online", request_id=support_request.pk)
+    return support_request
+
+
+@transaction.atomic
+def request_document_supply_online(*, support_request: SupportRequest, document_type, uploaded_file, issued_on=None):
+    """A missing document the applicant uploads from the self-service pages while the request is completed
+    (a draft, or returned as incomplete): stored with the registry's content check, verified later by the desk."""
+    from beneficiaries.services import document_add_online
+
+    locked = _intake_locked(support_request, document_type)
+    return document_add_online(
+        beneficiary=locked.beneficiary, document_type=document_type, uploaded_file=uploaded_file, issued_on=issued_on
+    )
+
+
+@transaction.atomic
 def support_request_submit(*, support_request: SupportRequest, actor) -> SupportRequest:
     """The completeness gate: every required document supplied and verified, the declaration signed.
     A complete request gets its number (once) and the decision window in force today."""
@@ -334,7 +393,16 @@ def support_request_return_incomplete(*, support_request: SupportRequest, actor,
         items.append(note.strip())
     if not items:
         raise ValidationError({"note": _("Nothing is missing: write what the beneficiary still has to supply.")})
-    locked = _move(locked, to=S.INCOMPLETE, actor=actor, now=now, reason="\n".join(items), missing_items=items)
+    locked = _move(
+        locked,
+        to=S.INCOMPLETE,
+        actor=actor,
+        now=now,
+        reason="\n".join(items),
+        missing_items=items,
+        event="request_returned_incomplete",
+        event_ids={"request_id": locked.pk},
+    )
     _notify(
         event="request_incomplete",
         key=f"request_incomplete:{locked.pk}:{now.isoformat()}",
@@ -471,12 +539,16 @@ def declaration_sign(
         content, method = ContentFile(_signature_from_data_url(signature_data)), Declaration.Method.SCREEN
     else:
         raise ValidationError(_("Upload the signed declaration or have the applicant sign on screen."))
+    return _declaration_store(locked, witness=actor, method=method, content=content, content_type=content_type, now=now)
+
+
+def _declaration_store(support_request, *, witness, method, content, content_type, now) -> Declaration:
     declaration = Declaration(
-        support_request=locked,
+        support_request=support_request,
         text_version=DECLARATION_VERSION,
         text=DECLARATION_TEXTS[DECLARATION_VERSION],
         signed_at=now,
-        witness=actor,
+        witness=witness,
         method=method,
         signature_content_type=content_type,
     )
@@ -873,6 +945,19 @@ def delivery_record(
         _move(locked, to=S.SERVICE_DELIVERED, actor=actor, now=now, reason=what.strip())
     events.publish("delivery_recorded", request_id=locked.pk, delivery_id=delivery.pk, first=first)
     return delivery
+
+
+@transaction.atomic
+def delivery_confirm_receipt_online(*, delivery: Delivery) -> Delivery:
+    """The beneficiary confirms, from the self-service pages, that they received this delivery (their
+    signed-in session is the key). Idempotent: a confirmed delivery stays as it is."""
+    locked = Delivery.objects.select_for_update().get(pk=delivery.pk)
+    if not locked.receipt_confirmed:
+        locked.receipt_confirmed = True
+        locked.receipt_note = locked.receipt_note or _("Confirmed online by the beneficiary")
+        locked.full_clean()
+        locked.save(update_fields=["receipt_confirmed", "receipt_note"])
+    return locked
 
 
 @transaction.atomic

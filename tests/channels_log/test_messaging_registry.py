@@ -44,6 +44,10 @@ REGISTERED = {
     "volunteer_approved": (True, "", "program"),
     "program_attendance_link": (True, "", "program"),
     "program_permit_expiring": (True, "", "program"),
+    # selfservice
+    "my_sign_in_code": (True, "", ""),
+    "my_request_received_online": (True, "", "support_request"),
+    "my_update": (False, "", ""),
 }
 
 
