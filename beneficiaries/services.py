@@ -140,7 +140,8 @@ PROFILE_FIELDS = (
 )
 SENSITIVE_FIELDS = frozenset({"national_id", "iban", "health_notes", "disability_notes"})
 MEMBER_FIELDS = ("relation", "name", "national_id", "birth_date", "monthly_income", "health_notes")
-MEMBER_SENSITIVE_FIELDS = frozenset({"national_id", "health_notes"})
+# Income is encrypted at rest too: the history records that it changed, never the figures.
+MEMBER_SENSITIVE_FIELDS = frozenset({"national_id", "health_notes", "monthly_income"})
 
 
 class EditConflict(ValidationError):

@@ -32,6 +32,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.core.exceptions import FieldError, ImproperlyConfigured
 from django.core.signals import setting_changed
 from django.db import models
+from django.db.backends.utils import format_number
 from django.db.models.lookups import Exact, IsNull
 
 PREFIX = "enc1"
@@ -242,7 +243,8 @@ class EncryptedDecimalField(EncryptedMixin, models.DecimalField):
     """An amount (income): a Decimal in Python, ciphertext in the column. Not summable by the database."""
 
     def clear_to_text(self, value) -> str:
-        return str(value)
+        # As the numeric column stored it: the field's decimal places (0 -> "0.00").
+        return format_number(value, self.max_digits, self.decimal_places)
 
     def text_to_clear(self, text: str):
         try:
