@@ -59,6 +59,13 @@ def national_id_condition(digits: str) -> Q | None:
     return Q(pk__in=[pk for pk, national_id in candidates if national_id.endswith(digits)])
 
 
+def _may_end_a_mobile(digits: str) -> bool:
+    """Whether ``digits`` can be the end of a stored mobile (``+9665`` and 8 digits). A whole ID cannot:
+    its search stays one indexed lookup instead of a scan of every mobile."""
+    head = digits[: max(0, len(digits) - 8)]
+    return len(digits) <= 12 and "9665".endswith(head)
+
+
 def search_beneficiaries(queryset: QuerySet, query: str) -> QuerySet:
     """Find by national ID (whole or last digits), mobile in any format, or Arabic name fragments."""
     normalized = normalize_arabic(query)
@@ -72,8 +79,9 @@ def search_beneficiaries(queryset: QuerySet, query: str) -> QuerySet:
         try:
             condition |= Q(mobile=normalize_mobile(compact))
         except ValidationError:
-            if len(compact) >= TAIL_DIGITS:
-                condition |= Q(mobile__endswith=compact.lstrip("0"))
+            suffix = compact.lstrip("0")
+            if len(compact) >= TAIL_DIGITS and _may_end_a_mobile(suffix):
+                condition |= Q(mobile__endswith=suffix)
         return queryset.filter(condition)
     # Every word must appear in the normalised name, in any order: «محمد العتيبي» finds «محمد بن سعد العتيبي».
     condition = Q()

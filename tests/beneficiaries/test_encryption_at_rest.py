@@ -349,3 +349,11 @@ def test_the_desk_search_finds_an_id_by_its_hash_in_any_form(officer, typed):
         "last6": to_arabic_digits(national_id[-6:]),
     }[typed]
     assert list(search_beneficiaries(Beneficiary.objects.all(), query)) == [wanted]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("typed", ["2233", "1112233", "٥٥١١١٢٢٣٣"[-7:]])
+def test_the_last_digits_of_a_mobile_still_find_it(typed):
+    wanted = BeneficiaryFactory(mobile="+966551112233")
+    BeneficiaryFactory(mobile="+966561119999")
+    assert list(search_beneficiaries(Beneficiary.objects.all(), typed)) == [wanted]
