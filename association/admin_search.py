@@ -17,6 +17,8 @@ from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 
+from association.kernel import crypto
+
 SESSION_KEY = "admin_private_search"
 KEPT_SEARCHES = 10
 TERM_MAX_LENGTH = 200
@@ -46,7 +48,8 @@ class PrivateSearchAdminMixin:
         if term:
             token = secrets.token_urlsafe(9)
             kept = dict(list(request.session.get(SESSION_KEY, {}).items())[-(KEPT_SEARCHES - 1) :])
-            kept[token] = term
+            # Encrypted like the registry's IDs: sessions live in the database, and a dump must not show them.
+            kept[token] = crypto.encrypt(term, context=SESSION_KEY)
             request.session[SESSION_KEY] = kept
             params[SEARCH_VAR] = token
         url = reverse(
@@ -56,7 +59,13 @@ class PrivateSearchAdminMixin:
 
     def private_search_term(self, request, token: str) -> str | None:
         """The term kept for ``token`` in this session, or None."""
-        return request.session.get(SESSION_KEY, {}).get(token) if token else None
+        kept = request.session.get(SESSION_KEY, {}).get(token) if token else None
+        if kept is None:
+            return None
+        try:
+            return crypto.decrypt(kept, context=SESSION_KEY)
+        except crypto.DecryptionError:  # its key has left FIELD_ENCRYPTION_KEYS since: type it again
+            return None
 
     def get_search_results(self, request, queryset, search_term):
         if not search_term:

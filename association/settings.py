@@ -69,6 +69,47 @@ def production_secret_key(value: str) -> str:
 
 SECRET_KEY = (envstr("SECRET_KEY") or _DEV_SECRET) if DEBUG else production_secret_key(envstr("SECRET_KEY"))
 
+# Encryption at rest of national IDs, IBANs, health notes and incomes (association.kernel.crypto).
+# FIELD_ENCRYPTION_KEYS: comma-separated ``[key_id:]base64`` 32-byte keys, the first encrypts, all decrypt;
+# BLIND_INDEX_KEY: the HMAC key of the exact-lookup hashes. Losing them is losing the data (README).
+# Development only (DEBUG): fixed keys, so `make run` and the tests start with nothing set.
+_DEV_FIELD_KEYS = ["dev:ZW1iZWRkZWQtbW9kZS1vbmx5LWZpZWxkLWtleS0wMDE="]
+_DEV_BLIND_KEY = "ZW1iZWRkZWQtbW9kZS1vbmx5LWJsaW5kaW5kZXgtMDE="
+
+
+def field_encryption_keys(entries: list[str], blind_key: str, debug: bool) -> tuple[list[str], str]:
+    """The encryption keys and the blind-index key the portal may start with.
+
+    Without DEBUG both are required, well-formed, random, not the development keys and not the same key:
+    a missing key would store new values in clear or make the stored ones unreadable, so start-up stops."""
+    from association.kernel.crypto import decode_key, parse_keyring
+
+    if debug:
+        entries, blind_key = entries or _DEV_FIELD_KEYS, blind_key or _DEV_BLIND_KEY
+    elif not entries:
+        raise ImproperlyConfigured("FIELD_ENCRYPTION_KEYS must be set when DEBUG is off")
+    elif not blind_key:
+        raise ImproperlyConfigured("BLIND_INDEX_KEY must be set when DEBUG is off")
+    try:
+        keys = parse_keyring(entries)
+        blind = decode_key(blind_key, "BLIND_INDEX_KEY")
+    except ValueError as exc:
+        raise ImproperlyConfigured(str(exc)) from None
+    if not debug:
+        development = {raw for _id, raw in parse_keyring(_DEV_FIELD_KEYS)} | {decode_key(_DEV_BLIND_KEY, "")}
+        if any(raw in development for _id, raw in keys) or blind in development:
+            raise ImproperlyConfigured(
+                "FIELD_ENCRYPTION_KEYS / BLIND_INDEX_KEY: the development keys; generate real ones"
+            )
+        if any(raw == blind for _id, raw in keys):
+            raise ImproperlyConfigured("BLIND_INDEX_KEY must differ from every FIELD_ENCRYPTION_KEYS key")
+    return entries, blind_key
+
+
+FIELD_ENCRYPTION_KEYS, BLIND_INDEX_KEY = field_encryption_keys(
+    envlist("FIELD_ENCRYPTION_KEYS"), envstr("BLIND_INDEX_KEY"), DEBUG
+)
+
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
 SITE_URL = envstr("SITE_URL", "http://127.0.0.1:8000")

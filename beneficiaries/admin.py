@@ -27,6 +27,7 @@ from .models import (
     SensitiveAccess,
 )
 from .resources import BeneficiaryResource
+from .search import beneficiaries_with_national_id
 
 
 class BeneficiaryAdminForm(PortalModelForm):
@@ -65,7 +66,8 @@ class BeneficiaryAdminForm(PortalModelForm):
             except services.EditConflict as exc:
                 self.add_error(None, exc)
         national_id = cleaned.get("national_id")
-        if national_id and Beneficiary.objects.exclude(pk=self.instance.pk).filter(national_id=national_id).exists():
+        others = Beneficiary.objects.exclude(pk=self.instance.pk)
+        if national_id and beneficiaries_with_national_id(others, national_id).exists():
             self.add_error("national_id", _("A beneficiary with this ID number is already registered."))
         return cleaned
 
@@ -149,7 +151,8 @@ class BeneficiaryAdmin(PrivateSearchAdminMixin, ImportPreviewAdminMixin, ImportE
     export_formats = [XLSX, CSV]
     list_display = ["full_name", "masked_id", "city", "created_at"]
     list_filter = ["id_type", "gender", "city", "branch"]
-    search_fields = ["name_normalized", "=national_id", "=mobile"]
+    # Searched by ``get_private_search_results`` (ID by its keyed hash, mobile, name): the ID is encrypted.
+    search_fields = ["name_normalized", "=mobile"]
     readonly_fields = ["public_id", "portal_link", "id_type", "bank_name", "created_by"]
     fields = [
         "public_id",

@@ -8,6 +8,7 @@ from association.demo import demo_clock, demo_day, demo_iban, demo_national_id
 
 from . import services
 from .models import Beneficiary, Consent, DocumentType
+from .search import beneficiaries_with_national_id
 
 DOCUMENT_TYPES = [
     ("national_id", "صورة الهوية الوطنية / الإقامة"),
@@ -73,7 +74,7 @@ def seed_people(*, users: dict, stdout, state: dict) -> None:
     registered = []
     for i in range(DEMO_PEOPLE):
         national_id = demo_national_id(i, resident=(i % 6 == 5))
-        if Beneficiary.objects.filter(national_id=national_id).exists():
+        if beneficiaries_with_national_id(Beneficiary.objects.all(), national_id).exists():
             continue
         data = demo_person(i, rng)
         household = [

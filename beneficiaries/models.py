@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from association.kernel.arabic import normalize_arabic
+from association.kernel.crypto import BlindIndexField, EncryptedCharField, EncryptedDecimalField, EncryptedTextField
 from association.kernel.identifiers import (
     bank_name_for_iban,
     id_type_for,
@@ -39,9 +40,11 @@ class Beneficiary(models.Model):
 
     # Opaque id for URLs: the national ID never appears in a URL (DESIGN.md, data protection).
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    national_id = models.CharField(
-        _("national ID / Iqama"), max_length=10, unique=True, validators=[validate_national_id]
-    )
+    # Encrypted at rest (association.kernel.crypto); found by its keyed hash, unique there. The last four
+    # digits have their own keyed hash for the desk search by the digits a masked ID shows.
+    national_id = EncryptedCharField(_("national ID / Iqama"), max_length=10, validators=[validate_national_id])
+    national_id_hash = BlindIndexField(source="national_id", purpose="national_id", unique=True)
+    national_id_last4_hash = BlindIndexField(source="national_id", purpose="national_id_last4", last=4, db_index=True)
     id_type = models.CharField(_("ID type"), max_length=10, choices=IdType.choices, editable=False)
     first_name = models.CharField(_("first name"), max_length=60)
     father_name = models.CharField(_("father's name"), max_length=60)
@@ -61,10 +64,11 @@ class Beneficiary(models.Model):
     )
     city = models.CharField(_("city"), max_length=60)
     district = models.CharField(_("district"), max_length=80, blank=True)
-    iban = models.CharField(_("IBAN"), max_length=24, blank=True, validators=[validate_iban])
+    iban = EncryptedCharField(_("IBAN"), max_length=24, blank=True, validators=[validate_iban])
+    iban_hash = BlindIndexField(source="iban", purpose="iban", db_index=True)
     bank_name = models.CharField(_("bank"), max_length=120, blank=True, editable=False)
-    health_notes = models.TextField(_("health notes"), blank=True)
-    disability_notes = models.TextField(_("disability notes"), blank=True)
+    health_notes = EncryptedTextField(_("health notes"), blank=True)
+    disability_notes = EncryptedTextField(_("disability notes"), blank=True)
     created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     created_by = models.ForeignKey(
@@ -87,7 +91,14 @@ class Beneficiary(models.Model):
     # opened at, and an edit made from an older one is refused instead of reverting the newer.
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     # Computed from the other fields by ``derive_fields``, never typed.
-    DERIVED_FIELDS = ("name_normalized", "id_type", "bank_name")
+    DERIVED_FIELDS = (
+        "name_normalized",
+        "id_type",
+        "bank_name",
+        "national_id_hash",
+        "national_id_last4_hash",
+        "iban_hash",
+    )
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -167,12 +178,13 @@ class HouseholdMember(models.Model):
     )
     relation = models.CharField(_("relation"), max_length=10, choices=Relation.choices)
     name = models.CharField(_("full name"), max_length=200)
-    national_id = models.CharField(
+    national_id = EncryptedCharField(
         _("national ID / Iqama"), max_length=10, blank=True, validators=[validate_national_id]
     )
+    national_id_hash = BlindIndexField(source="national_id", purpose="national_id", db_index=True)
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
-    monthly_income = models.DecimalField(_("monthly income (SAR)"), max_digits=10, decimal_places=2, default=0)
-    health_notes = models.TextField(_("health notes"), blank=True)
+    monthly_income = EncryptedDecimalField(_("monthly income (SAR)"), max_digits=10, decimal_places=2, default=0)
+    health_notes = EncryptedTextField(_("health notes"), blank=True)
 
     class Meta:
         ordering = ["pk"]

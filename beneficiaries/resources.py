@@ -18,6 +18,7 @@ from association.kernel.dates import parse_date_any
 from association.kernel.identifiers import normalize_iban, normalize_mobile, normalize_national_id
 
 from .models import Beneficiary
+from .search import national_id_hash
 
 # The file's columns, in order. Headers are the fields' Arabic verbose names.
 COLUMNS = [
@@ -246,8 +247,9 @@ class BeneficiaryResource(resources.ModelResource):
                 except ValidationError:
                     continue
                 self.lines_by_id.setdefault(national_id, []).append(index + HEADER_LINES)
+        hashes = [national_id_hash(national_id) for national_id in self.lines_by_id]
         self.existing_ids = set(
-            Beneficiary.objects.filter(national_id__in=list(self.lines_by_id)).values_list("national_id", flat=True)
+            Beneficiary.objects.filter(national_id_hash__in=hashes).values_list("national_id", flat=True)
         )
 
     @staticmethod

@@ -20,8 +20,10 @@ from association.kernel.registry import ListColumn, TimelineItem
 from association.kernel.text import person_name
 
 from .models import Beneficiary, SensitiveAccess
-from .search import search_beneficiaries
+from .search import beneficiaries_with_national_id, search_beneficiaries
 from .services import sensitive_access_allowed
+
+__all__ = ["beneficiaries_with_national_id"]  # the one lookup by ID (beneficiaries.search), for other apps
 
 # The page lists this many edits of the file; the history page has them all, a page at a time.
 CHANGES_ON_PAGE = 10

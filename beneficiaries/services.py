@@ -27,6 +27,7 @@ from .models import (
     HouseholdMember,
     SensitiveAccess,
 )
+from .search import beneficiaries_with_national_id, iban_hash
 
 # Content types accepted for documents, identified from the file's bytes.
 
@@ -39,12 +40,14 @@ class PossibleDuplicate(Exception):
         self.matches = matches
 
 
-def beneficiary_find_duplicates(*, mobile: str, full_name: str, birth_date, exclude_pk=None):
-    """Records with the same mobile, or the same normalised name and birth date (not the same ID:
-    the database refuses that outright)."""
+def beneficiary_find_duplicates(*, mobile: str, full_name: str, birth_date, iban: str = "", exclude_pk=None):
+    """Records with the same mobile, the same IBAN (by its keyed hash: IBANs are encrypted), or the same
+    normalised name and birth date (not the same ID: the database refuses that outright)."""
     condition = Q()
     if mobile:
         condition |= Q(mobile=mobile)
+    if iban:
+        condition |= Q(iban_hash=iban_hash(iban))
     if full_name and birth_date:
         condition |= Q(name_normalized=normalize_arabic(full_name), birth_date=birth_date)
     if not condition:
@@ -94,13 +97,16 @@ def _register(*, actor, data: dict, household, consents, confirm_duplicate: bool
     beneficiary = Beneficiary(**data, created_by=actor)
     # Uniqueness is checked below, with a clear message, and by the database under a savepoint.
     beneficiary.full_clean(validate_unique=False, validate_constraints=False)
-    if Beneficiary.objects.filter(national_id=beneficiary.national_id).exists():
+    if beneficiaries_with_national_id(Beneficiary.objects.all(), beneficiary.national_id).exists():
         raise _duplicate_id_error()
     if not confirm_duplicate:
         full_name = " ".join(data.get(k, "") for k in ("first_name", "father_name", "grandfather_name", "family_name"))
         matches = list(
             beneficiary_find_duplicates(
-                mobile=data.get("mobile"), full_name=full_name, birth_date=data.get("birth_date")
+                mobile=data.get("mobile"),
+                full_name=full_name,
+                birth_date=data.get("birth_date"),
+                iban=data.get("iban", ""),
             )
         )
         if matches:
@@ -157,7 +163,8 @@ PROFILE_FIELDS = (
 )
 SENSITIVE_FIELDS = frozenset({"national_id", "iban", "health_notes", "disability_notes"})
 MEMBER_FIELDS = ("relation", "name", "national_id", "birth_date", "monthly_income", "health_notes")
-MEMBER_SENSITIVE_FIELDS = frozenset({"national_id", "health_notes"})
+# Income is encrypted at rest too: the history records that it changed, never the figures.
+MEMBER_SENSITIVE_FIELDS = frozenset({"national_id", "health_notes", "monthly_income"})
 
 
 class EditConflict(ValidationError):
@@ -285,7 +292,7 @@ def beneficiary_update(
     beneficiary_check_version(beneficiary=locked, expected_version=expected_version, actor=actor)
     if (
         data.get("national_id")
-        and Beneficiary.objects.exclude(pk=locked.pk).filter(national_id=data["national_id"]).exists()
+        and beneficiaries_with_national_id(Beneficiary.objects.exclude(pk=locked.pk), data["national_id"]).exists()
     ):
         raise _duplicate_id_error()
     changes = _apply(locked, data, PROFILE_FIELDS, SENSITIVE_FIELDS)

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from association.kernel.forms import DualDateField, MobileField, NationalIdField, PortalForm, PortalModelForm
 from beneficiaries.models import Beneficiary
+from beneficiaries.selectors import beneficiaries_with_national_id
 
 from .models import Organisation, Permit, Program, ProgramNote, Session, Volunteer
 
@@ -25,7 +26,7 @@ class VolunteerForm(PortalModelForm):
 
 
 def _beneficiary_by_id(national_id: str):
-    beneficiary = Beneficiary.objects.filter(national_id=national_id).first()
+    beneficiary = beneficiaries_with_national_id(Beneficiary.objects.all(), national_id).first()
     if beneficiary is None:
         raise forms.ValidationError(_("No beneficiary in the registry has this ID."))
     return beneficiary

@@ -19,6 +19,7 @@ from association.channels import Channel
 from association.policy.procedure import procedure_in_force
 from beneficiaries import services as beneficiary_services
 from beneficiaries.models import Beneficiary
+from beneficiaries.selectors import beneficiaries_with_national_id
 
 from . import services
 from .models import EligibilityRule, EligibilityRuleSet, ServiceType, SupportRequest
@@ -183,7 +184,9 @@ def _votes(sr, members, final, submitted) -> dt.datetime:
 def _scenario(index, code, final, days, description, users) -> SupportRequest | None:
     from association.demo import demo_clock, demo_national_id
 
-    beneficiary = Beneficiary.objects.filter(national_id=demo_national_id(index, resident=(index % 6 == 5))).first()
+    beneficiary = beneficiaries_with_national_id(
+        Beneficiary.objects.all(), demo_national_id(index, resident=(index % 6 == 5))
+    ).first()
     if beneficiary is None or SupportRequest.objects.filter(beneficiary=beneficiary, description=description).exists():
         return None
     officer, chair, researcher = users["officer"], users["chair"], users["researcher"]

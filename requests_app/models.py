@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from association.kernel.crypto import EncryptedDecimalField, EncryptedTextField
 from association.policy.procedure import Decider, decider_name
 
 
@@ -398,18 +399,19 @@ class SocialStudy(models.Model):
     visit_date = models.DateField(_("visit date"), null=True, blank=True)
     income_sources = models.TextField(_("income sources"), blank=True)
     # Empty until the researcher records the visit (``study_record``, whose form requires them).
-    monthly_income = models.DecimalField(
+    # Income figures and health are encrypted at rest (association.kernel.crypto).
+    monthly_income = EncryptedDecimalField(
         _("household monthly income (SAR)"), max_digits=10, decimal_places=2, null=True, blank=True
     )
-    monthly_expenses = models.DecimalField(
+    monthly_expenses = EncryptedDecimalField(
         _("monthly expenses (SAR)"), max_digits=10, decimal_places=2, null=True, blank=True
     )
     housing = models.CharField(_("housing"), max_length=12, choices=Housing.choices, blank=True)
-    health = models.TextField(_("health"), blank=True)
+    health = EncryptedTextField(_("health"), blank=True)
     has_health_condition = models.BooleanField(_("chronic illness or disability in the household"), default=False)
     household_size = models.PositiveSmallIntegerField(_("household size"), null=True, blank=True)
     household_notes = models.TextField(_("household"), blank=True)
-    income_per_person = models.DecimalField(
+    income_per_person = EncryptedDecimalField(
         _("income per person (SAR)"), max_digits=10, decimal_places=2, null=True, editable=False
     )
     score = models.PositiveSmallIntegerField(_("eligibility score"), null=True, editable=False)

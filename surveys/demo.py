@@ -7,6 +7,7 @@ import random
 from django.utils import timezone
 
 from beneficiaries.models import Beneficiary
+from beneficiaries.selectors import beneficiaries_with_national_id
 from requests_app.models import SupportRequest
 
 from . import services
@@ -224,7 +225,9 @@ def _responses(survey, officer) -> None:
         )
     phone = Channel.objects.get(code="phone")
     for index, days_ago, low in NAMED_ANSWERS:
-        beneficiary = Beneficiary.objects.filter(national_id=demo_national_id(index, resident=index % 6 == 5)).first()
+        beneficiary = beneficiaries_with_national_id(
+            Beneficiary.objects.all(), demo_national_id(index, resident=index % 6 == 5)
+        ).first()
         if beneficiary is None:
             continue
         at = now - dt.timedelta(days=days_ago, hours=2)

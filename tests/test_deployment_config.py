@@ -4,6 +4,7 @@ The variable lists are derived from the source of settings.py, so a variable ano
 checked without editing this file.
 """
 
+import base64
 import importlib.util
 import os
 import re
@@ -190,7 +191,7 @@ def test_compose_trusts_exactly_the_proxies_it_runs():
 
 def _load_settings(monkeypatch, tmp_path, **env):
     """association/settings.py executed afresh under ``env`` (the loaded Django settings stay as they are)."""
-    for name in ("DEBUG", "SECRET_KEY", "TRUST_X_FORWARDED_PROTO", "DATABASE_URL"):
+    for name in ("DEBUG", "SECRET_KEY", "TRUST_X_FORWARDED_PROTO", "DATABASE_URL", *KEY_VARS):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("VAR_DIR", str(tmp_path))
     for name, value in env.items():
@@ -202,10 +203,18 @@ def _load_settings(monkeypatch, tmp_path, **env):
 
 
 GOOD_KEY = secrets.token_urlsafe(50)
+KEY_VARS = ("FIELD_ENCRYPTION_KEYS", "BLIND_INDEX_KEY")
+
+
+def _field_key() -> str:
+    return base64.b64encode(secrets.token_bytes(32)).decode()
+
+
+FIELD_KEYS = {"FIELD_ENCRYPTION_KEYS": f"k1:{_field_key()}", "BLIND_INDEX_KEY": _field_key()}
 
 
 def test_debug_is_off_when_unset(monkeypatch, tmp_path):
-    settings = _load_settings(monkeypatch, tmp_path, SECRET_KEY=GOOD_KEY)
+    settings = _load_settings(monkeypatch, tmp_path, **FIELD_KEYS, SECRET_KEY=GOOD_KEY)
     assert settings.DEBUG is False
     assert settings.SECRET_KEY == GOOD_KEY
     assert settings.SECURE_SSL_REDIRECT and settings.SESSION_COOKIE_SECURE
@@ -239,12 +248,74 @@ def _example_secret_key() -> str:
 )
 def test_production_refuses_a_missing_short_or_placeholder_key(monkeypatch, tmp_path, key):
     with pytest.raises(ImproperlyConfigured, match="SECRET_KEY"):
-        _load_settings(monkeypatch, tmp_path, DEBUG="0", SECRET_KEY=key)
+        _load_settings(monkeypatch, tmp_path, **FIELD_KEYS, DEBUG="0", SECRET_KEY=key)
+
+
+def _example_value(name: str) -> str:
+    line = next(
+        line for line in (BASE / ".env.example").read_text(encoding="utf-8").splitlines() if line.startswith(f"{name}=")
+    )
+    return line.split("=", 1)[1].split()[0]
+
+
+@pytest.mark.parametrize(
+    ("keys", "blind", "message"),
+    [
+        ("", "", "FIELD_ENCRYPTION_KEYS must be set"),
+        (None, "", "BLIND_INDEX_KEY must be set"),
+        ("k1:not base64!", None, "FIELD_ENCRYPTION_KEYS entry 1"),
+        ("k1:" + base64.b64encode(b"short").decode(), None, "32 bytes"),
+        ("k1:" + base64.b64encode(bytes(32)).decode(), None, "not random"),
+        (f"k1:{_field_key()},k1:{_field_key()}", None, "used twice"),
+        ("bad id!:" + _field_key(), None, "key id"),
+        ("env-example", "env-example", "FIELD_ENCRYPTION_KEYS"),
+        ("development", "development", "development keys"),
+        ("same", "same", "must differ"),
+    ],
+)
+def test_production_refuses_missing_malformed_or_development_field_keys(monkeypatch, tmp_path, keys, blind, message):
+    """Without DEBUG a missing key would leave new values unencrypted or stored ones unreadable: start-up stops."""
+    shared = _field_key()
+    if keys == "env-example":
+        keys, blind = _example_value("FIELD_ENCRYPTION_KEYS"), _example_value("BLIND_INDEX_KEY")
+    elif keys == "development":
+        keys, blind = _dev_keys_from_source()
+    elif keys == "same":
+        keys, blind = f"k1:{shared}", shared
+    env = {"FIELD_ENCRYPTION_KEYS": FIELD_KEYS["FIELD_ENCRYPTION_KEYS"] if keys is None else keys}
+    env["BLIND_INDEX_KEY"] = FIELD_KEYS["BLIND_INDEX_KEY"] if blind is None else blind
+    with pytest.raises(ImproperlyConfigured, match=message):
+        _load_settings(monkeypatch, tmp_path, DEBUG="0", SECRET_KEY=GOOD_KEY, **env)
+
+
+def _dev_keys_from_source() -> tuple[str, str]:
+    namespace = {}
+    source = (BASE / "association" / "settings.py").read_text(encoding="utf-8")
+    for name in ("_DEV_FIELD_KEYS", "_DEV_BLIND_KEY"):
+        exec(next(line for line in source.splitlines() if line.startswith(f"{name} =")), namespace)  # noqa: S102
+    return ",".join(namespace["_DEV_FIELD_KEYS"]), namespace["_DEV_BLIND_KEY"]
+
+
+def test_production_starts_with_real_field_keys_and_debug_with_the_development_ones(monkeypatch, tmp_path):
+    settings = _load_settings(monkeypatch, tmp_path, DEBUG="0", SECRET_KEY=GOOD_KEY, **FIELD_KEYS)
+    assert [FIELD_KEYS["FIELD_ENCRYPTION_KEYS"]] == settings.FIELD_ENCRYPTION_KEYS
+    assert FIELD_KEYS["BLIND_INDEX_KEY"] == settings.BLIND_INDEX_KEY
+    debug = _load_settings(monkeypatch, tmp_path, DEBUG="1")
+    assert (",".join(debug.FIELD_ENCRYPTION_KEYS), debug.BLIND_INDEX_KEY) == _dev_keys_from_source()
+
+
+def test_compose_requires_the_field_keys_and_env_example_says_losing_them_loses_the_data():
+    for name in KEY_VARS:
+        assert re.search(rf"\$\{{{name}:\?", COMPOSE_TEXT), f"compose must refuse to start without {name}"
+    example = (BASE / ".env.example").read_text(encoding="utf-8")
+    assert "LOSING THESE KEYS IS LOSING THAT DATA" in example
+    readme = (BASE / "README.md").read_text(encoding="utf-8")
+    assert "Losing the keys is losing the data" in readme and "rotate_field_keys" in readme
 
 
 def test_the_example_key_of_env_example_is_refused(monkeypatch, tmp_path):
     with pytest.raises(ImproperlyConfigured, match="SECRET_KEY"):
-        _load_settings(monkeypatch, tmp_path, DEBUG="0", SECRET_KEY=_example_secret_key())
+        _load_settings(monkeypatch, tmp_path, **FIELD_KEYS, DEBUG="0", SECRET_KEY=_example_secret_key())
 
 
 def test_debug_mode_runs_with_the_embedded_key(monkeypatch, tmp_path):
@@ -253,8 +324,8 @@ def test_debug_mode_runs_with_the_embedded_key(monkeypatch, tmp_path):
 
 
 def test_the_https_header_is_trusted_only_when_configured(monkeypatch, tmp_path):
-    assert _load_settings(monkeypatch, tmp_path, SECRET_KEY=GOOD_KEY).SECURE_PROXY_SSL_HEADER is None
-    trusted = _load_settings(monkeypatch, tmp_path, SECRET_KEY=GOOD_KEY, TRUST_X_FORWARDED_PROTO="1")
+    assert _load_settings(monkeypatch, tmp_path, **FIELD_KEYS, SECRET_KEY=GOOD_KEY).SECURE_PROXY_SSL_HEADER is None
+    trusted = _load_settings(monkeypatch, tmp_path, **FIELD_KEYS, SECRET_KEY=GOOD_KEY, TRUST_X_FORWARDED_PROTO="1")
     assert trusted.SECURE_PROXY_SSL_HEADER == ("HTTP_X_FORWARDED_PROTO", "https")
 
 
@@ -303,6 +374,7 @@ def test_the_web_healthcheck_passes_under_production_settings(tmp_path):
         "PYTHONPATH": os.pathsep.join([str(tmp_path), str(BASE)]),
         "DEBUG": "0",
         "SECRET_KEY": secrets.token_urlsafe(50),
+        **{name: _field_key() for name in KEY_VARS},
         "ALLOWED_HOSTS": "portal.example.org",
         "CSRF_TRUSTED_ORIGINS": "https://portal.example.org",
         "VAR_DIR": str(tmp_path / "var"),

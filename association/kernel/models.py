@@ -34,3 +34,26 @@ class FormSubmission(models.Model):
 
     def __str__(self):
         return f"{self.path} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class KeyRotation(models.Model):
+    """Progress of ``manage.py rotate_field_keys`` (association.kernel.rotation): for one table and the key it
+    re-encrypts to, the last primary key done. Each batch and this row are committed together, so a run
+    interrupted anywhere resumes after the last committed batch and loses nothing."""
+
+    table = models.CharField(_("table"), max_length=100)
+    key_id = models.CharField(_("key id"), max_length=16)
+    last_pk = models.BigIntegerField(_("last row done"), default=0)
+    rows_done = models.PositiveIntegerField(_("rows re-encrypted"), default=0)
+    started_at = models.DateTimeField(_("started at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        app_label = "association"
+        verbose_name = _("encryption key rotation")
+        verbose_name_plural = _("encryption key rotations")
+        constraints = [models.UniqueConstraint(fields=["table", "key_id"], name="one_rotation_per_table_and_key")]
+
+    def __str__(self):
+        return f"{self.table} → {self.key_id}"

@@ -7,6 +7,7 @@ import datetime as dt
 
 from association.demo import demo_clock, demo_day, demo_national_id
 from beneficiaries.models import Beneficiary
+from beneficiaries.selectors import beneficiaries_with_national_id
 
 # (registry index, kind, channel, subject, body, days ago received, what became of it)
 DEMO_CASES = [
@@ -60,7 +61,9 @@ def seed_cases(*, users: dict) -> int:
     officer = users["officer"]
     created = 0
     for index, kind, channel_code, subject, body, days_ago, outcome in DEMO_CASES:
-        beneficiary = Beneficiary.objects.filter(national_id=demo_national_id(index, resident=index % 6 == 5)).first()
+        beneficiary = beneficiaries_with_national_id(
+            Beneficiary.objects.all(), demo_national_id(index, resident=index % 6 == 5)
+        ).first()
         if (
             beneficiary is None
             or Case.objects.filter(contact__beneficiary=beneficiary, contact__subject=subject).exists()

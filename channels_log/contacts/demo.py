@@ -38,6 +38,7 @@ def seed_field_intake(*, users: dict, stdout, state: dict) -> None:
     from association.demo import demo_day
     from beneficiaries.demo import demo_person
     from beneficiaries.models import Beneficiary, Consent, DocumentType
+    from beneficiaries.selectors import beneficiaries_with_national_id
     from beneficiaries.services import beneficiary_register, document_add
     from requests_app.demo import _png
     from requests_app.models import ServiceType
@@ -55,7 +56,11 @@ def seed_field_intake(*, users: dict, stdout, state: dict) -> None:
     data = demo_person(FIELD_INTAKE_PERSON, random.Random(FIELD_INTAKE_PERSON))
     channel = Channel.objects.filter(code="representative", is_active=True).first()
     service_type = ServiceType.objects.filter(code="financial_aid", is_active=True).first()
-    if channel is None or service_type is None or Beneficiary.objects.filter(national_id=data["national_id"]).exists():
+    if (
+        channel is None
+        or service_type is None
+        or beneficiaries_with_national_id(Beneficiary.objects.all(), data["national_id"]).exists()
+    ):
         return
     data.update(city="الخرج", district="السيح")
     with demo_clock(demo_day(1, 10)):

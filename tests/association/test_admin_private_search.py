@@ -83,3 +83,16 @@ def test_cases_are_searched_by_mobile_the_same_way(client_for, superuser):
     response = client.post(reverse("admin:channels_log_case_private_search"), {"q": "551112233"})
     assert "551112233" not in response["Location"]
     assert list(client.get(response["Location"]).context["cl"].result_list) == [case]
+
+
+def test_the_kept_term_is_encrypted_in_the_session_store(client_for, superuser, people):
+    """Sessions are rows of the database: the ID typed into the admin search is not readable in a dump."""
+    from django.contrib.sessions.models import Session
+
+    wanted, _other = people
+    client = client_for(superuser)
+    location = client.post(SEARCH, {"q": wanted.national_id})["Location"]
+    stored = Session.objects.get(session_key=client.session.session_key).get_decoded()["admin_private_search"]
+    assert all(value.startswith("enc1:") for value in stored.values())
+    assert wanted.national_id not in str(stored)
+    assert list(client.get(location).context["cl"].result_list) == [wanted]

@@ -8,6 +8,7 @@ import pytest
 from django.core.management import call_command
 
 from beneficiaries.models import Beneficiary
+from beneficiaries.search import national_id_hash
 from channels_log.contacts.models import ContactEntry
 from requests_app.models import SupportRequest
 from tests.browser import chromium_page, login
@@ -61,7 +62,7 @@ def test_officer_registers_records_a_contact_and_starts_a_draft_in_rtl(live_serv
         page.click("main form button.btn-primary[type=submit]")
         page.wait_for_selector("h1:has-text('ريم خالد ناصر المتصفح')")
 
-        beneficiary = Beneficiary.objects.get(national_id=NATIONAL_ID)
+        beneficiary = Beneficiary.objects.get(national_id_hash=national_id_hash(NATIONAL_ID))
         assert beneficiary.mobile == "+966561239876"
         assert str(beneficiary.birth_date) == "1990-05-21"
         assert list(beneficiary.household.values_list("name", flat=True)) == ["سارة ناصر"]

@@ -17,6 +17,7 @@ from association.kernel.dates import parse_date_any
 from association.kernel.identifiers import normalize_iban, normalize_mobile, normalize_national_id
 from beneficiaries.models import Beneficiary, BulkTransfer, Consent
 from beneficiaries.resources import column_label
+from beneficiaries.search import national_id_hash
 from beneficiaries.views import IMPORT_SESSION_KEY
 from tests.factories import BeneficiaryFactory
 
@@ -108,7 +109,7 @@ def test_confirm_imports_exactly_the_950_valid_rows_with_consent_and_log(
     assert len([q for q in sql if q.startswith(f'INSERT INTO "{table}"')]) <= 25
     assert len(sql) < 60
 
-    imported = Beneficiary.objects.exclude(national_id__in=big_file.registered_ids)
+    imported = Beneficiary.objects.exclude(national_id_hash__in=[national_id_hash(n) for n in big_file.registered_ids])
     assert imported.count() == 950
     assert set(imported.values_list("created_by", flat=True)) == {officer.pk}
     transfer = BulkTransfer.objects.get(kind=BulkTransfer.Kind.IMPORT)
@@ -124,7 +125,7 @@ def test_confirm_imports_exactly_the_950_valid_rows_with_consent_and_log(
     for line in big_file.bad:
         with contextlib.suppress(ValidationError):
             bad_ids.add(normalize_national_id(big_file.rows[line - 2]["national_id"]))
-    assert not imported.filter(national_id__in=bad_ids).exists()
+    assert not imported.filter(national_id_hash__in=[national_id_hash(n) for n in bad_ids]).exists()
     # The stashed file and the session entry are gone.
     assert IMPORT_SESSION_KEY not in client.session
     assert not (settings.MEDIA_ROOT / "private" / "imports" / f"{stash_token}.upload").exists()
@@ -156,13 +157,13 @@ def test_a_failure_mid_import_imports_nothing(client_for, officer, big_file):
     client = client_for(officer)
     upload(client, big_file.content("xlsx"), "beneficiaries.xlsx")
     preview(client)
-    poisoned = normalize_national_id(big_file.rows[700]["national_id"])
+    poisoned = national_id_hash(normalize_national_id(big_file.rows[700]["national_id"]))  # the ID is encrypted
     table = Beneficiary._meta.db_table
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
                 "CREATE FUNCTION refuse_poisoned() RETURNS trigger AS $$ BEGIN "
-                f"IF NEW.national_id = '{poisoned}' THEN RAISE EXCEPTION 'refused'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql"
+                f"IF NEW.national_id_hash = '{poisoned}' THEN RAISE EXCEPTION 'refused'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql"
             )
             cursor.execute(
                 f"CREATE TRIGGER refuse_poisoned BEFORE INSERT ON {table} FOR EACH ROW EXECUTE FUNCTION refuse_poisoned()"
@@ -170,7 +171,7 @@ def test_a_failure_mid_import_imports_nothing(client_for, officer, big_file):
         else:
             cursor.execute(
                 f"CREATE TRIGGER refuse_poisoned BEFORE INSERT ON {table} "
-                f"WHEN NEW.national_id = '{poisoned}' BEGIN SELECT RAISE(ABORT, 'refused'); END"
+                f"WHEN NEW.national_id_hash = '{poisoned}' BEGIN SELECT RAISE(ABORT, 'refused'); END"
             )
     before = Beneficiary.objects.count()
 
