@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .channels import Channel
 from .kernel.forms import IbanField, PortalModelForm
-from .models import AssociationProfile, BankAccount, OfficialHoliday
+from .models import AssociationProfile, BankAccount, Breach, OfficialHoliday
 from .policy.forms import PolicyToolLinkForm
 from .policy.models import PolicySection, PolicyToolLink, PolicyVersion
 from .policy.tools import resolve_targets
@@ -125,3 +125,12 @@ class PolicyToolLinkAdmin(PortalAdminMixin, admin.ModelAdmin):
     @admin.display(description=_("Linked record"))
     def linked_record(self, obj):
         return obj.target_name or "—"
+
+
+@admin.register(Breach)
+class BreachAdmin(PortalAdminMixin, admin.ModelAdmin):
+    list_display = ["title", "discovered_at", "affected_count", "authority_notified_at", "subjects_notified_at"]
+    readonly_fields = ["recorded_by", "authority_reminded_at", "subjects_reminded_at"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # the register keeps every breach

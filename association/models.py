@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .breaches import Breach  # noqa: F401 — the breach register (PDPL), registered with this app
 from .channels import Channel  # noqa: F401 — the channel reference data, registered with this app
 from .kernel.identifiers import bank_name_for_iban, normalize_iban
 from .kernel.models import FormSubmission  # noqa: F401 — the kernel's table, registered with this app
