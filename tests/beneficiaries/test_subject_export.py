@@ -84,9 +84,11 @@ def test_staff_export_from_the_screen_is_logged_and_reviewable(client_for, offic
     person = person_with_everything()
     url = reverse("beneficiaries:subject_export", args=[person.public_id])
     response = client_for(officer).post(url, {"file_format": "json"})
-    assert response.status_code == 200 and response["Cache-Control"].startswith("no-store") or "no-store" in response[
-        "Cache-Control"
-    ]
+    assert (
+        response.status_code == 200
+        and response["Cache-Control"].startswith("no-store")
+        or "no-store" in response["Cache-Control"]
+    )
     assert json.loads(response.content)["subject"]["name"] == person.full_name
     assert BulkTransfer.objects.filter(kind="subject", beneficiary=person, user=officer).count() == 1
     assert client_for(officer).post(url, {"file_format": "exe"}).status_code == 400

@@ -105,7 +105,11 @@ def test_the_list_is_paginated_with_constant_queries(client_for, manager, office
     def rows(n):
         for _ in range(n):
             services.subject_request_create(
-                beneficiary=BeneficiaryFactory(), kind="access", received_on=timezone.localdate(), details="", actor=officer
+                beneficiary=BeneficiaryFactory(),
+                kind="access",
+                received_on=timezone.localdate(),
+                details="",
+                actor=officer,
             )
 
     client = client_for(manager)
