@@ -89,7 +89,7 @@ INSTALLED_APPS = [
     "bootstrap",
     "csp",
     "django_otp",
-    "django_otp.plugins.otp_totp",
+    "association.otp_app.OtpTotpConfig",  # django-otp TOTP devices, named in Arabic in the admin
     "association",
     "beneficiaries",
     "requests_app",

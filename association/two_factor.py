@@ -29,6 +29,7 @@ from .kernel.http import no_store
 from .kernel.roles import has_role
 
 DEVICE_NAME = "portal"
+CHECKED_SESSION_KEY = "portal_2fa_checked"
 
 
 class CodeForm(forms.Form):
@@ -140,14 +141,22 @@ class TwoFactorMiddleware:
         static = settings.STATIC_URL or "/static/"
         return path.startswith(static) or path in {reverse(name) for name in self.EXEMPT_NAMES}
 
+    def _target(self, request, user) -> str | None:
+        # A session found free of any device and of the rule is not asked again (no query per page); logging
+        # in again or out starts a new session. Enrolling in this session verifies it at once.
+        if request.session.get(CHECKED_SESSION_KEY) == user.pk:
+            return None
+        if confirmed_device(user) is not None:
+            return "two_factor_verify"
+        if required_for(user):
+            return "two_factor_setup"
+        request.session[CHECKED_SESSION_KEY] = user.pk
+        return None
+
     def __call__(self, request):
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and not user.is_verified() and not self._exempt(request.path):
-            target = None
-            if confirmed_device(user) is not None:
-                target = "two_factor_verify"
-            elif required_for(user):
-                target = "two_factor_setup"
+            target = self._target(request, user)
             if target:
                 query = urlencode({"next": request.get_full_path()}) if request.method == "GET" else ""
                 return redirect(reverse(target) + (f"?{query}" if query else ""))

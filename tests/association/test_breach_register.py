@@ -74,3 +74,21 @@ def test_reminders_go_once_each_at_their_time(make_user, run_on_commit):
 def test_others_cannot_see_the_register(client_for, officer):
     _breach(1)
     assert client_for(officer).get(reverse("breach_list")).status_code == 403
+
+
+def test_the_list_costs_the_same_queries_whatever_its_rows(client_for, manager, make_user):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(manager)
+    url = reverse("breach_list")
+    for _ in range(2):
+        _breach(5, recorded_by=make_user("manager"))
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    for _ in range(20):
+        _breach(5, recorded_by=make_user("manager"))
+    with CaptureQueriesContext(connection) as many:
+        assert len(client.get(url).context["page"].object_list) == 22
+    assert len(many) == len(few)

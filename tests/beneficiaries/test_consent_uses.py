@@ -5,6 +5,7 @@ import datetime as dt
 import io
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -77,8 +78,9 @@ def test_an_in_person_survey_for_someone_without_consent_is_refused(client_for, 
     assert not Invitation.objects.exists()
     # Withdrawn is the same as never given; a blank anonymous sheet needs no one's consent.
     _consent(request.beneficiary, "surveys", withdrawn=True)
-    with pytest.raises(Exception, match="consent"):
+    with pytest.raises(ValidationError) as refused:
         survey_services.invitation_in_person(survey=survey, support_request=request, actor=officer)
+    assert set(refused.value.error_dict) == {"request_number"}
     assert survey_services.invitation_in_person(survey=survey, actor=officer).beneficiary is None
 
 

@@ -102,3 +102,33 @@ def test_the_researcher_may_not_export(client_for, researcher):
     url = reverse("beneficiaries:subject_export", args=[person.public_id])
     assert client_for(researcher).post(url, {"file_format": "json"}).status_code == 403
     assert not BulkTransfer.objects.filter(kind="subject").exists()
+
+
+def test_the_export_review_filters_and_costs_the_same_queries_whatever_its_rows(client_for, manager, make_user):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import BeneficiaryFactory
+
+    def exports(n):
+        for _ in range(n):
+            BulkTransfer.objects.create(
+                kind="subject", user=make_user("manager"), beneficiary=BeneficiaryFactory(), file_format="pdf", rows=9
+            )
+
+    client = client_for(manager)
+    url = reverse("beneficiaries:export_log")
+    exports(2)
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    exports(20)
+    with CaptureQueriesContext(connection) as many:
+        assert len(client.get(url).context["page"].object_list) == 22
+    assert len(many) == len(few)
+    bad = client.get(url, {"start": "2026-12-01", "end": "2026-01-01", "kind": "x", "user": "abc"})
+    assert bad.status_code == 200 and bad.context["form"].errors
+    # Its own export is an Excel file and is itself recorded.
+    response = client.post(reverse("beneficiaries:export_log_export"), {"kind": "subject"})
+    assert response.status_code == 200 and response.content[:2] == b"PK"
+    assert BulkTransfer.objects.filter(kind="access_log", user=manager, file_name="exports-log.xlsx").count() == 1
