@@ -53,3 +53,6 @@ class AssociationConfig(AppConfig):
 
         registry.register("demo", demo.seed_profile, order=0)
         registry.register("demo", policy_demo.seed, order=40)
+        from . import breaches
+
+        registry.register("demo", breaches.seed_demo, order=96)

@@ -120,6 +120,24 @@ def _remind(pk: int, *, field: str, due_filter: models.Q, subject: str, now) -> 
     return True
 
 
+def seed_demo(*, users: dict, stdout, state: dict) -> None:
+    """``seed_demo`` (slot ``demo``): one breach found two days ago, the authority not told yet. Idempotent."""
+    if Breach.objects.exists():
+        return
+    manager = users["manager"]
+    breach = Breach(
+        title="إرسال كشف مستفيدين إلى بريد إلكتروني خاطئ",
+        description="أرسل أحد الموظفين ملف Excel بأسماء المستفيدين وجوالاتهم إلى عنوان بريد خارجي بالخطأ.",
+        data_kinds="الأسماء، أرقام الجوال، المدن",
+        discovered_at=timezone.now() - dt.timedelta(hours=50),
+        affected_count=38,
+        affected_description="مستفيدو حي النسيم",
+        measures="طُلب من المستلم حذف الرسالة وأكّد ذلك كتابيًا.",
+    )
+    breach_save(breach=breach, actor=manager)
+    stdout.write("Data protection: 1 breach in the register (the authority's 72 hours run)")
+
+
 def breach_reminders(*, now=None) -> dict[str, int]:
     """Periodic: once per breach, remind the managers to notify the authority (24 hours before the 72-hour
     deadline, or at once past it) and, once the deadline is reached, to notify the people affected."""

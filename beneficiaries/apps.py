@@ -29,4 +29,7 @@ class BeneficiariesConfig(AppConfig):
         from .privacy import views as privacy_views
 
         registry.register("beneficiary_panels", privacy_views.privacy_panel, order=90)
+        from .privacy import demo as privacy_demo
+
+        registry.register("demo", privacy_demo.seed, order=95)
         registry.register("retention_kinds", privacy_services.beneficiary_retention_kind, order=0)
