@@ -127,6 +127,17 @@ def verify(request):
     return render(request, "registration/two_factor_verify.html", {"form": form, "next": _next(request)})
 
 
+def check_at_login(sender, request, user, **kwargs):
+    """``user_logged_in``: decide at sign-in whether this session needs a code or enrolment, so the pages that
+    follow cost no query for it. A user free of both is marked in the session (a new sign-in, a new session)."""
+    session = getattr(request, "session", None)
+    if session is None:
+        return
+    session.pop(CHECKED_SESSION_KEY, None)
+    if confirmed_device(user) is None and not required_for(user):
+        session[CHECKED_SESSION_KEY] = user.pk
+
+
 class TwoFactorMiddleware:
     """After ``OTPMiddleware``: a signed-in member of staff who has a device and has not given its code this
     session goes to the code page; one whose role requires it and has no device goes to enrolment. The
