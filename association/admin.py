@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from .branches import Branch, StaffBranch
 from .channels import Channel
 from .kernel.forms import IbanField, PortalModelForm
-from .models import AssociationProfile, BankAccount, OfficialHoliday
+from .models import AssociationProfile, BankAccount, Breach, OfficialHoliday
 from .policy.forms import PolicyToolLinkForm
 from .policy.models import PolicySection, PolicyToolLink, PolicyVersion
 from .policy.tools import resolve_targets
@@ -150,3 +150,42 @@ class PolicyToolLinkAdmin(PortalAdminMixin, admin.ModelAdmin):
     @admin.display(description=_("Linked record"))
     def linked_record(self, obj):
         return obj.target_name or "—"
+
+
+@admin.register(Breach)
+class BreachAdmin(PortalAdminMixin, admin.ModelAdmin):
+    list_display = ["title", "discovered_at", "affected_count", "authority_notified_at", "subjects_notified_at"]
+    readonly_fields = ["recorded_by", "authority_reminded_at", "subjects_reminded_at"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # the register keeps every breach
+
+
+# django-otp's TOTP devices: the admin removes a lost phone's device (the user enrols again); columns in Arabic.
+from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
+
+if admin.site.is_registered(TOTPDevice):
+    admin.site.unregister(TOTPDevice)
+
+
+@admin.register(TOTPDevice)
+class TOTPDeviceAdmin(admin.ModelAdmin):
+    list_display = ["staff_member", "is_confirmed", "last_used"]
+    list_select_related = ["user"]
+    fields = ["user", "confirmed"]
+    readonly_fields = ["user"]
+
+    def has_add_permission(self, request):
+        return False  # each person enrols with their own phone, from their menu
+
+    @admin.display(description=_("Staff member"), ordering="user__username")
+    def staff_member(self, obj):
+        return obj.user
+
+    @admin.display(description=_("Enrolment confirmed"), boolean=True, ordering="confirmed")
+    def is_confirmed(self, obj):
+        return obj.confirmed
+
+    @admin.display(description=_("Last used"), ordering="last_used_at")
+    def last_used(self, obj):
+        return obj.last_used_at

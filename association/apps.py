@@ -41,6 +41,13 @@ class AssociationConfig(AppConfig):
 
         connection_created.connect(make_sqlite_owner_only, dispatch_uid="association.sqlite_owner_only")
 
+        # Two-step sign-in is decided once at sign-in (association.two_factor), not on every page.
+        from django.contrib.auth.signals import user_logged_in
+
+        from .two_factor import check_at_login
+
+        user_logged_in.connect(check_at_login, dispatch_uid="association.two_factor_check_at_login")
+
         from .kernel import registry
         from .letterhead import letterhead
 
@@ -55,3 +62,6 @@ class AssociationConfig(AppConfig):
         registry.register("demo", demo.seed_branches, order=1)
         registry.register("demo", policy_demo.seed_file, order=5)
         registry.register("demo", policy_demo.seed, order=40)
+        from . import breaches
+
+        registry.register("demo", breaches.seed_demo, order=96)

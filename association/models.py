@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .branches import Branch, StaffBranch  # noqa: F401 — branch offices, registered with this app
+from .breaches import Breach  # noqa: F401 — the breach register (PDPL), registered with this app
 from .channels import Channel  # noqa: F401 — the channel reference data, registered with this app
 from .kernel.identifiers import bank_name_for_iban, normalize_iban
 from .kernel.models import FormSubmission, KeyRotation  # noqa: F401 — the kernel's table, registered with this app

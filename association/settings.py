@@ -129,6 +129,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "bootstrap",
     "csp",
+    "django_otp",
+    "association.otp_app.OtpTotpConfig",  # django-otp TOTP devices, named in Arabic in the admin
     "association",
     "beneficiaries",
     "requests_app",
@@ -147,6 +149,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    # Staff with a TOTP device give its code; STAFF_2FA_REQUIRED_ROLES are sent to enrolment (association.two_factor).
+    "association.two_factor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -335,6 +340,12 @@ MESSAGING_MAX_ATTEMPTS = envint("MESSAGING_MAX_ATTEMPTS", 5)
 MESSAGING_RETRY_BASE_SECONDS = envint("MESSAGING_RETRY_BASE_SECONDS", 30)
 MESSAGING_SWEEP_SECONDS = envint("MESSAGING_SWEEP_SECONDS", 60)
 
+# Staff two-factor sign-in (TOTP, association.two_factor): the roles that must use it ("superuser" for
+# admins). Production (DEBUG off) requires it of managers and admins unless set; the embedded demo and the
+# tests (DEBUG on) leave it to each user unless set. Everyone may enrol from their menu.
+STAFF_2FA_REQUIRED_ROLES = envlist("STAFF_2FA_REQUIRED_ROLES", "" if DEBUG else "manager,superuser")
+OTP_TOTP_ISSUER = envstr("OTP_TOTP_ISSUER", "Beneficiary portal")
+
 # Cases the portal opens itself (the public /contact/ form, low-score survey follow-ups) are assigned to
 # this username. Unset, or not an active user who handles cases: to the relations officer with the
 # fewest open cases (channels_log.cases.services.case_duty_officer).
@@ -381,6 +392,18 @@ CELERY_BEAT_SCHEDULE["channels_log.escalate_overdue_cases"] = {
 CELERY_BEAT_SCHEDULE["programs.permit_expiry_sweep"] = {
     "task": "programs.tasks.permit_expiry_sweep",
     "schedule": 6 * 3600.0,
+}
+CELERY_BEAT_SCHEDULE["beneficiaries.retention_sweep"] = {
+    "task": "beneficiaries.tasks.retention_sweep",
+    "schedule": 24 * 3600.0,
+}
+CELERY_BEAT_SCHEDULE["beneficiaries.subject_requests_escalate"] = {
+    "task": "beneficiaries.tasks.subject_requests_escalate",
+    "schedule": 3600.0,
+}
+CELERY_BEAT_SCHEDULE["association.breach_reminders"] = {
+    "task": "association.tasks.breach_reminders",
+    "schedule": 3600.0,
 }
 CELERY_BEAT_SCHEDULE["association.form_tokens_sweep"] = {
     "task": "association.tasks.form_tokens_sweep",

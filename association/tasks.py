@@ -2,6 +2,7 @@
 
 from celery import shared_task
 
+from . import breaches
 from .kernel import form_tokens
 
 
@@ -16,3 +17,8 @@ def policy_review_reminders_sweep() -> int:
     from .policy.services import review_reminders_sweep
 
     return review_reminders_sweep()
+
+
+@shared_task
+def breach_reminders() -> dict:
+    return breaches.breach_reminders()

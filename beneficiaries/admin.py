@@ -367,3 +367,6 @@ class BulkTransferAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+from .privacy import admin as privacy_admin  # noqa: E402, F401 — data protection's admin pages

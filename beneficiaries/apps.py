@@ -21,3 +21,15 @@ class BeneficiariesConfig(AppConfig):
         registry.register("demo", demo.seed_catalogue, order=20)
         registry.register("demo", demo.seed_people, order=30)
         registry.register("timeline", documents_timeline, order=10)
+        # Data protection (PDPL): the person's own data in the export, the registry's record kind for retention.
+        from .privacy import services as privacy_services
+        from .privacy import subject
+
+        subject.register()
+        from .privacy import views as privacy_views
+
+        registry.register("beneficiary_panels", privacy_views.privacy_panel, order=90)
+        from .privacy import demo as privacy_demo
+
+        registry.register("demo", privacy_demo.seed, order=95)
+        registry.register("retention_kinds", privacy_services.beneficiary_retention_kind, order=0)

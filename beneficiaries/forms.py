@@ -258,3 +258,41 @@ class AccessLogFilterForm(PortalForm):
             return {}
         self.is_valid()
         return {name: value for name, value in self.cleaned_data.items() if value not in (None, "")}
+
+
+class ExportLogFilterForm(PortalForm):
+    """Filters of the review of exports and imports (GET)."""
+
+    user = forms.ModelChoiceField(label=_("Staff member"), queryset=None, required=False)
+    kind = forms.ChoiceField(label=_("Kind"), required=False)
+    start = forms.DateField(label=_("From"), required=False)
+    end = forms.DateField(label=_("To"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from django.contrib.auth import get_user_model
+
+        from .models import BulkTransfer
+
+        users = (
+            get_user_model()
+            .objects.filter(pk__in=BulkTransfer.objects.values("user_id").distinct())
+            .order_by("first_name", "last_name", "username")
+        )
+        self.fields["user"].queryset = users
+        self.fields["user"].label_from_instance = person_name
+        self.fields["kind"].choices = [("", _("Everything")), *BulkTransfer.Kind.choices]
+        for name in ("start", "end"):
+            self.fields[name].help_text = ""
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("start") and cleaned.get("end") and cleaned["start"] > cleaned["end"]:
+            self.add_error("end", _("The end date is before the start date."))
+        return cleaned
+
+    def filters(self) -> dict:
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        return {name: value for name, value in self.cleaned_data.items() if value not in (None, "")}

@@ -271,3 +271,7 @@ class ExportForm(PortalForm):
     file_format = forms.ChoiceField(
         label=_l("Format"), choices=[("xlsx", _l("Excel (.xlsx)")), ("csv", "CSV")], initial="xlsx"
     )
+    # Sharing with a partner entity is a purpose of its own: only the people who consented to it go.
+    for_partner = forms.BooleanField(
+        label=_l("For a partner entity (only the beneficiaries who consented to data sharing)"), required=False
+    )

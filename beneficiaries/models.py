@@ -387,16 +387,33 @@ class BulkTransfer(models.Model):
         IMPORT = "import", _("Import")
         EXPORT = "export", _("Export")
         ACCESS_LOG = "access_log", _("Export of the sensitive-data access log")
+        # One person's data (PDPL access request): ``beneficiary`` names whom.
+        SUBJECT = "subject", _("Export of one person's data")
+        SHARING = "sharing", _("Export shared with a partner entity")
 
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    # Empty: from the command line (``manage.py subject_export``), by whoever runs the server.
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("user")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("user"),
     )
     at = models.DateTimeField(_("at"), auto_now_add=True)
     file_format = models.CharField(_("file format"), max_length=10)
     file_name = models.CharField(_("file name"), max_length=200, blank=True)
     rows = models.PositiveIntegerField(_("rows imported or exported"), default=0)
     rejected_rows = models.PositiveIntegerField(_("rows rejected"), default=0)
+    beneficiary = models.ForeignKey(
+        Beneficiary,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("beneficiary"),
+    )
 
     class Meta:
         ordering = ["-at", "-pk"]
@@ -467,3 +484,13 @@ def _change_entry(entry: dict) -> dict:
         "member": entry.get("member"),
         "action": _MEMBER_ACTIONS.get(entry.get("action"), ""),
     }
+
+
+# Data protection records (PDPL), kept in their own module.
+from .privacy.models import (  # noqa: E402, F401
+    ErasureRecord,
+    LegalHold,
+    RetentionRule,
+    SubjectRequest,
+    SubjectRequestEvent,
+)

@@ -167,3 +167,20 @@ def sensitive_access_list(*, filters: dict) -> QuerySet:
     if filters.get("end"):
         rows = rows.filter(at__lt=_start_of(filters["end"] + dt.timedelta(days=1)))
     return rows
+
+
+def export_list(*, filters: dict) -> QuerySet:
+    """Every file that left the portal with people's data (bulk exports, one person's data, the access log's
+    own exports) and every import, newest first, narrowed by ``user``, ``kind``, ``start`` and ``end``."""
+    from .models import BulkTransfer
+
+    rows = BulkTransfer.objects.select_related("user", "beneficiary").order_by("-at", "-pk")
+    if filters.get("user"):
+        rows = rows.filter(user=filters["user"])
+    if filters.get("kind"):
+        rows = rows.filter(kind=filters["kind"])
+    if filters.get("start"):
+        rows = rows.filter(at__gte=_start_of(filters["start"]))
+    if filters.get("end"):
+        rows = rows.filter(at__lt=_start_of(filters["end"] + dt.timedelta(days=1)))
+    return rows

@@ -326,6 +326,11 @@ def consent_withdrawal_check(*, beneficiary: Beneficiary, purpose: str) -> None:
 
 
 @transaction.atomic
+def consenting(purpose: str):
+    """The consents to ``purpose`` in force (given and not withdrawn): every use that needs a purpose asks."""
+    return Consent.objects.filter(purpose=purpose, withdrawn_at__isnull=True)
+
+
 def consent_set(*, beneficiary: Beneficiary, purpose: str, given: bool, actor) -> Consent | None:
     """Give or withdraw consent for one purpose; a withdrawal keeps the row with its date."""
     authorize(actor, "beneficiaries.change_consent")
@@ -530,6 +535,41 @@ def sensitive_access_export(*, actor, filters: dict) -> bytes:
     return content
 
 
+EXPORT_LOG_PERMISSIONS = (ACCESS_LOG_PERMISSION, "beneficiaries.view_bulktransfer")
+
+
+@transaction.atomic
+def export_log_export(*, actor, filters: dict) -> bytes:
+    """The review of exports and imports (as filtered on its page) as a workbook; exporting it is logged too."""
+    authorize(actor, *EXPORT_LOG_PERMISSIONS)
+    from association.kernel.spreadsheets import Sheet, xlsx_bytes
+
+    from .selectors import export_list
+
+    count = 0
+
+    def rows():
+        nonlocal count
+        for transfer in export_list(filters=filters).iterator(chunk_size=2000):
+            count += 1
+            person = transfer.beneficiary
+            yield [
+                transfer.at,
+                person_name(transfer.user) if transfer.user else _("Command line"),
+                transfer.get_kind_display(),
+                transfer.file_format,
+                transfer.rows,
+                person.full_name if person else "",
+            ]
+
+    header = [_("At"), _("Staff member"), _("Kind"), _("File format"), _("Rows"), _("Beneficiary")]
+    content = xlsx_bytes([Sheet(_("Exports"), header, rows())])
+    BulkTransfer.objects.create(
+        kind=BulkTransfer.Kind.ACCESS_LOG, user=actor, file_format="xlsx", file_name="exports-log.xlsx", rows=count
+    )
+    return content
+
+
 # --- bulk import and export (the resource and the file handling live in importing.py) ----------
 
 EXPORT_PERMISSIONS = ("beneficiaries.view_sensitive", "beneficiaries.export_beneficiary")
@@ -606,12 +646,15 @@ def beneficiary_import(*, actor, content: bytes, file_name: str, expected_rows: 
 
 
 @transaction.atomic
-def beneficiary_export(*, actor, queryset, file_format: str) -> bytes:
+def beneficiary_export(*, actor, queryset, file_format: str, for_partner: bool = False) -> bytes:
     """Every column in full (a data-protection tool: a person's data on request, or the registry for
-    the board); only for holders of both permissions, and logged."""
+    the board); only for holders of both permissions, and logged. ``for_partner``: the file goes to a partner
+    entity, so only the people whose consent to data sharing is in force are in it (logged as sharing)."""
     authorize(actor, *EXPORT_PERMISSIONS)
     if file_format not in ("xlsx", "csv"):
         raise ValidationError(_("Choose Excel (.xlsx) or CSV."), code="format")
+    if for_partner:
+        queryset = queryset.filter(pk__in=consenting(Consent.Purpose.DATA_SHARING).values("beneficiary_id"))
     from association.kernel import spreadsheets
 
     from .resources import BeneficiaryResource
@@ -619,5 +662,6 @@ def beneficiary_export(*, actor, queryset, file_format: str) -> bytes:
     dataset = BeneficiaryResource().export(queryset=queryset)
     # One writer for every export: text that looks like a formula never runs as one.
     content = spreadsheets.dataset_bytes(dataset, file_format)
-    BulkTransfer.objects.create(kind=BulkTransfer.Kind.EXPORT, user=actor, file_format=file_format, rows=len(dataset))
+    kind = BulkTransfer.Kind.SHARING if for_partner else BulkTransfer.Kind.EXPORT
+    BulkTransfer.objects.create(kind=kind, user=actor, file_format=file_format, rows=len(dataset))
     return content

@@ -20,7 +20,7 @@ from association.kernel.permissions import staff_view
 
 from . import importing, selectors, services
 from .forms import BeneficiaryForm, DocumentForm, HouseholdFormSet, SearchForm, household_initial, household_rows
-from .models import Beneficiary, Document, SensitiveAccess
+from .models import Beneficiary, Consent, Document, SensitiveAccess
 
 VIEW = "beneficiaries.view_beneficiary"
 
@@ -211,6 +211,9 @@ def _detail_context(request, beneficiary, document_form=None) -> dict:
         document_form=document_form or DocumentForm(),
         can_reveal=services.sensitive_access_allowed(actor=request.user, beneficiary=beneficiary),
     )
+    recorded = {consent.purpose for consent in context["consents"]}
+    # The purposes never recorded, so a consent can be given from the page as well as withdrawn.
+    context["consent_missing"] = [(value, label) for value, label in Consent.Purpose.choices if value not in recorded]
     return context
 
 
@@ -444,7 +447,10 @@ def beneficiary_export(request):
         return HttpResponseBadRequest(_("Choose Excel (.xlsx) or CSV."))
     file_format = form.cleaned_data["file_format"]
     content = services.beneficiary_export(
-        actor=request.user, queryset=Beneficiary.objects.order_by("pk"), file_format=file_format
+        actor=request.user,
+        queryset=Beneficiary.objects.order_by("pk"),
+        file_format=file_format,
+        for_partner=form.cleaned_data["for_partner"],
     )
     content_type = XLSX.CONTENT_TYPE if file_format == "xlsx" else "text/csv; charset=utf-8"
     response = HttpResponse(content, content_type=content_type)

@@ -11,9 +11,9 @@ from association.kernel.permissions import staff_view
 from association.kernel.spreadsheets import XLSX_CONTENT_TYPE
 
 from . import services
-from .forms import AccessLogFilterForm
+from .forms import AccessLogFilterForm, ExportLogFilterForm
 from .models import Beneficiary
-from .selectors import sensitive_access_list
+from .selectors import export_list, sensitive_access_list
 
 
 def _filtered(data):
@@ -44,4 +44,29 @@ def access_log_export(request):
     response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="access-log-{stamp}.xlsx"'
+    return response
+
+
+def _exports_filtered(data):
+    form = ExportLogFilterForm(data or None)
+    return form, form.filters()
+
+
+@staff_view(*services.EXPORT_LOG_PERMISSIONS)
+def export_log(request):
+    """The second half of the review: every export (bulk, one person's data, these logs) and import."""
+    form, filters = _exports_filtered(request.GET)
+    page = paginate(request, export_list(filters=filters))
+    return render(request, "beneficiaries/export_log.html", {"form": form, "page": page})
+
+
+@no_store
+@require_POST
+@staff_view(*services.EXPORT_LOG_PERMISSIONS)
+def export_log_export(request):
+    _form, filters = _exports_filtered(request.POST)
+    content = services.export_log_export(actor=request.user, filters=filters)
+    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="exports-log-{stamp}.xlsx"'
     return response

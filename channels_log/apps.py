@@ -28,6 +28,14 @@ class ChannelsLogConfig(AppConfig):
         registry.register("desk_panels", contact_providers.recent_contacts_panel, order=10)
         registry.register("timeline", contact_providers.contacts_timeline, order=30)
         registry.register("timeline", message_providers.messages_timeline, order=40)
+        # What each part holds about a person: the PDPL export and erasure, and the outbox's retention.
+        from channels_log.cases import privacy as case_privacy
+        from channels_log.contacts import privacy as contact_privacy
+        from channels_log.messaging import privacy as message_privacy
+
+        contact_privacy.register()
+        case_privacy.register()
+        message_privacy.register()
 
         # The outbox learns its events and what messages are about from the apps that send (cases here).
         from django.db.models.signals import post_migrate

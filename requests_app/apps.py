@@ -31,6 +31,10 @@ class RequestsAppConfig(AppConfig):
         registry.register("beneficiary_open_work", providers.open_request_reason, order=20)
         # The request's steps on the ONE timeline (the person's page and the request page).
         registry.register("timeline", timeline.request_timeline, order=20)
+        # What the requests hold about a person: the PDPL export and erasure (requests_app.privacy).
+        from . import privacy
+
+        privacy.register()
 
         # A complaint that contests the committee's decision opens the request's one appeal.
         events.subscribe("complaint_contested_decision", subscribers.appeal_for_contested_decision)

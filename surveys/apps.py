@@ -20,3 +20,7 @@ class SurveysConfig(AppConfig):
         from . import messages
 
         messages.register()
+        # Invitations in the PDPL export; written answers removed by an erasure (surveys.privacy).
+        from . import privacy
+
+        privacy.register()

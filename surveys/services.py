@@ -476,6 +476,12 @@ def invitation_in_person(*, survey: Survey, beneficiary=None, support_request=No
             raise ValidationError(
                 {"request_number": _("The in-person survey of this request has already been answered.")}
             )
+    if beneficiary is not None and not _consents_to_surveys(beneficiary):
+        # A named link (about a person or their request) needs their consent, at the desk as by SMS; a blank
+        # anonymous link needs none.
+        raise ValidationError(
+            {"request_number": _("This beneficiary has not consented to satisfaction surveys (or withdrew it).")}
+        )
     return _invitation_create(
         version=version,
         beneficiary=beneficiary,
@@ -510,6 +516,12 @@ def invitation_send(*, invitation_id: int, now=None) -> bool:
     )
     if invitation is None:
         return False
+    if not _consents_to_surveys(invitation.beneficiary):
+        # Consent withdrawn after the invitation was made: it is never sent, and the link closes.
+        invitation.expires_at = now
+        invitation.save(update_fields=["expires_at"])
+        _audit(actor=None, action="invitation_cancelled", obj=invitation, at=now, note="consent withdrawn")
+        return False
     invitation.sent_at = now
     invitation.save(update_fields=["sent_at"])
     _audit(actor=None, action="invitation_sent", obj=invitation, at=now, new=invitation.send_channel)
@@ -529,6 +541,11 @@ def invitation_remind(*, invitation_id: int, now=None) -> bool:
         .first()
     )
     if invitation is None:
+        return False
+    if not _consents_to_surveys(invitation.beneficiary):
+        invitation.expires_at = now
+        invitation.save(update_fields=["expires_at"])
+        _audit(actor=None, action="invitation_cancelled", obj=invitation, at=now, note="consent withdrawn")
         return False
     invitation.reminded_at = now
     invitation.save(update_fields=["reminded_at"])

@@ -36,6 +36,13 @@ Slots in use (each says what its providers take and return):
   case (e.g. the researcher of one of their open requests), so a holder of
   ``beneficiaries.view_assigned_sensitive`` may see that person's sensitive data in full
   (``beneficiaries.services.sensitive_access_allowed``: any provider saying ``True`` is enough).
+- Data protection (PDPL, ``beneficiaries.privacy``): ``subject_data`` — ``provider(*, beneficiary) ->
+  SubjectSection | None``: what the app holds about the person, for their export; ``subject_erasure`` —
+  ``provider(*, beneficiary) -> {kind: count}``: remove the person's identity from the app's records (free
+  text, addresses, files), keep what statistics read, return how many records changed; ``beneficiary_last_activity``
+  — ``provider(*, beneficiary) -> datetime | None``: the app's latest record about the person (retention runs
+  from the latest of all); ``retention_kinds`` — ``provider() -> RetentionKind``: a record kind a retention
+  period can be set for in admin, with its idempotent ``sweep(cutoff=, held=, now=)``.
 """
 
 from collections import defaultdict

@@ -76,8 +76,8 @@ def message_event_register(
 ) -> MessageEventType:
     """Declare a message event (registering the same code again replaces it: ``ready`` may run twice).
 
-    ``consent_purpose``: the ``beneficiaries.Consent`` purpose whose withdrawal stops this (non-essential)
-    message, besides the general "contact" consent. ``texts``: ``{language: (email subject, text)}`` in
+    ``consent_purpose``: the ``beneficiaries.Consent`` purpose this (non-essential) message needs given and in
+    force (never given or withdrawn: not sent), besides the general "contact" consent not withdrawn. ``texts``: ``{language: (email subject, text)}`` in
     Django template syntax, with ``REF`` and ``LINK`` for the reference and the link."""
     if not code or len(code) > 40:
         raise ValueError(f"A message event code has 1 to 40 characters: {code!r}")

@@ -90,6 +90,15 @@ def _template_for(event: str, channel: str, language: str) -> MessageTemplate | 
     return templates.get(language) or templates.get("ar") or templates.get("en")
 
 
+def _consent_missing(beneficiary, purpose: str) -> bool:
+    """A non-essential message needs the general "contact" consent not withdrawn and, when its producer names
+    a purpose (surveys, data sharing), that consent given and in force: an opt-in, never assumed."""
+    consents = {c.purpose: c.withdrawn_at is None for c in beneficiary.consents.all()}
+    if consents.get("contact") is False:
+        return True
+    return bool(purpose) and not consents.get(purpose, False)
+
+
 def _beneficiary_targets(beneficiary, event: MessageEventType) -> tuple[str, list[tuple[str, str]], str]:
     """(language, [(channel, address)], reason when nothing may be sent)."""
     preference = MessagePreference.objects.filter(beneficiary=beneficiary).first() or MessagePreference(
@@ -99,8 +108,7 @@ def _beneficiary_targets(beneficiary, event: MessageEventType) -> tuple[str, lis
         # Surveys and reminders may be declined; request status, decisions and answers always go.
         if preference.opt_out_non_essential:
             return preference.language, [], gettext_noop("opted out of non-essential messages")
-        purposes = {"contact", event.consent_purpose or "contact"}
-        if beneficiary.consents.filter(purpose__in=purposes, withdrawn_at__isnull=False).exists():
+        if _consent_missing(beneficiary, event.consent_purpose):
             return preference.language, [], gettext_noop("consent withdrawn")
     targets = []
     if preference.sms_enabled and beneficiary.mobile:

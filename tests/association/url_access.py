@@ -20,6 +20,17 @@ def _staff_member():
     return {"user_pk": UserFactory(role=Role.SOCIAL_RESEARCHER).pk}
 
 
+def _breach():
+    from django.utils import timezone
+
+    from association.models import Breach
+
+    breach = Breach.objects.create(
+        title="رسالة بريد إلى جهة خاطئة", description="-", data_kinds="الأسماء", discovered_at=timezone.now()
+    )
+    return {"pk": breach.pk}
+
+
 URLS = {
     "home": {"expect": {**dict.fromkeys(ACTORS, ALLOWED), "anonymous": LOGIN}},
     "login": {"expect": public()},
@@ -27,6 +38,13 @@ URLS = {
     "logout": {"method": "post", "expect": dict.fromkeys(ACTORS, LOGIN)},
     # Every signed-in person changes their own password (staff with no role too).
     "password_change": {"expect": {**dict.fromkeys(ACTORS, ALLOWED), "anonymous": LOGIN}},
+    # Two-step sign-in: every signed-in person may enrol; the code page sends one with no device to enrolment.
+    "two_factor_setup": {"expect": {**dict.fromkeys(ACTORS, ALLOWED), "anonymous": LOGIN}},
+    "two_factor_verify": {"expect": {**dict.fromkeys(ACTORS, ALLOWED), "anonymous": LOGIN}},
+    # The breach register: the managers (and admins).
+    "breach_list": {"expect": staff([Role.MANAGER])},
+    "breach_new": {"expect": staff([Role.MANAGER])},
+    "breach_edit": {"kwargs": _breach, "expect": staff([Role.MANAGER])},
     "set_language": {"method": "post", "data": {"language": "en"}, "expect": public()},
     # No logo uploaded in the test database: 404 for everyone, never a login wall.
     "logo": {"expect": dict.fromkeys(ACTORS, NOT_FOUND)},

@@ -40,6 +40,18 @@ READERS = ALL_ROLES
 SENSITIVE = [R.RELATIONS_OFFICER, R.MANAGER]
 IMPORTERS = [R.RELATIONS_OFFICER, R.MANAGER]
 
+
+def _subject_request():
+    from django.utils import timezone
+
+    from beneficiaries.models import SubjectRequest
+
+    subject_request = SubjectRequest.objects.create(
+        beneficiary=BeneficiaryFactory(), kind="erasure", received_on=timezone.localdate()
+    )
+    return {"pk": subject_request.pk}
+
+
 URLS = {
     "beneficiaries:desk": {"expect": staff(FIELD)},
     "beneficiaries:list": {"expect": staff(READERS)},
@@ -56,6 +68,33 @@ URLS = {
     "beneficiaries:timeline": {"kwargs": _beneficiary, "expect": staff(READERS)},
     "beneficiaries:access_log": {"expect": staff([R.MANAGER])},
     "beneficiaries:access_log_export": {"method": "post", "expect": staff([R.MANAGER])},
+    "beneficiaries:export_log": {"expect": staff([R.MANAGER])},
+    "beneficiaries:export_log_export": {"method": "post", "expect": staff([R.MANAGER])},
+    # Data protection (PDPL): requests about a person's data, their export, consent from their page.
+    "beneficiaries:subject_requests": {"expect": staff([R.RELATIONS_OFFICER, R.MANAGER])},
+    "beneficiaries:subject_request": {"kwargs": _subject_request, "expect": staff([R.RELATIONS_OFFICER, R.MANAGER])},
+    "beneficiaries:subject_request_new": {"kwargs": _beneficiary, "expect": staff([R.RELATIONS_OFFICER, R.MANAGER])},
+    # Sent with no form: the outcome is missing (400 with the page), past the permission check.
+    "beneficiaries:subject_request_close": {
+        "kwargs": _subject_request,
+        "method": "post",
+        "expect": staff([R.RELATIONS_OFFICER, R.MANAGER], answer=BAD_REQUEST),
+    },
+    "beneficiaries:erasure_decide": {
+        "kwargs": _subject_request,
+        "method": "post",
+        "expect": staff([R.MANAGER], answer=BAD_REQUEST),
+    },
+    "beneficiaries:subject_export": {
+        "kwargs": _beneficiary,
+        "method": "post",
+        "expect": staff([R.RELATIONS_OFFICER, R.MANAGER], answer=BAD_REQUEST),
+    },
+    "beneficiaries:consent_change": {
+        "kwargs": _beneficiary,
+        "method": "post",
+        "expect": staff([R.RELATIONS_OFFICER], answer=BAD_REQUEST),
+    },
     # Sent with no file: the uploader gets past the permission check and the form is refused (400).
     "beneficiaries:document_upload": {
         "kwargs": _beneficiary,

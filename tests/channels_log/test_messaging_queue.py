@@ -121,10 +121,13 @@ def test_lazy_labels_in_the_context_speak_the_message_language():
 
 
 def test_a_survey_reminder_says_so():
+    person = BeneficiaryFactory()
+    # A survey message needs the consent to surveys given (an opt-in).
+    Consent.objects.create(beneficiary=person, purpose="surveys", given_at=timezone.now())
     [message] = message_queue(
         event="survey_invitation",
         key="k-rem",
-        beneficiary=BeneficiaryFactory(),
+        beneficiary=person,
         context={"url": "https://x/s/1", "reminder": True},
     )
     assert "تذكير: " in message.body and message.body.endswith("https://x/s/1")

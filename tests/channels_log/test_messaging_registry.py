@@ -112,8 +112,10 @@ def test_a_producer_registered_later_gets_its_templates_and_edits_are_kept(produ
     MessageTemplate.objects.filter(event="code_sent", channel="email", language="en").delete()
     assert message_templates_ensure() == 1
     assert MessageTemplate.objects.get(pk=template.pk).body == "رمزك: {{ code }}"
+    sharing = BeneficiaryFactory()
+    Consent.objects.create(beneficiary=sharing, purpose="data_sharing", given_at=timezone.now())
     [message] = message_queue(
-        event="code_sent", key="otp:1", beneficiary=BeneficiaryFactory(), subject_id=41, context={"code": "905"}
+        event="code_sent", key="otp:1", beneficiary=sharing, subject_id=41, context={"code": "905"}
     )
     assert (message.body, message.subject_kind, message.subject_id, message.essential) == (
         "رمزك: 905",
@@ -129,6 +131,8 @@ def test_the_registered_consent_stops_a_non_essential_message(producer):
     surveys_withdrawn, sharing_withdrawn = BeneficiaryFactory(), BeneficiaryFactory()
     now = timezone.now()
     Consent.objects.create(beneficiary=surveys_withdrawn, purpose="surveys", given_at=now, withdrawn_at=now)
+    # The event's purpose is an opt-in: given (and not withdrawn) for the one who gets it.
+    Consent.objects.create(beneficiary=surveys_withdrawn, purpose="data_sharing", given_at=now)
     Consent.objects.create(beneficiary=sharing_withdrawn, purpose="data_sharing", given_at=now, withdrawn_at=now)
     [sent] = message_queue(event="code_sent", key="otp:2", beneficiary=surveys_withdrawn, context={"code": "1"})
     [stopped] = message_queue(event="code_sent", key="otp:3", beneficiary=sharing_withdrawn, context={"code": "1"})

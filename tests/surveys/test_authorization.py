@@ -79,7 +79,7 @@ CALLS = {
     ),
     "invitation_in_person": (
         "surveys.add_invitation",
-        lambda: (make_survey(), SupportRequestFactory()),
+        lambda: (make_survey(), SupportRequestFactory(beneficiary=consenting_beneficiary())),
         lambda actor, made: services.invitation_in_person(survey=made[0], support_request=made[1], actor=actor),
     ),
     "improvement_action_create": (

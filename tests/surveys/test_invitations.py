@@ -165,7 +165,7 @@ def test_batch_invites_only_consenting_beneficiaries(client_for, officer):
 
 def test_in_person_view_makes_a_printable_qr(client_for, officer):
     survey = make_survey()
-    request = SupportRequestFactory()
+    request = SupportRequestFactory(beneficiary=consenting_beneficiary())
     request.number = "R-2026-0001"
     request.save()
     client = client_for(officer)
