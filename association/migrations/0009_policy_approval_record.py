@@ -12,6 +12,16 @@ def sessions_as_text(apps, schema_editor):
     PolicyVersion.objects.filter(board_session__isnull=True).update(board_session="")
 
 
+def sessions_as_numbers(apps, schema_editor):
+    """Backwards: the session was a number; a session written in words («الثانية») or empty has none."""
+    PolicyVersion = apps.get_model("association", "PolicyVersion")
+    # Only this column is read and written: a parallel branch's columns may already be gone at this point.
+    for pk, session in PolicyVersion.objects.exclude(board_session__isnull=True).values_list("pk", "board_session"):
+        value = (session or "").strip()
+        number = value if value.isascii() and value.isdigit() and len(value) < 5 else None
+        PolicyVersion.objects.filter(pk=pk).update(board_session=number)
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("association", "0008_policy_tool_link_target"),
@@ -25,7 +35,7 @@ class Migration(migrations.Migration):
             name="board_session",
             field=models.CharField(blank=True, max_length=60, null=True, verbose_name="session"),
         ),
-        migrations.RunPython(sessions_as_text, migrations.RunPython.noop),
+        migrations.RunPython(sessions_as_text, sessions_as_numbers),
         migrations.AlterField(
             model_name="policyversion",
             name="board_session",
