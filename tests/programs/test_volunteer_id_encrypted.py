@@ -65,3 +65,18 @@ def test_a_new_id_is_accepted():
         volunteer=Volunteer(full_name="متطوع", national_id=other, mobile="+966561112255", skills="x", availability="evenings"),
     )
     assert made.national_id_hash == national_id_hash(other)
+
+
+def test_key_rotation_covers_the_volunteers(settings):
+    import base64
+    import secrets
+
+    from association.kernel import rotation
+
+    volunteers = [factories.volunteer() for _n in range(3)]
+    assert Volunteer in crypto.encrypted_models()
+    settings.FIELD_ENCRYPTION_KEYS = [f"vol:{base64.b64encode(secrets.token_bytes(32)).decode()}", *settings.FIELD_ENCRYPTION_KEYS]
+    done = rotation.rotate(batch_size=2)
+    assert done["programs_volunteer"] == 3
+    assert rotation.key_usage()["programs_volunteer.national_id"] == {"vol": 3}
+    assert [Volunteer.objects.get(pk=v.pk).national_id for v in volunteers] == [v.national_id for v in volunteers]
