@@ -144,6 +144,9 @@ class Volunteer(models.Model):
     def __str__(self):
         return self.full_name
 
+    def get_absolute_url(self):
+        return reverse("programs:volunteer_detail", kwargs={"pk": self.pk})
+
     def validate_unique(self, exclude=None):
         """One volunteer per ID, checked by its keyed hash and reported on the ID field."""
         exclude = set(exclude or ())
@@ -155,9 +158,6 @@ class Volunteer(models.Model):
             from django.core.exceptions import ValidationError
 
             raise ValidationError({"national_id": _("A volunteer with this ID number is already registered.")})
-
-    def get_absolute_url(self):
-        return reverse("programs:volunteer_detail", kwargs={"pk": self.pk})
 
     @property
     def national_id_masked(self) -> str:

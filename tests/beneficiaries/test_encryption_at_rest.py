@@ -26,8 +26,8 @@ from beneficiaries.search import national_id_hash, search_beneficiaries
 from programs import services as programs_services
 from programs.models import Volunteer
 from requests_app.models import SocialStudy
-from tests.programs import factories as programs_factories
 from tests.factories import BeneficiaryFactory, SupportRequestFactory, valid_national_id
+from tests.programs import factories as programs_factories
 
 BASE = Path(__file__).resolve().parent.parent.parent
 
@@ -149,7 +149,11 @@ def test_a_pg_dump_holds_no_id_iban_health_note_or_income_in_clear(officer):
     volunteer = programs_services.volunteer_apply(
         actor=programs_factories.coordinator(),
         volunteer=Volunteer(
-            full_name="متطوعة", national_id=VOLUNTEER_ID, mobile="+966561234567", skills="التنظيم", availability="evenings"
+            full_name="متطوعة",
+            national_id=VOLUNTEER_ID,
+            mobile="+966561234567",
+            skills="التنظيم",
+            availability="evenings",
         ),
     )
     pg_dump = shutil.which("pg_dump")

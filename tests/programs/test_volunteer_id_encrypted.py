@@ -29,7 +29,11 @@ def test_the_id_is_stored_encrypted_and_found_by_its_hash():
 def test_the_same_id_twice_is_refused_on_the_id_field():
     first = factories.volunteer()
     again = Volunteer(
-        full_name="متطوع آخر", national_id=first.national_id, mobile="+966561112233", skills="x", availability="evenings"
+        full_name="متطوع آخر",
+        national_id=first.national_id,
+        mobile="+966561112233",
+        skills="x",
+        availability="evenings",
     )
     with pytest.raises(ValidationError) as caught:
         services.volunteer_apply(actor=factories.coordinator(), volunteer=again)
@@ -62,7 +66,9 @@ def test_a_new_id_is_accepted():
     other = valid_national_id(70999999)
     made = services.volunteer_apply(
         actor=factories.coordinator(),
-        volunteer=Volunteer(full_name="متطوع", national_id=other, mobile="+966561112255", skills="x", availability="evenings"),
+        volunteer=Volunteer(
+            full_name="متطوع", national_id=other, mobile="+966561112255", skills="x", availability="evenings"
+        ),
     )
     assert made.national_id_hash == national_id_hash(other)
 
@@ -75,7 +81,10 @@ def test_key_rotation_covers_the_volunteers(settings):
 
     volunteers = [factories.volunteer() for _n in range(3)]
     assert Volunteer in crypto.encrypted_models()
-    settings.FIELD_ENCRYPTION_KEYS = [f"vol:{base64.b64encode(secrets.token_bytes(32)).decode()}", *settings.FIELD_ENCRYPTION_KEYS]
+    settings.FIELD_ENCRYPTION_KEYS = [
+        f"vol:{base64.b64encode(secrets.token_bytes(32)).decode()}",
+        *settings.FIELD_ENCRYPTION_KEYS,
+    ]
     done = rotation.rotate(batch_size=2)
     assert done["programs_volunteer"] == 3
     assert rotation.key_usage()["programs_volunteer.national_id"] == {"vol": 3}
