@@ -390,6 +390,8 @@ class BulkTransfer(models.Model):
         # One person's data (PDPL access request): ``beneficiary`` names whom.
         SUBJECT = "subject", _("Export of one person's data")
         SHARING = "sharing", _("Export shared with a partner entity")
+        # The person's own copy, downloaded from the self-service (``user`` empty, ``beneficiary`` the person).
+        SELF_COPY = "self_copy", _("Copy downloaded by the person")
 
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     # Empty: from the command line (``manage.py subject_export``), by whoever runs the server.

@@ -9,9 +9,10 @@ class ProgramsConfig(AppConfig):
     def ready(self):
         from association.kernel import registry
 
-        from . import demo, messages, providers
+        from . import demo, messages, privacy, providers
 
         messages.register()
+        privacy.register()
         registry.register("session_attendees", providers.session_attendees)
         registry.register("case_about_choices", providers.case_about_choices)
         registry.register("home_panels", providers.home_panel, order=40)

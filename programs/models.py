@@ -18,7 +18,9 @@ from django.utils import timezone
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
+from association.kernel.crypto import BlindIndexField, EncryptedCharField, refresh_blind_indexes
 from association.kernel.identifiers import validate_mobile, validate_national_id
+from association.kernel.text import mask
 
 
 def _in_english() -> bool:
@@ -114,7 +116,10 @@ class Volunteer(models.Model):
         FLEXIBLE = "flexible", _("Flexible")
 
     full_name = models.CharField(_("full name"), max_length=200)
-    national_id = models.CharField(_("national ID or iqama"), max_length=10, validators=[validate_national_id])
+    # Encrypted at rest (association.kernel.crypto); found and kept unique by its keyed hash, the same hash the
+    # registry's national IDs have (purpose "national_id").
+    national_id = EncryptedCharField(_("national ID or iqama"), max_length=10, validators=[validate_national_id])
+    national_id_hash = BlindIndexField(source="national_id", purpose="national_id", unique=True)
     mobile = models.CharField(_("mobile"), max_length=13, validators=[validate_mobile])
     email = models.EmailField(_("email"), blank=True)
     skills = models.TextField(_("skills"), max_length=2000)
@@ -135,7 +140,6 @@ class Volunteer(models.Model):
         verbose_name = _("volunteer")
         verbose_name_plural = _("volunteers")
         permissions = [("approve_volunteer", _("Can approve volunteers"))]
-        constraints = [models.UniqueConstraint(fields=["national_id"], name="volunteer_national_id_unique")]
 
     def __str__(self):
         return self.full_name
@@ -143,9 +147,21 @@ class Volunteer(models.Model):
     def get_absolute_url(self):
         return reverse("programs:volunteer_detail", kwargs={"pk": self.pk})
 
+    def validate_unique(self, exclude=None):
+        """One volunteer per ID, checked by its keyed hash and reported on the ID field."""
+        exclude = set(exclude or ())
+        super().validate_unique(exclude=exclude | {"national_id_hash"})
+        if "national_id" in exclude or not self.national_id:
+            return
+        refresh_blind_indexes(self)
+        if Volunteer.objects.filter(national_id_hash=self.national_id_hash).exclude(pk=self.pk).exists():
+            from django.core.exceptions import ValidationError
+
+            raise ValidationError({"national_id": _("A volunteer with this ID number is already registered.")})
+
     @property
     def national_id_masked(self) -> str:
-        return "•" * 6 + self.national_id[-4:] if self.national_id else ""
+        return mask(self.national_id)
 
 
 class VolunteerStatusChange(models.Model):

@@ -10,9 +10,10 @@ class SelfServiceConfig(AppConfig):
     def ready(self):
         from association.kernel import events, registry
 
-        from . import demo, messages, providers, subscribers
+        from . import demo, messages, privacy, providers, subscribers
 
         messages.register()
+        privacy.register()
         registry.register("desk_panels", providers.received_online_panel, order=5)
         registry.register("demo", demo.seed, order=55)
         for event_name, handler in subscribers.HANDLERS.items():

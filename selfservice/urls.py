@@ -26,4 +26,5 @@ urlpatterns = [
     path("data/correction/", views.data_correction, name="data_correction"),
     path("data/consents/", views.data_consent, name="data_consent"),
     path("data/copy.json", views.data_download, name="data_download"),
+    path("data/copy.pdf", views.data_download_pdf, name="data_download_pdf"),
 ]

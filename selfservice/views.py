@@ -2,14 +2,11 @@
 one exception). Signing in (``access``) opens a session of its own; every page after that shows only the
 signed-in applicant's records (``selectors``' scoped getters: someone else's record is a 404)."""
 
-import json
-
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -18,6 +15,7 @@ from association.kernel.client import client_address
 from association.kernel.errors import apply_to_form
 from association.kernel.pagination import paginate
 from beneficiaries.forms import HouseholdFormSet, household_rows
+from beneficiaries.privacy.services import subject_copy
 
 from . import access, selectors, services
 from .forms import (
@@ -408,14 +406,24 @@ def data_consent(request):
     return render(request, "selfservice/data.html", _data_context(request, consent_form=form), status=400)
 
 
-@applicant_view(sensitive=True)
-def data_download(request):
+def _data_copy(request, file_format: str):
+    """Their copy: the same content as the staff's export of their data (beneficiaries.privacy), logged as
+    their own download."""
     beneficiary = request.applicant.beneficiary
     if beneficiary is None:
         raise Http404
-    payload = {"exported_at": timezone.now().isoformat(), **selectors.person_data(beneficiary)}
-    response = HttpResponse(
-        json.dumps(payload, ensure_ascii=False, indent=2), content_type="application/json; charset=utf-8"
-    )
-    response["Content-Disposition"] = 'attachment; filename="my-data.json"'
+    content, _name = subject_copy(beneficiary=beneficiary, file_format=file_format)
+    content_type = "application/pdf" if file_format == "pdf" else "application/json; charset=utf-8"
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="my-data.{file_format}"'
     return response
+
+
+@applicant_view(sensitive=True)
+def data_download(request):
+    return _data_copy(request, "json")
+
+
+@applicant_view(sensitive=True)
+def data_download_pdf(request):
+    return _data_copy(request, "pdf")

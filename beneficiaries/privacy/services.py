@@ -190,17 +190,13 @@ def subject_pdf(beneficiary: Beneficiary) -> bytes:
     return render_pdf("beneficiaries/pdf/subject_export.html", {"data": data, "beneficiary": beneficiary})
 
 
-def subject_export(*, beneficiary: Beneficiary, file_format: str, actor) -> tuple[bytes, str]:
-    """One person's data as ``json`` or ``pdf`` for a member of staff; the export is logged (who, whom, when)
-    for the managers' review. ``actor=None``: the command line (``manage.py subject_export``)."""
-    if actor is not None:
-        authorize(actor, EXPORT_PERMISSION)
+def _subject_file(beneficiary: Beneficiary, file_format: str, *, kind: str, actor) -> tuple[bytes, str]:
     if file_format not in ("json", "pdf"):
         raise ValidationError({"file_format": _("Choose JSON or PDF.")})
     content = subject_pdf(beneficiary) if file_format == "pdf" else subject_json(beneficiary)
     name = f"subject-{beneficiary.public_id}.{file_format}"
     BulkTransfer.objects.create(
-        kind=BulkTransfer.Kind.SUBJECT,
+        kind=kind,
         user=actor,
         beneficiary=beneficiary,
         file_format=file_format,
@@ -208,6 +204,21 @@ def subject_export(*, beneficiary: Beneficiary, file_format: str, actor) -> tupl
         rows=_rows(subject_data(beneficiary)) if file_format == "pdf" else _rows(json.loads(content)),
     )
     return content, name
+
+
+def subject_export(*, beneficiary: Beneficiary, file_format: str, actor) -> tuple[bytes, str]:
+    """One person's data as ``json`` or ``pdf`` for a member of staff; the export is logged (who, whom, when)
+    for the managers' review. ``actor=None``: the command line (``manage.py subject_export``)."""
+    if actor is not None:
+        authorize(actor, EXPORT_PERMISSION)
+    return _subject_file(beneficiary, file_format, kind=BulkTransfer.Kind.SUBJECT, actor=actor)
+
+
+def subject_copy(*, beneficiary: Beneficiary, file_format: str) -> tuple[bytes, str]:
+    """The person's own copy, the same content as the staff export, logged as downloaded by the person. No
+    staff permission: the caller (the self-service, once the person has signed in and given the last digits
+    of their ID) has established that ``beneficiary`` is the one asking."""
+    return _subject_file(beneficiary, file_format, kind=BulkTransfer.Kind.SELF_COPY, actor=None)
 
 
 # --- Erasure -------------------------------------------------------------------------------------------------
@@ -263,7 +274,8 @@ def _scrub_registry(beneficiary: Beneficiary) -> dict[str, int]:
 
 def beneficiary_anonymise(*, beneficiary: Beneficiary, source: str, actor=None, subject_request=None, now=None):
     """Remove this person's identity everywhere (the registry, then every app through the registry slot
-    ``subject_erasure``: ``provider(*, beneficiary) -> {label: count}``) and write the one audit row, which
+    ``subject_erasure``: ``provider(*, beneficiary) -> {label: count}``, called before the registry's own
+    values are replaced, so a provider may still match the person's ID hash or mobile) and write the one audit row, which
     says what kinds of records and how many, never their content. Returns the record, or ``None`` when the
     person was anonymised already (idempotent)."""
     now = now or timezone.now()
@@ -271,11 +283,16 @@ def beneficiary_anonymise(*, beneficiary: Beneficiary, source: str, actor=None, 
         locked = Beneficiary.objects.select_for_update().get(pk=beneficiary.pk)
         if ErasureRecord.objects.filter(beneficiary=locked).exists():
             return None
-        counts = _scrub_registry(locked)
+        # The apps first: some find their records by the person's ID or mobile (a volunteer, a self-service
+        # sign-in), which the registry's scrub replaces.
+        found_in_apps: dict[str, int] = {}
         for found in registry.collect("subject_erasure", beneficiary=locked):
             for key, value in found.items():
                 if value:
-                    counts[key] = counts.get(key, 0) + int(value)
+                    found_in_apps[key] = found_in_apps.get(key, 0) + int(value)
+        counts = _scrub_registry(locked)
+        for key, value in found_in_apps.items():
+            counts[key] = counts.get(key, 0) + value
         record = ErasureRecord.objects.create(
             kind=BENEFICIARY_KIND,
             source=source,

@@ -22,9 +22,12 @@ from association.kernel.models import KeyRotation
 from association.kernel.text import to_arabic_digits, to_ascii_digits
 from beneficiaries import services
 from beneficiaries.models import Beneficiary, HouseholdMember
-from beneficiaries.search import search_beneficiaries
+from beneficiaries.search import national_id_hash, search_beneficiaries
+from programs import services as programs_services
+from programs.models import Volunteer
 from requests_app.models import SocialStudy
 from tests.factories import BeneficiaryFactory, SupportRequestFactory, valid_national_id
+from tests.programs import factories as programs_factories
 
 BASE = Path(__file__).resolve().parent.parent.parent
 
@@ -49,6 +52,8 @@ PEOPLE = [
         "member_health": "فقر دم منجلي",
     },
 ]
+# A volunteer's ID (programs.Volunteer): encrypted like the registry's.
+VOLUNTEER_ID = valid_national_id(57721566)
 STUDY = {
     "monthly_income": Decimal("9876.54"),
     "monthly_expenses": Decimal("8765.43"),
@@ -95,6 +100,7 @@ def _needles() -> dict[str, str]:
         needles[str(values["member_income"])] = "member_income"
     for key, value in STUDY.items():
         needles[str(value)] = f"study {key}"
+    needles[VOLUNTEER_ID] = "volunteer national_id"
     return needles
 
 
@@ -140,6 +146,16 @@ def test_a_pg_dump_holds_no_id_iban_health_note_or_income_in_clear(officer):
         pytest.skip("pg_dump: PostgreSQL only (the SQLite file is checked below)")
     people = [_register(officer, n, values) for n, values in enumerate(PEOPLE)]
     _add_study(people[0], officer)
+    volunteer = programs_services.volunteer_apply(
+        actor=programs_factories.coordinator(),
+        volunteer=Volunteer(
+            full_name="متطوعة",
+            national_id=VOLUNTEER_ID,
+            mobile="+966561234567",
+            skills="التنظيم",
+            availability="evenings",
+        ),
+    )
     pg_dump = shutil.which("pg_dump")
     assert pg_dump, "pg_dump missing: apt-get install postgresql-client (.ci/run installs it)"
     params = connection.get_connection_params()
@@ -159,6 +175,9 @@ def test_a_pg_dump_holds_no_id_iban_health_note_or_income_in_clear(officer):
     # The portal still reads them, and finds them by ID.
     assert search_beneficiaries(Beneficiary.objects.all(), PEOPLE[1]["national_id"]).get() == people[1]
     assert HouseholdMember.objects.get(beneficiary=people[0]).monthly_income == PEOPLE[0]["member_income"]
+    assert b"programs_volunteer" in dump
+    assert Volunteer.objects.get(national_id_hash=national_id_hash(VOLUNTEER_ID)) == volunteer
+    assert Volunteer.objects.get(pk=volunteer.pk).national_id == VOLUNTEER_ID
 
 
 _SQLITE_SCRIPT = textwrap.dedent(

@@ -50,6 +50,7 @@ def test_the_sweep_reaches_the_public_forms_and_the_admin_filters(guard_crawls, 
         "/contact/" in public_actions and "/contact/status/" in public_actions and "/accounts/login/" in public_actions
     )
     assert any(action.startswith("/s/") for action in public_actions)
+    assert "/my/sign-in/" in public_actions  # the self-service sign-in, linked from the public pages
     assert any(url.startswith("/s/") for url, _index in plans["anonymous"].paths)
     admin_filters = [(url, param) for url, param, _download in plans["superuser"].queries if url.startswith("/admin/")]
     assert any(param.endswith("__exact") for _url, param in admin_filters), admin_filters[:20]

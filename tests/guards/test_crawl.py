@@ -25,6 +25,7 @@ def test_every_role_reaches_its_work(guard_crawls):
     }
     assert "/contact/" in reached["anonymous"] and "/policy/" in reached["anonymous"]
     assert any(url.startswith("/s/") for url in reached["anonymous"])
+    assert "/my/sign-in/" in reached["anonymous"]  # the self-service link on the public pages
     assert any(url.startswith("/beneficiaries/") for url in reached["relations_officer"])
     assert any(url.startswith("/requests/") for url in reached["committee_chair"])
     assert any(url.startswith("/surveys/results/") for url in reached["manager"])

@@ -7,7 +7,8 @@ import json
 import pytest
 from django.utils import timezone
 
-from beneficiaries.models import Consent
+from beneficiaries.models import BulkTransfer, Consent
+from beneficiaries.privacy.subject import subject_data
 from channels_log.cases.models import Case
 
 from .helpers import signed_in_client
@@ -96,10 +97,30 @@ def test_a_copy_of_their_own_data(me):
     response = me.client.get("/my/data/copy.json")
     assert response.status_code == 200 and response["Content-Disposition"].startswith("attachment")
     data = json.loads(response.content)
-    assert data["profile"]["national_id"] == me.beneficiary.national_id
-    numbers = {r["number"] for r in data["requests"]}
+    sections = {found["key"]: found["rows"] for found in data["sections"]}
+    assert sections["profile"][0]["national_id"] == me.beneficiary.national_id
+    numbers = {r["number"] for r in sections["requests"]}
     assert me.rejected.number in numbers
-    assert [m["reference"] for m in data["messages"]] == [me.case.reference]
+    assert [c["reference"] for c in sections["cases"]] == [me.case.reference]
+    # Their own sign-ins are in it (the account, this session, the code that opened it).
+    kinds = [row["kind"] for row in sections["self_service"]]
+    assert "حساب الخدمات الذاتية" in kinds and "جلسة دخول" in kinds and "رمز دخول مُرسَل" in kinds
+    # The same content as the staff's export of their data, and logged as their own download.
+    staff = subject_data(me.beneficiary)
+    assert [found["key"] for found in data["sections"]] == [found["key"] for found in staff["sections"]]
+    copy = BulkTransfer.objects.get(beneficiary=me.beneficiary)
+    assert (copy.kind, copy.user, copy.file_format) == ("self_copy", None, "json")
+    assert copy.rows == sum(len(found["rows"]) for found in data["sections"])
+
+
+def test_a_pdf_copy_of_their_own_data(me):
+    from tests.requests_app.test_pdfs import pdf_text
+
+    response = me.client.get("/my/data/copy.pdf")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    text = pdf_text(response.content)
+    assert me.beneficiary.national_id in text and me.rejected.number in text
+    assert BulkTransfer.objects.get(beneficiary=me.beneficiary).file_format == "pdf"
 
 
 def test_withdrawing_a_consent_and_the_processing_one_while_a_request_is_open(me):

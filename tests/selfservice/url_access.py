@@ -54,4 +54,5 @@ URLS = {
     "selfservice:data_correction": {"method": "post", "expect": public()},
     "selfservice:data_consent": {"method": "post", "expect": public()},
     "selfservice:data_download": {"expect": public()},
+    "selfservice:data_download_pdf": {"expect": public()},
 }
