@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from association.channels import system_channel
 from association.demo import demo_clock, demo_day
+from association.policy.procedure import procedure_in_force
 from beneficiaries.models import Beneficiary, Consent
 from channels_log.contacts.models import ContactEntry
 from channels_log.contacts.services import contact_record
@@ -88,7 +89,19 @@ def _volunteers(coordinator):
     return volunteers
 
 
+def _requester_taken(requester: str) -> str:
+    """The proposer the policy in force takes: a volunteer's proposal becomes an organisation's request where the
+    policy takes no volunteers' proposals, and the other way round."""
+    profile = procedure_in_force()
+    if requester == Program.Requester.VOLUNTEER and not profile.volunteer_proposals:
+        return Program.Requester.ORGANISATION
+    if requester != Program.Requester.VOLUNTEER and not profile.program_requests:
+        return Program.Requester.VOLUNTEER
+    return requester
+
+
 def _propose(*, title, kind, requester, coordinator, volunteer, organisation, beneficiary, start):
+    requester = _requester_taken(requester)
     program = Program(
         title=title,
         kind=ProgramKind.objects.get(code=kind),
@@ -208,7 +221,7 @@ def _completed_story(*, users, volunteers, stdout):
             requester=Program.Requester.VOLUNTEER,
             coordinator=coordinator,
             volunteer=volunteer,
-            organisation=None,
+            organisation=Organisation.objects.order_by("pk").first(),
             beneficiary=None,
             start=timezone.localdate() + dt.timedelta(days=14),
         )
@@ -332,6 +345,10 @@ def _play(index, title, kind, requester, status, users, volunteers, beneficiary)
 def seed(*, users, stdout, state) -> None:
     _reference_data()
     if Program.objects.exists():
+        return
+    profile = procedure_in_force()
+    if not (profile.program_requests or profile.volunteer_proposals):
+        stdout.write("Programs: none — the policy in force takes no program requests nor volunteers' proposals.")
         return
     coordinator = users["coordinator"]
     if not Organisation.objects.exists():
