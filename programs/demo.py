@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from association.channels import system_channel
 from association.demo import demo_clock, demo_day
+from association.policy.procedure import procedure_in_force
 from beneficiaries.models import Beneficiary, Consent
 from channels_log.contacts.models import ContactEntry
 from channels_log.contacts.services import contact_record
@@ -17,6 +18,7 @@ from surveys.models import Question, Survey, Trigger, TriggerRule
 
 from . import services
 from .models import Organisation, PermitRequirement, Program, ProgramKind, Session, Volunteer
+from .procedure import programs_decider
 
 S = Program.Status
 
@@ -87,7 +89,19 @@ def _volunteers(coordinator):
     return volunteers
 
 
+def _requester_taken(requester: str) -> str:
+    """The proposer the policy in force takes: a volunteer's proposal becomes an organisation's request where the
+    policy takes no volunteers' proposals, and the other way round."""
+    profile = procedure_in_force()
+    if requester == Program.Requester.VOLUNTEER and not profile.volunteer_proposals:
+        return Program.Requester.ORGANISATION
+    if requester != Program.Requester.VOLUNTEER and not profile.program_requests:
+        return Program.Requester.VOLUNTEER
+    return requester
+
+
 def _propose(*, title, kind, requester, coordinator, volunteer, organisation, beneficiary, start):
+    requester = _requester_taken(requester)
     program = Program(
         title=title,
         kind=ProgramKind.objects.get(code=kind),
@@ -123,20 +137,34 @@ def _permits(program, coordinator, issued_on, days=120):
         services.permit_save(permit=permit, actor=coordinator)
 
 
-def _walk(program, to, *, coordinator, manager, start):
+def _decide(program, *, users, approve: bool, note: str):
+    """The deciding body the policy in force names decides: the manager, the committee through its chair, or a
+    competent body outside the association whose letter the coordinator records."""
+    decider = programs_decider()[0]
+    if decider == "competent_body":
+        letter = f"خطاب رقم {program.pk:04d}/ب"
+        return services.program_decide(
+            program=program, actor=users["coordinator"], approve=approve, note=note, body_letter=letter
+        )
+    actor = users["chair"] if decider == "committee" else users["manager"]
+    return services.program_decide(program=program, actor=actor, approve=approve, note=note)
+
+
+def _walk(program, to, *, users):
     """Take ``program`` along the path up to ``to`` (a rejection or withdrawal leaves the path where it says)."""
+    coordinator = users["coordinator"]
     if to == S.PROPOSED:
         return
     services.program_step(program=program, to=S.UNDER_STUDY, actor=coordinator)
     if to == S.UNDER_STUDY:
         return
     if to == S.REJECTED:
-        services.program_decide(program=program, actor=manager, approve=False, note="لا تتوفر الميزانية هذا العام")
+        _decide(program, users=users, approve=False, note="لا تتوفر الميزانية هذا العام")
         return
     if to == S.WITHDRAWN:
         services.program_step(program=program, to=S.WITHDRAWN, actor=coordinator, reason="اعتذر المتطوع لظرف طارئ")
         return
-    services.program_decide(program=program, actor=manager, approve=True, note="يتوافق مع أولويات الخطة السنوية")
+    _decide(program, users=users, approve=True, note="يتوافق مع أولويات الخطة السنوية")
     for step in PATH[2:]:
         if PATH.index(step) > PATH.index(to):
             return
@@ -193,14 +221,14 @@ def _completed_story(*, users, volunteers, stdout):
             requester=Program.Requester.VOLUNTEER,
             coordinator=coordinator,
             volunteer=volunteer,
-            organisation=None,
+            organisation=Organisation.objects.order_by("pk").first(),
             beneficiary=None,
             start=timezone.localdate() + dt.timedelta(days=14),
         )
     with demo_clock(demo_day(58, 9)):
         services.program_step(program=program, to=S.UNDER_STUDY, actor=coordinator)
     with demo_clock(demo_day(50, 11)):
-        services.program_decide(program=program, actor=manager, approve=True, note="يخدم احتياج الأسر الصحي")
+        _decide(program, users=users, approve=True, note="يخدم احتياج الأسر الصحي")
         services.program_step(program=program, to=S.AWAITING_PERMITS, actor=coordinator)
     session_times = [demo_day(days_ago, 17) for days_ago in (40, 33, 26)]  # from today, not the demo clock's day
     with demo_clock(demo_day(45, 12)):
@@ -299,26 +327,30 @@ def _answer_invitations(session, *, low_one: bool):
         )
 
 
-def _play(index, title, kind, requester, status, coordinator, manager, volunteers, beneficiary):
+def _play(index, title, kind, requester, status, users, volunteers, beneficiary):
     organisations = list(Organisation.objects.order_by("pk"))
     program = _propose(
         title=title,
         kind=kind,
         requester=requester,
-        coordinator=coordinator,
+        coordinator=users["coordinator"],
         volunteer=volunteers[index % 3],
         organisation=organisations[index % len(organisations)],
         beneficiary=beneficiary,
         start=timezone.localdate() + dt.timedelta(days=7 + index),
     )
-    _walk(program, status, coordinator=coordinator, manager=manager, start=program.start_date)
+    _walk(program, status, users=users)
 
 
 def seed(*, users, stdout, state) -> None:
     _reference_data()
     if Program.objects.exists():
         return
-    coordinator, manager = users["coordinator"], users["manager"]
+    profile = procedure_in_force()
+    if not (profile.program_requests or profile.volunteer_proposals):
+        stdout.write("Programs: none — the policy in force takes no program requests nor volunteers' proposals.")
+        return
+    coordinator = users["coordinator"]
     if not Organisation.objects.exists():
         for name, kind, person, title, mobile in ORGANISATIONS:
             services.organisation_save(
@@ -336,10 +368,9 @@ def seed(*, users, stdout, state) -> None:
         volunteers = _volunteers(coordinator)
     beneficiary = Beneficiary.objects.order_by("pk").first()
     for index, (title, kind, requester, status) in enumerate(PROGRAMS):
-        # On the demo clock, days before the demo policy's approval (seed time): the policy version loaded by the
-        # demo states no program procedure, and a proposal under it would be refused.
+        # The history of the last twelve days, one proposal a day.
         with demo_clock(demo_day(12 - index, 9)):
-            _play(index, title, kind, requester, status, coordinator, manager, volunteers, beneficiary)
+            _play(index, title, kind, requester, status, users, volunteers, beneficiary)
     _completed_story(users=users, volunteers=volunteers, stdout=stdout)
     services.permit_expiry_sweep()
     stdout.write(

@@ -299,6 +299,8 @@ def support_request_receive_online(
     now = timezone.now()
     if not service_type.is_active:
         raise ValidationError({"service_type": _("This service is not offered at the moment.")})
+    if not procedure_in_force().individual_requests:
+        raise ValidationError(_("The policy in force runs no individual support requests."), code="not_offered")
     signature = _signature_from_data_url(signature_data or "")  # checked before anything is written
     support_request = SupportRequest(
         beneficiary=beneficiary,
@@ -324,7 +326,7 @@ def support_request_receive_online(
         method=Declaration.Method.ONLINE,
         content=ContentFile(signature),
         content_type="image/png",
-        now=now,
+        now=timezone.now(),  # signed on the request it is attached to: not before the row was written
     )
     events.publish("request_received_online", request_id=support_request.pk)
     return support_request

@@ -11,6 +11,7 @@ import zlib
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from association.demo import demo_clock, demo_day
+from association.policy.procedure import procedure_in_force
 
 from . import access, services
 from .models import Applicant
@@ -70,6 +71,9 @@ def seed(*, users: dict, stdout, state: dict) -> None:
             household=[{"relation": "son", "name": "فهد", "birth_date": "2014-02-01", "monthly_income": 0}],
             consents=["data_processing", "contact", "surveys"],
         )
+    if not procedure_in_force().individual_requests:
+        stdout.write(f"selfservice: a registration online ({NEW_MOBILE}); the policy runs no support requests")
+        return
     service = ServiceType.objects.get(code="food_basket")
     with demo_clock(demo_day(2, 19, 20)):
         support_request = services.application_submit(

@@ -88,6 +88,11 @@ def seed_policy_file(path: Path, *, users: dict, stdout) -> PolicyVersion:
         f"{profile.individual_decider} ({profile.individual_decider_name}), window "
         f"{profile.decision_window_days or 'none'}; program requests {'yes' if profile.program_requests else 'no'}"
         f", volunteer proposals {'yes' if profile.volunteer_proposals else 'no'}"
+        + (
+            f", decided by {profile.programs_decider} ({profile.programs_decider_name})"
+            if profile.program_requests or profile.volunteer_proposals
+            else ""
+        )
         + (f"; supervising body {profile.supervising_body}" if profile.supervising_body else "")
         + "."
     )

@@ -36,6 +36,7 @@ def seed_field_intake(*, users: dict, stdout, state: dict) -> None:
 
     from association.channels import Channel
     from association.demo import demo_day
+    from association.policy.procedure import procedure_in_force
     from beneficiaries.demo import demo_person
     from beneficiaries.models import Beneficiary, Consent, DocumentType
     from beneficiaries.selectors import beneficiaries_with_national_id
@@ -78,6 +79,12 @@ def seed_field_intake(*, users: dict, stdout, state: dict) -> None:
             subject="زيارة ميدانية",
             body="زار المندوب الأسرة في منزلها وسجّل طلبها.",
         )
+        id_copy = DocumentType.objects.filter(code="national_id").first()
+        if id_copy is not None:
+            pdf = ContentFile(b"%PDF-1.4\n% demo\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n", name="id.pdf")
+            document_add(beneficiary=beneficiary, document_type=id_copy, uploaded_file=pdf, actor=representative)
+        if not procedure_in_force().individual_requests:
+            return  # the policy in force runs no individual support requests: the visit is recorded, no draft
         draft = support_request_create_draft(
             beneficiary=beneficiary,
             service_type=service_type,
@@ -85,10 +92,6 @@ def seed_field_intake(*, users: dict, stdout, state: dict) -> None:
             description="أسرة تحتاج مساعدة مالية عاجلة؛ سُجّلت في زيارة ميدانية.",
             actor=representative,
         )
-        id_copy = DocumentType.objects.filter(code="national_id").first()
-        if id_copy is not None:
-            pdf = ContentFile(b"%PDF-1.4\n% demo\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n", name="id.pdf")
-            document_add(beneficiary=beneficiary, document_type=id_copy, uploaded_file=pdf, actor=representative)
         if explanation_required():  # step 3 where the policy names it: the procedure was clear to the family
             procedure_explanation_record(support_request=draft, actor=representative, explanation="clear")
         declaration_sign(support_request=draft, actor=representative, signature_data=_png())

@@ -170,3 +170,48 @@ def _second():
     import datetime as dt
 
     return dt.timedelta(seconds=1)
+
+
+@pytest.mark.parametrize("requester", ["volunteer", "organisation", "supervising_body"])
+def test_after_the_demo_the_coordinator_proposals_are_taken_under_the_demo_policy(story, client, requester):
+    """The demo policy in force states the programs' and volunteering practices: a new volunteer proposal or a
+    community/ministry request made on the programs page is taken, while the individual procedure stays the
+    research committee's with its two weeks."""
+    import datetime as dt
+
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from association.policy.procedure import procedure_in_force
+    from programs.models import Organisation, Program, ProgramKind, Volunteer
+
+    profile = procedure_in_force()
+    assert profile.version_id is not None
+    assert (profile.program_requests, profile.volunteer_proposals) == (True, True)
+    assert (profile.individual_decider, profile.decision_window_days) == ("committee", 14)
+    client.force_login(get_user_model().objects.get(username="coordinator"))
+    today = timezone.localdate()
+    data = {
+        "title": "برنامج تحفيظ القرآن الصيفي",
+        "kind": ProgramKind.objects.get(code="course").pk,
+        "requester": requester,
+        "audience": "أبناء الأسر المستفيدة",
+        "place": "مقر الجمعية",
+        "start_date": (today + dt.timedelta(days=20)).isoformat(),
+        "end_date": (today + dt.timedelta(days=50)).isoformat(),
+        "expected_attendance": "30",
+        "budget": "4000",
+    }
+    if requester == "volunteer":
+        data["volunteer"] = Volunteer.objects.filter(status=Volunteer.Status.APPROVED).order_by("pk").first().pk
+    elif requester == "organisation":
+        data["organisation"] = Organisation.objects.order_by("pk").first().pk
+    else:
+        data.update(body_reference="خطاب رقم 5120/ش", body_mobile="0551230005")
+    before = Program.objects.count()
+    answer = client.post(reverse("programs:new"), data)
+    assert answer.status_code == 302, answer.content.decode()[:3000]
+    assert Program.objects.count() == before + 1
+    made = Program.objects.order_by("-pk").first()
+    assert (made.title, made.requester, made.status) == (data["title"], requester, Program.Status.PROPOSED)

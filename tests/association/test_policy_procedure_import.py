@@ -15,6 +15,7 @@ from association.policy.importing.procedure_rules import procedure_fields
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 NO_COMMITTEE = FIXTURES / "policy_no_committee.txt"
+PROGRAMS = FIXTURES / "policy_programs.txt"
 
 
 def shared_seed(prefix: str) -> Path:
@@ -186,3 +187,60 @@ def test_the_json_and_the_draft_carry_the_procedure(manager):
 )
 def test_the_referral_to_explain_the_procedure(sentence, expected):
     assert _policy([sentence, "يبت المدير التنفيذي في الطلب"])["explanation_step"] is expected
+
+
+def test_the_demo_policy_runs_programs_beside_the_committee_procedure():
+    """The document ``seed_demo`` imports: its programs and volunteering practices turn both program procedures on;
+    its individual procedure stays the research committee's with two weeks, its referral step as it is read."""
+    from association.policy.demo import DEMO_POLICY
+
+    procedure = parse_file(DEMO_POLICY.read_bytes(), DEMO_POLICY.name).procedure
+    assert procedure == {
+        "individual_requests": True,
+        "program_requests": True,
+        "volunteer_proposals": True,
+        "individual_decider": "committee",
+        "individual_decider_name": "لجنة البحث",
+        "decision_window_days": 14,
+        "quorum": None,
+        "programs_decider": "manager",
+        "programs_decider_name": "",
+        "supervising_body": "",
+        "explanation_step": False,
+    }
+
+
+def test_a_program_centred_policy_under_its_ministry():
+    procedure = parse_file(PROGRAMS.read_bytes(), PROGRAMS.name).procedure
+    assert (procedure["individual_requests"], procedure["program_requests"], procedure["volunteer_proposals"]) == (
+        False,
+        True,
+        True,
+    )
+    assert (procedure["programs_decider"], procedure["programs_decider_name"]) == ("competent_body", "جهة الاختصاص")
+    assert procedure["supervising_body"] == "وزارة الشؤون الإسلامية والدعوة والإرشاد"
+
+
+@pytest.mark.parametrize(
+    ("practice", "programs", "volunteers"),
+    [
+        ("استقبال طلبات المتطوعين لتنفيذ البرامج واستخراج التصاريح اللازمة لها وفق الأنظمة", False, True),
+        ("يقدم المتطوعون مقترحات برامج ومبادرات، وتستخرج الجمعية تصاريحها", False, True),
+        ("تتلقى الجمعية من المتطوعين اقتراح البرامج التطوعية وتدرسها", False, True),
+        (
+            "استقبال طلبات البرامج والمشاريع من المستفيدين أو المجتمع أو من الجهة المشرفة ودراستها واعتمادها من جهة "
+            "الاختصاص",
+            True,
+            False,
+        ),
+        ("تدرس الجمعية المشاريع التي يطلبها أهالي الحي وتعتمدها", True, False),
+        ("ترد إلى الجمعية طلبات البرامج الدعوية من المساجد والمدارس", True, False),
+        ("تنفيذ البرامج التي تكلف بها الجهة المشرفة (وزارة الشؤون الإسلامية)", True, False),
+        ("تشجيع العمل التطوعي ونشر ثقافته بين المستفيدين", False, False),
+        ("استقبال المستفيد بلطف والإجابة عن أسئلته", False, False),
+    ],
+)
+def test_program_and_volunteer_practices_in_other_wordings(practice, programs, volunteers):
+    procedure = _policy(["يبت المدير التنفيذي في الطلب"], practices=[practice])
+    assert (procedure["program_requests"], procedure["volunteer_proposals"]) == (programs, volunteers)
+    assert procedure["individual_requests"] is True and procedure["individual_decider"] == "manager"

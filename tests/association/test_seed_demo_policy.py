@@ -9,9 +9,9 @@ from django.core.management import CommandError, call_command
 
 from association.policy.models import PolicyVersion
 from association.policy.procedure import procedure_in_force
-from requests_app.models import CommitteeDecision, CommitteeVote, SupportRequest
+from requests_app.models import CommitteeDecision, CommitteeVote, Declaration, SupportRequest
 
-from .test_policy_procedure_import import NO_COMMITTEE, shared_seed
+from .test_policy_procedure_import import NO_COMMITTEE, PROGRAMS, shared_seed
 
 pytestmark = pytest.mark.django_db
 S = SupportRequest.Status
@@ -49,8 +49,11 @@ def test_a_policy_without_a_committee(settings, tmp_path):
         ("manager", "المدير التنفيذي", "manager")
     }
     assert not submitted.exclude(decision_window_days=None).exists()
-    # Step 3 recorded before each declaration, as the document asks.
-    signed = SupportRequest.objects.filter(declaration__isnull=False)
+    # Step 3 recorded before each declaration signed before staff, as the document asks (an applicant who signs
+    # online on the self-service pages has no desk to be referred from).
+    signed = SupportRequest.objects.filter(declaration__isnull=False).exclude(
+        declaration__method=Declaration.Method.ONLINE
+    )
     assert signed.exists() and not signed.filter(explanation="").exists()
     # A rerun imports nothing again.
     again = _seed(NO_COMMITTEE, settings, tmp_path)
@@ -70,6 +73,7 @@ def test_the_shared_seeds_run_with_their_committee(prefix, settings, tmp_path):
         14,
     )
     assert not (profile.program_requests or profile.volunteer_proposals)
+    assert "Programs: none" in printed  # it runs no program procedure: no demo programs
     if prefix == "001":  # its approval block is blank: said, and filled as the portal needs it
         assert "the document leaves blank: meeting, date, signatory" in printed
     else:  # «اجتماع مجلس الإدارة (الثاني) … ١٣ / ١ / ١٤٤٢ هـ . الموافق ٢٦ / ١ / ٢٠٢١ م»
@@ -82,6 +86,48 @@ def test_the_shared_seeds_run_with_their_committee(prefix, settings, tmp_path):
     assert set(SupportRequest.objects.exclude(submitted_at=None).values_list("policy_version", flat=True)) == {
         version.pk
     }
+
+
+def _counts() -> dict:
+    from beneficiaries.models import Beneficiary
+    from programs.models import Permit, Program, ProgramStatusChange, Session, Volunteer
+
+    models = (Program, ProgramStatusChange, Permit, Session, Volunteer, Beneficiary, SupportRequest, PolicyVersion)
+    return {model.__name__: model.objects.count() for model in models}
+
+
+def test_a_program_centred_policy_loads_a_program_centred_demo(settings, tmp_path):
+    """Volunteers' proposals and the community's and the ministry's requests, decided by «جهة الاختصاص»; no
+    individual support requests: the demo has programs in every status, decided by that body's letters, and no
+    support request anywhere (not from the desk, the field visit nor self-service)."""
+    from programs.models import Program, ProgramStatusChange
+
+    printed = _seed(PROGRAMS, settings, tmp_path)
+    version = PolicyVersion.objects.get(source_name=PROGRAMS.name)
+    profile = procedure_in_force()
+    assert profile.version_id == version.pk
+    assert (profile.individual_requests, profile.program_requests, profile.volunteer_proposals) == (
+        False,
+        True,
+        True,
+    )
+    assert (profile.programs_decider, profile.programs_decider_name) == ("competent_body", "جهة الاختصاص")
+    assert profile.supervising_body == "وزارة الشؤون الإسلامية والدعوة والإرشاد"
+    assert "individual requests no" in printed and "decided by competent_body (جهة الاختصاص)" in printed
+    assert not SupportRequest.objects.exists()
+    assert "Support requests: none" in printed
+    assert set(Program.objects.values_list("status", flat=True)) == set(Program.Status.values)
+    decided = Program.objects.exclude(decided_by_body="")
+    assert decided.filter(status=Program.Status.REJECTED).exists()
+    assert {p.decided_by_body for p in decided} == {"جهة الاختصاص"}
+    assert all("خطاب رقم" in p.decision_note for p in decided)  # the body's letter, recorded by the coordinator
+    decisions = ProgramStatusChange.objects.filter(new_status__in=[Program.Status.APPROVED, Program.Status.REJECTED])
+    assert {change.actor.username for change in decisions} == {"coordinator"}
+    # A rerun creates nothing new.
+    before = _counts()
+    again = _seed(PROGRAMS, settings, tmp_path)
+    assert "was imported before" in again
+    assert _counts() == before
 
 
 def test_a_missing_file_is_refused():
