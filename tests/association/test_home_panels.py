@@ -55,6 +55,7 @@ def test_demo_loaders_run_in_layer_order():
     assert _names("demo") == [
         "association.demo.seed_profile",
         "association.demo.seed_branches",
+        "association.policy.demo.seed_file",
         "beneficiaries.demo.seed_catalogue",
         "requests_app.demo.seed_catalogue",
         "beneficiaries.demo.seed_people",
@@ -63,8 +64,11 @@ def test_demo_loaders_run_in_layer_order():
         "channels_log.contacts.demo.seed_field_intake",
         "association.policy.demo.seed",
         "requests_app.demo.seed",
+        "selfservice.demo.seed",
         "surveys.demo.seed",
         "programs.demo.seed",
         "channels_log.cases.demo.seed",
         "channels_log.messaging.demo.seed",
+        "beneficiaries.privacy.demo.seed",
+        "association.breaches.seed_demo",
     ]

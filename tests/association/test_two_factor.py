@@ -105,6 +105,7 @@ def test_by_default_under_tests_and_the_demo_nobody_is_forced(client, settings):
 
 
 def test_production_requires_it_of_managers_and_admins_unless_set():
+    import base64
     import os
     import secrets
     import subprocess
@@ -115,6 +116,9 @@ def test_production_requires_it_of_managers_and_admins_unless_set():
         "DEBUG": "0",
         "SECRET_KEY": secrets.token_urlsafe(60),
         "DJANGO_SETTINGS_MODULE": "association.settings",
+        # Production refuses to start without its own keys for the encrypted columns (issue 17).
+        "FIELD_ENCRYPTION_KEYS": "k1:" + base64.b64encode(secrets.token_bytes(32)).decode(),
+        "BLIND_INDEX_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
     }
     env.pop("STAFF_2FA_REQUIRED_ROLES", None)
     code = "import django; django.setup(); from django.conf import settings; print(settings.STAFF_2FA_REQUIRED_ROLES)"
