@@ -10,6 +10,14 @@ from django.db import migrations, models
 def sessions_as_text(apps, schema_editor):
     PolicyVersion = apps.get_model("association", "PolicyVersion")
     PolicyVersion.objects.filter(board_session__isnull=True).update(board_session="")
+    _fire_pending_checks(schema_editor)
+
+
+def _fire_pending_checks(schema_editor):
+    """The column is altered next in this same transaction: PostgreSQL refuses to alter a table whose updated
+    rows still have deferred foreign-key checks pending, so run them now."""
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
 def sessions_as_numbers(apps, schema_editor):
@@ -20,6 +28,7 @@ def sessions_as_numbers(apps, schema_editor):
         value = (session or "").strip()
         number = value if value.isascii() and value.isdigit() and len(value) < 5 else None
         PolicyVersion.objects.filter(pk=pk).update(board_session=number)
+    _fire_pending_checks(schema_editor)
 
 
 class Migration(migrations.Migration):
