@@ -8,12 +8,12 @@ from collections import deque
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.management import call_command
 from django.utils import timezone
 
 from association.channels import Channel
-from beneficiaries.models import Beneficiary
 from channels_log.cases import services as case_services
 from surveys.models import Invitation
 from tests.browser import chromium_page, csp_guard, login
@@ -24,7 +24,7 @@ DEMO_PASSWORD = "demo12345"
 ROLES = ["officer", "researcher", "member1", "chair", "manager", "admin"]
 # Links a crawl must not follow: they change state, download files, or leave the page kind.
 SKIP = re.compile(
-    r"/accounts/logout|/i18n/|/(pdf|file|qr\.svg|export|template|reveal)\b|\.(pdf|xlsx|csv|svg|png)$"
+    r"/accounts/logout|/i18n/|/(pdf|xlsx|file|qr\.svg|export|template|reveal|certificate)\b|\.(pdf|xlsx|csv|svg|png)$"
     r"|/admin/(logout|password_change|jsi18n)|/admin/r/|/delete/|/history/"
 )
 PAGES_PER_ROLE = 70
@@ -87,7 +87,7 @@ def demo(db):
     cache.clear()
     with open("/dev/null", "w") as quiet:
         call_command("seed_demo", stdout=quiet)
-    officer = Beneficiary.objects.first().created_by
+    officer = get_user_model().objects.get(username="officer")  # the demo's relations officer
     case = case_services.case_submit_public(
         kind="complaint", name="فاطمة علي", mobile="+966551234567", subject="شكوى من عدة أسطر", body=MULTILINE
     )
