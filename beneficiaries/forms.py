@@ -220,13 +220,14 @@ class DocumentForm(PortalForm):
         self.fields["document_type"].queryset = DocumentType.objects.filter(is_active=True)
 
 
-class AccessLogFilterForm(PortalForm):
-    """Filters of the sensitive-data access log (GET: none of them is sensitive; the person is given
-    by their opaque id, from their page)."""
+class _LogFilterForm(PortalForm):
+    """Filters of a review log (GET): the staff member (only people who appear in ``log_model``: the list stays
+    short and names no one else), a choice among ``choice_field``'s values and a date range."""
 
-    beneficiary = forms.UUIDField(required=False, widget=forms.HiddenInput)
+    log_model = None
+    choice_field = ""
+
     user = forms.ModelChoiceField(label=_("Staff member"), queryset=None, required=False)
-    field = forms.ChoiceField(label=_("What was seen"), required=False)
     start = forms.DateField(label=_("From"), required=False)
     end = forms.DateField(label=_("To"), required=False)
 
@@ -234,15 +235,14 @@ class AccessLogFilterForm(PortalForm):
         super().__init__(*args, **kwargs)
         from django.contrib.auth import get_user_model
 
-        # Only people who appear in the log: the list stays short and names no one else.
-        users = (
+        self.fields["user"].queryset = (
             get_user_model()
-            .objects.filter(pk__in=SensitiveAccess.objects.values("user_id").distinct())
+            .objects.filter(pk__in=self.log_model.objects.values("user_id").distinct())
             .order_by("first_name", "last_name", "username")
         )
-        self.fields["user"].queryset = users
         self.fields["user"].label_from_instance = person_name
-        self.fields["field"].choices = [("", _("Everything")), *SensitiveAccess.Field.choices]
+        choices = self.log_model._meta.get_field(self.choice_field).choices
+        self.fields[self.choice_field].choices = [("", _("Everything")), *choices]
         for name in ("start", "end"):
             self.fields[name].help_text = ""
 
@@ -260,39 +260,28 @@ class AccessLogFilterForm(PortalForm):
         return {name: value for name, value in self.cleaned_data.items() if value not in (None, "")}
 
 
-class ExportLogFilterForm(PortalForm):
-    """Filters of the review of exports and imports (GET)."""
+class AccessLogFilterForm(_LogFilterForm):
+    """Filters of the sensitive-data access log (none of them is sensitive; the person is given by their opaque
+    id, from their page)."""
 
-    user = forms.ModelChoiceField(label=_("Staff member"), queryset=None, required=False)
+    log_model = SensitiveAccess
+    choice_field = "field"
+
+    beneficiary = forms.UUIDField(required=False, widget=forms.HiddenInput)
+    field = forms.ChoiceField(label=_("What was seen"), required=False)
+    field_order = ["beneficiary", "user", "field", "start", "end"]
+
+
+class ExportLogFilterForm(_LogFilterForm):
+    """Filters of the review of exports and imports."""
+
+    choice_field = "kind"
+
     kind = forms.ChoiceField(label=_("Kind"), required=False)
-    start = forms.DateField(label=_("From"), required=False)
-    end = forms.DateField(label=_("To"), required=False)
+    field_order = ["user", "kind", "start", "end"]
 
     def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        from django.contrib.auth import get_user_model
-
         from .models import BulkTransfer
 
-        users = (
-            get_user_model()
-            .objects.filter(pk__in=BulkTransfer.objects.values("user_id").distinct())
-            .order_by("first_name", "last_name", "username")
-        )
-        self.fields["user"].queryset = users
-        self.fields["user"].label_from_instance = person_name
-        self.fields["kind"].choices = [("", _("Everything")), *BulkTransfer.Kind.choices]
-        for name in ("start", "end"):
-            self.fields[name].help_text = ""
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("start") and cleaned.get("end") and cleaned["start"] > cleaned["end"]:
-            self.add_error("end", _("The end date is before the start date."))
-        return cleaned
-
-    def filters(self) -> dict:
-        if not self.is_bound:
-            return {}
-        self.is_valid()
-        return {name: value for name, value in self.cleaned_data.items() if value not in (None, "")}
+        self.log_model = BulkTransfer
+        super().__init__(*args, **kwargs)
