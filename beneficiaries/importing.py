@@ -15,7 +15,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 from import_export.formats.base_formats import CSV, XLSX
 from import_export.results import RowResult
 
@@ -245,8 +245,8 @@ def stash_discard(token: str) -> None:
 
 class UploadForm(PortalForm):
     file = forms.FileField(
-        label=_l("File (Excel .xlsx or CSV)"),
-        help_text=_l("One beneficiary per row, with the template's column headers."),
+        label=gettext_lazy("File (Excel .xlsx or CSV)"),
+        help_text=gettext_lazy("One beneficiary per row, with the template's column headers."),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
     )
 
@@ -269,9 +269,10 @@ class ConfirmForm(forms.Form):
 
 class ExportForm(PortalForm):
     file_format = forms.ChoiceField(
-        label=_l("Format"), choices=[("xlsx", _l("Excel (.xlsx)")), ("csv", "CSV")], initial="xlsx"
+        label=gettext_lazy("Format"), choices=[("xlsx", gettext_lazy("Excel (.xlsx)")), ("csv", "CSV")], initial="xlsx"
     )
     # Sharing with a partner entity is a purpose of its own: only the people who consented to it go.
     for_partner = forms.BooleanField(
-        label=_l("For a partner entity (only the beneficiaries who consented to data sharing)"), required=False
+        label=gettext_lazy("For a partner entity (only the beneficiaries who consented to data sharing)"),
+        required=False,
     )
