@@ -1,5 +1,6 @@
 """Arabic-aware search over the registry (folding: ``association.kernel.arabic``). On PostgreSQL name
-fragments and partial mobiles are found through trigram indexes (migration 0007, ``pg_trgm``); SQLite scans.
+fragments and partial mobiles are found through trigram indexes (migration 0007, ``pg_trgm``; 0012 dropped the
+one on the encrypted ID); SQLite scans.
 
 National IDs and IBANs are encrypted at rest (``association.kernel.crypto``): every lookup by them goes
 through the keyed hashes below — ``national_id_condition`` is the one place the desk search, the

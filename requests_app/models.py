@@ -156,6 +156,13 @@ class SupportRequest(models.Model):
             models.Index(fields=["created_at", "id"], name="request_created_idx"),
             # The committee's agenda and the researchers' and managers' panels: a status, oldest submission first.
             models.Index(fields=["status", "submitted_at"], name="request_status_submitted_idx"),
+            # The managers' overdue panel: undecided requests (``transitions.UNDECIDED``), oldest submission first,
+            # read in order up to the cutoff instead of sorting every undecided request.
+            models.Index(
+                fields=["submitted_at", "id"],
+                condition=models.Q(status__in=["submitted", "in_research", "awaiting_committee"]),
+                name="request_undecided_idx",
+            ),
         ]
         verbose_name = _("support request")
         verbose_name_plural = _("support requests")

@@ -40,3 +40,24 @@ def test_manager_home_shows_overdue_requests_and_escalations(officer, manager, c
 
 def test_officer_home_is_the_intake_desk(officer, client_for):
     assert client_for(officer).get(reverse("home")).url == reverse("beneficiaries:desk")
+
+
+def test_the_overdue_panels_index_covers_exactly_the_undecided_statuses():
+    """The managers' overdue panel reads a partial index (``request_undecided_idx``): its condition must name the
+    statuses ``overdue_filter`` selects, or the panel falls back to sorting every undecided request."""
+    from requests_app.transitions import UNDECIDED
+
+    index = next(i for i in SupportRequest._meta.indexes if i.name == "request_undecided_idx")
+    (lookup, statuses), *rest = index.condition.children
+    assert lookup == "status__in" and rest == []
+    assert set(statuses) == set(UNDECIDED)
+
+
+def test_request_counts_count_every_status_once(officer, manager, client_for):
+    submitted_request(officer)
+    awaiting_committee(officer)
+    counts = {
+        value: count for value, _label, count in client_for(manager).get(reverse("home")).context["request_counts"]
+    }
+    assert counts[S.SUBMITTED] == 1 and counts[S.AWAITING_COMMITTEE] == 1
+    assert sum(counts.values()) == SupportRequest.objects.count() == 2

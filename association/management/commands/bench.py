@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
+from django.template import engines
 
 
 class Command(BaseCommand):
@@ -35,8 +36,18 @@ class Command(BaseCommand):
         scale = generate.generate(beneficiaries, out=self.stdout)
         if generate_only:
             return
+        _as_deployed()
         results = measure.run(scale=scale, rounds=rounds, skip_import=skip_import, out=self.stdout)
         path = Path(out)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(results, ensure_ascii=False, indent=2))
         self.stdout.write(f"bench: results written to {path}")
+
+
+def _as_deployed() -> None:
+    """Measure what a deployment runs (``make bench`` starts with DEBUG=1 to skip the production keys): no debug
+    cursor recording every query, no template debug information, and the test client's host allowed."""
+    settings.DEBUG = False
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    for engine in engines.all():
+        engine.engine.debug = False
