@@ -327,28 +327,21 @@ def _summary(probe: Probe) -> dict:
 
 
 def _sweeps(out) -> dict:
-    from association.kernel.form_tokens import sweep as form_tokens_sweep
-    from channels_log.cases.services import cases_escalate_overdue
-    from channels_log.messaging.services import messages_sweep
-    from requests_app.services import reminders_sweep
-    from surveys.services import invitation_sweep
+    """Every periodic task of ``CELERY_BEAT_SCHEDULE`` run once in this process, as the worker would run it."""
+    from django.conf import settings
+    from django.utils.module_loading import import_string
 
-    sweeps = {
-        "reminders": reminders_sweep,
-        "survey_invitations": invitation_sweep,
-        "messages": messages_sweep,
-        "case_escalation": cases_escalate_overdue,
-        "form_tokens": form_tokens_sweep,
-    }
     results = {}
-    for name, sweep in sweeps.items():
+    for name, entry in settings.CELERY_BEAT_SCHEDULE.items():
+        task = import_string(entry["task"])
         counter = QueryCounter()
         with connection.execute_wrapper(counter):
             started = time.perf_counter()
-            due = sweep()
+            due = task()
             seconds = time.perf_counter() - started
-        results[name] = {"seconds": round(seconds, 3), "queries": counter.count, "due": due}
-        out.write(f"  sweep {name}: {seconds:.3f}s, {counter.count} queries, due {due}\n")
+        short = name.split(".", 1)[-1]
+        results[short] = {"seconds": round(seconds, 3), "queries": counter.count, "due": due}
+        out.write(f"  sweep {short}: {seconds:.3f}s, {counter.count} queries, due {due}\n")
     return results
 
 
