@@ -125,8 +125,10 @@ def program_figures(program: Program, start: dt.date | None = None, end: dt.date
         .annotate(total=Sum("hours"), sessions=Count("session"))
         .order_by("volunteer__full_name")
     )
-    figures.volunteer_hours = list(hours)
-    figures.total_hours = sum((row["total"] for row in figures.volunteer_hours), Decimal(0))
+    # Hours keep their one decimal place on every database (SQLite's SUM of «1.5» and «1.5» is «3»).
+    tenth = Decimal("0.1")
+    figures.volunteer_hours = [{**row, "total": Decimal(row["total"]).quantize(tenth)} for row in hours]
+    figures.total_hours = sum((row["total"] for row in figures.volunteer_hours), Decimal(0)).quantize(tenth)
     figures.cases = list(program_cases(program).filter(opened_at__range=(low, high)))
     figures.notes = list(
         ProgramNote.objects.filter(program=program, recorded_at__range=(low, high)).select_related("recorded_by")

@@ -303,62 +303,65 @@ def _errors_to_messages(request, form_or_exc):
             messages.error(request, message)
 
 
+def _posted_step(request, target, form, act, done: str):
+    """A small form posted from ``target``'s page: the service ``act(cleaned_data)`` runs when the form is valid;
+    its errors or ``done`` come back as messages on ``target``'s page."""
+    if not form.is_valid():
+        _errors_to_messages(request, form)
+        return redirect(target)
+    try:
+        act(form.cleaned_data)
+    except ValidationError as exc:
+        _errors_to_messages(request, exc)
+    else:
+        messages.success(request, done)
+    return redirect(target)
+
+
 @require_POST
 @staff_view(RUN)
 def session_held(request, pk):
     session = get_object_or_404(Session, pk=pk)
-    form = forms.HeldForm(request.POST)
-    if not form.is_valid():
-        _errors_to_messages(request, form)
-        return redirect(session)
-    try:
-        services.session_held(session=session, actor=request.user, head_count=form.cleaned_data["head_count"])
-    except ValidationError as exc:
-        _errors_to_messages(request, exc)
-    else:
-        messages.success(request, _("The session is recorded as held; attendees are invited to the survey."))
-    return redirect(session)
+    return _posted_step(
+        request,
+        session,
+        forms.HeldForm(request.POST),
+        lambda data: services.session_held(session=session, actor=request.user, head_count=data["head_count"]),
+        _("The session is recorded as held; attendees are invited to the survey."),
+    )
 
 
 @require_POST
 @staff_view(RUN)
 def head_count(request, pk):
     session = get_object_or_404(Session, pk=pk)
-    form = forms.HeadCountForm(request.POST)
-    if not form.is_valid():
-        _errors_to_messages(request, form)
-        return redirect(session)
-    try:
-        services.head_count_set(session=session, actor=request.user, head_count=form.cleaned_data["head_count"])
-    except ValidationError as exc:
-        _errors_to_messages(request, exc)
-    else:
-        messages.success(request, _("The head-count is recorded."))
-    return redirect(session)
+    return _posted_step(
+        request,
+        session,
+        forms.HeadCountForm(request.POST),
+        lambda data: services.head_count_set(session=session, actor=request.user, head_count=data["head_count"]),
+        _("The head-count is recorded."),
+    )
 
 
 @require_POST
 @staff_view(RUN)
 def attendee_add(request, pk):
     session = get_object_or_404(Session, pk=pk)
-    form = forms.AttendeeForm(request.POST)
-    if not form.is_valid():
-        _errors_to_messages(request, form)
-        return redirect(session)
-    try:
-        services.attendance_add(
+    return _posted_step(
+        request,
+        session,
+        forms.AttendeeForm(request.POST),
+        lambda data: services.attendance_add(
             session=session,
             actor=request.user,
-            beneficiary=form.cleaned_data["beneficiary"],
-            name=form.cleaned_data["name"],
-            mobile=form.cleaned_data["mobile"],
-            send_link=form.cleaned_data["send_link"],
-        )
-    except ValidationError as exc:
-        _errors_to_messages(request, exc)
-    else:
-        messages.success(request, _("The attendee is on the list."))
-    return redirect(session)
+            beneficiary=data["beneficiary"],
+            name=data["name"],
+            mobile=data["mobile"],
+            send_link=data["send_link"],
+        ),
+        _("The attendee is on the list."),
+    )
 
 
 @require_POST
@@ -406,44 +409,30 @@ def attend(request, token):
 @staff_view(RUN)
 def hours_record(request, pk):
     session = get_object_or_404(Session, pk=pk)
-    form = forms.HoursForm(request.POST, session=session)
-    if not form.is_valid():
-        _errors_to_messages(request, form)
-        return redirect(session)
-    try:
-        services.hours_record(
-            session=session,
-            volunteer=form.cleaned_data["volunteer"],
-            hours=form.cleaned_data["hours"],
-            actor=request.user,
-        )
-    except ValidationError as exc:
-        _errors_to_messages(request, exc)
-    else:
-        messages.success(request, _("The hours are recorded."))
-    return redirect(session)
+    return _posted_step(
+        request,
+        session,
+        forms.HoursForm(request.POST, session=session),
+        lambda data: services.hours_record(
+            session=session, volunteer=data["volunteer"], hours=data["hours"], actor=request.user
+        ),
+        _("The hours are recorded."),
+    )
 
 
 @require_POST
 @staff_view(RUN)
 def volunteer_assign(request, pk):
     program = get_object_or_404(Program, pk=pk)
-    form = forms.AssignForm(request.POST)
-    if not form.is_valid():
-        _errors_to_messages(request, form)
-        return redirect(program)
-    try:
-        services.volunteer_assign(
-            program=program,
-            volunteer=form.cleaned_data["volunteer"],
-            task=form.cleaned_data["task"],
-            actor=request.user,
-        )
-    except ValidationError as exc:
-        _errors_to_messages(request, exc)
-    else:
-        messages.success(request, _("The volunteer is assigned."))
-    return redirect(program)
+    return _posted_step(
+        request,
+        program,
+        forms.AssignForm(request.POST),
+        lambda data: services.volunteer_assign(
+            program=program, volunteer=data["volunteer"], task=data["task"], actor=request.user
+        ),
+        _("The volunteer is assigned."),
+    )
 
 
 # --- Decisions, recommendations, reports -----------------------------------------------------------------
@@ -453,15 +442,13 @@ def volunteer_assign(request, pk):
 @staff_view("programs.report_program")
 def note_add(request, pk):
     program = get_object_or_404(Program, pk=pk)
-    form = forms.NoteForm(request.POST)
-    if not form.is_valid():
-        _errors_to_messages(request, form)
-        return redirect(program)
-    services.note_add(
-        program=program, kind=form.cleaned_data["kind"], text=form.cleaned_data["text"], actor=request.user
+    return _posted_step(
+        request,
+        program,
+        forms.NoteForm(request.POST),
+        lambda data: services.note_add(program=program, kind=data["kind"], text=data["text"], actor=request.user),
+        _("The decision or recommendation is recorded."),
     )
-    messages.success(request, _("The decision or recommendation is recorded."))
-    return redirect(program)
 
 
 @staff_view("programs.report_program")
