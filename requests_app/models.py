@@ -154,6 +154,19 @@ class SupportRequest(models.Model):
         indexes = [
             # The list's order, for keyset pagination (association.kernel.pagination).
             models.Index(fields=["created_at", "id"], name="request_created_idx"),
+            # The list filtered by one of its form's fields stays a walk of an index in the list's order, from
+            # either end, wherever in time the matching rows lie (a branch opened last month, a researcher who
+            # left years ago).
+            *(
+                models.Index(fields=[field, "created_at", "id"], name=f"request_{short}_created_idx")
+                for field, short in (
+                    ("status", "status"),
+                    ("service_type", "service"),
+                    ("channel", "channel"),
+                    ("researcher", "researcher"),
+                    ("branch", "branch"),
+                )
+            ),
             # The committee's agenda and the researchers' and managers' panels: a status, oldest submission first.
             models.Index(fields=["status", "submitted_at"], name="request_status_submitted_idx"),
             # The managers' overdue panel: undecided requests (``transitions.UNDECIDED``), oldest submission first,

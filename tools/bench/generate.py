@@ -22,7 +22,7 @@ from association.kernel.identifiers import validate_iban, validate_mobile, valid
 from association.kernel.roles import Role
 from association.kernel.workdays import add_working_days
 from association.models import OfficialHoliday
-from beneficiaries.models import Beneficiary
+from beneficiaries.models import Beneficiary, Consent
 from channels_log.cases.models import Case, ResponseTarget
 from channels_log.contacts.models import ContactEntry
 from requests_app.models import RequestNotification, RequestSequence, ServiceType, SupportRequest
@@ -351,6 +351,39 @@ def _answer(rng, response, question) -> Answer:
     return Answer(response=response, question=question, number=min(high, max(low, round(rng.gauss(high * 0.8, 2)))))
 
 
+# The consents people give at intake (DESIGN: data protection): everyone to the processing of their data, most
+# to being contacted and to surveys, some to sharing with partner entities.
+CONSENT_MIX = {
+    Consent.Purpose.DATA_PROCESSING: 1.0,
+    Consent.Purpose.CONTACT: 0.9,
+    Consent.Purpose.SURVEYS: 0.75,
+    Consent.Purpose.DATA_SHARING: 0.2,
+}
+
+
+def generate_consents(rng, now) -> None:
+    """Consents for every generated person who has none yet (also tops up a data set generated before consents
+    were checked)."""
+    officers = _staff(Role.RELATIONS_OFFICER)
+    people = Beneficiary.objects.filter(consents__isnull=True).order_by("pk")
+    total = people.count()
+    progress = Progress("consents", total)
+    last = 0
+    while True:
+        batch = list(people.filter(pk__gt=last).values_list("pk", "created_at")[:BATCH])
+        if not batch:
+            break
+        rows = [
+            Consent(beneficiary_id=pk, purpose=purpose, given_at=created, recorded_by=rng.choice(officers))
+            for pk, created in batch
+            for purpose, share in CONSENT_MIX.items()
+            if rng.random() < share
+        ]
+        Consent.objects.bulk_create(rows, batch_size=BATCH, ignore_conflicts=True)
+        last = batch[-1][0]
+        progress.add(len(batch))
+
+
 def record_sweeps_done(now) -> None:
     """What the reminders sweep would already have sent: a notification row per due (request, chair/manager),
     with the sweep's own keys, so the measured run starts from nothing due."""
@@ -398,11 +431,13 @@ def generate(beneficiaries: int, *, seed: int = 16, out=sys.stdout) -> dict:
     existing = Beneficiary.objects.count()
     if generated(beneficiaries):
         out.write(f"bench: the database already holds {existing:,} beneficiaries; nothing generated\n")
+        generate_consents(random.Random(seed), timezone.now())
         return scale
     rng = random.Random(seed)
     now = timezone.now()
     started = time.monotonic()
     generate_beneficiaries(rng, beneficiaries, now)
+    generate_consents(rng, now)
     generate_requests(rng, scale["requests"], now)
     generate_contacts(rng, scale["contacts"], now)
     generate_cases(rng, scale["cases"], now)

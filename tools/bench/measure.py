@@ -10,6 +10,7 @@ import statistics
 import sys
 import time
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 from django.contrib import admin
 from django.contrib.auth import get_user_model
@@ -19,7 +20,7 @@ from django.urls import reverse
 
 from association.kernel.roles import Role
 from association.policy.models import PolicyVersion
-from beneficiaries.models import Beneficiary
+from beneficiaries.models import Beneficiary, Consent
 from channels_log.cases.models import Case
 from channels_log.contacts.models import ContactEntry
 from requests_app.models import CommitteeDecision, SupportRequest
@@ -190,6 +191,62 @@ def _list_probes(clients) -> list[Probe]:
                 raw=True,
             )
         )
+    return probes + _filtered_probes(clients)
+
+
+def _filtered_probes(clients) -> list[Probe]:
+    """Each big list narrowed by its form to the rows the work looks for — the committee's backlog (all recent),
+    open cases (few), one channel's contacts — first and last page, beside the admin's own filter."""
+    from association.channels import Channel
+
+    officer, manager = clients["officer"], clients["manager"]
+    channel = Channel.objects.order_by("pk").first()
+    lists = [
+        (
+            "requests awaiting the committee",
+            officer,
+            reverse("requests_app:list"),
+            {"status": SupportRequest.Status.AWAITING_COMMITTEE},
+            "/admin/requests_app/supportrequest/",
+            {"status__exact": SupportRequest.Status.AWAITING_COMMITTEE},
+            SupportRequest.objects.filter(status=SupportRequest.Status.AWAITING_COMMITTEE),
+        ),
+        (
+            "open cases",
+            manager,
+            reverse("channels_log:case_list"),
+            {"status": Case.Status.OPEN},
+            "/admin/channels_log/case/",
+            {"status__exact": Case.Status.OPEN},
+            Case.objects.filter(status=Case.Status.OPEN),
+        ),
+        (
+            "contacts of one channel",
+            officer,
+            reverse("channels_log:list"),
+            {"channel": channel.code},
+            "/admin/channels_log/contactentry/",
+            {"channel__id__exact": channel.pk},
+            ContactEntry.objects.filter(channel=channel),
+        ),
+    ]
+    probes = []
+    for name, client, url, query, admin_url, admin_query, rows in lists:
+        model_admin = admin.site._registry[rows.model]
+        admin_last = _last_page(rows.count(), model_admin.list_per_page)
+        admin_first = f"{admin_url}?{urlencode(admin_query)}"
+        probes.append(Probe(f"{name}, page 1", client, "get", url, dict(query), admin_url=admin_first, raw=True))
+        probes.append(
+            Probe(
+                f"{name}, last page",
+                client,
+                "get",
+                url,
+                {**query, "page": "last"},
+                admin_url=f"{admin_first}&p={admin_last}",
+                raw=True,
+            )
+        )
     return probes
 
 
@@ -257,7 +314,12 @@ def _survey_probe(clients) -> Probe | None:
         return None
     officer_user = _user(Role.RELATIONS_OFFICER)
     public = Client()
-    beneficiaries = list(Beneficiary.objects.order_by("?")[:500])
+    # Only people who consented to surveys are invited (the service refuses the others).
+    beneficiaries = list(
+        Beneficiary.objects.filter(
+            consents__purpose=Consent.Purpose.SURVEYS, consents__withdrawn_at__isnull=True
+        ).order_by("?")[:500]
+    )
 
     def prepare():
         invitation = invitation_in_person(survey=survey, beneficiary=random.choice(beneficiaries), actor=officer_user)
@@ -415,23 +477,23 @@ def _import(rows: int, rng, out) -> dict:
 
 def _table(results: dict, out) -> None:
     out.write(
-        f"\n{'page / job':<34}{'p50':>9}{'p95':>9}{'queries':>8}{'admin p50':>11}{'×admin':>8}{'raw p50':>9}{'×raw':>7}"
+        f"\n{'page / job':<44}{'p50':>9}{'p95':>9}{'queries':>8}{'admin p50':>11}{'×admin':>8}{'raw p50':>9}{'×raw':>7}"
         f"{'page SQL':>10}{'×SQL':>7}\n"
     )
     for section in ("pages", "search", "pdf"):
         for name, row in results[section].items():
             out.write(
-                f"{name:<34}{row['p50_ms']:>9}{row['p95_ms']:>9}{row.get('queries') or '':>8}"
+                f"{name:<44}{row['p50_ms']:>9}{row['p95_ms']:>9}{row.get('queries') or '':>8}"
                 f"{row.get('admin_p50_ms', ''):>11}{row.get('admin_ratio', ''):>8}"
                 f"{row.get('raw_p50_ms', ''):>9}{row.get('raw_ratio', ''):>7}"
                 f"{row.get('page_sql_p50_ms', ''):>10}{row.get('page_sql_ratio', ''):>7}\n"
             )
     for name, row in results["sweeps"].items():
-        out.write(f"{'sweep ' + name:<34}{row['seconds'] * 1000:>9.1f}{'':>9}{row['queries']:>8}   due {row['due']}\n")
+        out.write(f"{'sweep ' + name:<44}{row['seconds'] * 1000:>9.1f}{'':>9}{row['queries']:>8}   due {row['due']}\n")
     if results.get("import"):
         row = results["import"]
         out.write(
-            f"{'import ' + str(row['rows']) + ' rows':<34} dry run {row['dry_run_seconds']}s + import"
+            f"{'import ' + str(row['rows']) + ' rows':<44} dry run {row['dry_run_seconds']}s + import"
             f" {row['import_seconds']}s = {row['total_seconds']}s\n"
         )
     out.write(
