@@ -12,6 +12,7 @@ whatever the number of responses.
 """
 
 import datetime as dt
+import itertools
 from dataclasses import dataclass
 
 from django.db import connection
@@ -24,7 +25,17 @@ from association.channels import Channel
 from association.kernel.registry import TIMELINE_PER_SOURCE, TimelineItem
 from requests_app.models import ServiceType
 
-from .models import Answer, ImprovementAction, Invitation, Question, Response, SendChannel, Survey, Trigger
+from .models import (
+    Answer,
+    ImprovementAction,
+    Invitation,
+    Question,
+    Response,
+    SendChannel,
+    Survey,
+    SurveyVersion,
+    Trigger,
+)
 
 HOME_PANEL_SIZE = 5
 
@@ -264,14 +275,75 @@ def results_summary(filters: dict) -> dict:
     }
 
 
-def export_answers(responses):
-    """Every answer of ``responses`` with what the export writes beside it (iterate it in chunks)."""
-    return (
+EXPORT_CHUNK = 2000
+EXPORT_FIELDS = (
+    "pk",
+    "response_id",
+    "response__version_id",
+    "response__submitted_on",
+    "response__service_type_id",
+    "response__channel_id",
+    "response__trigger",
+    "response__collected_via",
+    "response__is_anonymous",
+    "question_id",
+    "number",
+    "text",
+)
+
+
+def _export_names() -> dict:
+    """The names the export writes beside each answer, read once: surveys, questions, request types and channels
+    are few beside the answers."""
+    versions = SurveyVersion.objects.select_related("survey")
+    return {
+        "version": {version.pk: (version.survey.name, version.number) for version in versions},
+        "question": {question.pk: question.text for question in Question.objects.all()},
+        "service_type": dict(ServiceType.objects.values_list("pk", "name")),
+        "channel": {channel.pk: channel.name for channel in Channel.objects.all()},
+        "trigger": {value: str(label) for value, label in Trigger.choices},
+        "collected_via": {value: str(label) for value, label in SendChannel.choices},
+        "anonymous": {True: _("Yes"), False: _("No")},
+    }
+
+
+def _chosen(answer_ids: list) -> dict:
+    """The options chosen in each of ``answer_ids``, in their order, joined by commas (one query)."""
+    chosen = {}
+    links = Answer.choices.through.objects.filter(answer_id__in=answer_ids).select_related("choice")
+    for link in links.order_by("choice__order", "choice__pk"):
+        chosen.setdefault(link.answer_id, []).append(link.choice.text)
+    return {answer_id: ", ".join(texts) for answer_id, texts in chosen.items()}
+
+
+def export_rows(responses):
+    """Every answer of ``responses`` as the export's row (response, survey, version, date, request type, channel,
+    source, collected via, anonymous, question, answer), in the order the answers were given: read as plain values
+    in chunks, each chunk's chosen options in one more query, names looked up from ``_export_names``."""
+    answers = (
         Answer.objects.filter(response__in=responses)
-        .select_related("question", "response__version__survey", "response__service_type", "response__channel")
-        .prefetch_related("choices")
         .order_by("response__submitted_on", "response_id", "question__order")
+        .values_list(*EXPORT_FIELDS)
+        .iterator(chunk_size=EXPORT_CHUNK)
     )
+    names = _export_names()
+    while chunk := list(itertools.islice(answers, EXPORT_CHUNK)):
+        chosen = _chosen([row[0] for row in chunk if row[10] is None and not row[11]])
+        for pk, response, version, day, service_type, channel, trigger, via, anonymous, question, number, text in chunk:
+            survey_name, version_number = names["version"][version]
+            yield [
+                response,
+                survey_name,
+                version_number,
+                day,
+                names["service_type"].get(service_type, ""),
+                names["channel"].get(channel, ""),
+                names["trigger"].get(trigger, trigger),
+                names["collected_via"].get(via, via),
+                names["anonymous"][anonymous],
+                names["question"][question],
+                number if number is not None else text or chosen.get(pk, ""),
+            ]
 
 
 # --- Lists ------------------------------------------------------------------------------------------
