@@ -385,6 +385,15 @@ class Response(models.Model):
     submitted_on = models.DateField(_("submitted on"), db_index=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     is_low = models.BooleanField(_("low score"), default=False)
+    # The response's own share of the results (``FIGURES``), kept beside it so the results page sums responses
+    # instead of joining every answer to its question: written with the answers (``services.response_submit``),
+    # recomputable from them at any time (``services.response_figures_refresh``, ``manage.py survey_figures``).
+    answer_count = models.PositiveSmallIntegerField(_("answers"), default=0, editable=False)
+    rating_n = models.PositiveSmallIntegerField(_("ratings"), default=0, editable=False)
+    satisfied = models.PositiveSmallIntegerField(_("ratings of 4 or 5"), default=0, editable=False)
+    score_n = models.PositiveSmallIntegerField(_("scores"), default=0, editable=False)
+    promoters = models.PositiveSmallIntegerField(_("scores of 9 or 10"), default=0, editable=False)
+    detractors = models.PositiveSmallIntegerField(_("scores of 0 to 6"), default=0, editable=False)
     follow_up = models.ForeignKey(
         "channels_log.ContactEntry",
         on_delete=models.PROTECT,
@@ -414,6 +423,18 @@ class Response(models.Model):
 
     def __str__(self):
         return f"{self.version} — {self.submitted_on}"
+
+
+# Each stored figure of a response: how many of its answers match (CSAT counts ratings of 4–5 among the
+# 1–5 ratings; NPS scores of 9–10 and 0–6 among the 0–10 scores). The one definition the figures are written from.
+FIGURES = {
+    "answer_count": Q(),
+    "rating_n": Q(question__kind=Question.Kind.RATING),
+    "satisfied": Q(question__kind=Question.Kind.RATING, number__gte=4),
+    "score_n": Q(question__kind=Question.Kind.SCORE),
+    "promoters": Q(question__kind=Question.Kind.SCORE, number__gte=9),
+    "detractors": Q(question__kind=Question.Kind.SCORE, number__lte=6),
+}
 
 
 class Answer(models.Model):

@@ -5,14 +5,18 @@ Results: CSAT, NPS and response rate, by dimension, and the geometry of the SVG 
 - CSAT: the share of answers to 1–5 rating questions that are 4 or 5, in percent.
 - NPS: percent of 0–10 scores that are 9–10 (promoters) minus percent that are 0–6 (detractors).
 
-Each figure is one aggregate query over answers (one per breakdown, never one per row), so the results page
-costs the same number of queries whatever the number of responses.
+Each response stores its own counts (``models.FIGURES``: its ratings, ratings of 4–5, scores, promoters,
+detractors), written with its answers; the overall figures and every breakdown are sums of those over the filtered
+responses, read in one grouped query that touches no answer, so the results page costs the same number of queries
+whatever the number of responses.
 """
 
 import datetime as dt
+import itertools
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Q
+from django.db import connection
+from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,10 +25,18 @@ from association.channels import Channel
 from association.kernel.registry import TIMELINE_PER_SOURCE, TimelineItem
 from requests_app.models import ServiceType
 
-from .models import Answer, ImprovementAction, Invitation, Question, Response, SendChannel, Survey, Trigger
+from .models import (
+    Answer,
+    ImprovementAction,
+    Invitation,
+    Question,
+    Response,
+    SendChannel,
+    Survey,
+    SurveyVersion,
+    Trigger,
+)
 
-RATING = Question.Kind.RATING
-SCORE = Question.Kind.SCORE
 HOME_PANEL_SIZE = 5
 
 
@@ -51,19 +63,6 @@ class Row:
         return round(100 * (self.promoters - self.detractors) / self.score_n, 1) if self.score_n else None
 
 
-def _metrics():
-    rating = Q(question__kind=RATING)
-    score = Q(question__kind=SCORE)
-    return {
-        "responses": Count("response", distinct=True),
-        "rating_n": Count("pk", filter=rating),
-        "satisfied": Count("pk", filter=rating & Q(number__gte=4)),
-        "score_n": Count("pk", filter=score),
-        "promoters": Count("pk", filter=score & Q(number__gte=9)),
-        "detractors": Count("pk", filter=score & Q(number__lte=6)),
-    }
-
-
 def filter_responses(*, survey=None, date_from=None, date_to=None, service_type=None, channel=None):
     queryset = Response.objects.all()
     if survey is not None:
@@ -79,31 +78,99 @@ def filter_responses(*, survey=None, date_from=None, date_to=None, service_type=
     return queryset
 
 
+SUMMED = ("rating_n", "satisfied", "score_n", "promoters", "detractors")
+DIMENSIONS = ("month", "service_type", "channel", "trigger", "collected_via")
+
+
+def _add(total: dict, group: dict, responses: int) -> None:
+    total["responses"] = total.get("responses", 0) + responses
+    for name in SUMMED:
+        total[name] = total.get(name, 0) + (group[name] or 0)
+
+
+def _label(dimension: str, key, labels: dict) -> str:
+    if dimension == "month" and key is not None:
+        return f"{key:%Y-%m}"
+    return str(labels.get(key, "—" if key is None else key))
+
+
+def _sets_in_python(responses):
+    """The overall sums and each dimension's sums per key, rolled up here from one grouped query over responses
+    (one row per month, request type, channel, source and collected-via met): any database."""
+    sums = {name: Sum(name) for name in SUMMED}
+    groups = (
+        responses.order_by()
+        .annotate(month=TruncMonth("submitted_on"))
+        .values(*DIMENSIONS)
+        .annotate(all_responses=Count("pk"), answered=Count("pk", filter=Q(answer_count__gt=0)), **sums)
+    )
+    overall, totals = {}, {dimension: {} for dimension in DIMENSIONS}
+    for group in groups:
+        _add(overall, group, group["all_responses"])
+        if group["answered"]:
+            for dimension in DIMENSIONS:
+                _add(totals[dimension].setdefault(group[dimension], {}), group, group["answered"])
+    return overall, totals
+
+
+def _sets_in_database(responses):
+    """The same sums computed by PostgreSQL in one pass over the filtered responses (``GROUPING SETS``): a row for
+    all of them and a row per key of each dimension, however many combinations of keys the responses hold."""
+    columns = {f"g_{name}": TruncMonth("submitted_on") if name == "month" else F(name) for name in DIMENSIONS}
+    stored = {f"f_{name}": F(name) for name in ("answer_count", *SUMMED)}
+    sql, params = responses.order_by().values(**columns, **stored).query.sql_with_params()
+    flags = ", ".join(f"GROUPING(g_{name})" for name in DIMENSIONS)
+    keys = ", ".join("CAST(g_month AS date)" if name == "month" else f"g_{name}" for name in DIMENSIONS)
+    sets = ", ".join(["()", *(f"(g_{name})" for name in DIMENSIONS)])
+    sums = ", ".join(f"COALESCE(SUM(f_{name}), 0)" for name in SUMMED)
+    query = (
+        f"SELECT {flags}, {keys}, COUNT(*), COUNT(*) FILTER (WHERE f_answer_count > 0), {sums} "
+        f"FROM ({sql}) AS filtered GROUP BY GROUPING SETS ({sets})"
+    )
+    overall, totals = {}, {dimension: {} for dimension in DIMENSIONS}
+    width = len(DIMENSIONS)
+    with connection.cursor() as cursor:
+        cursor.execute(query, params)
+        for row in cursor.fetchall():
+            grouped, key_values, (everyone, answered), values = (
+                row[:width],
+                row[width : 2 * width],
+                row[2 * width : 2 * width + 2],
+                row[2 * width + 2 :],
+            )
+            group = dict(zip(SUMMED, values, strict=True))
+            if all(grouped):
+                _add(overall, group, everyone)
+            elif answered:
+                dimension = DIMENSIONS[grouped.index(0)]
+                _add(totals[dimension].setdefault(key_values[grouped.index(0)], {}), group, answered)
+    return overall, totals
+
+
+def figures(responses, labels: dict | None = None) -> dict:
+    """The overall row (every response counts) and, per dimension of ``DIMENSIONS``, a row per key in key order (a
+    response counts there when it has an answer, as it always has), from one query over the filtered responses that
+    reads no answer. ``labels`` maps a dimension to the names of its keys."""
+    in_database = connection.vendor == "postgresql"
+    overall, totals = _sets_in_database(responses) if in_database else _sets_in_python(responses)
+    labels = labels or {}
+    result = {"overall": Row(key=None, label="", **(overall or dict.fromkeys(("responses", *SUMMED), 0)))}
+    for dimension, rows in totals.items():
+        names = labels.get(dimension, {})
+        result[dimension] = [
+            Row(key=key, label=_label(dimension, key, names), **rows[key])
+            for key in sorted(rows, key=lambda key: (key is None, key))
+        ]
+    return result
+
+
 def overall(responses) -> Row:
-    data = Answer.objects.filter(response__in=responses).aggregate(**_metrics())
-    # Responses without a rated answer (free text only) still count as responses.
-    data["responses"] = responses.count()
-    return Row(key=None, label="", **data)
+    return figures(responses)["overall"]
 
 
 def breakdown(responses, dimension: str, labels: dict | None = None) -> list[Row]:
     """Rows per ``service_type``, ``channel``, ``trigger``, ``collected_via`` or ``month``."""
-    answers = Answer.objects.filter(response__in=responses)
-    if dimension == "month":
-        answers = answers.annotate(key=TruncMonth("response__submitted_on"))
-    else:
-        answers = answers.annotate(key=F(f"response__{dimension}"))
-    rows = answers.values("key").annotate(**_metrics()).order_by("key")
-    labels = labels or {}
-    result = []
-    for row in rows:
-        key = row.pop("key")
-        if dimension == "month" and key is not None:
-            label = f"{key:%Y-%m}"
-        else:
-            label = str(labels.get(key, "—" if key is None else key))
-        result.append(Row(key=key, label=label, **row))
-    return result
+    return figures(responses, {dimension: labels or {}})[dimension]
 
 
 def collection_labels() -> dict:
@@ -183,34 +250,100 @@ def results_summary(filters: dict) -> dict:
     ``service_type``, ``channel``; empty ones ignored): a fixed number of queries."""
     filters = {key: value for key, value in filters.items() if value}
     responses = filter_responses(**filters)
-    service_names = dict(ServiceType.objects.values_list("pk", "name"))
-    channel_names = {channel.pk: channel.name for channel in Channel.objects.all()}
-    by_month = breakdown(responses, "month")
+    labels = {
+        "service_type": dict(ServiceType.objects.values_list("pk", "name")),
+        "channel": {channel.pk: channel.name for channel in Channel.objects.all()},
+        "trigger": dict(Trigger.choices),
+        "collected_via": collection_labels(),
+    }
+    rows = figures(responses, labels)
+    by_month = rows["month"]
     return {
         "filters": filters,
         "responses": responses,
-        "overall": overall(responses),
+        "overall": rows["overall"],
         "rate": response_rate(
             survey=filters.get("survey"), date_from=filters.get("date_from"), date_to=filters.get("date_to")
         ),
         "by_month": by_month,
-        "by_service": breakdown(responses, "service_type", service_names),
-        "by_channel": breakdown(responses, "channel", channel_names),
-        "by_trigger": breakdown(responses, "trigger", dict(Trigger.choices)),
-        "by_collection": breakdown(responses, "collected_via", collection_labels()),
+        "by_service": rows["service_type"],
+        "by_channel": rows["channel"],
+        "by_trigger": rows["trigger"],
+        "by_collection": rows["collected_via"],
         "csat_chart": bar_chart(by_month, "csat", low=0, high=100),
         "nps_chart": bar_chart(by_month, "nps", low=-100, high=100),
     }
 
 
-def export_answers(responses):
-    """Every answer of ``responses`` with what the export writes beside it (iterate it in chunks)."""
-    return (
+EXPORT_CHUNK = 2000
+EXPORT_FIELDS = (
+    "pk",
+    "response_id",
+    "response__version_id",
+    "response__submitted_on",
+    "response__service_type_id",
+    "response__channel_id",
+    "response__trigger",
+    "response__collected_via",
+    "response__is_anonymous",
+    "question_id",
+    "number",
+    "text",
+)
+
+
+def _export_names() -> dict:
+    """The names the export writes beside each answer, read once: surveys, questions, request types and channels
+    are few beside the answers."""
+    versions = SurveyVersion.objects.select_related("survey")
+    return {
+        "version": {version.pk: (version.survey.name, version.number) for version in versions},
+        "question": {question.pk: question.text for question in Question.objects.all()},
+        "service_type": dict(ServiceType.objects.values_list("pk", "name")),
+        "channel": {channel.pk: channel.name for channel in Channel.objects.all()},
+        "trigger": {value: str(label) for value, label in Trigger.choices},
+        "collected_via": {value: str(label) for value, label in SendChannel.choices},
+        "anonymous": {True: _("Yes"), False: _("No")},
+    }
+
+
+def _chosen(answer_ids: list) -> dict:
+    """The options chosen in each of ``answer_ids``, in their order, joined by commas (one query)."""
+    chosen = {}
+    links = Answer.choices.through.objects.filter(answer_id__in=answer_ids).select_related("choice")
+    for link in links.order_by("choice__order", "choice__pk"):
+        chosen.setdefault(link.answer_id, []).append(link.choice.text)
+    return {answer_id: ", ".join(texts) for answer_id, texts in chosen.items()}
+
+
+def export_rows(responses):
+    """Every answer of ``responses`` as the export's row (response, survey, version, date, request type, channel,
+    source, collected via, anonymous, question, answer), in the order the answers were given: read as plain values
+    in chunks, each chunk's chosen options in one more query, names looked up from ``_export_names``."""
+    answers = (
         Answer.objects.filter(response__in=responses)
-        .select_related("question", "response__version__survey", "response__service_type", "response__channel")
-        .prefetch_related("choices")
         .order_by("response__submitted_on", "response_id", "question__order")
+        .values_list(*EXPORT_FIELDS)
+        .iterator(chunk_size=EXPORT_CHUNK)
     )
+    names = _export_names()
+    while chunk := list(itertools.islice(answers, EXPORT_CHUNK)):
+        chosen = _chosen([row[0] for row in chunk if row[10] is None and not row[11]])
+        for pk, response, version, day, service_type, channel, trigger, via, anonymous, question, number, text in chunk:
+            survey_name, version_number = names["version"][version]
+            yield [
+                response,
+                survey_name,
+                version_number,
+                day,
+                names["service_type"].get(service_type, ""),
+                names["channel"].get(channel, ""),
+                names["trigger"].get(trigger, trigger),
+                names["collected_via"].get(via, via),
+                names["anonymous"][anonymous],
+                names["question"][question],
+                number if number is not None else text or chosen.get(pk, ""),
+            ]
 
 
 # --- Lists ------------------------------------------------------------------------------------------

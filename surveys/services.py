@@ -13,7 +13,8 @@ import secrets
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Count, F, IntegerField, Max, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,6 +25,7 @@ from beneficiaries.models import Consent
 
 from .models import (
     EVENT_TRIGGERS,
+    FIGURES,
     Answer,
     AuditEntry,
     Choice,
@@ -656,6 +658,37 @@ def follow_up_link(*, response_id: int, contact_id: int) -> bool:
     )
 
 
+def _figures_from_answers() -> dict:
+    """Each stored figure of a response as counted from its answers now (``models.FIGURES``), for an ``UPDATE`` or
+    an annotation of responses."""
+
+    def matching(condition):
+        counted = Answer.objects.filter(condition, response=OuterRef("pk")).order_by().values("response")
+        counted = counted.annotate(n=Count("pk")).values("n")
+        return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
+
+    return {name: matching(condition) for name, condition in FIGURES.items()}
+
+
+def response_figures_refresh(responses=None) -> int:
+    """Recompute the stored figures of ``responses`` (default: all) from their answers, in one ``UPDATE``: after the
+    answers are written, and by ``manage.py survey_figures``. Returns the number of responses updated."""
+    responses = Response.objects.all() if responses is None else responses
+    return responses.order_by().update(**_figures_from_answers())
+
+
+def response_figures_mismatches(responses=None):
+    """The responses whose stored figures differ from their answers: the consistency check, empty when right."""
+    responses = Response.objects.all() if responses is None else responses
+    computed = responses.order_by().annotate(
+        **{f"computed_{name}": value for name, value in _figures_from_answers().items()}
+    )
+    differs = Q()
+    for name in FIGURES:
+        differs |= ~Q(**{name: F(f"computed_{name}")})
+    return computed.filter(differs)
+
+
 def answered_key(support_request_id: int, trigger: str) -> str:
     return f"{support_request_id}:{trigger}"
 
@@ -737,6 +770,7 @@ def response_submit(*, token: str, answers: dict, language: str = "", now=None) 
             )
             if question.kind in Question.CHOICE_KINDS:
                 answer.choices.set(value if isinstance(value, (list, tuple)) else [value])
+        response_figures_refresh(Response.objects.filter(pk=response.pk))
         # The response alone is audited: naming the invitation here would re-link an anonymous answer.
         _audit(actor=None, action="response_submitted", obj=response, at=now)
         if response.is_low and not anonymous:

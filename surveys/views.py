@@ -346,28 +346,6 @@ def results_export(request):
             spreadsheets.Number(rate["rate"], XLSX_PERCENT),
         ],
     ]
-    answers = selectors.export_answers(context["responses"])
-
-    def answer_rows():
-        for item in answers.iterator(chunk_size=500):
-            response = item.response
-            value = (
-                item.number if item.number is not None else item.text or ", ".join(c.text for c in item.choices.all())
-            )
-            yield [
-                response.pk,
-                response.version.survey.name,
-                response.version.number,
-                response.submitted_on,
-                response.service_type.name if response.service_type else "",
-                response.channel.name if response.channel else "",
-                response.get_trigger_display(),
-                response.get_collected_via_display(),
-                _("Yes") if response.is_anonymous else _("No"),
-                item.question.text,
-                value,
-            ]
-
     content = spreadsheets.xlsx_bytes(
         [
             spreadsheets.Sheet(
@@ -388,7 +366,7 @@ def results_export(request):
                     _("Question"),
                     _("Answer"),
                 ],
-                answer_rows(),
+                selectors.export_rows(context["responses"]),
             ),
         ]
     )

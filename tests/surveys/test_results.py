@@ -167,3 +167,33 @@ def _values(version, n):
             "text": f"تعليق رقم {n}",
         }[question.kind]
     return values
+
+
+def test_xlsx_export_writes_each_answer_with_its_response_and_the_options_chosen(client_for, chair):
+    survey = make_survey(kinds=("rating", "single", "multiple", "text"))
+    version = survey.published_version()
+    rating, single, multiple, text = version.questions.prefetch_related("choices")
+    yes, no, maybe = multiple.choices.all()
+    service_type = ServiceTypeFactory(name="سلة غذائية")
+    request = SupportRequestFactory(
+        beneficiary=consenting_beneficiary(), service_type=service_type, channel=Channel.objects.get(code="phone")
+    )
+    invitation = services.invitation_in_person(survey=survey, support_request=request, actor=inviter())
+    chosen = {rating.pk: 4, single.pk: single.choices.last().pk, multiple.pk: [maybe.pk, yes.pk], text.pk: "شكرًا"}
+    response = services.response_submit(token=invitation.token, answers=chosen, now=riyadh(2026, 10, 10, 10, 0))
+
+    download = client_for(chair).get(reverse("surveys:results_export"), {"survey": survey.pk})
+    rows = list(load_workbook(io.BytesIO(download.content)).worksheets[1].iter_rows(min_row=2, values_only=True))
+    common = (response.pk, "استبيان الرضا", 1)
+    assert [row[:3] for row in rows] == [common] * 4
+    assert rows[0][4:] == (
+        "سلة غذائية",
+        "الاتصالات الهاتفية",
+        "حضوريًا",
+        "حضوريًا (رمز QR مطبوع)",
+        "لا",
+        "سؤال rating",
+        4,
+    )
+    # The options in their order on the questionnaire, whatever the order they were ticked in.
+    assert [row[-1] for row in rows[1:]] == ["ربما", "نعم, ربما", "شكرًا"]

@@ -28,6 +28,7 @@ from channels_log.contacts.models import ContactEntry
 from requests_app.models import RequestNotification, RequestSequence, ServiceType, SupportRequest
 from requests_app.selectors import RIYADH, decidable_from, overdue_filter
 from surveys.models import Answer, Question, Response, SurveyVersion
+from surveys.services import response_figures_refresh
 
 from . import names
 
@@ -341,6 +342,8 @@ def generate_survey_responses(rng, total: int, now) -> None:
             Response.objects.bulk_create(responses, batch_size=BATCH)
             answers = [_answer(rng, response, question) for response in responses for question in questions]
             Answer.objects.bulk_create(answers, batch_size=BATCH)
+            # Answers written past surveys.services: their responses' stored figures (the results page sums them).
+            response_figures_refresh(Response.objects.filter(pk__in=[response.pk for response in responses]))
         progress.add(len(chunk))
 
 
