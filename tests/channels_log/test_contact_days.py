@@ -151,3 +151,37 @@ def test_rebuild_recomputes_the_days_from_the_log(officer, kharj):
     assert_in_step()
     assert out.getvalue().startswith(f"{len(stored())} day rows")
     assert sum(row[-1] for row in stored()) == ContactEntry.objects.count() == 5
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.parametrize("at_a_branch", [False, True])
+def test_two_first_contacts_of_a_day_logged_at_once_both_count(at_a_branch):
+    """The day's row does not exist yet: both insert it, the second waits for the first, loses, and adds to the
+    row the first wrote (the head office's rows too, whose branch is NULL)."""
+    import time
+
+    from django.db import transaction
+
+    from association.channels import system_channel
+    from channels_log.contacts.services import contact_record
+    from tests.concurrency import run_at_once
+    from tests.services import require_postgres
+
+    require_postgres()
+    branch = Branch.objects.create(name="مكتب الدرعية", city="الدرعية", phone="0114860000") if at_a_branch else None
+    website = system_channel("website")
+
+    def log(hold: float):
+        def run():
+            with transaction.atomic():
+                entry = contact_record(actor=None, channel=website, purpose="note", contact_name="س", branch=branch)
+                time.sleep(hold)  # the first keeps its transaction open while the second counts
+                return entry.pk
+
+        return run
+
+    results = run_at_once([log(0.5), log(0.0)])
+    assert not [r for r in results if isinstance(r, Exception)], results
+    assert list(ContactDay.objects.values_list("branch_id", "count")) == [(branch.pk if branch else None, 2)]
+    assert_in_step()
