@@ -3,7 +3,7 @@ contact log in ``contacts``, cases in ``cases``, outgoing messages in ``messagin
 tables. Nobody imports this module: import from the sub-package."""
 
 from channels_log.cases.models import Case, CaseEvent, ResponseTarget  # noqa: F401
-from channels_log.contacts.models import ContactAttachment, ContactEntry  # noqa: F401
+from channels_log.contacts.models import ContactAttachment, ContactDay, ContactEntry  # noqa: F401
 from channels_log.messaging.models import (  # noqa: F401
     DeliveryLogEntry,
     MessagePreference,

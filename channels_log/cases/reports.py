@@ -1,19 +1,21 @@
 """Contact and case reports: volume per channel, purpose and month; median first-response and
 resolution times; the share answered within target. Each figure is one grouped query or one bounded
-read, never a query per row. On PostgreSQL the medians and shares are computed by the database
+read, never a query per row. The contacts are counted from the contacts per day (``ContactDay``, written with
+each contact: channels_log.contacts.daily), not from the log itself. On PostgreSQL the medians and shares are computed by the database
 (``percentile_cont``) over every case of the period; SQLite (the embedded mode) computes them in Python."""
 
 import datetime as dt
 import statistics
 
 from django.db import connection
-from django.db.models import Aggregate, Count, DurationField, ExpressionWrapper, F, FloatField, Q
+from django.db.models import Aggregate, Count, DurationField, ExpressionWrapper, F, FloatField, Q, Sum
 from django.db.models.functions import Extract, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from association.branches import Branch
 from association.channels import Channel
+from channels_log.contacts.models import ContactDay
 from requests_app.models import SupportRequest
 
 from .models import Case, ContactEntry
@@ -91,7 +93,7 @@ def _hours_between(later: str, earlier: str):
 
 
 def _sql_figures(cases, now) -> dict:
-    """``_time_figures`` by the database: one grouped query per kind and one for all."""
+    """``_time_figures`` by the database: one query, per kind and for all."""
     first_counted = Q(first_response_at__isnull=False) | Q(first_response_due__lt=now)
     resolved_counted = Q(answered_at__isnull=False) | Q(resolution_due__lt=now)
     aggregates = {
@@ -113,11 +115,26 @@ def _sql_figures(cases, now) -> dict:
             "resolved_within_target": _share(row["resolved_met"], row["resolved_total"]),
         }
 
-    by_kind = {row["kind"]: figures(row) for row in cases.order_by().values("kind").annotate(**aggregates)}
+    by_kind = {row["kind"]: figures(row) for row in _with_total(cases.order_by().values("kind").annotate(**aggregates))}
     empty = figures(dict.fromkeys(aggregates, 0) | {"first": None, "resolution": None})
-    times = [{"kind": _("All"), **figures(cases.order_by().aggregate(**aggregates))}]
+    times = [{"kind": _("All"), **by_kind.get(None, empty)}]
     times += [{"kind": label, **by_kind.get(value, empty)} for value, label in Case.Kind.choices]
     return times
+
+
+def _with_total(grouped) -> list[dict]:
+    """The rows of ``grouped`` (a ``values(one column).annotate(...)`` query) and, with that column None, the same
+    aggregates over all its rows: PostgreSQL's ``GROUP BY ROLLUP``, one pass where a second query would read the
+    period again. Django has no grouping sets: its compiled ``GROUP BY`` is rolled up. The column must never be
+    NULL itself (a case's kind is required)."""
+    sql, params = grouped.query.get_compiler(using=grouped.db).as_sql()
+    head, group_by, columns = sql.rpartition(" GROUP BY ")
+    if not group_by or "," in columns or " " in columns.strip():
+        raise ValueError(f"one grouping column expected: {sql}")
+    with connection.cursor() as cursor:
+        cursor.execute(f"{head} GROUP BY ROLLUP ({columns})", params)
+        names = [column.name for column in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
 def _case_times(low, high, now) -> tuple[list[dict], bool]:
@@ -135,47 +152,58 @@ def _case_times(low, high, now) -> tuple[list[dict], bool]:
     return times, len(case_rows) >= MAX_CASES
 
 
+def _contact_counts(start: dt.date, end: dt.date):
+    """The period's contacts per month, channel, purpose and branch, added up from the contacts per day
+    (``ContactDay``, kept with the log): a few rows a day, never the contacts themselves."""
+    return (
+        ContactDay.objects.filter(day__gte=start, day__lte=end)
+        .annotate(month=TruncMonth("day"))
+        .values_list("month", "channel_id", "purpose", "branch_id")
+        .annotate(n=Sum("count"))
+        .order_by()
+    )
+
+
+def _add(totals: dict, key, n: int) -> None:
+    totals[key] = totals.get(key, 0) + n
+
+
 def build(*, start: dt.date, end: dt.date) -> dict:
     low, high = _bounds(start, end)
     now = timezone.now()
     channels = {c.pk: c for c in Channel.objects.all()}
     purposes = dict(ContactEntry.Purpose.choices)
-    volume_rows = (
-        ContactEntry.objects.filter(created_at__gte=low, created_at__lt=high)
-        .annotate(month=TruncMonth("created_at"))
-        .values_list("month", "channel_id", "purpose")
-        .annotate(n=Count("pk"))
-        .order_by("month", "channel_id", "purpose")
-    )
-    volume = []
+    volume: dict[tuple, int] = {}
     by_channel: dict[int, int] = {}
     by_purpose: dict[str, int] = {}
     by_month: dict[dt.date, int] = {}
-    for month, channel_id, purpose, n in volume_rows:
+    by_branch: dict[int | None, int] = {}
+    for month, channel_id, purpose, branch_id, n in _contact_counts(start, end):
         month = month.date() if isinstance(month, dt.datetime) else month
-        volume.append(
-            {"month": month, "channel": channels[channel_id], "purpose": purposes.get(purpose, purpose), "count": n}
-        )
-        by_channel[channel_id] = by_channel.get(channel_id, 0) + n
-        by_purpose[purpose] = by_purpose.get(purpose, 0) + n
-        by_month[month] = by_month.get(month, 0) + n
+        _add(volume, (month, channel_id, purpose), n)
+        _add(by_channel, channel_id, n)
+        _add(by_purpose, purpose, n)
+        _add(by_month, month, n)
+        _add(by_branch, branch_id, n)
     times, truncated = _case_times(low, high, now)
-    by_branch = _by_branch(low, high)
     return {
-        "volume": volume,
+        "volume": [
+            {"month": month, "channel": channels[channel_id], "purpose": purposes.get(purpose, purpose), "count": n}
+            for (month, channel_id, purpose), n in sorted(volume.items())
+        ],
         "by_channel": [(channels[pk], n) for pk, n in sorted(by_channel.items(), key=lambda kv: -kv[1])],
         "by_purpose": [(purposes.get(p, p), n) for p, n in sorted(by_purpose.items(), key=lambda kv: -kv[1])],
         "by_month": sorted(by_month.items()),
         "total": sum(by_channel.values()),
         "times": times,
         "cases_truncated": truncated,
-        "by_branch": by_branch,
+        "by_branch": _by_branch(low, high, contacts=by_branch),
     }
 
 
-def _by_branch(low: dt.datetime, high: dt.datetime) -> list[dict]:
-    """Contacts, support requests and cases of the period per branch (the head office for those with none),
-    largest first."""
+def _by_branch(low: dt.datetime, high: dt.datetime, *, contacts: dict[int | None, int]) -> list[dict]:
+    """Contacts (counted by ``build``), support requests and cases of the period per branch (the head office for
+    those with none), largest first."""
     branches = {b.pk: b.name for b in Branch.objects.all()}
     rows: dict[int | None, dict] = {}
 
@@ -183,8 +211,7 @@ def _by_branch(low: dt.datetime, high: dt.datetime) -> list[dict]:
         name = branches.get(pk) or _("Head office")
         return rows.setdefault(pk, {"branch": name, "contacts": 0, "requests": 0, "cases": 0, "open_cases": 0})
 
-    contacts = ContactEntry.objects.filter(created_at__gte=low, created_at__lt=high)
-    for pk, n in contacts.values_list("branch_id").annotate(n=Count("pk")).order_by():
+    for pk, n in contacts.items():
         row(pk)["contacts"] = n
     requests = SupportRequest.objects.filter(created_at__gte=low, created_at__lt=high)
     for pk, n in requests.values_list("branch_id").annotate(n=Count("pk")).order_by():

@@ -18,6 +18,7 @@ from association.kernel import events, lifecycle
 from association.kernel.permissions import authorize
 from association.kernel.roles import Role
 from association.kernel.text import person_name
+from channels_log.contacts.daily import contact_counted
 from channels_log.contacts.models import ContactEntry
 
 from . import messages as case_messages
@@ -239,7 +240,7 @@ def case_answer(*, case: Case, response: str, channel: Channel, actor) -> Case:
         assignee=case.assignee if case.assignee_id else actor,
     )
     contact = case.contact
-    ContactEntry.objects.create(
+    answer = ContactEntry.objects.create(
         channel=channel,
         direction=ContactEntry.Direction.OUTGOING,
         purpose=contact.purpose,
@@ -252,6 +253,7 @@ def case_answer(*, case: Case, response: str, channel: Channel, actor) -> Case:
         recorded_by=actor,
         staff_subject=case.staff_subject,
     )
+    contact_counted(answer)
     _notify_answer(case, case.events.filter(action=CaseEvent.Action.ANSWERED).count())
     return case
 

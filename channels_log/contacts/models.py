@@ -126,6 +126,49 @@ class ContactEntry(models.Model):
         return f"{self.get_purpose_display()} — {who}"
 
 
+class ContactDay(models.Model):
+    """How many contacts were logged on one day (in the association's time zone) on one channel, for one purpose,
+    at one branch (none: the head office). The contact reports add these up instead of reading every contact of
+    the period. Written in the contact's own transaction by ``channels_log.contacts.daily.contact_counted`` (every
+    service that logs a contact calls it); ``manage.py rebuild_contact_days`` recomputes them from the log."""
+
+    day = models.DateField(_("day"))
+    channel = models.ForeignKey(Channel, on_delete=models.PROTECT, related_name="+", verbose_name=_("channel"))
+    purpose = models.CharField(_("purpose"), max_length=20, choices=ContactEntry.Purpose.choices)
+    branch = models.ForeignKey(
+        "association.Branch",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("branch"),
+    )
+    count = models.PositiveIntegerField(_("contacts"), default=0)
+
+    class Meta:
+        ordering = ["day", "channel", "purpose", "branch"]
+        constraints = [
+            # One row per day, channel, purpose and branch; the head office (no branch) has its own, as NULLs differ.
+            models.UniqueConstraint(
+                fields=["day", "channel", "purpose", "branch"],
+                condition=models.Q(branch__isnull=False),
+                name="contact_day_branch_uniq",
+            ),
+            models.UniqueConstraint(
+                fields=["day", "channel", "purpose"],
+                condition=models.Q(branch__isnull=True),
+                name="contact_day_head_office_uniq",
+            ),
+        ]
+        # The reports' period: a range of days.
+        indexes = [models.Index(fields=["day"], name="contact_day_idx")]
+        verbose_name = _("contacts of a day")
+        verbose_name_plural = _("contacts per day")
+
+    def __str__(self):
+        return f"{self.day:%Y-%m-%d} {self.channel} {self.get_purpose_display()}: {self.count}"
+
+
 def _attachment_path(instance, filename):
     # Opaque names: the original name is kept in the row, never in the path.
     return f"contacts/{instance.contact_id}/{uuid.uuid4().hex}.{filename.rsplit('.', 1)[-1]}"

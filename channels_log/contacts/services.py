@@ -10,6 +10,7 @@ from association.channels import Channel
 from association.kernel.permissions import authorize
 from channels_log.cases.services import CASE_KINDS, case_open
 
+from .daily import contact_counted
 from .models import ContactAttachment, ContactEntry
 
 ADD = "channels_log.add_contactentry"
@@ -100,6 +101,7 @@ def contact_record(
     )
     entry.full_clean()
     entry.save()
+    contact_counted(entry)
     for uploaded_file in attachments:
         _store_attachment(contact=entry, uploaded_file=uploaded_file, actor=actor)
     if purpose in CASE_KINDS and direction == ContactEntry.Direction.INCOMING and corrects is None:
