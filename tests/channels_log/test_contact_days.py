@@ -136,6 +136,8 @@ def test_the_report_from_the_days_equals_the_report_from_the_log(officer, kharj)
         assert report_from_days(dt.date(2026, 10, 1), dt.date(2026, 11, 30))["total"] == 6
 
 
+# Outside a test transaction, as an operator runs it: the command's own transaction holds the table lock.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_rebuild_recomputes_the_days_from_the_log(officer, kharj):
     make_case(actor=officer)
     make_contact(purpose="note", actor=officer, branch=kharj)

@@ -24,6 +24,7 @@ from association.kernel.workdays import add_working_days
 from association.models import OfficialHoliday
 from beneficiaries.models import Beneficiary, Consent
 from channels_log.cases.models import Case, ResponseTarget
+from channels_log.contacts import daily as contact_days
 from channels_log.contacts.models import ContactEntry
 from requests_app.models import RequestNotification, RequestSequence, ServiceType, SupportRequest
 from requests_app.selectors import RIYADH, decidable_from, overdue_filter
@@ -444,6 +445,8 @@ def generate(beneficiaries: int, *, seed: int = 16, out=sys.stdout) -> dict:
     generate_requests(rng, scale["requests"], now)
     generate_contacts(rng, scale["contacts"], now)
     generate_cases(rng, scale["cases"], now)
+    # The contacts were bulk-created around the services: the contact reports' days are counted from the log.
+    contact_days.rebuild()
     generate_survey_responses(rng, scale["survey_responses"], now)
     record_sweeps_done(now)
     with connection.cursor() as cursor:
