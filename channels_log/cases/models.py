@@ -144,6 +144,12 @@ class Case(models.Model):
         indexes = [
             # The list's order, for keyset pagination (association.kernel.pagination).
             models.Index(fields=["opened_at", "id"], name="case_opened_idx"),
+            # The list narrowed by one of its filters (status, kind, branch, «mine») walks an index in the list's
+            # order from either end, wherever in time the matching cases lie.
+            *(
+                models.Index(fields=[field, "opened_at", "id"], name=f"case_{field}_opened_idx")
+                for field in ("status", "kind", "branch", "assignee")
+            ),
             # The reports (channels_log.cases.reports): every column they read of the period's cases, so
             # PostgreSQL answers from the index alone.
             models.Index(
