@@ -426,6 +426,48 @@ class BulkTransfer(models.Model):
         return f"{self.get_kind_display()} — {self.user} ({self.rows})"
 
 
+class ImportRun(models.Model):
+    """A confirmed import while a worker runs it: its progress for the page the uploader watches, then its
+    outcome (the ``BulkTransfer`` it logged, or the reason nothing was imported). Only the uploader sees it."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting to start")
+        CHECKING = "checking", _("Checking the rows")
+        SAVING = "saving", _("Saving")
+        DONE = "done", _("Imported")
+        FAILED = "failed", _("Failed")
+
+    FINAL = (Status.DONE, Status.FAILED)
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("user")
+    )
+    # The private stash's name for the file (``importing.stash_upload``).
+    token = models.CharField(max_length=64)
+    file_name = models.CharField(_("file name"), max_length=200, blank=True)
+    expected_rows = models.PositiveIntegerField(_("rows confirmed"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_checked = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+    transfer = models.OneToOneField(
+        BulkTransfer, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("import")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("import in progress")
+        verbose_name_plural = _("imports in progress")
+
+    def __str__(self):
+        return f"{self.file_name} ({self.get_status_display()})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in self.FINAL
+
+
 class BeneficiaryChange(models.Model):
     """Append-only: one saved edit of a beneficiary's file — who, when, and each field from what to what.
 
