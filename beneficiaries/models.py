@@ -9,6 +9,7 @@ from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from association.kernel.arabic import normalize_arabic
@@ -446,6 +447,8 @@ class ImportRun(models.Model):
     token = models.CharField(max_length=64)
     file_name = models.CharField(_("file name"), max_length=200, blank=True)
     expected_rows = models.PositiveIntegerField(_("rows confirmed"))
+    # The uploader's interface language: the worker words the outcome in it.
+    language = models.CharField(max_length=10, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
     rows_total = models.PositiveIntegerField(default=0)
     rows_checked = models.PositiveIntegerField(default=0)
@@ -463,9 +466,17 @@ class ImportRun(models.Model):
     def __str__(self):
         return f"{self.file_name} ({self.get_status_display()})"
 
+    # A run not finished and not updated for this long has lost its worker (the import's transaction was
+    # rolled back with it, so nothing of it is saved): its page stops waiting and says so.
+    STALLED_AFTER = dt.timedelta(minutes=15)
+
     @property
     def finished(self) -> bool:
         return self.status in self.FINAL
+
+    @property
+    def stalled(self) -> bool:
+        return not self.finished and self.updated_at < timezone.now() - self.STALLED_AFTER
 
 
 class BeneficiaryChange(models.Model):

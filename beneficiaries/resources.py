@@ -8,6 +8,7 @@ import datetime as dt
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.utils import translation
 from django.utils.translation import gettext as _
 from import_export import resources, widgets
@@ -110,9 +111,10 @@ def registered_ids(national_ids) -> set[str]:
     """Which of these (normalised) ID numbers are registered already: one query per HASH_CHUNK IDs, by the
     keyed hash (the ID itself is encrypted)."""
     hashes = [national_id_hash(national_id) for national_id in national_ids]
+    size = min(HASH_CHUNK, connection.features.max_query_params or HASH_CHUNK)  # SQLite: 999 at most
     found: set[str] = set()
-    for start in range(0, len(hashes), HASH_CHUNK):
-        chunk = hashes[start : start + HASH_CHUNK]
+    for start in range(0, len(hashes), size):
+        chunk = hashes[start : start + size]
         found.update(Beneficiary.objects.filter(national_id_hash__in=chunk).values_list("national_id", flat=True))
     return found
 
@@ -240,12 +242,19 @@ class BeneficiaryResource(resources.ModelResource):
         for name in COLUMNS:
             self.fields[name].column_name = column_label(name)
             self.fields[name].widget = _widget_for(name)
+        self._import_fields = None
         self.existing_ids: set[str] = set()
         self.lines_by_id: dict[str, list[int]] = {}
         self.saved: list[Beneficiary] = []
         self.transfer = None
 
     # --- reading ---------------------------------------------------------------------------------
+
+    def get_import_fields(self):
+        # import-export works the list out again for every row; the columns are fixed once __init__ ran.
+        if self._import_fields is None:
+            self._import_fields = super().get_import_fields()
+        return self._import_fields
 
     def before_import(self, dataset, **kwargs):
         aliases = header_aliases()

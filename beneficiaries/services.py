@@ -4,11 +4,13 @@ import datetime as dt
 import logging
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from association.branches import branch_of
 from association.kernel import registry
@@ -608,6 +610,9 @@ def beneficiary_import_record(
     return transfer
 
 
+_IMPORT_FAILED = gettext_lazy("The import failed and nothing was imported; check the file and try again.")
+
+
 def _import_changed(count: int, expected: int) -> ValidationError:
     return ValidationError(
         _(
@@ -633,13 +638,12 @@ def beneficiary_import(
     """
     authorize(actor, "beneficiaries.import_beneficiary")
     from .importing import CHUNK_ROWS, check_rows, file_format_for, read_dataset
+    from .resources import registered_ids
 
     file_format = file_format_for(file_name)
     checked = check_rows(read_dataset(content, file_format), progress=progress)
     if checked.unreadable:
-        raise ValidationError(
-            _("The import failed and nothing was imported; check the file and try again."), code="failed"
-        )
+        raise ValidationError(_IMPORT_FAILED, code="failed")
     if len(checked.people) != expected_rows or expected_rows == 0:
         raise _import_changed(len(checked.people), expected_rows)
     if saving is not None:
@@ -657,13 +661,16 @@ def beneficiary_import(
                 rejected_rows=len(checked.problems),
             )
     except IntegrityError:
-        raise ValidationError(
-            _(
-                "One of the file's ID numbers was registered while it was being imported; nothing was imported. "
-                "Check the preview again."
-            ),
-            code="duplicate",
-        ) from None
+        # Rolled back whole. Say why when it is what can happen here: someone registered one of the IDs.
+        if registered_ids(person.national_id for person in checked.people):
+            raise ValidationError(
+                _(
+                    "One of the file's ID numbers was registered while it was being imported; nothing was "
+                    "imported. Check the preview again."
+                ),
+                code="duplicate",
+            ) from None
+        raise ValidationError(_IMPORT_FAILED, code="failed") from None
 
 
 def beneficiary_import_start(*, actor, token: str, file_name: str, expected_rows: int) -> ImportRun:
@@ -678,7 +685,13 @@ def beneficiary_import_start(*, actor, token: str, file_name: str, expected_rows
     )
     if active is not None:
         return active
-    run = ImportRun.objects.create(user=actor, token=token, file_name=file_name[:200], expected_rows=expected_rows)
+    run = ImportRun.objects.create(
+        user=actor,
+        token=token,
+        file_name=file_name[:200],
+        expected_rows=expected_rows,
+        language=translation.get_language() or "",
+    )
     transaction.on_commit(lambda: _import_dispatch(run.pk))
     return run
 
@@ -704,14 +717,23 @@ def _import_progress(run_pk: int, **fields) -> None:
 
 def beneficiary_import_run(run_pk: int) -> ImportRun | None:
     """The worker's side of an import: check and import the run's file (``beneficiary_import``), recording
-    progress on the run and its outcome. Runs once: a run no longer queued is left alone."""
-    from .importing import stash_discard, stash_read
-
+    progress on the run and its outcome, in the uploader's language. Runs once: a run no longer queued is
+    left alone."""
     if not ImportRun.objects.filter(pk=run_pk, status=ImportRun.Status.QUEUED).update(
         status=ImportRun.Status.CHECKING, updated_at=timezone.now()
     ):
         return None
     run = ImportRun.objects.select_related("user").get(pk=run_pk)
+    with translation.override(run.language or settings.LANGUAGE_CODE):
+        _import_run(run)
+    run.refresh_from_db()
+    return run
+
+
+def _import_run(run: ImportRun) -> None:
+    from .importing import stash_discard, stash_read
+
+    run_pk = run.pk
     try:
         transfer = beneficiary_import(
             actor=run.user,
@@ -726,16 +748,10 @@ def beneficiary_import_run(run_pk: int) -> ImportRun | None:
         _import_progress(run_pk, status=ImportRun.Status.FAILED, error=reason)
     except Exception:
         logger.exception("Import run %s failed", run_pk)
-        _import_progress(
-            run_pk,
-            status=ImportRun.Status.FAILED,
-            error=_("The import failed and nothing was imported; check the file and try again."),
-        )
+        _import_progress(run_pk, status=ImportRun.Status.FAILED, error=_IMPORT_FAILED)
     else:
         _import_progress(run_pk, status=ImportRun.Status.DONE, transfer=transfer)
         stash_discard(run.token)
-    run.refresh_from_db()
-    return run
 
 
 @transaction.atomic

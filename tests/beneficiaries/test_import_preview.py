@@ -107,8 +107,8 @@ def test_confirm_imports_exactly_the_950_valid_rows_with_consent_and_log(
     sql = [q["sql"] for q in queries.captured_queries]
     table = Beneficiary._meta.db_table
     assert len([q for q in sql if q.startswith("SELECT") and f'FROM "{table}"' in q]) == 1
-    # Inserts go in batches (SQLite caps a statement at 999 parameters: ~50 rows each; PostgreSQL: 500).
-    assert len([q for q in sql if q.startswith(f'INSERT INTO "{table}"')]) <= 25
+    # Inserts go in batches (SQLite caps a statement at 999 parameters: 37 rows of 27 columns; PostgreSQL: 1,000).
+    assert len([q for q in sql if q.startswith(f'INSERT INTO "{table}"')]) <= 30
     assert len(sql) < 60
 
     imported = Beneficiary.objects.exclude(national_id_hash__in=[national_id_hash(n) for n in big_file.registered_ids])

@@ -1,12 +1,15 @@
 """A confirmed import runs in a worker: its progress and outcome on a page only the uploader sees, and the bulk
 path (``importing.check_rows`` + one transaction) finds exactly what import-export's row machinery finds."""
 
+import time
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext
 
 from association.kernel.identifiers import normalize_national_id
@@ -14,7 +17,9 @@ from beneficiaries import importing, services, tasks
 from beneficiaries.models import Beneficiary, BulkTransfer, Consent, ImportRun
 from beneficiaries.resources import BeneficiaryResource
 from beneficiaries.views import IMPORT_SESSION_KEY
+from tests.concurrency import run_at_once
 from tests.factories import BeneficiaryFactory
+from tests.services import require_postgres
 
 from .import_files import ImportFile, confirm, thousand_rows_with_fifty_bad, valid_row, worker_runs_tasks
 
@@ -256,3 +261,66 @@ def test_confirm_with_an_expired_file_returns_to_the_upload(client_for, officer,
     assert response.redirect_chain[-1][0] == reverse("beneficiaries:import")
     assert gettext("The uploaded file has expired; upload it again.") in [str(m) for m in response.context["messages"]]
     assert not ImportRun.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_run_whose_worker_is_gone_stops_waiting(client_for, officer):
+    client = client_for(officer)
+    previewed(client, ImportFile(rows=[valid_row(n) for n in range(2)]).csv())
+    run = queued(client, 2)
+    url = reverse("beneficiaries:import_run", args=[run.pk])
+    assert 'hx-trigger="every 1s"' in client.get(url).content.decode()
+    # No worker has touched it for longer than a run can take.
+    ImportRun.objects.filter(pk=run.pk).update(updated_at=timezone.now() - ImportRun.STALLED_AFTER * 2)
+    html = client.get(url).content.decode()
+    assert "hx-trigger" not in html and 'id="import-error"' in html
+    assert not Beneficiary.objects.exists()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_uploaders_page_follows_a_worker_row_by_row(client_for, officer):
+    """A worker imports 4,000 rows on its own connection while the uploader's page polls, as htmx does: the
+    page shows the rows checked growing, then the result — never a frozen page until the end."""
+    require_postgres()
+    client = client_for(officer)
+    rows = 4 * importing.CHUNK_ROWS
+    previewed(client, ImportFile(rows=[valid_row(n) for n in range(rows)]).csv())
+    run = queued(client, rows)
+    url = reverse("beneficiaries:import_run", args=[run.pk])
+
+    def watch():
+        seen, deadline = [], time.monotonic() + 120
+        while time.monotonic() < deadline:
+            shown = client.get(url, headers={"HX-Request": "true"}).context["run"]
+            seen.append((shown.status, shown.rows_checked))
+            if shown.finished:
+                return seen
+            time.sleep(0.02)
+        return seen
+
+    worker, seen = run_at_once([lambda: tasks.import_beneficiaries.apply(args=[run.pk]), watch])
+
+    assert worker.successful()
+    assert seen[-1] == (ImportRun.Status.DONE, rows)
+    checked = [done for status, done in seen if status == ImportRun.Status.CHECKING]
+    assert checked == sorted(checked)  # it only grows
+    # Something between "starting" and "done" was on the page: rows checked part-way, or the save under way.
+    assert any(0 < done < rows for done in checked) or (ImportRun.Status.SAVING, rows) in seen
+    assert Beneficiary.objects.count() == rows
+
+
+@pytest.mark.django_db
+def test_the_outcome_is_worded_in_the_uploaders_language(client_for, officer):
+    from django.utils import translation
+
+    client = client_for(officer)
+    client.cookies["django_language"] = "en"
+    previewed(client, ImportFile(rows=[valid_row(n) for n in range(2)]).csv())
+    run = queued(client, 3)  # the preview found 2: the worker refuses the file
+    assert run.language == "en"
+    tasks.import_beneficiaries.apply(args=[run.pk])
+    run.refresh_from_db()
+    with translation.override("en"):
+        assert run.error == str(services._import_changed(2, 3).messages[0])
+    assert run.status == ImportRun.Status.FAILED
