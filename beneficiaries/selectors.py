@@ -19,7 +19,7 @@ from association.kernel.pagination import PAGE_SIZE
 from association.kernel.registry import ListColumn, TimelineItem
 from association.kernel.text import person_name
 
-from .models import Beneficiary, SensitiveAccess
+from .models import Beneficiary, ImportRun, SensitiveAccess
 from .search import beneficiaries_with_national_id, search_beneficiaries
 from .services import sensitive_access_allowed
 
@@ -184,3 +184,8 @@ def export_list(*, filters: dict) -> QuerySet:
     if filters.get("end"):
         rows = rows.filter(at__lt=_start_of(filters["end"] + dt.timedelta(days=1)))
     return rows
+
+
+def import_run_get(*, user, pk: int) -> ImportRun:
+    """One of ``user``'s own import runs (ImportRun.DoesNotExist for anyone else's), with its logged transfer."""
+    return ImportRun.objects.select_related("transfer").get(pk=pk, user=user)

@@ -1,13 +1,16 @@
 """Every write to the registry that has a rule."""
 
 import datetime as dt
+import logging
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from association.branches import branch_of
 from association.kernel import registry
@@ -25,9 +28,12 @@ from .models import (
     Document,
     DocumentType,
     HouseholdMember,
+    ImportRun,
     SensitiveAccess,
 )
 from .search import beneficiaries_with_national_id, iban_hash
+
+logger = logging.getLogger(__name__)
 
 # Content types accepted for documents, identified from the file's bytes.
 
@@ -604,45 +610,148 @@ def beneficiary_import_record(
     return transfer
 
 
-def beneficiary_import(*, actor, content: bytes, file_name: str, expected_rows: int) -> BulkTransfer:
+_IMPORT_FAILED = gettext_lazy("The import failed and nothing was imported; check the file and try again.")
+
+
+def _import_changed(count: int, expected: int) -> ValidationError:
+    return ValidationError(
+        _(
+            "The file now has %(count)s valid rows instead of the %(expected)s you confirmed; nothing was "
+            "imported. Check the preview again."
+        )
+        % {"count": count, "expected": expected},
+        code="changed",
+    )
+
+
+def beneficiary_import(
+    *, actor, content: bytes, file_name: str, expected_rows: int, progress=None, saving=None
+) -> BulkTransfer:
     """Import the valid rows of a previewed file in one transaction: all of them or none.
 
-    The file is validated again here (never trust the preview the browser saw): if the count of
-    valid rows is no longer the one the user confirmed — someone registered one of its IDs in the
-    meantime, or a second click confirmed it twice — nothing is imported. Two confirmations racing
-    on PostgreSQL meet the unique index on ``national_id``: the loser's import fails whole.
+    The file is validated again here (never trust the preview the browser saw), by the preview's own
+    ``importing.check_rows``: if the count of valid rows is no longer the one the user confirmed — someone
+    registered one of its IDs in the meantime, or a second click confirmed it twice — nothing is imported.
+    An ID registered between this check and the insert meets the unique index on ``national_id_hash``: the
+    whole import fails. ``progress(done, total)`` follows the check; ``saving()`` is called when the writing
+    starts (its progress is inside the transaction, so nobody else could see it).
     """
     authorize(actor, "beneficiaries.import_beneficiary")
-    from .importing import file_format_for, read_dataset
-    from .resources import BeneficiaryResource
+    from .importing import CHUNK_ROWS, check_rows, file_format_for, read_dataset
+    from .resources import registered_ids
 
     file_format = file_format_for(file_name)
-    dataset = read_dataset(content, file_format)
-    resource = BeneficiaryResource()
-    with transaction.atomic():
-        result = resource.import_data(
-            dataset,
-            dry_run=False,
-            use_transactions=True,
-            raise_errors=False,
-            user=actor,
-            file_name=file_name,
-            file_format=file_format,
-        )
-        if result.has_errors() or resource.transfer is None:
-            raise ValidationError(
-                _("The import failed and nothing was imported; check the file and try again."), code="failed"
+    checked = check_rows(read_dataset(content, file_format), progress=progress)
+    if checked.unreadable:
+        raise ValidationError(_IMPORT_FAILED, code="failed")
+    if len(checked.people) != expected_rows or expected_rows == 0:
+        raise _import_changed(len(checked.people), expected_rows)
+    if saving is not None:
+        saving()
+    try:
+        with transaction.atomic():
+            for person in checked.people:
+                person.created_by = actor
+            Beneficiary.objects.bulk_create(checked.people, batch_size=CHUNK_ROWS)
+            return beneficiary_import_record(
+                actor=actor,
+                beneficiaries=checked.people,
+                file_name=file_name,
+                file_format=file_format,
+                rejected_rows=len(checked.problems),
             )
-        if resource.transfer.rows != expected_rows or expected_rows == 0:
+    except IntegrityError:
+        # Rolled back whole. Say why when it is what can happen here: someone registered one of the IDs.
+        if registered_ids(person.national_id for person in checked.people):
             raise ValidationError(
                 _(
-                    "The file now has %(count)s valid rows instead of the %(expected)s you confirmed; nothing was "
+                    "One of the file's ID numbers was registered while it was being imported; nothing was "
                     "imported. Check the preview again."
-                )
-                % {"count": resource.transfer.rows, "expected": expected_rows},
-                code="changed",
-            )
-    return resource.transfer
+                ),
+                code="duplicate",
+            ) from None
+        raise ValidationError(_IMPORT_FAILED, code="failed") from None
+
+
+def beneficiary_import_start(*, actor, token: str, file_name: str, expected_rows: int) -> ImportRun:
+    """Queue the import of a previewed file (kept in the private stash under ``token``) for a worker; the
+    page follows the returned run. A second confirmation of the same file while it runs gets the same run."""
+    authorize(actor, "beneficiaries.import_beneficiary")
+    from .importing import stash_read
+
+    stash_read(token)  # refuses an expired or malformed token now, not in the worker
+    active = (
+        ImportRun.objects.filter(user=actor, token=token).exclude(status__in=ImportRun.FINAL).order_by("-pk").first()
+    )
+    if active is not None:
+        return active
+    run = ImportRun.objects.create(
+        user=actor,
+        token=token,
+        file_name=file_name[:200],
+        expected_rows=expected_rows,
+        language=translation.get_language() or "",
+    )
+    transaction.on_commit(lambda: _import_dispatch(run.pk))
+    return run
+
+
+def _import_dispatch(run_pk: int) -> None:
+    from .tasks import import_beneficiaries
+
+    try:
+        import_beneficiaries.apply_async(args=[run_pk])
+    except Exception as exc:  # the broker is down: say so on the page rather than wait forever
+        logger.warning("Broker unavailable (%s): import run %s not started", exc, run_pk)
+        _import_progress(
+            run_pk,
+            status=ImportRun.Status.FAILED,
+            error=_("The import could not be started; nothing was imported. Try again in a moment."),
+        )
+
+
+def _import_progress(run_pk: int, **fields) -> None:
+    # Outside the import's transaction: committed at once, so the uploader's page sees it.
+    ImportRun.objects.filter(pk=run_pk).update(updated_at=timezone.now(), **fields)
+
+
+def beneficiary_import_run(run_pk: int) -> ImportRun | None:
+    """The worker's side of an import: check and import the run's file (``beneficiary_import``), recording
+    progress on the run and its outcome, in the uploader's language. Runs once: a run no longer queued is
+    left alone."""
+    if not ImportRun.objects.filter(pk=run_pk, status=ImportRun.Status.QUEUED).update(
+        status=ImportRun.Status.CHECKING, updated_at=timezone.now()
+    ):
+        return None
+    run = ImportRun.objects.select_related("user").get(pk=run_pk)
+    with translation.override(run.language or settings.LANGUAGE_CODE):
+        _import_run(run)
+    run.refresh_from_db()
+    return run
+
+
+def _import_run(run: ImportRun) -> None:
+    from .importing import stash_discard, stash_read
+
+    run_pk = run.pk
+    try:
+        transfer = beneficiary_import(
+            actor=run.user,
+            content=stash_read(run.token),
+            file_name=run.file_name,
+            expected_rows=run.expected_rows,
+            progress=lambda done, total: _import_progress(run_pk, rows_checked=done, rows_total=total),
+            saving=lambda: _import_progress(run_pk, status=ImportRun.Status.SAVING),
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        reason = " ".join(getattr(exc, "messages", [])) or _("You may not import beneficiaries.")
+        _import_progress(run_pk, status=ImportRun.Status.FAILED, error=reason)
+    except Exception:
+        logger.exception("Import run %s failed", run_pk)
+        _import_progress(run_pk, status=ImportRun.Status.FAILED, error=_IMPORT_FAILED)
+    else:
+        _import_progress(run_pk, status=ImportRun.Status.DONE, transfer=transfer)
+        stash_discard(run.token)
 
 
 @transaction.atomic

@@ -12,6 +12,7 @@ urlpatterns = [
     path("beneficiaries/import/", views.import_upload, name="import"),
     path("beneficiaries/import/preview/", views.import_preview, name="import_preview"),
     path("beneficiaries/import/confirm/", views.import_confirm, name="import_confirm"),
+    path("beneficiaries/import/runs/<int:pk>/", views.import_run, name="import_run"),
     path("beneficiaries/import/cancel/", views.import_cancel, name="import_cancel"),
     path("beneficiaries/import/template/", views.import_template, name="import_template"),
     path("beneficiaries/export/", views.beneficiary_export, name="export"),

@@ -6,7 +6,6 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 from import_export.formats.base_formats import XLSX
 
@@ -20,7 +19,7 @@ from association.kernel.permissions import staff_view
 
 from . import importing, selectors, services
 from .forms import BeneficiaryForm, DocumentForm, HouseholdFormSet, SearchForm, household_initial, household_rows
-from .models import Beneficiary, Consent, Document, SensitiveAccess
+from .models import Beneficiary, Consent, Document, ImportRun, SensitiveAccess
 
 VIEW = "beneficiaries.view_beneficiary"
 
@@ -403,22 +402,33 @@ def import_confirm(request):
         messages.error(request, _("There are no valid rows to import."))
         return redirect("beneficiaries:import_preview")
     try:
-        transfer = services.beneficiary_import(
+        run = services.beneficiary_import_start(
             actor=request.user,
-            content=importing.stash_read(stash["token"]),
+            token=stash["token"],
             file_name=stash["name"],
             expected_rows=form.cleaned_data["expected_rows"],
         )
     except ValidationError as exc:
+        _discard_import(request)
         messages.error(request, " ".join(exc.messages))
-        return redirect("beneficiaries:import_preview")
-    _discard_import(request)
-    messages.success(
-        request,
-        ngettext("%(count)s beneficiary is imported.", "%(count)s beneficiaries are imported.", transfer.rows)
-        % {"count": transfer.rows},
-    )
-    return redirect("beneficiaries:list")
+        return redirect("beneficiaries:import")
+    return redirect("beneficiaries:import_run", pk=run.pk)
+
+
+@staff_view(IMPORT)
+def import_run(request, pk: int):
+    """A confirmed import as a worker runs it: rows checked of the total, then the outcome. The page asks
+    again every second (htmx) until the run is finished. Only the person who confirmed it sees it."""
+    try:
+        run = selectors.import_run_get(user=request.user, pk=pk)
+    except ImportRun.DoesNotExist:
+        raise Http404 from None
+    stash = request.session.get(IMPORT_SESSION_KEY) or {}
+    if run.status == ImportRun.Status.DONE and stash.get("token") == run.token:
+        request.session.pop(IMPORT_SESSION_KEY, None)  # the worker removed the file; the preview is over
+    context = {"run": run, "can_retry": run.status == ImportRun.Status.FAILED and stash.get("token") == run.token}
+    template = "beneficiaries/_import_run.html" if request.htmx else "beneficiaries/import_run.html"
+    return render(request, template, context)
 
 
 @require_POST

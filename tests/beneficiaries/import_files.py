@@ -1,12 +1,16 @@
 """Build beneficiary import files (xlsx and csv) with known bad rows, for the import tests."""
 
+import contextlib
 import csv
 import io
 from dataclasses import dataclass, field
 
 import openpyxl
+from django.test import TestCase
+from django.urls import reverse
 from stdnum import luhn
 
+from association.celery import app as celery_app
 from beneficiaries.resources import COLUMNS, column_label
 from tests.factories import valid_national_id
 
@@ -128,3 +132,24 @@ def thousand_rows_with_fifty_bad() -> ImportFile:
             data.bad[line] = {"birth_date": None}
     assert len(data.bad) == 50
     return data
+
+
+@contextlib.contextmanager
+def worker_runs_tasks():
+    """Celery runs what the block queues in this process, once the block's writes would commit: what a
+    worker does with the task a confirmation sends (the same pattern as tests/guards/world.py)."""
+    eager = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    try:
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            yield
+    finally:
+        celery_app.conf.task_always_eager = eager
+
+
+def confirm(client, expected_rows: int, *, follow: bool = True):
+    """Confirm the previewed file; the worker runs the import; the response is the run's page."""
+    with worker_runs_tasks():
+        response = client.post(reverse("beneficiaries:import_confirm"), {"expected_rows": expected_rows})
+    assert response.status_code == 302, response.status_code
+    return client.get(response["Location"]) if follow else response

@@ -5,6 +5,7 @@ import os
 
 import pytest
 
+from association.celery import app as celery_app
 from association.kernel.roles import Role
 from beneficiaries.models import Beneficiary, BulkTransfer
 from tests.browser import chromium_page
@@ -47,10 +48,17 @@ def test_officer_previews_and_imports_a_workbook(live_server, make_user, artifac
         assert lines == ["6", "11", "17"]
         assert Beneficiary.objects.count() == 0
 
-        page.click("form[action='/beneficiaries/import/confirm/'] button[type=submit]")
-        page.wait_for_url(f"{live_server.url}/beneficiaries/")
+        # The worker runs the task in the server's process as soon as the confirmation commits.
+        eager, celery_app.conf.task_always_eager = celery_app.conf.task_always_eager, True
+        try:
+            page.click("form[action='/beneficiaries/import/confirm/'] button[type=submit]")
+            page.wait_for_selector("#import-result")
+        finally:
+            celery_app.conf.task_always_eager = eager
         page.screenshot(path=os.path.join(artifacts_dir, "import-done.png"), full_page=True)
-        assert "17" in page.inner_text(".messages")
+        assert "17" in page.inner_text("#import-result")
+        page.click("#import-run a[href='/beneficiaries/']")
+        page.wait_for_url(f"{live_server.url}/beneficiaries/")
 
     assert Beneficiary.objects.count() == 17
     assert BulkTransfer.objects.get().rejected_rows == 3

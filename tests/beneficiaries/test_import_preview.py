@@ -15,13 +15,13 @@ from django.utils.translation import gettext
 
 from association.kernel.dates import parse_date_any
 from association.kernel.identifiers import normalize_iban, normalize_mobile, normalize_national_id
-from beneficiaries.models import Beneficiary, BulkTransfer, Consent
+from beneficiaries.models import Beneficiary, BulkTransfer, Consent, ImportRun
 from beneficiaries.resources import column_label
 from beneficiaries.search import national_id_hash
 from beneficiaries.views import IMPORT_SESSION_KEY
 from tests.factories import BeneficiaryFactory
 
-from .import_files import ImportFile, thousand_rows_with_fifty_bad, valid_row
+from .import_files import ImportFile, confirm, thousand_rows_with_fifty_bad, valid_row, worker_runs_tasks
 
 VALIDATORS = {
     "national_id": normalize_national_id,
@@ -98,15 +98,17 @@ def test_confirm_imports_exactly_the_950_valid_rows_with_consent_and_log(
     preview(client)
     stash_token = client.session[IMPORT_SESSION_KEY]["token"]
 
-    # Bulk writes, and duplicates looked up once for the whole file: no query per row.
-    with CaptureQueriesContext(connection) as queries:
+    # Bulk writes, and duplicates looked up once for the whole file: no query per row (the worker's
+    # queries included: the task runs when the confirmation commits).
+    with CaptureQueriesContext(connection) as queries, worker_runs_tasks():
         response = client.post(reverse("beneficiaries:import_confirm"), {"expected_rows": 950})
-    assert response.status_code == 302 and response["Location"] == reverse("beneficiaries:list")
+    run = ImportRun.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("beneficiaries:import_run", args=[run.pk])
     sql = [q["sql"] for q in queries.captured_queries]
     table = Beneficiary._meta.db_table
     assert len([q for q in sql if q.startswith("SELECT") and f'FROM "{table}"' in q]) == 1
-    # Inserts go in batches (SQLite caps a statement at 999 parameters: ~50 rows each; PostgreSQL: 500).
-    assert len([q for q in sql if q.startswith(f'INSERT INTO "{table}"')]) <= 25
+    # Inserts go in batches (SQLite caps a statement at 999 parameters: 37 rows of 27 columns; PostgreSQL: 1,000).
+    assert len([q for q in sql if q.startswith(f'INSERT INTO "{table}"')]) <= 30
     assert len(sql) < 60
 
     imported = Beneficiary.objects.exclude(national_id_hash__in=[national_id_hash(n) for n in big_file.registered_ids])
@@ -126,7 +128,10 @@ def test_confirm_imports_exactly_the_950_valid_rows_with_consent_and_log(
         with contextlib.suppress(ValidationError):
             bad_ids.add(normalize_national_id(big_file.rows[line - 2]["national_id"]))
     assert not imported.filter(national_id_hash__in=[national_id_hash(n) for n in bad_ids]).exists()
-    # The stashed file and the session entry are gone.
+    # The run's page says so and links to the list; the stashed file and the session entry are gone.
+    page = client.get(response["Location"])
+    assert page.context["run"].status == ImportRun.Status.DONE and page.context["run"].transfer == transfer
+    assert reverse("beneficiaries:list") in page.content.decode()
     assert IMPORT_SESSION_KEY not in client.session
     assert not (settings.MEDIA_ROOT / "private" / "imports" / f"{stash_token}.upload").exists()
 
@@ -136,7 +141,7 @@ def test_imported_values_are_normalised(client_for, officer, db):
     client = client_for(officer)
     upload(client, data.csv(), "five.csv")
     assert preview(client).context["preview"].valid == 5
-    client.post(reverse("beneficiaries:import_confirm"), {"expected_rows": 5})
+    confirm(client, 5)
 
     hijri = Beneficiary.objects.get(family_name="العتيبي1")  # Arabic-Indic ID, Hijri date, 9665… mobile
     assert hijri.national_id == normalize_national_id(data.rows[1]["national_id"])
@@ -175,15 +180,17 @@ def test_a_failure_mid_import_imports_nothing(client_for, officer, big_file):
             )
     before = Beneficiary.objects.count()
 
-    response = client.post(reverse("beneficiaries:import_confirm"), {"expected_rows": 950}, follow=True)
+    response = confirm(client, 950)
 
     assert Beneficiary.objects.count() == before
     assert not Consent.objects.exists()
     assert not BulkTransfer.objects.exists()
-    messages = [str(m) for m in response.context["messages"]]
-    assert gettext("The import failed and nothing was imported; check the file and try again.") in messages
-    # The file is kept: the officer can fix the cause and confirm again.
+    assert response.context["run"].status == ImportRun.Status.FAILED
+    error = gettext("The import failed and nothing was imported; check the file and try again.")
+    assert response.context["run"].error == error and error in response.content.decode()
+    # The file is kept: the officer can fix the cause and confirm again from the preview.
     assert IMPORT_SESSION_KEY in client.session
+    assert response.context["can_retry"] and reverse("beneficiaries:import_preview") in response.content.decode()
 
 
 def test_confirm_refuses_when_the_file_no_longer_matches_the_preview(client_for, officer, big_file):
@@ -194,12 +201,13 @@ def test_confirm_refuses_when_the_file_no_longer_matches_the_preview(client_for,
     BeneficiaryFactory(national_id=normalize_national_id(big_file.rows[0]["national_id"]))
     before = Beneficiary.objects.count()
 
-    response = client.post(reverse("beneficiaries:import_confirm"), {"expected_rows": 950}, follow=True)
+    response = confirm(client, 950)
 
     assert Beneficiary.objects.count() == before
     assert not BulkTransfer.objects.exists()
-    assert response.context["preview"].valid == 949  # back on the preview, recomputed
-    assert any("949" in str(m) and "950" in str(m) for m in response.context["messages"])
+    error = response.context["run"].error
+    assert response.context["run"].status == ImportRun.Status.FAILED and "949" in error and "950" in error
+    assert preview(client).context["preview"].valid == 949  # the preview, asked again, is recomputed
 
 
 def test_a_count_sent_by_the_browser_cannot_widen_the_import(client_for, officer, big_file):
@@ -207,7 +215,7 @@ def test_a_count_sent_by_the_browser_cannot_widen_the_import(client_for, officer
     upload(client, big_file.content("csv"), "beneficiaries.csv")
     preview(client)
     before = Beneficiary.objects.count()
-    client.post(reverse("beneficiaries:import_confirm"), {"expected_rows": 1000})
+    assert confirm(client, 1000).context["run"].status == ImportRun.Status.FAILED
     assert Beneficiary.objects.count() == before
 
 
@@ -324,5 +332,5 @@ def test_blank_lines_are_skipped_not_reported(client_for, officer, db):
     upload(client, out.getvalue(), "gaps.xlsx")
     result = preview(client).context["preview"]
     assert (result.total, result.valid, result.invalid) == (3, 3, 0)
-    client.post(reverse("beneficiaries:import_confirm"), {"expected_rows": 3})
+    confirm(client, 3)
     assert Beneficiary.objects.count() == 3

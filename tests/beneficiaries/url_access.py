@@ -1,6 +1,6 @@
 from association.kernel.roles import Role
 from tests.factories import BeneficiaryFactory, DocumentTypeFactory
-from tests.url_access import ALL_ROLES, BAD_REQUEST, staff
+from tests.url_access import ALL_ROLES, BAD_REQUEST, NOT_FOUND, staff
 
 R = Role
 
@@ -20,6 +20,14 @@ def _document():
     document.file.save("x.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=False)
     document.save()
     return {"pk": document.pk}
+
+
+def _someone_elses_import_run():
+    from beneficiaries.models import ImportRun
+    from tests.factories import UserFactory
+
+    run = ImportRun.objects.create(user=UserFactory(role=R.RELATIONS_OFFICER), token="x" * 32, expected_rows=3)
+    return {"pk": run.pk}
 
 
 def _member():
@@ -107,6 +115,8 @@ URLS = {
     "beneficiaries:import_preview": {"expect": staff(IMPORTERS)},
     "beneficiaries:import_confirm": {"method": "post", "expect": staff(IMPORTERS)},
     "beneficiaries:import_cancel": {"method": "post", "expect": staff(IMPORTERS)},
+    # Another officer's import: every importer (even the superuser) gets 404; only its uploader sees it.
+    "beneficiaries:import_run": {"kwargs": _someone_elses_import_run, "expect": staff(IMPORTERS, answer=NOT_FOUND)},
     "beneficiaries:import_template": {"expect": staff(IMPORTERS)},
     # Sent with no format chosen: refused (400) once the permissions are checked.
     "beneficiaries:export": {"method": "post", "expect": staff([R.MANAGER], answer=BAD_REQUEST)},
