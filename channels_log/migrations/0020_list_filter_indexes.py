@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('association', '0014_merge_0010_breach_register_0013_merge_20261203_1829'),
-        ('beneficiaries', '0012_drop_national_id_trigram'),
+        ('beneficiaries', '0012_drop_national_id_trigram_index'),
         ('channels_log', '0019_contact_days_and_case_report_index'),
         ('requests_app', '0015_list_filter_indexes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
