@@ -166,7 +166,7 @@ class DeliveryForm(PortalForm):
     receipt_note = forms.CharField(label=_("Receipt note"), required=False, max_length=300)
 
 
-class RequestFilterForm(forms.Form):
+class RequestFilterForm(PortalForm):
     status = forms.ChoiceField(
         label=_("Status"), required=False, choices=[("", _("All statuses")), *SupportRequest.Status.choices]
     )

@@ -6,6 +6,8 @@
 - ``PortalFormMixin`` applies both to any form, including ModelForms and admin forms, and keeps every
   integer within its database column's range (``bound_to_column``): a huge number is an error next to
   the field, not an overflow.
+- Drop-down lists (``Select``) are drawn in Python (``FastSelect``), the same markup as Django's templates without
+  one template include per option: a list's filter form with some thirty options cost about 6 ms to draw.
 - National IDs, mobiles and IBANs are typed or pasted as people write them (grouped, with +966 or
   00966, Arabic-Indic digits): ``NationalIdField``, ``MobileField`` and ``IbanField`` normalise first and
   only then check the length, and their inputs never cut what is pasted.
@@ -17,6 +19,7 @@ from django import forms
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connection
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from .dates import format_hijri, parse_date_any
@@ -148,12 +151,65 @@ def hijri_hint(value):
     return format_hijri(value) if isinstance(value, dt.date) else ""
 
 
+class FastSelect(forms.Select):
+    """``forms.Select`` with the markup of Django's ``select.html``, ``select_option.html`` and ``attrs.html``
+    written here instead of rendered through the form renderer: one template include per option made a filter
+    form the slowest part of a list page."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        groups = []
+        for group_name, options, _index in widget["optgroups"]:
+            rendered = format_html_join(
+                "\n",
+                '  <option value="{}"{}>{}</option>',
+                (("" if o["value"] is None else o["value"], _attributes(o["attrs"]), o["label"]) for o in options),
+            )
+            if group_name:
+                groups.append(format_html('  <optgroup label="{}">\n{}\n  </optgroup>', group_name, rendered))
+            else:
+                groups.append(rendered)
+        body = format_html_join("\n", "{}", ((group,) for group in groups))
+        return format_html('<select name="{}"{}>\n{}\n</select>', widget["name"], _attributes(widget["attrs"]), body)
+
+
+def _attributes(attrs: dict):
+    """Django's ``attrs.html``: in order, ``True`` as a bare name, ``False`` left out."""
+    return format_html_join(
+        "",
+        "{}",
+        (
+            (format_html(" {}", name) if value is True else format_html(' {}="{}"', name, str(value)),)
+            for name, value in attrs.items()
+            if value is not False
+        ),
+    )
+
+
+class ListedChoiceIterator(forms.models.ModelChoiceIterator):
+    """A drop-down's rows read with one ordinary query (``ModelChoiceIterator`` streams them through a
+    server-side cursor on PostgreSQL: three round trips more per drop-down, for lists of a few dozen rows)."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset:
+            yield self.choice(obj)
+
+
 class PortalFormMixin:
     """Numeric and date inputs that accept Arabic-Indic digits, and dates in either calendar."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name, field in self.fields.items():
+            if isinstance(field, forms.ModelChoiceField) and field.iterator is forms.models.ModelChoiceIterator:
+                field.iterator = ListedChoiceIterator
+                field.widget.choices = field.choices
+            if type(field.widget) is forms.Select:
+                fast = FastSelect(field.widget.attrs, field.widget.choices)
+                fast.is_required = field.widget.is_required
+                field.widget = fast
             if isinstance(field, forms.DateField) and not isinstance(field, (DualDateField, forms.DateTimeField)):
                 replacement = DualDateField(
                     required=field.required,
