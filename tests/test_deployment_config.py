@@ -225,6 +225,23 @@ def test_unset_debug_and_no_key_refuses_to_start(monkeypatch, tmp_path):
         _load_settings(monkeypatch, tmp_path)
 
 
+def test_source_commands_run_without_debug_set_and_serving_commands_still_refuse(tmp_path):
+    """``makemigrations --check`` works in a fresh clone with no environment; ``check`` (as anything that would
+    serve) still refuses production settings without their keys."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DEBUG", "SECRET_KEY", "DATABASE_URL", "DJANGO_SETTINGS_MODULE")
+    }
+    env["VAR_DIR"] = str(tmp_path)
+    manage = [sys.executable, str(BASE / "manage.py")]
+    done = subprocess.run([*manage, "makemigrations", "--check", "--dry-run"], env=env, cwd=BASE, capture_output=True)
+    assert done.returncode == 0, done.stderr.decode()[-2000:]
+    assert b"No changes detected" in done.stdout
+    refused = subprocess.run([*manage, "check"], env=env, cwd=BASE, capture_output=True)
+    assert refused.returncode != 0 and b"SECRET_KEY must be set" in refused.stderr
+
+
 def _example_secret_key() -> str:
     line = next(
         line
