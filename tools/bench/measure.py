@@ -158,83 +158,58 @@ def _last_page(count: int, per_page: int = PER_PAGE) -> int:
 
 
 def _list_probes(clients) -> list[Probe]:
-    officer, manager = clients["officer"], clients["manager"]
-    counts = {
-        "beneficiaries": Beneficiary.objects.count(),
-        "contacts": ContactEntry.objects.count(),
-        "cases": Case.objects.count(),
-        "requests": SupportRequest.objects.count(),
-    }
-    lists = [
-        ("beneficiaries", officer, reverse("beneficiaries:list"), "/admin/beneficiaries/beneficiary/"),
-        ("contacts", officer, reverse("channels_log:list"), "/admin/channels_log/contactentry/"),
-        ("cases", manager, reverse("channels_log:case_list"), "/admin/channels_log/case/"),
-        ("requests", officer, reverse("requests_app:list"), "/admin/requests_app/supportrequest/"),
-    ]
-    models = {"beneficiaries": Beneficiary, "contacts": ContactEntry, "cases": Case, "requests": SupportRequest}
-    probes = []
-    for name, client, url, admin_url in lists:
-        # The page's own «last page» link: a keyset list reads it from the end (?page=last), a numbered one
-        # counts to it.
-        keyset = b"after=" in client.get(url).content
-        last = _last_page(counts[name])
-        admin_last = _last_page(counts[name], admin.site._registry[models[name]].list_per_page)
-        probes.append(Probe(f"{name} list, page 1", client, "get", url, admin_url=admin_url, raw=True))
-        probes.append(
-            Probe(
-                f"{name} list, last page",
-                client,
-                "get",
-                url,
-                {"page": "last" if keyset else last},
-                admin_url=f"{admin_url}?p={admin_last}",
-                raw=True,
-            )
-        )
-    return probes + _filtered_probes(clients)
-
-
-def _filtered_probes(clients) -> list[Probe]:
-    """Each big list narrowed by its form to the rows the work looks for — the committee's backlog (all recent),
-    open cases (few), one channel's contacts — first and last page, beside the admin's own filter."""
+    """Each big list, whole and narrowed by its form to the rows the work looks for — the committee's backlog (all
+    recent), open cases (few), one channel's contacts — first and last page, beside the admin with the same filter."""
     from association.channels import Channel
 
     officer, manager = clients["officer"], clients["manager"]
     channel = Channel.objects.order_by("pk").first()
+    awaiting, open_case = SupportRequest.Status.AWAITING_COMMITTEE, Case.Status.OPEN
+    beneficiaries, contacts = reverse("beneficiaries:list"), reverse("channels_log:list")
+    cases, requests = reverse("channels_log:case_list"), reverse("requests_app:list")
     lists = [
+        # name, client, url, its filter, the admin's list, the admin's filter, the rows shown
+        ("beneficiaries list", officer, beneficiaries, {}, "beneficiaries/beneficiary", {}, Beneficiary.objects),
+        ("contacts list", officer, contacts, {}, "channels_log/contactentry", {}, ContactEntry.objects),
+        ("cases list", manager, cases, {}, "channels_log/case", {}, Case.objects),
+        ("requests list", officer, requests, {}, "requests_app/supportrequest", {}, SupportRequest.objects),
         (
             "requests awaiting the committee",
             officer,
-            reverse("requests_app:list"),
-            {"status": SupportRequest.Status.AWAITING_COMMITTEE},
-            "/admin/requests_app/supportrequest/",
-            {"status__exact": SupportRequest.Status.AWAITING_COMMITTEE},
-            SupportRequest.objects.filter(status=SupportRequest.Status.AWAITING_COMMITTEE),
+            requests,
+            {"status": awaiting},
+            "requests_app/supportrequest",
+            {"status__exact": awaiting},
+            SupportRequest.objects.filter(status=awaiting),
         ),
         (
             "open cases",
             manager,
-            reverse("channels_log:case_list"),
-            {"status": Case.Status.OPEN},
-            "/admin/channels_log/case/",
-            {"status__exact": Case.Status.OPEN},
-            Case.objects.filter(status=Case.Status.OPEN),
+            cases,
+            {"status": open_case},
+            "channels_log/case",
+            {"status__exact": open_case},
+            Case.objects.filter(status=open_case),
         ),
         (
             "contacts of one channel",
             officer,
-            reverse("channels_log:list"),
+            contacts,
             {"channel": channel.code},
-            "/admin/channels_log/contactentry/",
+            "channels_log/contactentry",
             {"channel__id__exact": channel.pk},
             ContactEntry.objects.filter(channel=channel),
         ),
     ]
     probes = []
-    for name, client, url, query, admin_url, admin_query, rows in lists:
-        model_admin = admin.site._registry[rows.model]
-        admin_last = _last_page(rows.count(), model_admin.list_per_page)
-        admin_first = f"{admin_url}?{urlencode(admin_query)}"
+    for name, client, url, query, admin_list, admin_query, rows in lists:
+        count = rows.count()
+        # The page's own «last page» link: a keyset list reads it from the end (?page=last), a numbered one
+        # counts to it.
+        keyset = b"after=" in client.get(url, query).content
+        admin_first = f"/admin/{admin_list}/?{urlencode(admin_query)}"
+        admin_last = _last_page(count, admin.site._registry[rows.model].list_per_page)
+        last = {"page": "last" if keyset else _last_page(count)}
         probes.append(Probe(f"{name}, page 1", client, "get", url, dict(query), admin_url=admin_first, raw=True))
         probes.append(
             Probe(
@@ -242,7 +217,7 @@ def _filtered_probes(clients) -> list[Probe]:
                 client,
                 "get",
                 url,
-                {**query, "page": "last"},
+                {**query, **last},
                 admin_url=f"{admin_first}&p={admin_last}",
                 raw=True,
             )
