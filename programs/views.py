@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from association.kernel.errors import apply_to_form
 from association.kernel.form_tokens import once_per_form
+from association.kernel.http import posted_form
 from association.kernel.pagination import paginate
 from association.kernel.permissions import staff_view
 from association.kernel.spreadsheets import xlsx_bytes
@@ -305,17 +306,13 @@ def _errors_to_messages(request, form_or_exc):
 
 def _posted_step(request, target, form, act, done: str):
     """A small form posted from ``target``'s page: the service ``act(cleaned_data)`` runs when the form is valid;
-    its errors or ``done`` come back as messages on ``target``'s page."""
-    if not form.is_valid():
+    its errors or ``done`` come back as messages on ``target``'s page (``kernel.http.posted_form``)."""
+
+    def invalid(form):
         _errors_to_messages(request, form)
         return redirect(target)
-    try:
-        act(form.cleaned_data)
-    except ValidationError as exc:
-        _errors_to_messages(request, exc)
-    else:
-        messages.success(request, done)
-    return redirect(target)
+
+    return posted_form(request, form, act, done=done, target=target.get_absolute_url(), invalid=invalid)
 
 
 @require_POST

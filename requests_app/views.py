@@ -13,7 +13,7 @@ from association.branches import branch_pk_of
 from association.kernel.actions import ActionMenu
 from association.kernel.errors import apply_to_form
 from association.kernel.form_tokens import once_per_form
-from association.kernel.http import no_store
+from association.kernel.http import no_store, posted_form
 from association.kernel.pagination import keyset_paginate, paginate
 from association.kernel.pdf import document_kinds
 from association.kernel.permissions import staff_view
@@ -159,20 +159,23 @@ def _step(request, pk, *, form_class, form_key, target, call, success):
     support_request = _get_request(pk)
     if _refused_step(request, support_request, target):
         return redirect(support_request)
-    form = form_class(request.POST, request.FILES, prefix=form_key) if form_class else None
-    if form is None or form.is_valid():
+    if form_class is None:
         try:
-            call(support_request, form.cleaned_data if form else {})
+            call(support_request, {})
         except ValidationError as exc:
-            if form is None:
-                for message in exc.messages:
-                    messages.error(request, message)
-                return redirect(support_request)
-            apply_to_form(form, exc)
+            for message in exc.messages:
+                messages.error(request, message)
         else:
             messages.success(request, success)
-            return redirect(support_request)
-    return _render_detail(request, support_request.pk, status=400, **{form_key: form})
+        return redirect(support_request)
+    return posted_form(
+        request,
+        form_class(request.POST, request.FILES, prefix=form_key),
+        lambda data: call(support_request, data),
+        done=success,
+        target=support_request.get_absolute_url(),
+        invalid=lambda form: _render_detail(request, support_request.pk, status=400, **{form_key: form}),
+    )
 
 
 @require_POST

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from association.branches import Branch
 from association.kernel.actions import ActionMenu
-from association.kernel.errors import apply_to_form
+from association.kernel.http import posted_form
 from association.kernel.pagination import keyset_paginate
 from association.kernel.permissions import staff_view
 from channels_log.contacts.services import contact_attachment_allowed
@@ -101,16 +101,16 @@ def case_detail(request, pk):
 
 def _apply(request, case, form_name, form, action, success, field_map=None):
     """Validate ``form``, run ``action(cleaned_data)``; on bad input show the page with the errors next to
-    their fields (``apply_to_form``) and the typed data kept."""
-    if form.is_valid():
-        try:
-            action(form.cleaned_data)
-        except ValidationError as exc:
-            apply_to_form(form, exc, field_map=field_map)
-        else:
-            messages.success(request, success)
-            return redirect(case.get_absolute_url())
-    return _detail(request, case.pk, status=400, **{form_name: form})
+    their fields and the typed data kept (``kernel.http.posted_form``)."""
+    return posted_form(
+        request,
+        form,
+        action,
+        done=success,
+        target=case.get_absolute_url(),
+        invalid=lambda form: _detail(request, case.pk, status=400, **{form_name: form}),
+        field_map=field_map,
+    )
 
 
 @require_POST
