@@ -41,6 +41,28 @@ class AssociationConfig(AppConfig):
 
         connection_created.connect(make_sqlite_owner_only, dispatch_uid="association.sqlite_owner_only")
 
+        # Cached reads (association.kernel.memo) retired when what they read changes.
+        from django.contrib.auth import get_user_model
+        from django.contrib.auth.models import Group, Permission
+        from django.db.models.signals import m2m_changed, post_delete, post_save
+
+        from .kernel import memo
+        from .kernel.roles import forget_grants
+        from .models import AssociationProfile
+
+        user_model = get_user_model()
+        for through in (user_model.groups.through, user_model.user_permissions.through, Group.permissions.through):
+            m2m_changed.connect(forget_grants, sender=through, dispatch_uid=f"memo.grants.{through.__name__}")
+        for model in (user_model, Group, Permission):
+            for signal in (post_save, post_delete):
+                signal.connect(forget_grants, sender=model, dispatch_uid=f"memo.grants.{model.__name__}.{id(signal)}")
+
+        def forget_profile(**kwargs):
+            memo.forget("profile")
+
+        for signal in (post_save, post_delete):
+            signal.connect(forget_profile, sender=AssociationProfile, dispatch_uid=f"memo.profile.{id(signal)}")
+
         # Two-step sign-in is decided once at sign-in (association.two_factor), not on every page.
         from django.contrib.auth.signals import user_logged_in
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from .branches import Branch, StaffBranch  # noqa: F401 — branch offices, registered with this app
 from .breaches import Breach  # noqa: F401 — the breach register (PDPL), registered with this app
 from .channels import Channel  # noqa: F401 — the channel reference data, registered with this app
+from .kernel import memo
 from .kernel.identifiers import bank_name_for_iban, normalize_iban
 from .kernel.models import FormSubmission, KeyRotation  # noqa: F401 — the kernel's table, registered with this app
 
@@ -52,7 +53,7 @@ class AssociationProfile(models.Model):
 
     @classmethod
     def get_solo(cls) -> "AssociationProfile":
-        profile = cls.objects.filter(pk=1).first()
+        profile = memo.read("profile", 1, lambda: cls.objects.filter(pk=1).first())
         return profile or cls(pk=1, name=str(_("The association")))
 
     @property

@@ -27,6 +27,16 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True), append=False)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: a test's database goes back (rollback, flush) without the signals
+    that retire cached reads (association.kernel.memo), and a rate limit one test used up is not the next's."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 ROLE_FIXTURES = {
     "officer": Role.RELATIONS_OFFICER,
     "researcher": Role.SOCIAL_RESEARCHER,

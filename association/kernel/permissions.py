@@ -9,11 +9,24 @@
 
 from functools import wraps
 
+from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
-from .roles import has_role
+from .roles import grants, has_role
+
+
+class PortalModelBackend(ModelBackend):
+    """Django's ``ModelBackend`` with a user's permissions read through ``roles.grants`` (cached until a grant
+    changes) instead of two queries on every request."""
+
+    def get_all_permissions(self, user_obj, obj=None):
+        if not user_obj.is_active or user_obj.is_anonymous or obj is not None or user_obj.is_superuser:
+            return super().get_all_permissions(user_obj, obj)
+        if not hasattr(user_obj, "_perm_cache"):
+            user_obj._perm_cache = set(grants(user_obj)[0])
+        return user_obj._perm_cache
 
 
 def authorize(actor, *perms: str, obj=None) -> None:

@@ -8,6 +8,8 @@ later migrations reach the groups too. Superusers (admins) hold every permission
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from . import memo
+
 
 class Role(models.TextChoices):
     RELATIONS_OFFICER = "relations_officer", _("Relations officer")
@@ -178,11 +180,37 @@ def sync_role_groups(using: str = "default") -> None:
         group.permissions.set(perms)
 
 
+def _read_grants(user) -> tuple[frozenset[str], frozenset[str]]:
+    from django.contrib.auth.backends import ModelBackend
+
+    backend = ModelBackend()
+    permissions = backend.get_user_permissions(user) | backend.get_group_permissions(user)
+    return frozenset(permissions), frozenset(user.groups.values_list("name", flat=True))
+
+
+def grants(user) -> tuple[frozenset[str], frozenset[str]]:
+    """``user``'s permissions (``"app.codename"``, their own and their groups') and role names, read once per
+    change of any grant (kernel.memo, retired by ``forget_grants``)."""
+    if not hasattr(user, "_portal_grants"):
+        user._portal_grants = memo.read("grants", user.pk, lambda: _read_grants(user))
+    return user._portal_grants
+
+
+def forget_grants(**kwargs) -> None:
+    """A signal receiver: a group's permissions, a user's groups or permissions, or the users changed."""
+    from django.contrib.auth.models import Group
+    from django.db.models.signals import post_save
+
+    if kwargs.get("signal") is post_save and not kwargs.get("created") and kwargs.get("sender") is not Group:
+        return  # a user saved (last login...) or a permission renamed: nobody's grants changed
+    memo.forget("grants")
+
+
 def user_roles(user) -> set[str]:
     if not user.is_authenticated:
         return set()
     if not hasattr(user, "_portal_roles"):
-        user._portal_roles = set(user.groups.values_list("name", flat=True))
+        user._portal_roles = set(grants(user)[1])
     return user._portal_roles
 
 

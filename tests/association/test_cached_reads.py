@@ -1,0 +1,108 @@
+"""The reads every page repeats (a user's permissions and roles, the association's profile) are cached
+(association.kernel.memo), and a change to what they were read from is seen by the very next page."""
+
+import pytest
+from django.contrib.auth.models import Group, Permission
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from association.kernel import memo
+from association.kernel.roles import Role, user_roles
+from association.models import AssociationProfile
+
+pytestmark = pytest.mark.django_db
+
+
+def _queries(client, url):
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200
+    return [q["sql"] for q in captured.captured_queries]
+
+
+def test_a_second_page_reads_no_permissions_roles_or_profile(client_for, manager):
+    client = client_for(manager)
+    url = reverse("requests_app:list")
+    first = _queries(client, url)
+    again = _queries(client, url)
+    for table in ("auth_permission", "auth_group", "association_associationprofile"):
+        assert any(table in sql for sql in first), table
+        assert not any(f'FROM "{table}"' in sql for sql in again), table
+    assert len(again) <= len(first) - 3
+
+
+def test_a_role_taken_away_refuses_the_next_page(client_for, officer):
+    client = client_for(officer)
+    url = reverse("beneficiaries:desk")
+    assert client.get(url).status_code == 200
+    officer.groups.remove(Group.objects.get(name=Role.RELATIONS_OFFICER))
+    assert client.get(url).status_code == 403
+
+
+def test_a_permission_taken_from_a_group_refuses_the_next_page(client_for, officer):
+    client = client_for(officer)
+    url = reverse("beneficiaries:desk")
+    assert client.get(url).status_code == 200
+    group = Group.objects.get(name=Role.RELATIONS_OFFICER)
+    group.permissions.remove(
+        Permission.objects.get(codename="add_beneficiary", content_type__app_label="beneficiaries")
+    )
+    assert client.get(url).status_code == 403
+    # And given back: allowed again at once.
+    group.permissions.add(Permission.objects.get(codename="add_beneficiary", content_type__app_label="beneficiaries"))
+    assert client.get(url).status_code == 200
+
+
+def test_a_role_given_is_seen_at_once(client_for, make_user, officer):
+    client = client_for(officer)
+    agenda = reverse("requests_app:agenda")
+    assert client.get(agenda).status_code == 403
+    officer.groups.add(Group.objects.get(name=Role.COMMITTEE_MEMBER))
+    assert client.get(agenda).status_code == 200
+    fresh = type(officer).objects.get(pk=officer.pk)
+    assert Role.COMMITTEE_MEMBER in user_roles(fresh)
+
+
+def test_a_new_user_never_gets_another_users_cached_grants(manager):
+    """A user deleted and a new one given the same number (SQLite reuses it) start from their own grants."""
+    user_model, pk = type(manager), manager.pk
+    assert manager.has_perm("beneficiaries.view_beneficiary")  # cached under ``pk``
+    manager.delete()
+    user_model.objects.create_user(pk=pk, username="newcomer")
+    assert not user_model.objects.get(pk=pk).has_perm("beneficiaries.view_beneficiary")
+
+
+def test_the_profile_edited_shows_on_the_next_page(client_for, manager):
+    client = client_for(manager)
+    url = reverse("requests_app:list")
+    client.get(url)
+    profile = AssociationProfile.get_solo()
+    profile.name = "جمعية البر الأهلية بالمحطة"
+    profile.save()
+    assert "جمعية البر الأهلية بالمحطة" in client.get(url).content.decode()
+
+
+def test_a_page_that_read_before_the_commit_does_not_keep_the_old_grants(officer):
+    """The generation is replaced again when the change commits: an entry stored in between is retired."""
+    stale = memo.read("grants", officer.pk, lambda: "read before the commit")
+    memo.forget("grants")  # the signal, inside the transaction
+    # Another request reads under the first replacement before the commit...
+    assert memo.read("grants", officer.pk, lambda: "read before the commit") == stale
+    # ...and the commit's replacement retires it.
+    from django.core.cache import cache
+
+    cache.set(memo._generation_key("grants"), "committed", None)
+    assert memo.read("grants", officer.pk, lambda: "read after the commit") == "read after the commit"
+
+
+def test_the_worker_reads_the_database(monkeypatch):
+    from association.celery import _read_the_database
+
+    monkeypatch.setattr(memo, "ENABLED", True)
+    _read_the_database()
+    assert memo.ENABLED is False
+    calls = []
+    memo.read("grants", 1, lambda: calls.append(1))
+    memo.read("grants", 1, lambda: calls.append(1))
+    assert calls == [1, 1]
