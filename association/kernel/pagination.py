@@ -16,6 +16,7 @@ import math
 
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import connections, transaction
 from django.db.models import Q
 
 PAGE_SIZE = 25
@@ -90,6 +91,24 @@ def _seek(keys, values, *, forward: bool) -> Q:
 
 def _reversed(keys) -> list[str]:
     return [name if descending else f"-{name}" for name, descending in keys]
+
+
+def _rows(queryset) -> list:
+    """The page's rows. On PostgreSQL the query is planned in the order Django writes it
+    (``join_collapse_limit = 1`` for this statement): a list starts from its own table, read in the order of an
+    index and stopped at a page, then looks each related row up by its key — the plan the planner picks anyway,
+    after spending ~4 ms comparing every order of a five-join list query that runs in 0.5 ms. A list's filters
+    are on its own table's columns, which this order serves."""
+    connection = connections[queryset.db]
+    if connection.vendor != "postgresql":
+        return list(queryset)
+    with transaction.atomic(using=queryset.db), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL join_collapse_limit = 1")
+        rows = list(queryset)
+        # Within a caller's transaction, the rest of it is planned as usual (on an error the savepoint's
+        # rollback undoes the SET).
+        cursor.execute("SET LOCAL join_collapse_limit = DEFAULT")
+        return rows
 
 
 def bounded_count(queryset, limit: int = COUNT_LIMIT) -> int:
@@ -177,7 +196,7 @@ def keyset_paginate(request, queryset, per_page: int = PAGE_SIZE, *, count_limit
     if not after and not before and (number == LAST or (number == last and number > 1)):
         return _last_page(queryset, keys, paginator, per_page)
     if after is not None:
-        rows = list(queryset.filter(_seek(keys, after, forward=True))[: per_page + 1])
+        rows = _rows(queryset.filter(_seek(keys, after, forward=True))[: per_page + 1])
         number = number if isinstance(number, int) else None
         return KeysetPage(
             rows[:per_page],
@@ -188,7 +207,7 @@ def keyset_paginate(request, queryset, per_page: int = PAGE_SIZE, *, count_limit
             keys=keys,
         )
     if before is not None:
-        rows = list(queryset.filter(_seek(keys, before, forward=False)).order_by(*_reversed(keys))[: per_page + 1])
+        rows = _rows(queryset.filter(_seek(keys, before, forward=False)).order_by(*_reversed(keys))[: per_page + 1])
         number = number if isinstance(number, int) else None
         return KeysetPage(
             rows[:per_page][::-1],
@@ -199,7 +218,7 @@ def keyset_paginate(request, queryset, per_page: int = PAGE_SIZE, *, count_limit
             keys=keys,
         )
     offset = (number - 1) * per_page
-    rows = list(queryset[offset : offset + per_page + 1])
+    rows = _rows(queryset[offset : offset + per_page + 1])
     if not rows and number > 1:
         return _last_page(queryset, keys, paginator, per_page)
     return KeysetPage(
@@ -218,7 +237,7 @@ def _last_page(queryset, keys, paginator: KeysetPaginator, per_page: int) -> Key
     size = per_page
     if paginator.exact:
         size = paginator.count - (paginator.num_pages - 1) * per_page or per_page
-    rows = list(queryset.order_by(*_reversed(keys))[:size])[::-1]
+    rows = _rows(queryset.order_by(*_reversed(keys))[:size])[::-1]
     return KeysetPage(
         rows,
         number=paginator.num_pages,

@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 
 from django.contrib import admin
 from django.contrib.auth import get_user_model
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client
 from django.urls import reverse
 
@@ -94,8 +94,9 @@ def _list_sql(statements) -> str:
 
 
 def _time_raw(*statements: str) -> float:
-    """Run ``statements`` directly through the driver, rows fetched: the floor under the page's database work."""
-    with connection.cursor() as cursor:
+    """Run ``statements`` directly through the driver, rows fetched: the floor under the page's database work
+    (in one transaction, where a ``SET LOCAL`` the page ran applies as it did there)."""
+    with transaction.atomic(), connection.cursor() as cursor:
         started = time.perf_counter()
         for sql in statements:
             cursor.execute(sql)
@@ -128,8 +129,11 @@ def _call(probe: Probe, *, admin: bool = False):
         probe.queries = recorder.count
         if probe.raw:
             probe.sql = _list_sql(recorder.statements)
-            # Only reads: a page's writes (a session saved, an access logged) are not re-run.
-            probe.statements = [sql for sql in recorder.statements if sql.lstrip().upper().startswith("SELECT")]
+            # Only reads and the settings they were planned under (a list's ``SET LOCAL join_collapse_limit``):
+            # a page's writes (a session saved, an access logged) are not re-run.
+            probe.statements = [
+                sql for sql in recorder.statements if sql.lstrip().upper().startswith(("SELECT", "SET"))
+            ]
     return elapsed
 
 
@@ -338,7 +342,9 @@ def _interleave(probes, rounds: int, out) -> None:
             if probe.admin_url:
                 probe.admin_times.append(_call(probe, admin=True))
             if probe.sql:
-                probe.raw_times.append(_time_raw(probe.sql))
+                # Under the settings the page planned it with.
+                settings = [sql for sql in probe.statements if sql.lstrip().upper().startswith("SET LOCAL")][:1]
+                probe.raw_times.append(_time_raw(*settings, probe.sql))
                 probe.page_sql_times.append(_time_raw(*probe.statements))
         out.write(f"\r  measuring round {round_number + 1}/{rounds}")
         out.flush()
