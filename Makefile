@@ -55,13 +55,16 @@ lock:
 # The performance bench on its own PostgreSQL database (created if missing): BENCH_BENEFICIARIES (default 200000)
 # people and the rest scaled, generated once; results in var/bench/results.json. Not part of `make test`.
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/portal_bench
+# Measured as deployed: the cache (sessions, cached reads) in Redis.
+BENCH_REDIS_URL ?= redis://127.0.0.1:6379/2
 bench: deps messages
 	DATABASE_URL=$${DATABASE_URL:-$(BENCH_DATABASE_URL)} DEBUG=1 $(BIN)/python -c "import os, psycopg2; \
 	base, name = os.environ['DATABASE_URL'].rsplit('/', 1); c = psycopg2.connect(base + '/postgres'); c.autocommit = True; \
 	k = c.cursor(); k.execute('SELECT 1 FROM pg_database WHERE datname = %s', [name]); \
 	k.fetchone() or k.execute('CREATE DATABASE \"%s\"' % name)"
 	DATABASE_URL=$${DATABASE_URL:-$(BENCH_DATABASE_URL)} DEBUG=1 $(BIN)/python manage.py migrate --noinput
-	DATABASE_URL=$${DATABASE_URL:-$(BENCH_DATABASE_URL)} DEBUG=1 $(BIN)/python manage.py bench --out var/bench/results.json
+	DATABASE_URL=$${DATABASE_URL:-$(BENCH_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(BENCH_REDIS_URL)} DEBUG=1 \
+		$(BIN)/python manage.py bench --out var/bench/results.json
 
 clean:
 	rm -rf var/broker var/static test-artifacts

@@ -53,15 +53,22 @@ class AssociationConfig(AppConfig):
         user_model = get_user_model()
         for through in (user_model.groups.through, user_model.user_permissions.through, Group.permissions.through):
             m2m_changed.connect(forget_grants, sender=through, dispatch_uid=f"memo.grants.{through.__name__}")
-        for model in (user_model, Group, Permission):
-            for signal in (post_save, post_delete):
-                signal.connect(forget_grants, sender=model, dispatch_uid=f"memo.grants.{model.__name__}.{id(signal)}")
+        # A group renamed changes roles; a user, group or permission deleted may leave its number to another.
+        for signal, model in [(post_save, Group), (post_save, Permission)] + [
+            (post_delete, model) for model in (user_model, Group, Permission)
+        ]:
+            signal.connect(forget_grants, sender=model, dispatch_uid=f"memo.grants.{model.__name__}.{id(signal)}")
 
         def forget_profile(**kwargs):
             memo.forget("profile")
 
         for signal in (post_save, post_delete):
             signal.connect(forget_profile, sender=AssociationProfile, dispatch_uid=f"memo.profile.{id(signal)}")
+        from .branches import Branch
+        from .channels import Channel
+
+        memo.watch(Branch)  # the lists' and forms' drop-downs read them from the cache
+        memo.watch(Channel)
 
         # Two-step sign-in is decided once at sign-in (association.two_factor), not on every page.
         from django.contrib.auth.signals import user_logged_in

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from import_export.formats.base_formats import XLSX
 
 from association.branches import Branch
-from association.kernel import registry
+from association.kernel import memo, registry
 from association.kernel.errors import apply_to_form
 from association.kernel.form_tokens import once_per_form
 from association.kernel.http import no_store
@@ -89,7 +89,7 @@ def beneficiary_list(request):
             keyset_paginate(request, selectors.beneficiary_list(columns=columns, branch=branch)), columns
         )
     context = {
-        "branches": Branch.objects.all(),
+        "branches": memo.table_rows(Branch.objects.all()),
         "selected_branch": branch,
         "form": form,
         "query": query,

@@ -7,7 +7,11 @@ class RequestsAppConfig(AppConfig):
     verbose_name = _("Support requests")
 
     def ready(self):
-        from association.kernel import events, registry
+        from association.kernel import events, memo, registry
+
+        from .models import ServiceType
+
+        memo.watch(ServiceType)  # the lists' and forms' drop-downs read it from the cache
 
         from . import demo, providers, subscribers, timeline
         from .access import researcher_assigned

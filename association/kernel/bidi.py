@@ -25,6 +25,7 @@ Plain-text outputs (SMS, e-mail, spreadsheets) use the formatters of ``associati
 """
 
 import datetime as dt
+import functools
 import re
 
 from django.utils import timezone
@@ -107,8 +108,15 @@ def dual_date(value) -> SafeString:
     """``2026-11-22 م — 1448-06-12 هـ``: each date whole on its line; the line may break only between them."""
     if not value:
         return mark_safe("")
-    hijri = hijri_date(value)
-    gregorian = gregorian_date(value)
+    return _dual_day(local_date(value), arabic_indic())
+
+
+@functools.lru_cache(maxsize=4096)
+def _dual_day(day: dt.date, indic: bool) -> SafeString:
+    # Drawn once per day and digit style: a list shows each row's dates (the Hijri conversion and the markup
+    # cost ~40 µs a date), mostly the same few days.
+    hijri = hijri_date(day)
+    gregorian = gregorian_date(day)
     return format_html("{} — {}", gregorian, hijri) if hijri else gregorian
 
 

@@ -22,6 +22,7 @@ from django.db import connection
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from . import memo
 from .dates import format_hijri, parse_date_any
 from .identifiers import normalize_iban, normalize_mobile, normalize_national_id
 from .text import to_ascii_digits
@@ -193,7 +194,8 @@ class ListedChoiceIterator(forms.models.ModelChoiceIterator):
     def __iter__(self):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
-        for obj in self.queryset:
+        # A small reference table's rows come from the cache (kernel.memo.table_rows).
+        for obj in memo.table_rows(self.queryset):
             yield self.choice(obj)
 
 

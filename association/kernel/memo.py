@@ -45,11 +45,70 @@ def read(kind: str, key, compute):
     return value
 
 
-def forget(kind: str) -> None:
-    """Retire every entry of ``kind``: now, and again once the current transaction commits."""
+def forget(kind: str, key=None) -> None:
+    """Retire every entry of ``kind`` (or its entry for ``key``): now, and again once the current transaction
+    commits."""
 
     def replace():
-        cache.set(_generation_key(kind), uuid.uuid4().hex, None)
+        if key is None:
+            cache.set(_generation_key(kind), uuid.uuid4().hex, None)
+        else:
+            cache.delete(f"memo:{kind}:{key}")
 
     replace()
     transaction.on_commit(replace)
+
+
+# --- small reference tables (branches, channels, service types) --------------------------------------------
+
+_WATCHED: set[str] = set()
+
+
+def _table_kind(model) -> str:
+    return f"table:{model._meta.label_lower}"
+
+
+def watch(model) -> None:
+    """Keep ``model``'s rows cacheable by ``table_rows``: any save or delete of one retires them. For small
+    tables edited by hand (branches, channels, service types), read by every list's filters."""
+    from django.db.models.signals import post_delete, post_save
+
+    kind = _table_kind(model)
+
+    def retire(**kwargs):
+        forget(kind)
+
+    for signal in (post_save, post_delete):
+        signal.connect(retire, sender=model, weak=False, dispatch_uid=f"memo.{kind}.{id(signal)}")
+    _WATCHED.add(model._meta.label_lower)
+
+
+def forget_table(model) -> None:
+    """Retire ``model``'s cached rows after a bulk ``update()`` (which sends no signal)."""
+    forget(_table_kind(model))
+
+
+def table_rows(queryset) -> list:
+    """The rows of ``queryset`` — cached when it is a watched model's whole table in some order (a drop-down's
+    choices), read as usual otherwise."""
+    from django.db.models.query import ModelIterable
+
+    model, query = queryset.model, queryset.query
+    plain = (
+        model._meta.label_lower in _WATCHED
+        and queryset._iterable_class is ModelIterable
+        and not query.combinator
+        and not query.distinct
+        and not query.where
+        and not query.select_related
+        and not query.annotations
+        and not query.extra
+        and query.low_mark == 0
+        and query.high_mark is None
+        and query.deferred_loading == (frozenset(), True)
+        and queryset.db == "default"
+    )
+    if not plain:
+        return list(queryset)
+    order = ",".join(str(item) for item in (query.order_by or model._meta.ordering)) or "-"
+    return read(_table_kind(model), order, lambda: list(queryset))

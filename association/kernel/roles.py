@@ -196,13 +196,21 @@ def grants(user) -> tuple[frozenset[str], frozenset[str]]:
     return user._portal_grants
 
 
-def forget_grants(**kwargs) -> None:
-    """A signal receiver: a group's permissions, a user's groups or permissions, or the users changed."""
-    from django.contrib.auth.models import Group
-    from django.db.models.signals import post_save
+def forget_grants(sender=None, instance=None, action=None, pk_set=None, **kwargs) -> None:
+    """A signal receiver: a group's permissions, a user's groups or permissions changed, a group was saved
+    (renamed), or a user, group or permission deleted (a deleted user's number may be given again: SQLite).
+    A change to some users' own groups or permissions retires their entries only; any other, every entry."""
+    from django.contrib.auth import get_user_model
 
-    if kwargs.get("signal") is post_save and not kwargs.get("created") and kwargs.get("sender") is not Group:
-        return  # a user saved (last login...) or a permission renamed: nobody's grants changed
+    if action is not None and not action.startswith("post_"):
+        return  # m2m_changed: once, after the change
+    user_model = get_user_model()
+    if action is not None and sender in (user_model.groups.through, user_model.user_permissions.through):
+        users = [instance.pk] if isinstance(instance, user_model) else sorted(pk_set or ())
+        if users:
+            for pk in users:
+                memo.forget("grants", pk)
+            return
     memo.forget("grants")
 
 

@@ -16,6 +16,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ..kernel import memo
 from ..kernel.lifecycle import transition
 from ..kernel.permissions import authorize
 from .models import (
@@ -382,6 +383,7 @@ def _activate_channels(codes: list[str]) -> None:
     wanted = set(codes)
     Channel.objects.filter(code__in=wanted).exclude(is_active=True).update(is_active=True)
     Channel.objects.exclude(code__in=wanted).exclude(is_active=False).update(is_active=False)
+    memo.forget_table(Channel)
 
 
 # --- the approval record: what does not add up ----------------------------------------------------------

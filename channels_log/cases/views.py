@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from association.branches import Branch
+from association.kernel import memo
 from association.kernel.actions import ActionMenu
 from association.kernel.http import posted_form
 from association.kernel.pagination import keyset_paginate
@@ -51,7 +52,7 @@ def case_list(request):
         "channels_log/case_list.html",
         {
             "page": keyset_paginate(request, queryset),
-            "branches": Branch.objects.all(),
+            "branches": memo.table_rows(Branch.objects.all()),
             "selected_branch": request.GET.get("branch", ""),
             "statuses": Case.Status.choices,
             "kinds": Case.Kind.choices,

@@ -13,7 +13,8 @@ def seed_intake_contacts(*, users: dict, stdout, state: dict) -> None:
 
     channels = list(Channel.objects.filter(is_active=True))
     for i, beneficiary in state.get("registered", []):
-        with demo_clock(registered_at(i)):
+        # At the moment the registration was written (the demo clock ticks on while it runs), not before it.
+        with demo_clock(max(registered_at(i), beneficiary.created_at)):
             contact_record(
                 actor=users["officer"],
                 channel=channels[i % len(channels)],

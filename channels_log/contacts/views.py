@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from association.branches import Branch
 from association.channels import Channel
+from association.kernel import memo
 from association.kernel.errors import apply_to_form
 from association.kernel.form_tokens import once_per_form
 from association.kernel.pagination import keyset_paginate
@@ -74,8 +75,8 @@ def contact_list(request):
             "page": keyset_paginate(
                 request, selectors.contact_list(request.user, channel=channel, purpose=purpose, branch=branch)
             ),
-            "channels": Channel.objects.all(),
-            "branches": Branch.objects.all(),
+            "channels": memo.table_rows(Channel.objects.all()),
+            "branches": memo.table_rows(Branch.objects.all()),
             "selected_branch": branch,
             "purposes": ContactEntry.Purpose.choices,
             "selected_channel": channel,

@@ -106,3 +106,54 @@ def test_the_worker_reads_the_database(monkeypatch):
     memo.read("grants", 1, lambda: calls.append(1))
     memo.read("grants", 1, lambda: calls.append(1))
     assert calls == [1, 1]
+
+
+def test_a_branch_renamed_shows_in_the_lists_filters_at_once(client_for, manager):
+    from association.branches import Branch
+
+    branch = Branch.objects.create(name="فرع الشمال")
+    client = client_for(manager)
+    url = reverse("requests_app:list")
+    assert "فرع الشمال" in client.get(url).content.decode()
+    again = _queries(client, url)
+    assert not any('FROM "association_branch"' in sql for sql in again)  # read from the cache
+    branch.name = "فرع الملقا"
+    branch.save()
+    page = client.get(url).content.decode()
+    assert "فرع الملقا" in page and "فرع الشمال" not in page
+    branch.delete()
+    assert "فرع الملقا" not in client.get(reverse("channels_log:case_list")).content.decode()
+
+
+def test_a_service_type_added_in_the_admin_is_a_filter_choice_at_once(client_for, manager):
+    from requests_app.models import ServiceType
+
+    client = client_for(manager)
+    url = reverse("requests_app:list")
+    client.get(url)
+    ServiceType.objects.create(code="school_bags", name="حقيبة مدرسية")
+    assert "حقيبة مدرسية" in client.get(url).content.decode()
+
+
+def test_only_a_whole_table_is_cached():
+    from association.channels import Channel
+
+    memo.table_rows(Channel.objects.all())
+    with CaptureQueriesContext(connection) as captured:
+        whole = memo.table_rows(Channel.objects.all())
+        active = memo.table_rows(Channel.objects.filter(is_active=True))
+        sliced = memo.table_rows(Channel.objects.all()[:2])
+    assert len(captured) == 2  # the filtered and the sliced read the database
+    assert len(whole) >= len(active) and len(sliced) == 2
+
+
+def test_a_bulk_update_of_the_channels_retires_them(client_for, officer):
+    """Approving a policy switches channels on and off with one UPDATE (no signal): it retires the cache."""
+    from association.channels import Channel
+    from association.policy.services import _activate_channels
+
+    before = {c.code: c.is_active for c in memo.table_rows(Channel.objects.all())}
+    _activate_channels(["phone"])
+    after = {c.code: c.is_active for c in memo.table_rows(Channel.objects.all())}
+    assert after["phone"] and not any(active for code, active in after.items() if code != "phone")
+    assert before != after

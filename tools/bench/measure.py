@@ -12,6 +12,7 @@ import time
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.db import connection, transaction
@@ -506,7 +507,14 @@ def run(*, scale: dict, rounds: int, skip_import: bool = False, out=sys.stdout) 
     pdf = _pdf_probes(clients) + ([survey] if survey else [])
     _interleave(pages + search + pdf, rounds, out)
     results = {
-        "scale": {"requested": scale, "rows": actual, "rounds": rounds},
+        "scale": {
+            "requested": scale,
+            "rows": actual,
+            "rounds": rounds,
+            # What the pages ran on: the cache (Redis as deployed, or the process's memory) and the sessions.
+            "cache": settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1],
+            "sessions": settings.SESSION_ENGINE.rsplit(".", 1)[-1],
+        },
         "pages": {p.name: _summary(p) for p in pages},
         "search": {p.name.removeprefix("search: "): _summary(p) for p in search},
         "pdf": {p.name: _summary(p) for p in pdf},
