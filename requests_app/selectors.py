@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from association.branches import researchers_for
+from association.kernel.crypto import without_secrets
 from association.kernel.dates import format_dual
 from association.kernel.roles import Role, has_role
 from association.policy.procedure import Decider, explanation_step_in_force, procedure_in_force, profile_of
@@ -331,7 +332,9 @@ def still_missing(support_request: SupportRequest, user) -> list[MissingItem]:
 
 
 def _with_list_data(queryset: QuerySet) -> QuerySet:
-    return queryset.select_related("beneficiary", "service_type", "channel", "researcher", "branch")
+    return without_secrets(
+        queryset.select_related("beneficiary", "service_type", "channel", "researcher", "branch"), "beneficiary"
+    )
 
 
 def request_list(*, filters: dict | None = None) -> QuerySet:

@@ -369,3 +369,21 @@ def decrypt_rows(model, batch_size: int = 500) -> int:
             model._base_manager.filter(pk=row.pk).update(**clear)
         done += len(rows)
     return done
+
+
+def encrypted_field_names(model) -> list[str]:
+    return [field.name for field in model._meta.concrete_fields if getattr(field, "encrypted", False)]
+
+
+def without_secrets(queryset, *relations: str):
+    """``queryset`` with the encrypted columns of the rows it joins at ``relations`` (``"beneficiary"``,
+    ``"contact__beneficiary"``) left unread: a list shows a person's name, and each encrypted value read is a
+    decryption (four a row). Reading one of them later costs a query, which the lists' constant-query tests
+    would catch."""
+    deferred = []
+    for path in relations:
+        model = queryset.model
+        for part in path.split("__"):
+            model = model._meta.get_field(part).related_model
+        deferred += [f"{path}__{name}" for name in encrypted_field_names(model)]
+    return queryset.defer(*deferred)

@@ -4,6 +4,8 @@ overdue ones, one case's page. Each read is a bounded number of queries, whateve
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 
+from association.kernel.crypto import without_secrets
+
 from .models import Case, CaseEvent
 
 S = Case.Status
@@ -39,7 +41,10 @@ def case_list(
 ):
     """The case list: visible cases, filtered by the values the list offers (others are ignored). Joined with
     only what the list shows (each join more costs the planner time on every page)."""
-    queryset = Case.objects.visible_to(user).select_related("contact__channel", "contact__beneficiary", "assignee")
+    queryset = without_secrets(
+        Case.objects.visible_to(user).select_related("contact__channel", "contact__beneficiary", "assignee"),
+        "contact__beneficiary",
+    )
     if branch.isdigit() and len(branch) < 10:
         queryset = queryset.filter(branch_id=int(branch))
     if status in Case.Status.values:

@@ -3,11 +3,16 @@ about the viewer (its entry, corrections and answer) is never among them (``visi
 
 from django.db.models import Prefetch
 
+from association.kernel.crypto import without_secrets
+
 from .models import ContactEntry
 
 
 def contact_list(user, *, channel: str = "", purpose: str = "", branch: str = ""):
-    queryset = ContactEntry.objects.visible_to(user).select_related("channel", "beneficiary", "recorded_by", "branch")
+    queryset = without_secrets(
+        ContactEntry.objects.visible_to(user).select_related("channel", "beneficiary", "recorded_by", "branch"),
+        "beneficiary",
+    )
     if branch.isdigit() and len(branch) < 10:
         queryset = queryset.filter(branch_id=int(branch))
     if channel:
