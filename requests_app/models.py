@@ -152,8 +152,9 @@ class SupportRequest(models.Model):
     class Meta:
         ordering = ["-created_at", "-pk"]
         indexes = [
-            # The list's order, for keyset pagination (association.kernel.pagination).
-            models.Index(fields=["created_at", "id"], name="request_created_idx"),
+            # The list's order, for keyset pagination (association.kernel.pagination); with the branch beside each
+            # entry, the contact reports count a period's requests per branch from the index alone (PostgreSQL).
+            models.Index(fields=["created_at", "id"], include=["branch_id"], name="request_created_idx"),
             # The list filtered by one of its form's fields stays a walk of an index in the list's order, from
             # either end, wherever in time the matching rows lie (a branch opened last month, a researcher who
             # left years ago).

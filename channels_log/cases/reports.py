@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from association.branches import Branch
 from association.channels import Channel
+from association.kernel import memo
 from channels_log.contacts.models import ContactDay
 from requests_app.models import SupportRequest
 
@@ -171,7 +172,7 @@ def _add(totals: dict, key, n: int) -> None:
 def build(*, start: dt.date, end: dt.date) -> dict:
     low, high = _bounds(start, end)
     now = timezone.now()
-    channels = {c.pk: c for c in Channel.objects.all()}
+    channels = {c.pk: c for c in memo.table_rows(Channel.objects.all())}
     purposes = dict(ContactEntry.Purpose.choices)
     volume: dict[tuple, int] = {}
     by_channel: dict[int, int] = {}
@@ -204,7 +205,7 @@ def build(*, start: dt.date, end: dt.date) -> dict:
 def _by_branch(low: dt.datetime, high: dt.datetime, *, contacts: dict[int | None, int]) -> list[dict]:
     """Contacts (counted by ``build``), support requests and cases of the period per branch (the head office for
     those with none), largest first."""
-    branches = {b.pk: b.name for b in Branch.objects.all()}
+    branches = {b.pk: b.name for b in memo.table_rows(Branch.objects.all())}
     rows: dict[int | None, dict] = {}
 
     def row(pk):
