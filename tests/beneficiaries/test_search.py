@@ -1,8 +1,10 @@
 """Finding a beneficiary by ID, mobile in any format, or a fragment of an Arabic name."""
 
 import pytest
+from django.db import connection
 from django.template.loader import render_to_string
 from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
@@ -158,3 +160,17 @@ def test_the_list_without_a_query_pages_by_url(client_for, officer):
     BeneficiaryFactory.create_batch(27)
     response = client_for(officer).get(reverse("beneficiaries:list"), {"page": "2"})
     assert response.context["page"].number == 2 and len(response.context["page"].object_list) == 2
+
+
+def test_the_htmx_answer_reads_only_what_it_shows(client_for, officer, people):
+    """The results fragment shows neither the letterhead nor the navigation: the association's profile and the
+    user's roles (context processor ``portal``) are not read for it; the full desk page reads them."""
+    client = client_for(officer)
+    client.post(reverse("beneficiaries:desk"), {"q": "احمد"}, HTTP_HX_REQUEST="true")  # per-process caches
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(reverse("beneficiaries:desk"), {"q": "احمد"}, HTTP_HX_REQUEST="true")
+    assert list(response.context["page"].object_list) == [people["ahmad"]]
+    tables = " ".join(query["sql"] for query in queries)
+    assert "association_associationprofile" not in tables and '"auth_group"."name"' not in tables
+    page = client.get(reverse("beneficiaries:desk"))
+    assert page.context["association"].name in page.content.decode()
