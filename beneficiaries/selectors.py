@@ -9,13 +9,12 @@ providers they register with the kernel registry (``beneficiary_panels``, ``bene
 import datetime as dt
 from dataclasses import replace
 
-from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from association.kernel import registry
-from association.kernel.pagination import PAGE_SIZE
+from association.kernel.pagination import keys_paginate
 from association.kernel.registry import ListColumn, TimelineItem
 from association.kernel.text import person_name
 
@@ -29,6 +28,19 @@ __all__ = ["beneficiaries_with_national_id"]  # the one lookup by ID (beneficiar
 CHANGES_ON_PAGE = 10
 # The desk shows the officer's latest registrations.
 DESK_RECENT = 8
+# What a page of search results shows of each person (beneficiaries/_table.html; the row's link is its public_id):
+# the other columns, the encrypted notes and IBAN among them, are not read.
+RESULT_FIELDS = (
+    "public_id",
+    "first_name",
+    "father_name",
+    "grandfather_name",
+    "family_name",
+    "national_id",
+    "mobile",
+    "city",
+    "created_at",
+)
 
 
 # --- the list and the desk search ---------------------------------------------------------------
@@ -54,8 +66,9 @@ def beneficiary_search(*, query: str, columns: list[ListColumn] = ()) -> QuerySe
 
 
 def beneficiary_search_page(*, query: str, page, columns: list[ListColumn] = ()):
-    """One page of ``beneficiary_search`` (``page`` as sent; a bad number gives a valid page)."""
-    return Paginator(beneficiary_search(query=query, columns=columns), PAGE_SIZE).get_page(page)
+    """One page of ``beneficiary_search`` (``page`` as sent; a bad number gives a valid page), counted up to
+    10,000: one scan of the matches for the count and the page (``kernel.pagination.keys_paginate``)."""
+    return keys_paginate(beneficiary_search(query=query, columns=columns).only(*RESULT_FIELDS), page)
 
 
 def with_column_values(page, columns: list[ListColumn]):

@@ -1,4 +1,5 @@
-"""Pages of a list: ``paginate`` (numbered, for short lists) and ``keyset_paginate`` (for the big lists).
+"""Pages of a list: ``paginate`` (numbered, for short lists), ``keyset_paginate`` (for the big lists) and
+``keys_paginate`` (numbered pages of a search, from one scan of its matches).
 
 ``keyset_paginate`` seeks from the last (or first) row shown instead of counting rows to skip: a page deep in
 a list of a million rows costs what page 1 costs. Its links carry the page number (for display and for
@@ -22,6 +23,8 @@ from django.db.models import Q
 PAGE_SIZE = 25
 # Counted up to this many rows; past it, "more than COUNT_LIMIT records" and no page count.
 COUNT_LIMIT = 10_000
+# The highest page number read by offset (25 billion rows at 25 a page).
+MAX_PAGE_NUMBER = 10**9
 LAST = "last"
 
 
@@ -29,6 +32,71 @@ def paginate(request, queryset, per_page: int = PAGE_SIZE):
     """A page of ``queryset`` for ``?page=``; a bad or out-of-range number gives a valid page, never 404/500."""
     paginator = Paginator(queryset, per_page)
     return paginator.get_page(request.GET.get("page"))
+
+
+# --- numbered pages of a search -------------------------------------------------------------------------
+
+
+class NumberedPage:
+    """A page of ``keys_paginate``: what the search pager reads of Django's ``Page``. Past the count's bound the
+    number of pages is unknown (``paginator.num_pages`` is ``None``) and ``has_next`` comes from one row read
+    ahead."""
+
+    def __init__(self, object_list, *, number: int, paginator, has_next: bool):
+        self.object_list = object_list
+        self.number = number
+        self.paginator = paginator
+        self._has_next = has_next
+
+    def __iter__(self):
+        return iter(self.object_list)
+
+    def __len__(self):
+        return len(self.object_list)
+
+    def has_next(self) -> bool:
+        return self._has_next
+
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    def has_other_pages(self) -> bool:
+        return self.has_next() or self.has_previous()
+
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+
+def keys_paginate(queryset, number, per_page: int = PAGE_SIZE, *, count_limit: int = COUNT_LIMIT) -> NumberedPage:
+    """Page ``number`` (as sent: anything unreadable gives page 1, a number past the end the last page) of the
+    ordered ``queryset``, counted up to ``count_limit`` (past it: "more than …" and no page count).
+
+    Two queries where a paginator's ``COUNT`` and page query make two scans of the matches: the primary keys of
+    the first ``count_limit + 1`` matches in order (their number is the count, and no row is read twice), then
+    the page's rows by primary key. A query matching few rows (a name search) never takes the order's index
+    either, whose scan the planner may pick for a ``LIMIT 25`` and which then walks most of the table to find
+    them. A page past the bound is read by offset."""
+    number = _page_number(number)
+    # A number typed past any real list (an offset the database cannot hold) is read as the last page.
+    number = min(number, MAX_PAGE_NUMBER) if isinstance(number, int) else 1
+    keys = list(queryset.values_list("pk", flat=True)[: count_limit + 1])
+    paginator = KeysetPaginator(len(keys), per_page, count_limit)
+    if paginator.exact:
+        number = min(number, paginator.num_pages)
+    start = (number - 1) * per_page
+    if paginator.exact or start + per_page < len(keys):
+        page_keys = keys[start : start + per_page]
+        rows = list(queryset.filter(pk__in=page_keys)) if page_keys else []
+        return NumberedPage(rows, number=number, paginator=paginator, has_next=start + per_page < len(keys))
+    rows = list(queryset[start : start + per_page + 1])
+    if not rows:  # past the end of a list too long to count: count it once, give its last page
+        last = Paginator(queryset, per_page).get_page(number)
+        paginator = KeysetPaginator(last.paginator.count, per_page, last.paginator.count)
+        return NumberedPage(list(last.object_list), number=last.number, paginator=paginator, has_next=False)
+    return NumberedPage(rows[:per_page], number=number, paginator=paginator, has_next=len(rows) > per_page)
 
 
 # --- keyset pagination ----------------------------------------------------------------------------------

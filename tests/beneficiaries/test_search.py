@@ -1,10 +1,17 @@
 """Finding a beneficiary by ID, mobile in any format, or a fragment of an Arabic name."""
 
 import pytest
+from django.db import connection
+from django.template.loader import render_to_string
+from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
+from association.kernel.pagination import COUNT_LIMIT, keys_paginate
 from beneficiaries.models import Beneficiary
 from beneficiaries.search import search_beneficiaries
+from beneficiaries.selectors import beneficiary_search
 from tests.factories import BeneficiaryFactory
 
 pytestmark = pytest.mark.django_db
@@ -97,11 +104,29 @@ def test_search_results_are_paginated(client_for, officer):
     first = client.post(url, {"q": "منيره"})
     second = client.post(url, {"q": "منيره", "page": "2"})
     assert first.context["page"].paginator.count == 30
+    assert first.context["page"].paginator.exact and first.context["page"].paginator.limit == COUNT_LIMIT
     assert len(first.context["page"].object_list) == 25 and len(second.context["page"].object_list) == 5
     html = first.content.decode()
     assert 'name="page" value="2"' in html and 'name="q" value="منيره"' in html
     beyond = client.post(url, {"q": "منيره", "page": "99"})
     assert beyond.status_code == 200 and beyond.context["page"].number == 2
+
+
+def test_a_result_past_the_count_bound_says_more_and_still_offers_the_next_page(officer):
+    """The count stops at a bound (10,000 on the desk): past it the pager gives no page count, says «more than»,
+    and «Next» still leads on."""
+    BeneficiaryFactory.create_batch(8, first_name="منيرة")
+    request = RequestFactory().post("/")
+    request.user = officer
+    page = keys_paginate(beneficiary_search(query="منيره"), "2", 3, count_limit=5)
+    context = {"query": "منيره", "page": page, "columns": [], "search_url": "/desk/", "search_target": "#results"}
+    with translation.override("en"):
+        html = render_to_string("beneficiaries/_search_results.html", context, request=request)
+    assert "More than 5 records" in html and "Page 2" in html and "Page 2 of" not in html
+    assert 'name="page" value="1"' in html and 'name="page" value="3"' in html
+    with translation.override("ar"):
+        html = render_to_string("beneficiaries/_search_results.html", context, request=request)
+    assert "أكثر من 5 سجل" in html and "صفحة 2" in html and "التالي" in html
 
 
 def test_the_search_query_never_goes_into_a_url(client_for, officer, people):
@@ -135,3 +160,17 @@ def test_the_list_without_a_query_pages_by_url(client_for, officer):
     BeneficiaryFactory.create_batch(27)
     response = client_for(officer).get(reverse("beneficiaries:list"), {"page": "2"})
     assert response.context["page"].number == 2 and len(response.context["page"].object_list) == 2
+
+
+def test_the_htmx_answer_reads_only_what_it_shows(client_for, officer, people):
+    """The results fragment shows neither the letterhead nor the navigation: the association's profile and the
+    user's roles (context processor ``portal``) are not read for it; the full desk page reads them."""
+    client = client_for(officer)
+    client.post(reverse("beneficiaries:desk"), {"q": "احمد"}, HTTP_HX_REQUEST="true")  # per-process caches
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(reverse("beneficiaries:desk"), {"q": "احمد"}, HTTP_HX_REQUEST="true")
+    assert list(response.context["page"].object_list) == [people["ahmad"]]
+    tables = " ".join(query["sql"] for query in queries)
+    assert "association_associationprofile" not in tables and '"auth_group"."name"' not in tables
+    page = client.get(reverse("beneficiaries:desk"))
+    assert page.context["association"].name in page.content.decode()
