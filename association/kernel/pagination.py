@@ -23,7 +23,7 @@ from django.db.models import Q
 PAGE_SIZE = 25
 # Counted up to this many rows; past it, "more than COUNT_LIMIT records" and no page count.
 COUNT_LIMIT = 10_000
-# The highest page number read by offset (25 billion rows at 25 a page).
+# The highest page number read (25 billion rows at 25 a page): past it, the last page.
 MAX_PAGE_NUMBER = 10**9
 LAST = "last"
 
@@ -80,8 +80,7 @@ def keys_paginate(queryset, number, per_page: int = PAGE_SIZE, *, count_limit: i
     either, whose scan the planner may pick for a ``LIMIT 25`` and which then walks most of the table to find
     them. A page past the bound is read by offset."""
     number = _page_number(number)
-    # A number typed past any real list (an offset the database cannot hold) is read as the last page.
-    number = min(number, MAX_PAGE_NUMBER) if isinstance(number, int) else 1
+    number = number if isinstance(number, int) else 1
     keys = list(queryset.values_list("pk", flat=True)[: count_limit + 1])
     paginator = KeysetPaginator(len(keys), per_page, count_limit)
     if paginator.exact:
@@ -245,7 +244,8 @@ def _page_number(value) -> int | str:
         number = int(value)
     except (TypeError, ValueError):
         return 1
-    return number if number >= 1 else 1
+    # A number past any real list (an offset the database cannot hold) is read as the last page.
+    return min(number, MAX_PAGE_NUMBER) if number >= 1 else 1
 
 
 def keyset_paginate(request, queryset, per_page: int = PAGE_SIZE, *, count_limit: int = COUNT_LIMIT) -> KeysetPage:

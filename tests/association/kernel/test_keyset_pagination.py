@@ -91,6 +91,15 @@ def test_a_numbered_link_without_cursor_and_bad_values_give_a_valid_page():
     assert [row.pk for row in _page("?page=99").object_list] == expected[8:]
 
 
+def test_a_page_number_past_any_list_gives_the_last_page_even_uncounted():
+    """An offset the database cannot hold (bigint) would answer 500."""
+    expected = _people(10)
+    request = RequestFactory().get("/list/", {"page": "9" * 30})
+    page = keyset_paginate(request, Beneficiary.objects.order_by("-created_at", "-pk"), PER_PAGE, count_limit=5)
+    assert [row.pk for row in page.object_list] == expected[-PER_PAGE:] and not page.has_next()
+    assert [row.pk for row in _page("?page=" + "9" * 30).object_list] == expected[8:]
+
+
 def test_count_is_bounded_and_the_last_page_still_reached(monkeypatch):
     expected = _people(10)
     request = RequestFactory().get("/list/")
