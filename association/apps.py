@@ -59,14 +59,10 @@ class AssociationConfig(AppConfig):
         ]:
             signal.connect(forget_grants, sender=model, dispatch_uid=f"memo.grants.{model.__name__}.{id(signal)}")
 
-        def forget_profile(**kwargs):
-            memo.forget("profile")
-
-        for signal in (post_save, post_delete):
-            signal.connect(forget_profile, sender=AssociationProfile, dispatch_uid=f"memo.profile.{id(signal)}")
         from .branches import Branch
         from .channels import Channel
 
+        memo.watch(AssociationProfile)  # the letterhead of every page
         memo.watch(Branch)  # the lists' and forms' drop-downs read them from the cache
         memo.watch(Channel)
 

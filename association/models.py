@@ -53,7 +53,7 @@ class AssociationProfile(models.Model):
 
     @classmethod
     def get_solo(cls) -> "AssociationProfile":
-        profile = memo.read("profile", 1, lambda: cls.objects.filter(pk=1).first())
+        profile = memo.read(memo.table_kind(cls), "solo", lambda: cls.objects.filter(pk=1).first())
         return profile or cls(pk=1, name=str(_("The association")))
 
     @property

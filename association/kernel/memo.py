@@ -64,16 +64,18 @@ def forget(kind: str, key=None) -> None:
 _WATCHED: set[str] = set()
 
 
-def _table_kind(model) -> str:
+def table_kind(model) -> str:
+    """The kind under which ``model``'s rows are cached (``watch`` retires it)."""
     return f"table:{model._meta.label_lower}"
 
 
 def watch(model) -> None:
-    """Keep ``model``'s rows cacheable by ``table_rows``: any save or delete of one retires them. For small
-    tables edited by hand (branches, channels, service types), read by every list's filters."""
+    """Retire what is cached under ``table_kind(model)`` on any save or delete of one of its rows, and let
+    ``table_rows`` cache its whole table. For small tables edited by hand (branches, channels, service types, the
+    association's profile), read on every page."""
     from django.db.models.signals import post_delete, post_save
 
-    kind = _table_kind(model)
+    kind = table_kind(model)
 
     def retire(**kwargs):
         forget(kind)
@@ -85,7 +87,7 @@ def watch(model) -> None:
 
 def forget_table(model) -> None:
     """Retire ``model``'s cached rows after a bulk ``update()`` (which sends no signal)."""
-    forget(_table_kind(model))
+    forget(table_kind(model))
 
 
 def table_rows(queryset) -> list:
@@ -111,4 +113,4 @@ def table_rows(queryset) -> list:
     if not plain:
         return list(queryset)
     order = ",".join(str(item) for item in (query.order_by or model._meta.ordering)) or "-"
-    return read(_table_kind(model), order, lambda: list(queryset))
+    return read(table_kind(model), order, lambda: list(queryset))

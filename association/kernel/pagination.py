@@ -193,34 +193,19 @@ class KeysetPaginator:
         self.limit = limit
 
 
-class KeysetPage:
+class KeysetPage(NumberedPage):
     """One page: its rows, its number (``None`` for the last page of a list too long to count) and the query
     strings of the first, previous, next and last pages (``page_link`` in the templates builds the URLs)."""
 
     keyset = True
 
     def __init__(self, object_list, *, number, paginator, has_next, has_previous, keys):
-        self.object_list = object_list
-        self.number = number
-        self.paginator = paginator
-        self._has_next = has_next
+        super().__init__(object_list, number=number, paginator=paginator, has_next=has_next)
         self._has_previous = has_previous
         self.keys = keys
 
-    def __iter__(self):
-        return iter(self.object_list)
-
-    def __len__(self):
-        return len(self.object_list)
-
-    def has_next(self) -> bool:
-        return self._has_next
-
     def has_previous(self) -> bool:
         return self._has_previous
-
-    def has_other_pages(self) -> bool:
-        return self._has_next or self._has_previous
 
     def link_params(self, which: str) -> dict:
         """The ``page`` / ``after`` / ``before`` values of the link to the ``first``, ``previous``, ``next`` or

@@ -25,7 +25,7 @@ class PortalModelBackend(ModelBackend):
         if not user_obj.is_active or user_obj.is_anonymous or obj is not None or user_obj.is_superuser:
             return super().get_all_permissions(user_obj, obj)
         if not hasattr(user_obj, "_perm_cache"):
-            user_obj._perm_cache = set(grants(user_obj)[0])
+            user_obj._perm_cache = set(grants(user_obj).permissions)
         return user_obj._perm_cache
 
 

@@ -5,6 +5,8 @@ This table is the one place that says who may do what. A data migration creates 
 later migrations reach the groups too. Superusers (admins) hold every permission.
 """
 
+from typing import NamedTuple
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -180,15 +182,20 @@ def sync_role_groups(using: str = "default") -> None:
         group.permissions.set(perms)
 
 
-def _read_grants(user) -> tuple[frozenset[str], frozenset[str]]:
+class Grants(NamedTuple):
+    permissions: frozenset[str]
+    roles: frozenset[str]
+
+
+def _read_grants(user) -> Grants:
     from django.contrib.auth.backends import ModelBackend
 
     backend = ModelBackend()
     permissions = backend.get_user_permissions(user) | backend.get_group_permissions(user)
-    return frozenset(permissions), frozenset(user.groups.values_list("name", flat=True))
+    return Grants(frozenset(permissions), frozenset(user.groups.values_list("name", flat=True)))
 
 
-def grants(user) -> tuple[frozenset[str], frozenset[str]]:
+def grants(user) -> Grants:
     """``user``'s permissions (``"app.codename"``, their own and their groups') and role names, read once per
     change of any grant (kernel.memo, retired by ``forget_grants``)."""
     if not hasattr(user, "_portal_grants"):
@@ -218,7 +225,7 @@ def user_roles(user) -> set[str]:
     if not user.is_authenticated:
         return set()
     if not hasattr(user, "_portal_roles"):
-        user._portal_roles = set(grants(user)[1])
+        user._portal_roles = set(grants(user).roles)
     return user._portal_roles
 
 
